@@ -1,0 +1,170 @@
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { join, resolve } from 'node:path';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import type { Deps } from './http/context.ts';
+import { errorHandler, notFoundHandler } from './http/error-handler.ts';
+import { AppError } from './http/errors.ts';
+import { RateLimiter } from './http/rate-limit.ts';
+import { Problem } from './http/schemas.ts';
+import { validatorCompiler } from './http/validation.ts';
+import { type Clock, systemClock } from './lib/clock.ts';
+import { newId } from './lib/ids.ts';
+import { AuditEntry, auditRoutes } from './modules/audit/audit.routes.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { ApiKey, ApiKeyCreated, Company, LoginResult, Me, Session } from './modules/auth/auth.schemas.ts';
+import { authenticate } from './modules/auth/auth.service.ts';
+import { TokenSigner } from './modules/auth/tokens.ts';
+import { companiesRoutes } from './modules/companies/companies.routes.ts';
+import { systemRoutes } from './modules/system/system.routes.ts';
+import { can } from './modules/users/roles.ts';
+import { usersRoutes } from './modules/users/users.routes.ts';
+import { RoleInfo, User } from './modules/users/users.schemas.ts';
+
+export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface AppOptions {
+  config: Config;
+  db: Database;
+  jwtSecret: string;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+  webRoot?: string | null;
+}
+
+const API = '/api/v1';
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const sharedSchemas = [Problem, User, RoleInfo, Company, Me, Session, ApiKey, ApiKeyCreated, LoginResult, AuditEntry];
+
+/** Builds the whole application; never listens (main.ts and the tests decide that). */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { config } = options;
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.trustProxy,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : newId();
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const deps: Deps = {
+    config,
+    db: options.db,
+    clock: options.clock ?? systemClock,
+    tokens: new TokenSigner(options.jwtSecret, config.accessTokenTtlSeconds),
+  };
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(errorHandler);
+  const webRoot = options.webRoot === undefined ? resolve(import.meta.dirname, '../../web/dist') : options.webRoot;
+  const serveWeb = webRoot !== null && existsSync(join(webRoot, 'index.html'));
+  // The web app routes on the client: any other GET that wants HTML gets its shell.
+  app.setNotFoundHandler((request, reply) => {
+    const wantsHtml = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
+    if (serveWeb && wantsHtml && !request.url.startsWith('/api')) return reply.type('text/html').sendFile('index.html');
+    return notFoundHandler(request, reply);
+  });
+  app.decorateRequest('actor', null);
+  for (const schema of sharedSchemas) app.addSchema(schema);
+
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    strictTransportSecurity: false,
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'iPerform API',
+        version: '1.0.0',
+        description:
+          'Multi-tenant lead management and CRM. JSON over HTTPS; times are ISO-8601 UTC; ids are UUIDv7. Lists take `limit` (default 50, max 200) and an opaque `cursor`, and answer `{data, nextCursor}`. Errors are RFC 9457 `application/problem+json` with a stable `code`. See docs/api.md.',
+      },
+      servers: [{ url: '/' }],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT or ipk_ API key' },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+
+  // Every API route states who may call it; one that does not is a bug caught at start-up.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith(API)) return;
+    const cfg = (route.config ?? {}) as { permission?: string; public?: boolean };
+    if (!cfg.permission && !cfg.public) throw new Error(`Route ${route.method} ${route.url} declares no permission`);
+    route.schema ??= {};
+    const schema = route.schema as Record<string, unknown>;
+    schema.security = cfg.public ? [] : [{ bearerAuth: [] }];
+    schema['x-permission'] = cfg.public ? 'public' : cfg.permission;
+    const response = (schema.response ?? {}) as Record<string, unknown>;
+    response['4XX'] ??= { $ref: 'Problem#' };
+    response['5XX'] ??= { $ref: 'Problem#' };
+    schema.response = response;
+  });
+
+  const perUser = new RateLimiter('default', config.rateLimitPerMinute, 60);
+  const perAddress = new RateLimiter('auth', 60, 60);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+    const route = request.routeOptions;
+    if (request.is404 || !route.url?.startsWith(API)) return;
+    if (route.config.public) {
+      for (const [k, v] of Object.entries(perAddress.take(request.ip, Date.now()))) reply.header(k, v);
+      return;
+    }
+    request.actor = await authenticate(deps, request.headers.authorization);
+    const key = request.actor.apiKeyId ? `key:${request.actor.apiKeyId}` : `user:${request.actor.userId}`;
+    for (const [k, v] of Object.entries(perUser.take(key, Date.now()))) reply.header(k, v);
+    const permission = route.config.permission;
+    if (!permission || !can(request.actor.role, permission)) {
+      throw new AppError('forbidden', `Your role (${request.actor.role}) lacks the permission ${permission}`);
+    }
+  });
+
+  await app.register(
+    async (api) => {
+      const typed = api.withTypeProvider<TypeBoxTypeProvider>();
+      authRoutes(typed, deps);
+      usersRoutes(typed, deps);
+      companiesRoutes(typed, deps);
+      auditRoutes(typed, deps);
+    },
+    { prefix: API },
+  );
+  await systemRoutes(app, deps);
+
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  if (serveWeb && webRoot) await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: false });
+  return app;
+}

@@ -1,0 +1,46 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../config.ts';
+import { randomToken } from '../lib/crypto.ts';
+import { connect, type Databases } from './client.ts';
+import { type EmbeddedServer, startEmbedded } from './embedded.ts';
+
+export interface Logger {
+  info(msg: string): void;
+  debug(msg: string): void;
+  warn(msg: string): void;
+}
+
+export interface Runtime {
+  dbs: Databases;
+  embedded: EmbeddedServer | null;
+  jwtSecret: string;
+  close(): Promise<void>;
+}
+
+/** The signing key of access tokens: from the environment, or generated once and kept in the data directory. */
+export function jwtSecretFor(config: Config): string {
+  if (config.jwtSecret) return config.jwtSecret;
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o711 });
+  const file = join(config.dataDir, 'jwt-secret');
+  if (!existsSync(file)) writeFileSync(file, randomToken(48), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** DATABASE_URL when set, otherwise the embedded PostgreSQL in the data directory. */
+export async function openDatabase(config: Config, log: Logger, poolSize = 20): Promise<Runtime> {
+  const embedded = config.databaseUrl ? null : await startEmbedded(config.dataDir, log);
+  const url = config.databaseUrl ?? embedded?.url;
+  if (!url) throw new Error('no database');
+  const dbs = connect(url, poolSize);
+  return {
+    dbs,
+    embedded,
+    jwtSecret: jwtSecretFor(config),
+    async close() {
+      await dbs.close();
+      await embedded?.stop();
+    },
+  };
+}

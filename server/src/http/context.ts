@@ -1,0 +1,55 @@
+import type { FastifyRequest } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { TokenSigner } from '../modules/auth/tokens.ts';
+import type { Permission, Role } from '../modules/users/roles.ts';
+import { AppError } from './errors.ts';
+
+/** Who is acting: a signed-in user (with its session) or an API key acting as its user. */
+export interface Actor {
+  userId: string;
+  companyId: string;
+  role: Role;
+  name: string;
+  email: string;
+  managerId: string | null;
+  sessionId: string | null;
+  apiKeyId: string | null;
+}
+
+/** What a service needs to know about the request: never the request itself. */
+export interface RequestContext {
+  actor: Actor;
+  requestId: string;
+  ip: string;
+  userAgent: string | null;
+}
+
+export interface Deps {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  tokens: TokenSigner;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The permission a caller needs; every /api/v1 route declares one, or `public: true`. */
+    permission?: Permission;
+    public?: boolean;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}
+
+export function contextOf(request: FastifyRequest): RequestContext {
+  if (!request.actor) throw new AppError('unauthenticated');
+  return {
+    actor: request.actor,
+    requestId: request.id,
+    ip: request.ip,
+    userAgent: request.headers['user-agent']?.slice(0, 500) ?? null,
+  };
+}

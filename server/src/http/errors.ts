@@ -1,0 +1,90 @@
+/**
+ * The error registry: every code the API can answer with is declared once here, with its status and title.
+ * Clients switch on `code`; `type` is a stable URI naming the same thing.
+ */
+export const errorCodes = {
+  bad_request: { status: 400, title: 'Bad request' },
+  validation_failed: { status: 400, title: 'The request is not valid' },
+  malformed_json: { status: 400, title: 'The body is not valid JSON' },
+  unauthenticated: { status: 401, title: 'Authentication required' },
+  invalid_credentials: { status: 401, title: 'Email or password is incorrect' },
+  invalid_token: { status: 401, title: 'The token is invalid or expired' },
+  token_reused: {
+    status: 401,
+    title: 'The refresh token was already used; every session of that login has been ended',
+  },
+  forbidden: { status: 403, title: 'You do not have permission to do this' },
+  not_found: { status: 404, title: 'Not found' },
+  route_not_found: { status: 404, title: 'No such route' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  conflict: { status: 409, title: 'Conflict' },
+  email_taken: { status: 409, title: 'That email address is already in use' },
+  payload_too_large: { status: 413, title: 'The body is too large' },
+  unsupported_media_type: { status: 415, title: 'Unsupported content type' },
+  hierarchy_violation: { status: 422, title: 'The reporting line breaks a hierarchy rule' },
+  unprocessable: { status: 422, title: 'The request cannot be carried out' },
+  weak_password: { status: 422, title: 'The password is not acceptable' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  login_throttled: { status: 429, title: 'Too many failed sign-in attempts' },
+  internal: { status: 500, title: 'Something went wrong on our side' },
+  unavailable: { status: 503, title: 'The service is not ready' },
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string | undefined;
+  readonly errors: FieldError[] | undefined;
+  readonly headers: Record<string, string>;
+  readonly extra: Record<string, unknown>;
+
+  constructor(
+    code: ErrorCode,
+    detail?: string,
+    options: { errors?: FieldError[]; headers?: Record<string, string>; extra?: Record<string, unknown> } = {},
+  ) {
+    super(detail ?? errorCodes[code].title);
+    this.code = code;
+    this.status = errorCodes[code].status;
+    this.detail = detail;
+    this.errors = options.errors;
+    this.headers = options.headers ?? {};
+    this.extra = options.extra ?? {};
+  }
+}
+
+export const notFound = (what = 'resource') => new AppError('not_found', `No such ${what}`);
+export const forbidden = (detail?: string) => new AppError('forbidden', detail);
+export const fieldError = (code: ErrorCode, path: string, message: string) =>
+  new AppError(code, message, { errors: [{ path, message }] });
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  detail?: string;
+  errors?: FieldError[];
+  requestId: string;
+  [key: string]: unknown;
+}
+
+export function problemOf(error: AppError, requestId: string): Problem {
+  return {
+    type: `https://iperform.dev/problems/${error.code.replaceAll('_', '-')}`,
+    title: errorCodes[error.code].title,
+    status: error.status,
+    code: error.code,
+    ...(error.detail ? { detail: error.detail } : {}),
+    ...(error.errors ? { errors: error.errors } : {}),
+    ...error.extra,
+    requestId,
+  };
+}

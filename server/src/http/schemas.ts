@@ -1,0 +1,37 @@
+import { type TSchema, Type } from 'typebox';
+
+/** Shared pieces of request and response schemas. */
+export const Limit = Type.Optional(
+  Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Page size (default 50, at most 200)' }),
+);
+export const Cursor = Type.Optional(
+  Type.String({ maxLength: 500, description: "Opaque cursor from the previous page's `nextCursor`" }),
+);
+
+export function Page<T extends TSchema>(item: T) {
+  return Type.Object({
+    data: Type.Array(item),
+    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }),
+  });
+}
+
+export function List<T extends TSchema>(item: T) {
+  return Type.Object({ data: Type.Array(item) });
+}
+
+export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String(),
+    detail: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+    requestId: Type.String(),
+  },
+  { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' },
+);
+
+export const NoContent = Type.Null({ description: 'No content' });

@@ -1,0 +1,38 @@
+import { AppError } from '../http/errors.ts';
+
+/** Opaque keyset cursors: the sort key of the last row, base64url-encoded JSON. */
+export function encodeCursor(values: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | null {
+  if (!cursor) return null;
+  try {
+    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(values) &&
+      values.length === arity &&
+      values.every((v) => ['string', 'number'].includes(typeof v))
+    ) {
+      return values;
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError('validation_failed', 'The cursor is not valid', {
+    errors: [{ path: 'cursor', message: 'is not a cursor this API returned' }],
+  });
+}
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+/** Fetch limit+1 rows; the extra one tells whether a next page exists. */
+export function toPage<T>(rows: T[], limit: number, keyOf: (row: T) => (string | number)[]): Page<T> {
+  const hasMore = rows.length > limit;
+  const data = hasMore ? rows.slice(0, limit) : rows;
+  const last = data.at(-1);
+  return { data, nextCursor: hasMore && last ? encodeCursor(keyOf(last)) : null };
+}

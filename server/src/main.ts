@@ -1,0 +1,155 @@
+import { parseArgs } from 'node:util';
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { migrate } from './db/client.ts';
+import { StartupError } from './db/embedded.ts';
+import { openDatabase, type Runtime } from './db/runtime.ts';
+import { AppError } from './http/errors.ts';
+import { createCompany } from './modules/companies/companies.service.ts';
+import { DEMO_PASSWORD, demoLogins, demoSeeded, isEmpty, seedDemo } from './modules/companies/demo-seed.ts';
+
+const usage = `Usage: iperform <command> [options]
+
+Commands:
+  serve                       run the web app and API (default)
+  migrate                     apply database migrations and exit
+  seed --demo                 add the demo companies (Demo Co, Other Co) if missing
+  company create --name N --slug S --admin-email E --admin-password P
+                 [--admin-name N] [--timezone Z] [--currency C] [--locale L] [--phone-country CC]
+`;
+
+const console_ = {
+  info: (m: string) => process.stderr.write(`${m}\n`),
+  debug: (m: string) => (process.env.LOG_LEVEL === 'debug' ? process.stderr.write(`${m}\n`) : undefined),
+  warn: (m: string) => process.stderr.write(`warning: ${m}\n`),
+};
+
+async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const runtime = await openDatabase(config, console_, 4);
+  try {
+    await migrate(runtime.dbs.owner);
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function serve(): Promise<void> {
+  const config = loadConfig();
+  const runtime = await openDatabase(config, console_);
+  let stopping = false;
+  try {
+    const applied = await migrate(runtime.dbs.owner);
+    if (applied.length > 0) console_.info(`applied migrations: ${applied.join(', ')}`);
+    if (runtime.embedded && config.seedDemo && (await isEmpty(runtime.dbs.app))) {
+      console_.info('empty database: adding the demo companies');
+      await seedDemo(runtime.dbs.app);
+    }
+    const app = await buildApp({ config, db: runtime.dbs.app, jwtSecret: runtime.jwtSecret });
+    const shutdown = async (signal: string) => {
+      if (stopping) {
+        console_.warn(`${signal} again: exiting now`);
+        process.exit(1);
+      }
+      stopping = true;
+      console_.info(`${signal}: finishing in-flight requests, then stopping`);
+      await app.close();
+      await runtime.close();
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+    const lines = [``, `  iPerform is running at ${url}`, `  API reference: ${url}/api/docs`];
+    if (await demoSeeded(runtime.dbs.app)) {
+      lines.push(`  Demo logins (password "${DEMO_PASSWORD}"):`);
+      for (const email of demoLogins) lines.push(`    ${email}`);
+    }
+    process.stdout.write(`${lines.join('\n')}\n\n`);
+  } catch (error) {
+    await runtime.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command = 'serve', ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve();
+    case 'migrate':
+      return withRuntime(async (runtime) => {
+        console_.info('migrations: up to date');
+        void runtime;
+      });
+    case 'seed': {
+      const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean' } } });
+      if (!values.demo) throw new StartupError('seed needs --demo');
+      return withRuntime(async (runtime) => {
+        const seeded = await seedDemo(runtime.dbs.app);
+        console_.info(seeded ? 'demo companies added' : 'demo companies already present');
+      });
+    }
+    case 'company': {
+      const [sub, ...args] = rest;
+      if (sub !== 'create') throw new StartupError(`unknown command "company ${sub ?? ''}"\n${usage}`);
+      const { values } = parseArgs({
+        args,
+        options: {
+          name: { type: 'string' },
+          slug: { type: 'string' },
+          'admin-email': { type: 'string' },
+          'admin-password': { type: 'string' },
+          'admin-name': { type: 'string' },
+          timezone: { type: 'string', default: 'UTC' },
+          currency: { type: 'string', default: 'USD' },
+          locale: { type: 'string', default: 'en-US' },
+          'phone-country': { type: 'string', default: 'US' },
+        },
+      });
+      for (const required of ['name', 'slug', 'admin-email', 'admin-password'] as const) {
+        if (!values[required]) throw new StartupError(`company create needs --${required}`);
+      }
+      return withRuntime(async (runtime) => {
+        const created = await createCompany(runtime.dbs.app, {
+          name: values.name ?? '',
+          slug: values.slug ?? '',
+          adminEmail: values['admin-email'] ?? '',
+          adminPassword: values['admin-password'] ?? '',
+          adminName: values['admin-name'] ?? 'Administrator',
+          timezone: values.timezone ?? 'UTC',
+          currency: values.currency ?? 'USD',
+          locale: values.locale ?? 'en-US',
+          phoneCountry: values['phone-country'] ?? 'US',
+        });
+        process.stdout.write(
+          `created company ${values.slug} (${created.companyId}) with admin ${values['admin-email']}\n`,
+        );
+      });
+    }
+    case 'help':
+    case '--help':
+      process.stdout.write(usage);
+      return;
+    default:
+      throw new StartupError(`unknown command "${command}"\n${usage}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof StartupError || error instanceof ConfigError) {
+    process.stderr.write(`iperform: ${error.message}\n`);
+  } else if (error instanceof AppError) {
+    const fields = error.errors?.map((e) => `${e.path} ${e.message}`).join('; ');
+    process.stderr.write(`iperform: ${fields || error.detail || error.message}\n`);
+  } else if ((error as NodeJS.ErrnoException)?.code === 'EADDRINUSE') {
+    process.stderr.write(`iperform: port ${loadConfig().port} is already in use: stop what uses it, or set PORT\n`);
+  } else {
+    process.stderr.write(`iperform: ${(error as Error)?.stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+});

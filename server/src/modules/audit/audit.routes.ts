@@ -1,0 +1,52 @@
+import { Type } from 'typebox';
+import type { App } from '../../app.ts';
+import { contextOf, type Deps } from '../../http/context.ts';
+import { Limit, Page } from '../../http/schemas.ts';
+import { listAudit } from './audit.service.ts';
+
+export const AuditEntry = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    at: Type.String({ format: 'date-time' }),
+    action: Type.String({ examples: ['user.created'] }),
+    entityType: Type.String({ examples: ['user'] }),
+    entityId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+    actorUserId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+    actorApiKeyId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+    actorName: Type.Union([Type.String(), Type.Null()]),
+    changes: Type.Union(
+      [Type.Record(Type.String(), Type.Object({ from: Type.Unknown(), to: Type.Unknown() })), Type.Null()],
+      { description: 'Changed fields, `{field: {from, to}}`; secrets are never shown.' },
+    ),
+    requestId: Type.Union([Type.String(), Type.Null()]),
+    ip: Type.Union([Type.String(), Type.Null()]),
+  },
+  { $id: 'AuditEntry' },
+);
+
+export function auditRoutes(app: App, deps: Deps): void {
+  app.get(
+    '/audit',
+    {
+      config: { permission: 'audit:read' },
+      schema: {
+        tags: ['audit'],
+        summary: 'Audit log of every write, newest first',
+        querystring: Type.Object(
+          {
+            entityType: Type.Optional(Type.String({ maxLength: 100 })),
+            entityId: Type.Optional(Type.String({ format: 'uuid' })),
+            actorId: Type.Optional(Type.String({ format: 'uuid' })),
+            from: Type.Optional(Type.String({ format: 'date-time' })),
+            to: Type.Optional(Type.String({ format: 'date-time' })),
+            limit: Limit,
+            cursor: Type.Optional(Type.String({ maxLength: 500 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Page(Type.Ref('AuditEntry')) },
+      },
+    },
+    (request) => listAudit(deps.db, contextOf(request), { ...request.query, limit: request.query.limit ?? 50 }),
+  );
+}

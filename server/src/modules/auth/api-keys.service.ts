@@ -1,0 +1,135 @@
+import { withTenant } from '../../db/client.ts';
+import type { Actor, Deps, RequestContext } from '../../http/context.ts';
+import { AppError, notFound } from '../../http/errors.ts';
+import { randomToken, safeEqual, sha256 } from '../../lib/crypto.ts';
+import { isUuid, newId } from '../../lib/ids.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { Role } from '../users/roles.ts';
+import { composeToken, parseToken } from './tokens.ts';
+
+const KEY_PREFIX = 'ipk_';
+/** Writing last_used_at on every call would turn each read into a write; once a minute is enough. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+function toApiKey(row: {
+  id: string;
+  name: string;
+  prefix: string;
+  user_id: string;
+  created_at: Date | string;
+  last_used_at: Date | string | null;
+}) {
+  return {
+    id: row.id,
+    name: row.name,
+    prefix: row.prefix,
+    userId: row.user_id,
+    createdAt: new Date(row.created_at).toISOString(),
+    lastUsedAt: row.last_used_at ? new Date(row.last_used_at).toISOString() : null,
+  };
+}
+
+export async function createApiKey(deps: Deps, ctx: RequestContext, name: string) {
+  const { actor } = ctx;
+  const id = newId();
+  const key = composeToken(KEY_PREFIX, actor.companyId, id, randomToken(32));
+  const prefix = key.slice(0, 12);
+  const row = await withTenant(deps.db, actor.companyId, async (trx) => {
+    const inserted = await trx
+      .insertInto('api_keys')
+      .values({
+        company_id: actor.companyId,
+        id,
+        user_id: actor.userId,
+        name: name.trim(),
+        prefix,
+        key_hash: sha256(key),
+      })
+      .returning(['id', 'name', 'prefix', 'user_id', 'created_at', 'last_used_at'])
+      .executeTakeFirstOrThrow();
+    await recordAudit(trx, ctx, {
+      action: 'api_key.created',
+      entityType: 'api_key',
+      entityId: id,
+      after: { name: inserted.name, prefix },
+    });
+    return inserted;
+  });
+  return { ...toApiKey(row), key };
+}
+
+export async function listApiKeys(deps: Deps, ctx: RequestContext) {
+  const rows = await withTenant(deps.db, ctx.actor.companyId, (trx) =>
+    trx
+      .selectFrom('api_keys')
+      .select(['id', 'name', 'prefix', 'user_id', 'created_at', 'last_used_at'])
+      .where('user_id', '=', ctx.actor.userId)
+      .where('revoked_at', 'is', null)
+      .orderBy('id', 'desc')
+      .execute(),
+  );
+  return { data: rows.map(toApiKey) };
+}
+
+export async function revokeApiKey(deps: Deps, ctx: RequestContext, id: string) {
+  const done = await withTenant(deps.db, ctx.actor.companyId, async (trx) => {
+    const result = await trx
+      .updateTable('api_keys')
+      .set({ revoked_at: deps.clock.now() })
+      .where('id', '=', id)
+      .where('user_id', '=', ctx.actor.userId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    await recordAudit(trx, ctx, { action: 'api_key.revoked', entityType: 'api_key', entityId: id });
+    return true;
+  });
+  if (!done) throw notFound('API key');
+}
+
+/** An API key acts as its user, for as long as the key is not revoked and the user is active. */
+export async function authenticateApiKey(deps: Deps, key: string): Promise<Actor> {
+  const parsed = parseToken(KEY_PREFIX, key);
+  if (!parsed || !isUuid(parsed.companyId)) throw new AppError('invalid_token');
+  const now = deps.clock.now();
+  const row = await withTenant(deps.db, parsed.companyId, async (trx) => {
+    const found = await trx
+      .selectFrom('api_keys as k')
+      .innerJoin('users as u', (join) =>
+        join.onRef('u.company_id', '=', 'k.company_id').onRef('u.id', '=', 'k.user_id'),
+      )
+      .select([
+        'k.id',
+        'k.key_hash',
+        'k.revoked_at',
+        'k.expires_at',
+        'k.last_used_at',
+        'u.id as user_id',
+        'u.name',
+        'u.email',
+        'u.role',
+        'u.manager_id',
+        'u.active',
+      ])
+      .where('k.id', '=', parsed.id)
+      .executeTakeFirst();
+    if (found && (!found.last_used_at || now.getTime() - new Date(found.last_used_at).getTime() > TOUCH_INTERVAL_MS)) {
+      await trx.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', found.id).execute();
+    }
+    return found;
+  });
+  if (!row || !safeEqual(row.key_hash, sha256(key)) || row.revoked_at || !row.active)
+    throw new AppError('invalid_token');
+  if (row.expires_at && new Date(row.expires_at) <= now) throw new AppError('invalid_token');
+  if (row.role !== 'INTEGRATION' && row.role !== 'DEV') throw new AppError('invalid_token');
+  return {
+    userId: row.user_id,
+    companyId: parsed.companyId,
+    role: row.role as Role,
+    name: row.name,
+    email: row.email,
+    managerId: row.manager_id,
+    sessionId: null,
+    apiKeyId: row.id,
+  };
+}

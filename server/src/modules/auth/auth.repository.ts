@@ -1,0 +1,205 @@
+import { sql } from 'kysely';
+import type { Database, Tx } from '../../db/client.ts';
+import { newId } from '../../lib/ids.ts';
+
+/** The directory lookup that precedes the tenant: which company an email address belongs to. */
+export async function findDirectoryEntry(db: Database, email: string) {
+  return db
+    .selectFrom('user_directory')
+    .select(['company_id', 'user_id'])
+    .where('email', '=', email.trim())
+    .executeTakeFirst();
+}
+
+export async function findUserForLogin(trx: Tx, userId: string) {
+  return trx
+    .selectFrom('users')
+    .select(['id', 'company_id', 'email', 'name', 'role', 'manager_id', 'password_hash', 'active'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
+}
+
+export async function findUserWithSession(trx: Tx, userId: string, sessionId: string) {
+  return trx
+    .selectFrom('users as u')
+    .innerJoin('auth_sessions as s', (join) =>
+      join.onRef('s.company_id', '=', 'u.company_id').onRef('s.user_id', '=', 'u.id'),
+    )
+    .select(['u.id', 'u.email', 'u.name', 'u.role', 'u.manager_id', 'u.active', 's.revoked_at', 's.expires_at'])
+    .where('u.id', '=', userId)
+    .where('s.id', '=', sessionId)
+    .executeTakeFirst();
+}
+
+export async function insertSession(
+  trx: Tx,
+  row: { companyId: string; userId: string; ip: string | null; userAgent: string | null; expiresAt: Date; now: Date },
+) {
+  const id = newId();
+  await trx
+    .insertInto('auth_sessions')
+    .values({
+      company_id: row.companyId,
+      id,
+      user_id: row.userId,
+      ip: row.ip,
+      user_agent: row.userAgent,
+      created_at: row.now,
+      last_used_at: row.now,
+      expires_at: row.expiresAt,
+    })
+    .execute();
+  return id;
+}
+
+export async function insertRefreshToken(
+  trx: Tx,
+  row: { companyId: string; id: string; sessionId: string; tokenHash: string; now: Date },
+) {
+  await trx
+    .insertInto('refresh_tokens')
+    .values({
+      company_id: row.companyId,
+      id: row.id,
+      session_id: row.sessionId,
+      token_hash: row.tokenHash,
+      created_at: row.now,
+    })
+    .execute();
+}
+
+/** Locks the token row so two concurrent refreshes with the same token cannot both succeed. */
+export async function findRefreshTokenForUpdate(trx: Tx, id: string) {
+  return trx
+    .selectFrom('refresh_tokens as t')
+    .innerJoin('auth_sessions as s', (join) =>
+      join.onRef('s.company_id', '=', 't.company_id').onRef('s.id', '=', 't.session_id'),
+    )
+    .innerJoin('users as u', (join) => join.onRef('u.company_id', '=', 's.company_id').onRef('u.id', '=', 's.user_id'))
+    .select([
+      't.id',
+      't.token_hash',
+      't.used_at',
+      't.session_id',
+      's.user_id',
+      's.revoked_at',
+      's.expires_at',
+      'u.active',
+    ])
+    .where('t.id', '=', id)
+    .forUpdate('t')
+    .executeTakeFirst();
+}
+
+export async function markRefreshTokenUsed(trx: Tx, id: string, now: Date) {
+  await trx.updateTable('refresh_tokens').set({ used_at: now }).where('id', '=', id).execute();
+}
+
+export async function touchSession(trx: Tx, sessionId: string, now: Date) {
+  await trx.updateTable('auth_sessions').set({ last_used_at: now }).where('id', '=', sessionId).execute();
+}
+
+export async function revokeSession(trx: Tx, sessionId: string, reason: string, now: Date) {
+  const result = await trx
+    .updateTable('auth_sessions')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('id', '=', sessionId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Ends every live session of a user, optionally keeping one (the caller's own). Returns their ids. */
+export async function revokeUserSessions(trx: Tx, userId: string, reason: string, now: Date, keep?: string) {
+  let query = trx
+    .updateTable('auth_sessions')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
+  if (keep) query = query.where('id', '<>', keep);
+  const rows = await query.returning('id').execute();
+  return rows.map((r) => r.id);
+}
+
+export async function listSessions(trx: Tx, userId: string, now: Date) {
+  return trx
+    .selectFrom('auth_sessions')
+    .select(['id', 'created_at', 'last_used_at', 'expires_at', 'ip', 'user_agent'])
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('last_used_at', 'desc')
+    .limit(200)
+    .execute();
+}
+
+export async function findSession(trx: Tx, sessionId: string) {
+  return trx
+    .selectFrom('auth_sessions')
+    .select(['id', 'user_id', 'revoked_at'])
+    .where('id', '=', sessionId)
+    .executeTakeFirst();
+}
+
+export interface AuthEvent {
+  companyId: string;
+  userId: string | null;
+  sessionId?: string | null;
+  event: 'login' | 'logout' | 'refresh' | 'token_reuse' | 'password_change' | 'session_revoked';
+  outcome: 'success' | 'failure';
+  ip: string | null;
+  userAgent: string | null;
+  detail?: Record<string, unknown>;
+  at: Date;
+}
+
+export async function recordAuthEvent(trx: Tx, event: AuthEvent) {
+  await trx
+    .insertInto('auth_events')
+    .values({
+      company_id: event.companyId,
+      id: newId(),
+      user_id: event.userId,
+      session_id: event.sessionId ?? null,
+      event: event.event,
+      outcome: event.outcome,
+      ip: event.ip,
+      user_agent: event.userAgent,
+      detail: event.detail ? JSON.stringify(event.detail) : null,
+      at: event.at,
+    })
+    .execute();
+}
+
+/** Failed-login bookkeeping per key (account or address): a window of failures, then a lock. */
+export async function throttleState(db: Database, keys: string[]) {
+  if (keys.length === 0) return [];
+  return db.selectFrom('login_throttle').selectAll().where('key', 'in', keys).execute();
+}
+
+export async function recordFailure(
+  db: Database,
+  key: string,
+  now: Date,
+  windowSeconds: number,
+  maxFailures: number,
+  lockSeconds: number,
+) {
+  await sql`
+    INSERT INTO login_throttle AS t (key, failures, window_started_at, locked_until)
+    VALUES (${key}, 1, ${now},
+            CASE WHEN ${maxFailures}::int <= 1 THEN ${now}::timestamptz + make_interval(secs => ${lockSeconds}) END)
+    ON CONFLICT (key) DO UPDATE SET
+      failures = CASE WHEN t.window_started_at < ${now}::timestamptz - make_interval(secs => ${windowSeconds})
+                      THEN 1 ELSE t.failures + 1 END,
+      window_started_at = CASE WHEN t.window_started_at < ${now}::timestamptz - make_interval(secs => ${windowSeconds})
+                      THEN ${now} ELSE t.window_started_at END,
+      locked_until = CASE WHEN (CASE WHEN t.window_started_at < ${now}::timestamptz - make_interval(secs => ${windowSeconds})
+                      THEN 1 ELSE t.failures + 1 END) >= ${maxFailures}
+                      THEN ${now}::timestamptz + make_interval(secs => ${lockSeconds}) ELSE t.locked_until END
+  `.execute(db);
+}
+
+export async function clearFailures(db: Database, key: string) {
+  await db.deleteFrom('login_throttle').where('key', '=', key).execute();
+}

@@ -1,0 +1,102 @@
+import { Type } from 'typebox';
+
+export const LoginBody = Type.Object(
+  {
+    email: Type.String({ minLength: 1, maxLength: 254 }),
+    password: Type.String({ minLength: 1, maxLength: 1024 }),
+  },
+  { additionalProperties: false },
+);
+
+export const RefreshBody = Type.Object(
+  { refreshToken: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+);
+
+export const ChangePasswordBody = Type.Object(
+  {
+    currentPassword: Type.String({ minLength: 1, maxLength: 1024 }),
+    newPassword: Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      description: '12 to 128 characters, not a common password',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const LoginResult = Type.Object(
+  {
+    accessToken: Type.String({ description: 'JWT, sent as `Authorization: Bearer <token>`' }),
+    refreshToken: Type.String({ description: 'Opaque; works once, then use the new one' }),
+    expiresIn: Type.Integer({ description: 'Seconds until the access token expires' }),
+    user: Type.Ref('User'),
+  },
+  { $id: 'LoginResult' },
+);
+
+export const Company = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    name: Type.String(),
+    slug: Type.String(),
+    timezone: Type.String(),
+    currency: Type.String(),
+    locale: Type.String(),
+    phoneCountry: Type.String(),
+  },
+  { $id: 'Company' },
+);
+
+export const Me = Type.Object(
+  {
+    user: Type.Ref('User'),
+    company: Type.Ref('Company'),
+    permissions: Type.Array(Type.String()),
+    authenticatedWith: Type.Union([Type.Literal('session'), Type.Literal('api_key')]),
+  },
+  { $id: 'Me' },
+);
+
+export const Session = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    lastUsedAt: Type.String({ format: 'date-time' }),
+    expiresAt: Type.String({ format: 'date-time' }),
+    ip: Type.Union([Type.String(), Type.Null()]),
+    userAgent: Type.Union([Type.String(), Type.Null()]),
+    current: Type.Boolean(),
+  },
+  { $id: 'Session' },
+);
+
+export const ApiKey = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    name: Type.String(),
+    prefix: Type.String({ description: 'The first characters of the key, to recognise it' }),
+    userId: Type.String({ format: 'uuid' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  { $id: 'ApiKey' },
+);
+
+export const ApiKeyCreated = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    name: Type.String(),
+    prefix: Type.String(),
+    userId: Type.String({ format: 'uuid' }),
+    createdAt: Type.String({ format: 'date-time' }),
+    lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    key: Type.String({ description: 'The key itself: shown once, never again' }),
+  },
+  { $id: 'ApiKeyCreated' },
+);
+
+export const CreateApiKeyBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 100 }) },
+  { additionalProperties: false },
+);

@@ -1,0 +1,284 @@
+import { type Tx, withTenant } from '../../db/client.ts';
+import type { Actor, Deps, RequestContext } from '../../http/context.ts';
+import { AppError } from '../../http/errors.ts';
+import { randomToken, safeEqual, sha256 } from '../../lib/crypto.ts';
+import { isUuid, newId } from '../../lib/ids.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { Role } from '../users/roles.ts';
+import { authenticateApiKey } from './api-keys.service.ts';
+import * as repo from './auth.repository.ts';
+import { decoy, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { composeToken, parseToken } from './tokens.ts';
+
+const REFRESH_PREFIX = 'rt_';
+const THROTTLE_WINDOW_SECONDS = 900;
+
+export interface ClientInfo {
+  ip: string;
+  userAgent: string | null;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  userId: string;
+  companyId: string;
+}
+
+function throttleKeys(email: string, ip: string) {
+  return { account: `account:${email.trim().toLowerCase()}`, address: `ip:${ip}` };
+}
+
+/** 429 while either the account or the address is locked; says when to come back. */
+async function assertNotThrottled(deps: Deps, keys: { account: string; address: string }) {
+  const now = deps.clock.now();
+  const states = await repo.throttleState(deps.db, [keys.account, keys.address]);
+  const lockedUntil = states
+    .map((s) => (s.locked_until ? new Date(s.locked_until).getTime() : 0))
+    .reduce((a, b) => Math.max(a, b), 0);
+  if (lockedUntil > now.getTime()) {
+    const retryAfter = Math.ceil((lockedUntil - now.getTime()) / 1000);
+    throw new AppError('login_throttled', `Too many failed attempts; try again in ${retryAfter} seconds`, {
+      headers: { 'Retry-After': String(retryAfter) },
+    });
+  }
+}
+
+async function registerFailure(deps: Deps, keys: { account: string; address: string }) {
+  const { loginMaxFailures, loginLockSeconds } = deps.config;
+  const now = deps.clock.now();
+  await repo.recordFailure(deps.db, keys.account, now, THROTTLE_WINDOW_SECONDS, loginMaxFailures, loginLockSeconds);
+  // An address may fail on several accounts (an office behind one NAT): it gets four times the allowance.
+  await repo.recordFailure(deps.db, keys.address, now, THROTTLE_WINDOW_SECONDS, loginMaxFailures * 4, loginLockSeconds);
+}
+
+async function issueTokens(
+  deps: Deps,
+  trx: Tx,
+  companyId: string,
+  userId: string,
+  sessionId: string,
+): Promise<TokenPair> {
+  const now = deps.clock.now();
+  const tokenId = newId();
+  const refreshToken = composeToken(REFRESH_PREFIX, companyId, tokenId, randomToken(32));
+  await repo.insertRefreshToken(trx, { companyId, id: tokenId, sessionId, tokenHash: sha256(refreshToken), now });
+  const accessToken = await deps.tokens.sign({ userId, companyId, sessionId }, now);
+  return { accessToken, refreshToken, expiresIn: deps.tokens.expiresIn, userId, companyId };
+}
+
+export async function login(deps: Deps, email: string, password: string, client: ClientInfo): Promise<TokenPair> {
+  const keys = throttleKeys(email, client.ip);
+  await assertNotThrottled(deps, keys);
+  const entry = await repo.findDirectoryEntry(deps.db, email);
+  if (!entry) {
+    await verifyPassword(await decoy(), password);
+    await registerFailure(deps, keys);
+    throw new AppError('invalid_credentials');
+  }
+  const result = await withTenant(deps.db, entry.company_id, async (trx) => {
+    const user = await repo.findUserForLogin(trx, entry.user_id);
+    const now = deps.clock.now();
+    const ok = user ? await verifyPassword(user.password_hash, password) : false;
+    if (!user || !ok || !user.active) {
+      await repo.recordAuthEvent(trx, {
+        companyId: entry.company_id,
+        userId: entry.user_id,
+        event: 'login',
+        outcome: 'failure',
+        ip: client.ip,
+        userAgent: client.userAgent,
+        detail: { reason: !ok ? 'wrong_password' : 'inactive' },
+        at: now,
+      });
+      return null;
+    }
+    const expiresAt = new Date(now.getTime() + deps.config.refreshTokenTtlDays * 86_400_000);
+    const sessionId = await repo.insertSession(trx, {
+      companyId: entry.company_id,
+      userId: user.id,
+      ip: client.ip,
+      userAgent: client.userAgent,
+      expiresAt,
+      now,
+    });
+    await repo.recordAuthEvent(trx, {
+      companyId: entry.company_id,
+      userId: user.id,
+      sessionId,
+      event: 'login',
+      outcome: 'success',
+      ip: client.ip,
+      userAgent: client.userAgent,
+      at: now,
+    });
+    return issueTokens(deps, trx, entry.company_id, user.id, sessionId);
+  });
+  if (!result) {
+    await registerFailure(deps, keys);
+    throw new AppError('invalid_credentials');
+  }
+  await repo.clearFailures(deps.db, keys.account);
+  return result;
+}
+
+/** Rotation with reuse detection: a refresh token works once; showing a used one ends its whole login. */
+export async function refresh(deps: Deps, refreshToken: string, client: ClientInfo): Promise<TokenPair> {
+  const parsed = parseToken(REFRESH_PREFIX, refreshToken);
+  if (!parsed) throw new AppError('invalid_token');
+  type Outcome = { error: 'invalid_token' | 'token_reused' } | { pair: TokenPair };
+  const outcome = await withTenant(deps.db, parsed.companyId, async (trx): Promise<Outcome> => {
+    const now = deps.clock.now();
+    const row = await repo.findRefreshTokenForUpdate(trx, parsed.id);
+    if (!row || !safeEqual(row.token_hash, sha256(refreshToken))) return { error: 'invalid_token' };
+    if (row.used_at) {
+      await repo.revokeSession(trx, row.session_id, 'refresh_token_reused', now);
+      await repo.recordAuthEvent(trx, {
+        companyId: parsed.companyId,
+        userId: row.user_id,
+        sessionId: row.session_id,
+        event: 'token_reuse',
+        outcome: 'failure',
+        ip: client.ip,
+        userAgent: client.userAgent,
+        at: now,
+      });
+      return { error: 'token_reused' };
+    }
+    if (row.revoked_at || new Date(row.expires_at) <= now || !row.active) return { error: 'invalid_token' };
+    await repo.markRefreshTokenUsed(trx, row.id, now);
+    await repo.touchSession(trx, row.session_id, now);
+    await repo.recordAuthEvent(trx, {
+      companyId: parsed.companyId,
+      userId: row.user_id,
+      sessionId: row.session_id,
+      event: 'refresh',
+      outcome: 'success',
+      ip: client.ip,
+      userAgent: client.userAgent,
+      at: now,
+    });
+    return { pair: await issueTokens(deps, trx, parsed.companyId, row.user_id, row.session_id) };
+  });
+  if (!('pair' in outcome)) throw new AppError(outcome.error);
+  return outcome.pair;
+}
+
+export async function logout(deps: Deps, ctx: RequestContext): Promise<void> {
+  const { actor } = ctx;
+  if (!actor.sessionId) throw new AppError('bad_request', 'API keys have no session to end; revoke the key instead');
+  const sessionId = actor.sessionId;
+  await withTenant(deps.db, actor.companyId, async (trx) => {
+    const now = deps.clock.now();
+    await repo.revokeSession(trx, sessionId, 'logout', now);
+    await repo.recordAuthEvent(trx, {
+      companyId: actor.companyId,
+      userId: actor.userId,
+      sessionId,
+      event: 'logout',
+      outcome: 'success',
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+      at: now,
+    });
+  });
+}
+
+export async function listSessions(deps: Deps, ctx: RequestContext) {
+  const rows = await withTenant(deps.db, ctx.actor.companyId, (trx) =>
+    repo.listSessions(trx, ctx.actor.userId, deps.clock.now()),
+  );
+  return rows.map((s) => ({
+    id: s.id,
+    createdAt: new Date(s.created_at).toISOString(),
+    lastUsedAt: new Date(s.last_used_at).toISOString(),
+    expiresAt: new Date(s.expires_at).toISOString(),
+    ip: s.ip,
+    userAgent: s.user_agent,
+    current: s.id === ctx.actor.sessionId,
+  }));
+}
+
+export async function revokeOwnSession(deps: Deps, ctx: RequestContext, sessionId: string): Promise<void> {
+  const found = await withTenant(deps.db, ctx.actor.companyId, async (trx) => {
+    const session = isUuid(sessionId) ? await repo.findSession(trx, sessionId) : undefined;
+    if (!session || session.user_id !== ctx.actor.userId) return false;
+    const now = deps.clock.now();
+    await repo.revokeSession(trx, sessionId, 'revoked_by_user', now);
+    await repo.recordAuthEvent(trx, {
+      companyId: ctx.actor.companyId,
+      userId: ctx.actor.userId,
+      sessionId,
+      event: 'session_revoked',
+      outcome: 'success',
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+      at: now,
+    });
+    return true;
+  });
+  if (!found) throw new AppError('not_found', 'No such session');
+}
+
+export async function changePassword(deps: Deps, ctx: RequestContext, current: string, next: string): Promise<void> {
+  const problem = passwordProblem(next, 'newPassword');
+  if (problem) throw problem;
+  if (current === next) {
+    throw new AppError('weak_password', 'The new password must differ from the current one', {
+      errors: [{ path: 'newPassword', message: 'must differ from the current password' }],
+    });
+  }
+  const { actor } = ctx;
+  await withTenant(deps.db, actor.companyId, async (trx) => {
+    const user = await repo.findUserForLogin(trx, actor.userId);
+    if (!user || !(await verifyPassword(user.password_hash, current))) {
+      throw new AppError('validation_failed', 'The current password is not correct', {
+        errors: [{ path: 'currentPassword', message: 'is not correct' }],
+      });
+    }
+    const now = deps.clock.now();
+    await trx
+      .updateTable('users')
+      .set({ password_hash: await hashPassword(next), password_changed_at: now, updated_at: now })
+      .where('id', '=', actor.userId)
+      .execute();
+    await repo.revokeUserSessions(trx, actor.userId, 'password_changed', now, actor.sessionId ?? undefined);
+    await repo.recordAuthEvent(trx, {
+      companyId: actor.companyId,
+      userId: actor.userId,
+      sessionId: actor.sessionId,
+      event: 'password_change',
+      outcome: 'success',
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+      at: now,
+    });
+    await recordAudit(trx, ctx, { action: 'user.password_changed', entityType: 'user', entityId: actor.userId });
+  });
+}
+
+/** Resolves a bearer credential to an actor, or 401. Sessions and users are checked on every request. */
+export async function authenticate(deps: Deps, authorization: string | undefined): Promise<Actor> {
+  const match = authorization?.match(/^Bearer\s+(\S+)$/i);
+  if (!match?.[1])
+    throw new AppError('unauthenticated', 'Send an access token or API key as "Authorization: Bearer <token>"');
+  const token = match[1];
+  if (token.startsWith('ipk_')) return authenticateApiKey(deps, token);
+  const now = deps.clock.now();
+  const claims = await deps.tokens.verify(token, now);
+  const row = await withTenant(deps.db, claims.companyId, (trx) =>
+    repo.findUserWithSession(trx, claims.userId, claims.sessionId),
+  );
+  if (!row?.active || row.revoked_at || new Date(row.expires_at) <= now) throw new AppError('invalid_token');
+  return {
+    userId: row.id,
+    companyId: claims.companyId,
+    role: row.role as Role,
+    name: row.name,
+    email: row.email,
+    managerId: row.manager_id,
+    sessionId: claims.sessionId,
+    apiKeyId: null,
+  };
+}

@@ -1,0 +1,165 @@
+import { type Database, type Tx, withTenant } from '../../db/client.ts';
+import type { Deps, RequestContext } from '../../http/context.ts';
+import { fieldError, notFound } from '../../http/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { hashPassword, passwordProblem } from '../auth/passwords.ts';
+import * as usersRepo from '../users/users.repository.ts';
+
+export interface CompanySettings {
+  timezone: string;
+  currency: string;
+  locale: string;
+  phoneCountry: string;
+}
+
+type CompanyRow = {
+  id: string;
+  name: string;
+  slug: string;
+  timezone: string;
+  currency: string;
+  locale: string;
+  phone_country: string;
+};
+
+export function toCompany(row: CompanyRow) {
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    timezone: row.timezone,
+    currency: row.currency.trim(),
+    locale: row.locale,
+    phoneCountry: row.phone_country.trim(),
+  };
+}
+
+const columns = ['id', 'name', 'slug', 'timezone', 'currency', 'locale', 'phone_country'] as const;
+
+export async function findCompany(trx: Tx, id: string) {
+  return trx.selectFrom('companies').select(columns).where('id', '=', id).executeTakeFirst();
+}
+
+/** Settings are checked against what the platform knows: a real IANA zone, ISO currency and region. */
+export function settingsProblem(settings: Partial<CompanySettings>) {
+  if (settings.timezone !== undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: settings.timezone });
+    } catch {
+      return fieldError('validation_failed', 'timezone', 'must be an IANA time zone such as Asia/Kolkata');
+    }
+  }
+  if (settings.currency !== undefined && !Intl.supportedValuesOf('currency').includes(settings.currency)) {
+    return fieldError('validation_failed', 'currency', 'must be an ISO 4217 currency code such as INR');
+  }
+  if (settings.locale !== undefined) {
+    try {
+      if (Intl.getCanonicalLocales(settings.locale).length !== 1) throw new Error();
+    } catch {
+      return fieldError('validation_failed', 'locale', 'must be a BCP 47 locale such as en-IN');
+    }
+  }
+  if (settings.phoneCountry !== undefined) {
+    const name = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' }).of(settings.phoneCountry);
+    if (!/^[A-Z]{2}$/.test(settings.phoneCountry) || !name) {
+      return fieldError('validation_failed', 'phoneCountry', 'must be an ISO 3166 country code such as IN');
+    }
+  }
+  return null;
+}
+
+export interface NewCompany extends CompanySettings {
+  name: string;
+  slug: string;
+  adminEmail: string;
+  adminName: string;
+  adminPassword: string;
+}
+
+/** A company and its first admin, in one transaction. Used by the CLI and the demo seed. */
+export async function createCompany(db: Database, input: NewCompany) {
+  const problem = settingsProblem(input) ?? passwordProblem(input.adminPassword, 'adminPassword');
+  if (problem) throw problem;
+  if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(input.slug)) {
+    throw fieldError('validation_failed', 'slug', 'must be 2 to 63 lowercase letters, digits or dashes');
+  }
+  const companyId = newId();
+  const adminId = newId();
+  const passwordHash = await hashPassword(input.adminPassword);
+  return withTenant(db, companyId, async (trx) => {
+    const email = input.adminEmail.trim().toLowerCase();
+    if (await usersRepo.emailTaken(trx, email)) throw fieldError('email_taken', 'adminEmail', 'is already in use');
+    try {
+      await trx
+        .insertInto('companies')
+        .values({
+          id: companyId,
+          name: input.name,
+          slug: input.slug,
+          timezone: input.timezone,
+          currency: input.currency,
+          locale: input.locale,
+          phone_country: input.phoneCountry,
+        })
+        .execute();
+    } catch (error) {
+      // Companies are invisible outside their own tenant, so a taken slug shows up as the unique key.
+      if ((error as { constraint?: string }).constraint === 'companies_slug_key') {
+        throw fieldError('conflict', 'slug', 'is already used by another company');
+      }
+      throw error;
+    }
+    await usersRepo.insertUser(trx, {
+      companyId,
+      id: adminId,
+      email,
+      name: input.adminName,
+      role: 'ADMIN',
+      managerId: null,
+      passwordHash,
+    });
+    return { companyId, adminId };
+  });
+}
+
+export async function getCompany(deps: Deps, ctx: RequestContext) {
+  const row = await withTenant(deps.db, ctx.actor.companyId, (trx) => findCompany(trx, ctx.actor.companyId));
+  if (!row) throw notFound('company');
+  return toCompany(row);
+}
+
+export async function updateCompany(
+  deps: Deps,
+  ctx: RequestContext,
+  input: Partial<CompanySettings> & { name?: string },
+) {
+  const problem = settingsProblem(input);
+  if (problem) throw problem;
+  return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
+    const before = await findCompany(trx, ctx.actor.companyId);
+    if (!before) throw notFound('company');
+    await trx
+      .updateTable('companies')
+      .set({
+        ...(input.name !== undefined ? { name: input.name.trim() } : {}),
+        ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
+        ...(input.currency !== undefined ? { currency: input.currency } : {}),
+        ...(input.locale !== undefined ? { locale: input.locale } : {}),
+        ...(input.phoneCountry !== undefined ? { phone_country: input.phoneCountry } : {}),
+        updated_at: deps.clock.now(),
+      })
+      .where('id', '=', ctx.actor.companyId)
+      .execute();
+    const after = await findCompany(trx, ctx.actor.companyId);
+    if (!after) throw notFound('company');
+    await recordAudit(trx, ctx, {
+      action: 'company.updated',
+      entityType: 'company',
+      entityId: after.id,
+      before: toCompany(before),
+      after: toCompany(after),
+    });
+    return toCompany(after);
+  });
+}

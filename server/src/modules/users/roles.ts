@@ -1,0 +1,78 @@
+/**
+ * The one permission matrix: role -> permissions, and which users each role may see.
+ * Later modules add their permissions here; routes name one and the guard checks it.
+ */
+export const roles = [
+  'ADMIN',
+  'MANAGER',
+  'SALESPERSON',
+  'WARRIOR',
+  'COSALES',
+  'CUSTOMER_SUCCESS',
+  'PARTNER',
+  'INTEGRATION',
+  'DEV',
+  'GUEST',
+] as const;
+export type Role = (typeof roles)[number];
+
+export const permissions = [
+  'profile:self',
+  'company:read',
+  'company:manage',
+  'roles:read',
+  'users:read',
+  'users:manage',
+  'audit:read',
+  'api-keys:manage',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+/** Which users a role sees: everyone, its reporting subtree, itself and its warriors, or only itself. */
+export type UserScope = 'all' | 'subtree' | 'self_and_warriors' | 'self';
+
+interface RoleDefinition {
+  label: string;
+  userScope: UserScope;
+  permissions: readonly Permission[];
+}
+
+const everyone: Permission[] = ['profile:self', 'company:read'];
+
+export const roleMatrix: Record<Role, RoleDefinition> = {
+  ADMIN: { label: 'Admin', userScope: 'all', permissions: [...permissions] },
+  MANAGER: {
+    label: 'Manager',
+    userScope: 'subtree',
+    permissions: [...everyone, 'roles:read', 'users:read', 'users:manage'],
+  },
+  SALESPERSON: {
+    label: 'Salesperson',
+    userScope: 'self_and_warriors',
+    permissions: [...everyone, 'roles:read', 'users:read'],
+  },
+  WARRIOR: { label: 'Warrior', userScope: 'self', permissions: [...everyone, 'users:read'] },
+  COSALES: { label: 'Co-sales', userScope: 'self', permissions: [...everyone, 'users:read'] },
+  CUSTOMER_SUCCESS: { label: 'Customer success', userScope: 'self', permissions: [...everyone, 'users:read'] },
+  PARTNER: { label: 'Partner', userScope: 'self', permissions: [...everyone] },
+  INTEGRATION: { label: 'Integration', userScope: 'self', permissions: [...everyone, 'api-keys:manage'] },
+  DEV: { label: 'Dev', userScope: 'all', permissions: [...everyone, 'roles:read', 'users:read', 'api-keys:manage'] },
+  GUEST: { label: 'Guest', userScope: 'self', permissions: [...everyone, 'users:read'] },
+};
+
+export function can(role: Role, permission: Permission): boolean {
+  return roleMatrix[role].permissions.includes(permission);
+}
+
+/** Roles an actor may give when creating or editing users (ADMIN: any; MANAGER: its field team). */
+export function assignableRoles(role: Role): readonly Role[] {
+  if (role === 'ADMIN') return roles;
+  if (role === 'MANAGER') return ['SALESPERSON', 'WARRIOR'];
+  return [];
+}
+
+/** Who a role reports to: a violation is a 422 naming the rule. */
+export const requiredManagerRole: Partial<Record<Role, Role>> = {
+  WARRIOR: 'SALESPERSON',
+  SALESPERSON: 'MANAGER',
+};

@@ -1,0 +1,77 @@
+import { Type } from 'typebox';
+import { permissions, roles } from './roles.ts';
+
+export const RoleName = Type.Enum([...roles], { description: 'One of the ten roles' });
+
+export const Uuid = Type.String({ format: 'uuid' });
+const Timestamp = Type.String({ format: 'date-time' });
+
+export const User = Type.Object(
+  {
+    id: Uuid,
+    email: Type.String({ format: 'email' }),
+    name: Type.String(),
+    role: RoleName,
+    managerId: Type.Union([Uuid, Type.Null()]),
+    managerName: Type.Union([Type.String(), Type.Null()]),
+    active: Type.Boolean(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    deactivatedAt: Type.Union([Timestamp, Type.Null()]),
+  },
+  { $id: 'User' },
+);
+
+export const RoleInfo = Type.Object(
+  {
+    role: RoleName,
+    label: Type.String(),
+    permissions: Type.Array(Type.Enum([...permissions])),
+    userScope: Type.Union([
+      Type.Literal('all'),
+      Type.Literal('subtree'),
+      Type.Literal('self_and_warriors'),
+      Type.Literal('self'),
+    ]),
+  },
+  { $id: 'Role' },
+);
+
+const Email = Type.String({ format: 'email', maxLength: 254 });
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+
+export const CreateUserBody = Type.Object(
+  {
+    email: Email,
+    name: Name,
+    role: RoleName,
+    managerId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+    password: Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      description: '12 to 128 characters, not a common password',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const UpdateUserBody = Type.Object(
+  {
+    name: Type.Optional(Name),
+    role: Type.Optional(RoleName),
+    managerId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export const ListUsersQuery = Type.Object(
+  {
+    role: Type.Optional(RoleName),
+    managerId: Type.Optional(Uuid),
+    active: Type.Optional(Type.Boolean()),
+    q: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);

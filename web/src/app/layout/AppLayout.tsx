@@ -1,0 +1,88 @@
+import { AppShell, Badge, Burger, Divider, Group, NavLink, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Link, Outlet, useLocation } from 'react-router';
+import { Brand } from '../../components/Brand';
+import { useMe } from '../../features/auth/session';
+import { roleLabel } from '../../features/users/roles';
+import { isActivePath, visibleNavItems } from '../navigation';
+import { UserMenu } from './UserMenu';
+
+export function AppLayout() {
+  const [navbarOpened, navbar] = useDisclosure(false);
+  const me = useMe();
+  const { pathname } = useLocation();
+  const items = visibleNavItems(me.permissions);
+
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 248, breakpoint: 'sm', collapsed: { mobile: !navbarOpened } }}
+      padding={{ base: 'md', sm: 'lg', lg: 'xl' }}
+    >
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
+          <Group gap="sm" wrap="nowrap" miw={0}>
+            <Burger
+              opened={navbarOpened}
+              onClick={navbar.toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={navbarOpened ? 'Close navigation' : 'Open navigation'}
+            />
+            <UnstyledButton component={Link} to="/" aria-label="iPerform, go to dashboard">
+              <Brand size="md" />
+            </UnstyledButton>
+            <Divider orientation="vertical" my={18} />
+            <Text size="sm" fw={500} c="dimmed" truncate miw={0} data-testid="company-name">
+              {me.company.name}
+            </Text>
+          </Group>
+          <UserMenu />
+        </Group>
+      </AppShell.Header>
+
+      <AppShell.Navbar p="sm" aria-label="Main navigation">
+        <AppShell.Section grow component={ScrollArea}>
+          <Stack gap={4} component="nav">
+            {items.map((item) => (
+              <NavLink
+                key={item.to}
+                component={Link}
+                to={item.to}
+                label={item.label}
+                leftSection={<item.icon size={19} stroke={1.7} />}
+                active={isActivePath(pathname, item.to)}
+                onClick={navbar.close}
+                variant="light"
+                fw={500}
+                style={{ borderRadius: 'var(--mantine-radius-md)' }}
+              />
+            ))}
+          </Stack>
+        </AppShell.Section>
+        <AppShell.Section>
+          <Divider mb="sm" />
+          <Stack gap={4} px="xs" pb="xs">
+            <Text size="xs" c="dimmed" tt="uppercase" fw={600} style={{ letterSpacing: '0.04em' }}>
+              Signed in to
+            </Text>
+            <Text size="sm" fw={600} truncate>
+              {me.company.name}
+            </Text>
+            <Group gap={6}>
+              <Badge size="sm" color="gray" variant="light">
+                {roleLabel(me.user.role)}
+              </Badge>
+            </Group>
+          </Stack>
+        </AppShell.Section>
+      </AppShell.Navbar>
+
+      <AppShell.Main>
+        <div style={{ maxWidth: 1240, margin: '0 auto' }}>
+          <Outlet />
+        </div>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

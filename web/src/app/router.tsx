@@ -1,0 +1,60 @@
+import { createBrowserRouter } from 'react-router';
+import { ApiKeysPage } from '../features/api-keys/ApiKeysPage';
+import { AuditPage } from '../features/audit/AuditPage';
+import { LoginPage } from '../features/auth/LoginPage';
+import { RequireAuth } from '../features/auth/RequireAuth';
+import { RequirePermission } from '../features/auth/RequirePermission';
+import { DashboardPage } from '../features/dashboard/DashboardPage';
+import { ProfilePage } from '../features/profile/ProfilePage';
+import { UserDetailPage } from '../features/users/UserDetailPage';
+import { UsersPage } from '../features/users/UsersPage';
+import { NotFoundPage } from '../components/StatusPages';
+import { AppLayout } from './layout/AppLayout';
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  {
+    element: (
+      <RequireAuth>
+        <AppLayout />
+      </RequireAuth>
+    ),
+    children: [
+      { index: true, element: <DashboardPage /> },
+      {
+        path: 'users',
+        element: (
+          <RequirePermission permission="users:read">
+            <UsersPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'users/:id',
+        element: (
+          <RequirePermission permission="users:read">
+            <UserDetailPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'audit',
+        element: (
+          <RequirePermission permission="audit:read">
+            <AuditPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'api-keys',
+        element: (
+          <RequirePermission permission="api-keys:manage">
+            <ApiKeysPage />
+          </RequirePermission>
+        ),
+      },
+      { path: 'profile', element: <ProfilePage /> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);

@@ -1,0 +1,50 @@
+import { useCallback, useState } from 'react';
+import { ApiError, errorMessage, fieldOfPath } from './problem';
+
+export type FieldErrors<F extends string> = Partial<Record<F, string>>;
+
+/**
+ * Server and client errors of one form: messages the API tied to a known field go under that field, the rest
+ * (and any problem without field errors) become the form's own message, shown in an alert.
+ */
+export function useFormErrors<F extends string>(fields: readonly F[]) {
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors<F>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+
+  const isField = useCallback((name: string): name is F => (fields as readonly string[]).includes(name), [fields]);
+
+  const fromError = useCallback(
+    (error: unknown) => {
+      const next: FieldErrors<F> = {};
+      const unplaced: string[] = [];
+      if (error instanceof ApiError && error.problem.errors?.length) {
+        for (const item of error.problem.errors) {
+          const field = fieldOfPath(item.path);
+          if (isField(field) && !next[field]) next[field] = item.message;
+          else unplaced.push(item.message);
+        }
+      }
+      setFieldErrors(next);
+      const placed = Object.keys(next).length > 0;
+      if (!placed) setFormError(errorMessage(error));
+      else setFormError(unplaced.length > 0 ? unplaced.join(' ') : null);
+    },
+    [isField],
+  );
+
+  const clear = useCallback(() => {
+    setFieldErrors({});
+    setFormError(null);
+  }, []);
+
+  const clearField = useCallback((field: F) => {
+    setFieldErrors((current) => {
+      if (!current[field]) return current;
+      const next = { ...current };
+      delete next[field];
+      return next;
+    });
+  }, []);
+
+  return { fieldErrors, formError, setFieldErrors, setFormError, fromError, clear, clearField };
+}
