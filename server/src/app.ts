@@ -125,8 +125,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
     schema.security = cfg.public ? [] : [{ bearerAuth: [] }];
     schema['x-permission'] = cfg.public ? 'public' : cfg.permission;
     const response = (schema.response ?? {}) as Record<string, unknown>;
-    response['4XX'] ??= { $ref: 'Problem#' };
-    response['5XX'] ??= { $ref: 'Problem#' };
+    const problem = { content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } } };
+    response['4XX'] ??= { description: 'RFC 9457 problem details; `code` says which', ...problem };
+    response['5XX'] ??= { description: 'RFC 9457 problem details', ...problem };
     schema.response = response;
   });
 

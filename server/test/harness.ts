@@ -1,0 +1,87 @@
+import { inject } from 'vitest';
+import type { LightMyRequestResponse } from 'fastify';
+import { type App, buildApp } from '../src/app.ts';
+import { loadConfig, type Config } from '../src/config.ts';
+import { connect, type Databases } from '../src/db/client.ts';
+import { ManualClock } from '../src/lib/clock.ts';
+import { DEMO_PASSWORD } from '../src/modules/companies/demo-seed.ts';
+import { adminQuery, withDatabase } from './template.ts';
+
+export const JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
+export interface TestApp {
+  app: App;
+  dbs: Databases;
+  url: string;
+  clock: ManualClock;
+  config: Config;
+  /** Signs in (demo password by default) and returns the access token. Cached per email. */
+  token(email: string): Promise<string>;
+  login(email: string, password?: string): Promise<LightMyRequestResponse>;
+  /** A request as the given user (email) or with the given bearer token. */
+  as(who: string | null, method: string, url: string, body?: unknown): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/** A fresh copy of the migrated, demo-seeded database and an app on it, for one test file. */
+export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+  const { serverUrl, template } = inject('testDb');
+  const database = `iperform_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  await adminQuery(serverUrl, `CREATE DATABASE ${database} TEMPLATE ${template}`);
+  const url = withDatabase(serverUrl, database);
+  const dbs = connect(url, 5);
+  const clock = new ManualClock();
+  const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), jwtSecret: JWT_SECRET, ...overrides };
+  const app = await buildApp({ config, db: dbs.app, jwtSecret: JWT_SECRET, clock, logger: false, webRoot: null });
+  await app.ready();
+  const tokens = new Map<string, string>();
+
+  const login = (email: string, password = DEMO_PASSWORD) =>
+    app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
+
+  const token = async (email: string) => {
+    const cached = tokens.get(email);
+    if (cached) return cached;
+    const response = await login(email);
+    if (response.statusCode !== 200) throw new Error(`login ${email}: ${response.statusCode} ${response.body}`);
+    const access = response.json().accessToken as string;
+    tokens.set(email, access);
+    return access;
+  };
+
+  return {
+    app,
+    dbs,
+    url,
+    clock,
+    config,
+    token,
+    login,
+    async as(who, method, path, body) {
+      const headers: Record<string, string> = {};
+      if (who) headers.authorization = `Bearer ${who.includes('@') ? await token(who) : who}`;
+      return app.inject({
+        method: method as 'GET',
+        url: path,
+        headers,
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
+    },
+    async close() {
+      await app.close();
+      await dbs.close();
+      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    },
+  };
+}
+
+/** The id of a demo user, looked up through the API as the admin of its company. */
+export async function userId(t: TestApp, email: string): Promise<string> {
+  const admin = email.endsWith('@other.test') ? 'admin@other.test' : 'admin@demo.test';
+  const response = await t.as(admin, 'GET', `/api/v1/users?q=${encodeURIComponent(email)}`);
+  const found = (response.json().data as { id: string; email: string }[]).find((u) => u.email === email);
+  if (!found) throw new Error(`no user ${email}`);
+  return found.id;
+}
