@@ -14,7 +14,11 @@ run(['server/scripts/generate-openapi.ts', '--check']);
 const dir = mkdtempSync(join(tmpdir(), 'iperform-drift-'));
 try {
   const out = join(dir, 'api-types.ts');
-  execFileSync(process.execPath, [join(root, 'node_modules/openapi-typescript/bin/cli.js'), join(root, 'server/openapi.json'), '-o', out], { stdio: 'ignore' });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/openapi-typescript/bin/cli.js'), join(root, 'server/openapi.json'), '-o', out],
+    { stdio: 'ignore' },
+  );
   if (readFileSync(out, 'utf8') !== readFileSync(join(root, 'web/src/lib/api-types.ts'), 'utf8')) {
     console.error('web/src/lib/api-types.ts is out of date with server/openapi.json: run `npm run generate`');
     process.exit(1);

@@ -26,7 +26,10 @@ export interface TestApp {
 let counter = 0;
 
 /** A fresh copy of the migrated, demo-seeded database and an app on it, for one test file. */
-export async function createTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Partial<Config> = {},
+  options: { webRoot?: string | null } = {},
+): Promise<TestApp> {
   const { serverUrl, template } = inject('testDb');
   const database = `iperform_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
   await adminQuery(serverUrl, `CREATE DATABASE ${database} TEMPLATE ${template}`);
@@ -34,7 +37,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   const dbs = connect(url, 5);
   const clock = new ManualClock();
   const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), jwtSecret: JWT_SECRET, ...overrides };
-  const app = await buildApp({ config, db: dbs.app, jwtSecret: JWT_SECRET, clock, logger: false, webRoot: null });
+  const app = await buildApp({ config, db: dbs.app, jwtSecret: JWT_SECRET, clock, logger: false, webRoot: options.webRoot ?? null });
   await app.ready();
   const tokens = new Map<string, string>();
 

@@ -1,0 +1,146 @@
+/**
+ * Load benchmark of the foundation: demo data plus 1,000 generated users, then autocannon with 100 connections
+ * for 20 s each on GET /api/v1/auth/me and GET /api/v1/users?limit=50. The server runs in its own process (as in
+ * production); this process only generates load. Prints req/s and p50/p95/p99; passes or fails nothing.
+ *
+ *   npm run bench                      # defaults
+ *   BENCH_SECONDS=5 npm run bench      # shorter runs
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { connect, migrate, withTenant } from '../server/src/db/client.ts';
+import { startEmbedded } from '../server/src/db/embedded.ts';
+import { newId } from '../server/src/lib/ids.ts';
+import { hashPassword } from '../server/src/modules/auth/passwords.ts';
+import { DEMO_PASSWORD, seedDemo } from '../server/src/modules/companies/demo-seed.ts';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 20);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);
+const quiet = { info: () => {}, debug: () => {}, warn: (m: string) => console.warn(m) };
+const dataDir = mkdtempSync(join(tmpdir(), 'iperform-bench-'));
+
+async function prepare(): Promise<void> {
+  const server = await startEmbedded(dataDir, quiet);
+  const dbs = connect(server.url, 4);
+  try {
+    await migrate(dbs.owner);
+    const seeded = await seedDemo(dbs.app);
+    if (!seeded) throw new Error('demo seed did not run');
+    const hash = await hashPassword(DEMO_PASSWORD);
+    await withTenant(dbs.app, seeded.demoCompanyId, async (trx) => {
+      const rows: {
+        company_id: string;
+        id: string;
+        email: string;
+        name: string;
+        role: 'MANAGER' | 'SALESPERSON' | 'WARRIOR';
+        manager_id: string | null;
+        password_hash: string;
+      }[] = [];
+      const managers: string[] = [];
+      const sales: string[] = [];
+      for (let i = 0; i < 1000; i++) {
+        const id = newId();
+        const role = i < 20 ? 'MANAGER' : i < 200 ? 'SALESPERSON' : 'WARRIOR';
+        const manager =
+          role === 'MANAGER' ? null : role === 'SALESPERSON' ? managers[i % managers.length] : sales[i % sales.length];
+        if (role === 'MANAGER') managers.push(id);
+        if (role === 'SALESPERSON') sales.push(id);
+        rows.push({
+          company_id: seeded.demoCompanyId,
+          id,
+          email: `bench${i}@demo.test`,
+          name: `Bench User ${String(i).padStart(4, '0')}`,
+          role,
+          manager_id: manager ?? null,
+          password_hash: hash,
+        });
+      }
+      for (let i = 0; i < rows.length; i += 200) {
+        const chunk = rows.slice(i, i + 200);
+        await trx.insertInto('users').values(chunk).execute();
+        await trx
+          .insertInto('user_directory')
+          .values(chunk.map((r) => ({ email: r.email, company_id: r.company_id, user_id: r.id })))
+          .execute();
+      }
+    });
+  } finally {
+    await dbs.close();
+    await server.stop();
+  }
+}
+
+async function startServer(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--disable-warning=ExperimentalWarning', resolve(import.meta.dirname, '../server/src/main.ts'), 'serve'],
+    {
+      env: {
+        ...process.env,
+        IPERFORM_DATA_DIR: dataDir,
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+        RATE_LIMIT_PER_MINUTE: '1000000',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  for (let i = 0; i < 300 && !exited; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(exited ? 'the server exited (see its message above)' : 'the server did not become ready in 30 s');
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function load(name: string, url: string, token: string) {
+  const latencies: number[] = [];
+  const instance = autocannon({ url, connections, duration: seconds, headers: { authorization: `Bearer ${token}` } });
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
+  const result = await instance;
+  latencies.sort((a, b) => a - b);
+  const non2xx = result.non2xx + result.errors + result.timeouts;
+  console.log(
+    `${name.padEnd(28)} ${String(Math.round(result.requests.average)).padStart(7)} req/s   p50 ${percentile(latencies, 50).toFixed(1)} ms   p95 ${percentile(latencies, 95).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms   (${result.requests.total} requests, ${non2xx} not 2xx)`,
+  );
+}
+
+const port = 3900 + Math.floor(Math.random() * 90);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB; Node ${process.version}`,
+);
+console.log(`preparing: embedded PostgreSQL, demo data + 1,000 users ...`);
+await prepare();
+const server = await startServer(port);
+try {
+  const base = `http://127.0.0.1:${port}`;
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@demo.test', password: DEMO_PASSWORD }),
+  });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  console.log(`autocannon: ${connections} connections, ${seconds} s per route`);
+  await load('GET /api/v1/auth/me', `${base}/api/v1/auth/me`, accessToken);
+  await load('GET /api/v1/users?limit=50', `${base}/api/v1/users?limit=50`, accessToken);
+} finally {
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  rmSync(dataDir, { recursive: true, force: true });
+}
