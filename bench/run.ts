@@ -111,9 +111,13 @@ function percentile(sorted: number[], p: number): number {
 
 async function load(name: string, url: string, token: string) {
   const latencies: number[] = [];
-  const instance = autocannon({ url, connections, duration: seconds, headers: { authorization: `Bearer ${token}` } });
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => latencies.push(ms));
-  const result = await instance;
+  const result = await new Promise<autocannon.Result>((done, fail) => {
+    const instance = autocannon(
+      { url, connections, duration: seconds, headers: { authorization: `Bearer ${token}` } },
+      (error, outcome) => (error ? fail(error) : done(outcome)),
+    );
+    instance.on('response', (_client, _status, _bytes, ms) => latencies.push(ms));
+  });
   latencies.sort((a, b) => a - b);
   const non2xx = result.non2xx + result.errors + result.timeouts;
   console.log(

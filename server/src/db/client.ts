@@ -21,6 +21,9 @@ export interface Databases {
 export function connect(url: string, poolSize = 20): Databases {
   const appPool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'iperform' });
   const ownerPool = new pg.Pool({ connectionString: url, max: 2, application_name: 'iperform-migrate' });
+  // An idle connection can be cut by the server (restart, failover, a dropped database); the pool replaces it.
+  // Without a listener that event would crash the process.
+  for (const pool of [appPool, ownerPool]) pool.on('error', () => undefined);
   const app = new Kysely<DB>({
     dialect: new PostgresDialect({
       pool: appPool,

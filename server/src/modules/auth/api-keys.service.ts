@@ -10,6 +10,8 @@ import { composeToken, parseToken } from './tokens.ts';
 const KEY_PREFIX = 'ipk_';
 /** Writing last_used_at on every call would turn each read into a write; once a minute is enough. */
 const TOUCH_INTERVAL_MS = 60_000;
+/** composeToken writes the company id and the row id as 43 base64url characters before the secret. */
+const TOKEN_IDS_LENGTH = 43;
 
 function toApiKey(row: {
   id: string;
@@ -33,7 +35,9 @@ export async function createApiKey(deps: Deps, ctx: RequestContext, name: string
   const { actor } = ctx;
   const id = newId();
   const key = composeToken(KEY_PREFIX, actor.companyId, id, randomToken(32));
-  const prefix = key.slice(0, 12);
+  // The key opens with its company's id and then its own: only a prefix reaching through the key's own id
+  // tells two keys of one company apart. It stops before the secret.
+  const prefix = key.slice(0, KEY_PREFIX.length + TOKEN_IDS_LENGTH);
   const row = await withTenant(deps.db, actor.companyId, async (trx) => {
     const inserted = await trx
       .insertInto('api_keys')
@@ -113,15 +117,14 @@ export async function authenticateApiKey(deps: Deps, key: string): Promise<Actor
       ])
       .where('k.id', '=', parsed.id)
       .executeTakeFirst();
-    if (found && (!found.last_used_at || now.getTime() - new Date(found.last_used_at).getTime() > TOUCH_INTERVAL_MS)) {
+    if (!found || !usable(found, key, now)) return null;
+    // Only a use that authenticates counts: a wrong or refused key must not move the real key's last use.
+    if (!found.last_used_at || now.getTime() - new Date(found.last_used_at).getTime() > TOUCH_INTERVAL_MS) {
       await trx.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', found.id).execute();
     }
     return found;
   });
-  if (!row || !safeEqual(row.key_hash, sha256(key)) || row.revoked_at || !row.active)
-    throw new AppError('invalid_token');
-  if (row.expires_at && new Date(row.expires_at) <= now) throw new AppError('invalid_token');
-  if (row.role !== 'INTEGRATION' && row.role !== 'DEV') throw new AppError('invalid_token');
+  if (!row) throw new AppError('invalid_token');
   return {
     userId: row.user_id,
     companyId: parsed.companyId,
@@ -132,4 +135,21 @@ export async function authenticateApiKey(deps: Deps, key: string): Promise<Actor
     sessionId: null,
     apiKeyId: row.id,
   };
+}
+
+/** Whether a found key row may authenticate: matching secret, not revoked or expired, an active INTEGRATION or DEV user. */
+function usable(
+  row: {
+    key_hash: string;
+    revoked_at: Date | string | null;
+    expires_at: Date | string | null;
+    active: boolean;
+    role: string;
+  },
+  key: string,
+  now: Date,
+): boolean {
+  if (!safeEqual(row.key_hash, sha256(key)) || row.revoked_at || !row.active) return false;
+  if (row.expires_at && new Date(row.expires_at) <= now) return false;
+  return row.role === 'INTEGRATION' || row.role === 'DEV';
 }

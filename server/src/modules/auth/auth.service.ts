@@ -203,7 +203,7 @@ export async function listSessions(deps: Deps, ctx: RequestContext) {
 export async function revokeOwnSession(deps: Deps, ctx: RequestContext, sessionId: string): Promise<void> {
   const found = await withTenant(deps.db, ctx.actor.companyId, async (trx) => {
     const session = isUuid(sessionId) ? await repo.findSession(trx, sessionId) : undefined;
-    if (!session || session.user_id !== ctx.actor.userId) return false;
+    if (!session || session.user_id !== ctx.actor.userId || session.revoked_at) return false;
     const now = deps.clock.now();
     await repo.revokeSession(trx, sessionId, 'revoked_by_user', now);
     await repo.recordAuthEvent(trx, {
@@ -230,13 +230,20 @@ export async function changePassword(deps: Deps, ctx: RequestContext, current: s
     });
   }
   const { actor } = ctx;
-  await withTenant(deps.db, actor.companyId, async (trx) => {
+  // Guessing the current password with a stolen token is throttled like guessing it at sign-in.
+  const keys = throttleKeys(actor.email, ctx.ip);
+  await assertNotThrottled(deps, keys);
+  const verified = await withTenant(deps.db, actor.companyId, async (trx) => {
     const user = await repo.findUserForLogin(trx, actor.userId);
-    if (!user || !(await verifyPassword(user.password_hash, current))) {
-      throw new AppError('validation_failed', 'The current password is not correct', {
-        errors: [{ path: 'currentPassword', message: 'is not correct' }],
-      });
-    }
+    return user !== undefined && (await verifyPassword(user.password_hash, current));
+  });
+  if (!verified) {
+    await registerFailure(deps, keys);
+    throw new AppError('validation_failed', 'The current password is not correct', {
+      errors: [{ path: 'currentPassword', message: 'is not correct' }],
+    });
+  }
+  await withTenant(deps.db, actor.companyId, async (trx) => {
     const now = deps.clock.now();
     await trx
       .updateTable('users')

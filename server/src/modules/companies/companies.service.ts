@@ -44,11 +44,14 @@ export async function findCompany(trx: Tx, id: string) {
 /** Settings are checked against what the platform knows: a real IANA zone, ISO currency and region. */
 export function settingsProblem(settings: Partial<CompanySettings>) {
   if (settings.timezone !== undefined) {
+    const timezoneError = fieldError('validation_failed', 'timezone', 'must be an IANA time zone such as Asia/Kolkata');
     try {
       new Intl.DateTimeFormat('en', { timeZone: settings.timezone });
     } catch {
-      return fieldError('validation_failed', 'timezone', 'must be an IANA time zone such as Asia/Kolkata');
+      return timezoneError;
     }
+    // Newer runtimes also accept bare UTC offsets such as +05:30: those are not IANA zones.
+    if (/^[+-]/.test(settings.timezone)) return timezoneError;
   }
   if (settings.currency !== undefined && !Intl.supportedValuesOf('currency').includes(settings.currency)) {
     return fieldError('validation_failed', 'currency', 'must be an ISO 4217 currency code such as INR');
@@ -61,8 +64,13 @@ export function settingsProblem(settings: Partial<CompanySettings>) {
     }
   }
   if (settings.phoneCountry !== undefined) {
-    const name = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' }).of(settings.phoneCountry);
-    if (!/^[A-Z]{2}$/.test(settings.phoneCountry) || !name) {
+    const code = settings.phoneCountry;
+    // CLDR names the user-assigned codes too (ZZ "Unknown Region", QO, XA…) and groupings (EU, UN): no countries.
+    const notACountry = /^(AA|Q[M-Z]|X[A-JL-Z]|ZZ|EU|EZ|UN)$/.test(code);
+    const name = /^[A-Z]{2}$/.test(code)
+      ? new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' }).of(code)
+      : undefined;
+    if (!name || notACountry) {
       return fieldError('validation_failed', 'phoneCountry', 'must be an ISO 3166 country code such as IN');
     }
   }
@@ -136,6 +144,9 @@ export async function updateCompany(
 ) {
   const problem = settingsProblem(input);
   if (problem) throw problem;
+  // A name of spaces would be stored empty and break the table's length check (a 500).
+  if (input.name !== undefined && !input.name.trim())
+    throw fieldError('validation_failed', 'name', 'must not be blank');
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
     const before = await findCompany(trx, ctx.actor.companyId);
     if (!before) throw notFound('company');

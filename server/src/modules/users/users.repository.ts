@@ -103,14 +103,9 @@ export async function isInSubtree(trx: Tx, rootId: string, candidateId: string):
   return row.rows[0]?.found === true;
 }
 
+/** Roles of everyone reporting directly to a user, deactivated reports included: they can be reactivated. */
 export async function directReportRoles(trx: Tx, managerId: string): Promise<Role[]> {
-  const rows = await trx
-    .selectFrom('users')
-    .select('role')
-    .distinct()
-    .where('manager_id', '=', managerId)
-    .where('active', '=', true)
-    .execute();
+  const rows = await trx.selectFrom('users').select('role').distinct().where('manager_id', '=', managerId).execute();
   return rows.map((r) => r.role as Role);
 }
 

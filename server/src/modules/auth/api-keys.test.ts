@@ -1,0 +1,204 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp, userId } from '../../../test/harness.ts';
+import { withTenant } from '../../db/client.ts';
+
+/** API keys: who may make them, what they authenticate as, how they are stored and how they end. */
+
+let t: TestApp;
+let demoCompanyId: string;
+beforeAll(async () => {
+  t = await createTestApp();
+  demoCompanyId = (await t.as('admin@demo.test', 'GET', '/api/v1/auth/me')).json().company.id;
+});
+afterAll(() => t.close());
+
+interface CreatedKey {
+  id: string;
+  name: string;
+  prefix: string;
+  userId: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  key: string;
+}
+
+async function createKey(email: string, name = 'Tally sync'): Promise<CreatedKey> {
+  const response = await t.as(email, 'POST', '/api/v1/api-keys', { name });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json() as CreatedKey;
+}
+
+async function listKeys(email: string) {
+  const response = await t.as(email, 'GET', '/api/v1/api-keys');
+  expect(response.statusCode).toBe(200);
+  return response.json().data as Record<string, unknown>[];
+}
+
+/** The secret part of a key: what follows `ipk_`, the 43 characters of ids and their `_`. */
+const secretOf = (key: string) => key.slice('ipk_'.length + 44);
+
+/** The key with one character of its secret changed. */
+function tamper(key: string): string {
+  const at = key.length - 10;
+  const replacement = key[at] === 'x' ? 'y' : 'x';
+  return `${key.slice(0, at)}${replacement}${key.slice(at + 1)}`;
+}
+
+function expectProblem(response: LightMyRequestResponse, status: number, code: string) {
+  expect(response.statusCode).toBe(status);
+  expect(response.json().code).toBe(code);
+}
+
+describe('creating API keys', () => {
+  it('lets an INTEGRATION user create a key, returned once with its metadata', async () => {
+    const response = await t.as('integration@demo.test', 'POST', '/api/v1/api-keys', { name: 'Tally sync' });
+    expect(response.statusCode).toBe(201);
+    const body = response.json() as CreatedKey;
+    expect(body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      name: 'Tally sync',
+      prefix: expect.any(String),
+      userId: await userId(t, 'integration@demo.test'),
+      createdAt: expect.any(String),
+      lastUsedAt: null,
+      key: expect.stringMatching(/^ipk_[A-Za-z0-9_-]+$/),
+    });
+    expect(Number.isNaN(Date.parse(body.createdAt))).toBe(false);
+    expect(body.key.startsWith(body.prefix)).toBe(true);
+    expect(body.prefix.length).toBeLessThan(body.key.length);
+  });
+
+  it('gives each key a prefix of its own, so two keys can be told apart', async () => {
+    const first = await createKey('integration@demo.test', 'CRM import');
+    const second = await createKey('integration@demo.test', 'CRM export');
+    expect(first.key.startsWith(first.prefix)).toBe(true);
+    expect(second.key.startsWith(second.prefix)).toBe(true);
+    expect(first.prefix).not.toBe(second.prefix);
+    // The prefix is for recognising a key, never for using it: it holds none of the secret.
+    expect(first.prefix).not.toContain(secretOf(first.key).slice(0, 8));
+  });
+
+  it('lets a DEV user create a key that works', async () => {
+    const created = await createKey('dev@demo.test', 'Local scripts');
+    const me = await t.as(created.key, 'GET', '/api/v1/auth/me');
+    expect(me.statusCode).toBe(200);
+    expect(me.json().user.email).toBe('dev@demo.test');
+  });
+
+  it('refuses a SALESPERSON with 403 forbidden', async () => {
+    expectProblem(await t.as('sales1@demo.test', 'POST', '/api/v1/api-keys', { name: 'mine' }), 403, 'forbidden');
+    expectProblem(await t.as('sales1@demo.test', 'GET', '/api/v1/api-keys'), 403, 'forbidden');
+  });
+
+  it('needs a name, and no unknown fields (400 validation_failed)', async () => {
+    const missing = await t.as('integration@demo.test', 'POST', '/api/v1/api-keys', {});
+    expectProblem(missing, 400, 'validation_failed');
+    expect(missing.json().errors).toContainEqual({ path: 'name', message: expect.any(String) });
+    const empty = await t.as('integration@demo.test', 'POST', '/api/v1/api-keys', { name: '' });
+    expectProblem(empty, 400, 'validation_failed');
+    const extra = await t.as('integration@demo.test', 'POST', '/api/v1/api-keys', { name: 'x', scopes: ['all'] });
+    expectProblem(extra, 400, 'validation_failed');
+    expect(extra.json().errors).toContainEqual({ path: 'scopes', message: expect.any(String) });
+  });
+});
+
+describe('using API keys', () => {
+  let created: CreatedKey;
+  beforeAll(async () => {
+    created = await createKey('integration@demo.test', 'Nightly export');
+  });
+
+  it('authenticates as its user: /auth/me says api_key', async () => {
+    const response = await t.as(created.key, 'GET', '/api/v1/auth/me');
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.authenticatedWith).toBe('api_key');
+    expect(body.user).toMatchObject({ id: created.userId, email: 'integration@demo.test', role: 'INTEGRATION' });
+    expect(body.company.id).toBe(demoCompanyId);
+  });
+
+  it('lists my keys without the key itself, and records when one was last used', async () => {
+    await t.as(created.key, 'GET', '/api/v1/auth/me');
+    const response = await t.as('integration@demo.test', 'GET', '/api/v1/api-keys');
+    expect(response.statusCode).toBe(200);
+    const listed = (response.json().data as Record<string, unknown>[]).find((k) => k.id === created.id);
+    expect(listed).toEqual({
+      id: created.id,
+      name: 'Nightly export',
+      prefix: created.prefix,
+      userId: created.userId,
+      createdAt: created.createdAt,
+      lastUsedAt: expect.any(String),
+    });
+    expect(listed).not.toHaveProperty('key');
+    expect(response.body).not.toContain(secretOf(created.key));
+  });
+
+  it('stores only a hash: the key appears nowhere in its row', async () => {
+    const row = await withTenant(t.dbs.app, demoCompanyId, (trx) =>
+      trx.selectFrom('api_keys').selectAll().where('id', '=', created.id).executeTakeFirst(),
+    );
+    expect(row).toBeDefined();
+    expect(row?.key_hash).toBeTruthy();
+    expect(row?.key_hash).not.toBe(created.key);
+    const stored = JSON.stringify(row);
+    expect(stored).not.toContain(created.key);
+    expect(stored).not.toContain(secretOf(created.key));
+  });
+
+  it('refuses a tampered key with 401 while the real key keeps working', async () => {
+    expectProblem(await t.as(tamper(created.key), 'GET', '/api/v1/auth/me'), 401, 'invalid_token');
+    expectProblem(await t.as(created.key.slice(0, -5), 'GET', '/api/v1/auth/me'), 401, 'invalid_token');
+    expectProblem(await t.as(`${created.key}x`, 'GET', '/api/v1/auth/me'), 401, 'invalid_token');
+    expect((await t.as(created.key, 'GET', '/api/v1/auth/me')).statusCode).toBe(200);
+  });
+
+  it('does not count a refused attempt as a use of the real key', async () => {
+    const fresh = await createKey('integration@demo.test', 'Never used');
+    expectProblem(await t.as(tamper(fresh.key), 'GET', '/api/v1/auth/me'), 401, 'invalid_token');
+    const listed = (await listKeys('integration@demo.test')).find((k) => k.id === fresh.id);
+    expect(listed?.lastUsedAt).toBeNull();
+  });
+
+  it('lets an ADMIN create a key but refuses that key (only INTEGRATION and DEV keys authenticate)', async () => {
+    const adminKey = await createKey('admin@demo.test', 'Admin automation');
+    expect(adminKey.key).toMatch(/^ipk_/);
+    expectProblem(await t.as(adminKey.key, 'GET', '/api/v1/auth/me'), 401, 'invalid_token');
+    expectProblem(await t.as(adminKey.key, 'GET', '/api/v1/users'), 401, 'invalid_token');
+  });
+});
+
+describe('revoking API keys', () => {
+  it('DELETE ends the key: 204, then 401, gone from the list, and a second DELETE is 404', async () => {
+    const created = await createKey('integration@demo.test', 'To revoke');
+    expect((await t.as(created.key, 'GET', '/api/v1/auth/me')).statusCode).toBe(200);
+    const response = await t.as('integration@demo.test', 'DELETE', `/api/v1/api-keys/${created.id}`);
+    expect(response.statusCode).toBe(204);
+    expectProblem(await t.as(created.key, 'GET', '/api/v1/auth/me'), 401, 'invalid_token');
+    expect((await listKeys('integration@demo.test')).map((k) => k.id)).not.toContain(created.id);
+    expectProblem(await t.as('integration@demo.test', 'DELETE', `/api/v1/api-keys/${created.id}`), 404, 'not_found');
+  });
+
+  it("answers 404 when Other Co's admin deletes a Demo Co key, and the key keeps working", async () => {
+    const created = await createKey('integration@demo.test', 'Cross-tenant target');
+    const response = await t.as('admin@other.test', 'DELETE', `/api/v1/api-keys/${created.id}`);
+    expectProblem(response, 404, 'not_found');
+    expect((await t.as(created.key, 'GET', '/api/v1/auth/me')).statusCode).toBe(200);
+  });
+
+  it('answers 404 when another user of the same company deletes my key, and the key keeps working', async () => {
+    const created = await createKey('integration@demo.test', 'Same-tenant target');
+    expectProblem(await t.as('dev@demo.test', 'DELETE', `/api/v1/api-keys/${created.id}`), 404, 'not_found');
+    expect((await t.as(created.key, 'GET', '/api/v1/auth/me')).statusCode).toBe(200);
+  });
+
+  it('stops a key once its user is deactivated', async () => {
+    const created = await createKey('dev@demo.test', 'Dies with its user');
+    expect((await t.as(created.key, 'GET', '/api/v1/auth/me')).statusCode).toBe(200);
+    const devId = await userId(t, 'dev@demo.test');
+    const deactivated = await t.as('admin@demo.test', 'POST', `/api/v1/users/${devId}/deactivate`);
+    expect(deactivated.statusCode, deactivated.body).toBe(200);
+    expectProblem(await t.as(created.key, 'GET', '/api/v1/auth/me'), 401, 'invalid_token');
+  });
+});

@@ -1,0 +1,726 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp, userId } from '../../../test/harness.ts';
+import { withTenant } from '../../db/client.ts';
+
+/**
+ * Malformed input to every write route of users, company, API keys and auth: each answer is a 400 (or a 422
+ * where the rule is semantic) in application/problem+json with a code and the offending field's path, no stack
+ * trace, and the database is exactly as it was.
+ */
+
+let t: TestApp;
+let demoCompanyId: string;
+const ids: Record<string, string> = {};
+const ADMIN = 'admin@demo.test';
+const PASSWORD = 'correct-horse-battery-staple';
+
+interface Case {
+  name: string;
+  /** A JSON value to send, or `raw` text sent as-is with Content-Type application/json. */
+  body?: unknown;
+  raw?: string;
+  status: number;
+  code: string;
+  /** Paths errors[] must name (all of them). */
+  paths?: string[];
+}
+
+interface Field {
+  name: string;
+  required: boolean;
+  /** The schema's maxLength, when it has one. */
+  max?: number;
+  /** A value of the wrong JSON type. */
+  wrongType?: unknown;
+}
+
+interface Route {
+  label: string;
+  method: 'POST' | 'PATCH';
+  url: () => string;
+  /** Email of the caller, or null for a public route. */
+  who: () => string | null;
+  /** A body that passes validation: each case breaks one thing in it. */
+  valid: () => Record<string, unknown>;
+  fields: Field[];
+  /** Cases beyond the generated ones: semantic rules. */
+  extra: () => Case[];
+}
+
+const STACK = /\bat .*\.(ts|js):\d+|\.ts:\d+:\d+|node_modules|\/work\//;
+
+function malformedCases(): Case[] {
+  const malformed = ['{"name":', '{bad json}', "{'name': 'single quotes'}", '{"a":1,}', '{"a":1}{"b":2}', '\u0000'];
+  const nonObject = ['[]', '[{"name":"x"}]', '"x"', '42', 'true', 'null'];
+  return [
+    ...malformed.map((raw) => ({ name: `malformed JSON ${raw}`, raw, status: 400, code: 'malformed_json' })),
+    { name: 'an empty body that claims JSON', raw: '', status: 400, code: 'malformed_json' },
+    { name: 'a __proto__ key', raw: '{"__proto__":{"role":"ADMIN"}}', status: 400, code: 'malformed_json' },
+    {
+      name: 'a constructor.prototype key',
+      raw: '{"constructor":{"prototype":{"role":"ADMIN"}}}',
+      status: 400,
+      code: 'malformed_json',
+    },
+    ...nonObject.map((raw) => ({ name: `non-object JSON ${raw}`, raw, status: 400, code: 'validation_failed' })),
+  ];
+}
+
+function generatedCases(route: Route): Case[] {
+  const valid = route.valid();
+  const cases: Case[] = [
+    {
+      name: 'an unknown field',
+      body: { ...valid, notAField: 'x' },
+      status: 400,
+      code: 'validation_failed',
+      paths: ['notAField'],
+    },
+    {
+      name: 'an unknown field holding an object',
+      body: { ...valid, settings: { admin: true } },
+      status: 400,
+      code: 'validation_failed',
+      paths: ['settings'],
+    },
+  ];
+  for (const field of route.fields) {
+    const omit = { ...valid };
+    delete omit[field.name];
+    cases.push(
+      {
+        name: `${field.name} of the wrong type`,
+        body: { ...valid, [field.name]: field.wrongType ?? 12345 },
+        status: 400,
+        code: 'validation_failed',
+        paths: [field.name],
+      },
+      {
+        name: `${field.name} as an object`,
+        body: { ...valid, [field.name]: { value: 'x' } },
+        status: 400,
+        code: 'validation_failed',
+        paths: [field.name],
+      },
+      {
+        name: `${field.name} as an empty string`,
+        body: { ...valid, [field.name]: '' },
+        status: 400,
+        code: 'validation_failed',
+        paths: [field.name],
+      },
+      {
+        name: `${field.name} oversized`,
+        body: { ...valid, [field.name]: 'x'.repeat((field.max ?? 10_000) + 1) },
+        status: 400,
+        code: 'validation_failed',
+        paths: [field.name],
+      },
+    );
+    if (field.required) {
+      cases.push({
+        name: `${field.name} missing`,
+        body: omit,
+        status: 400,
+        code: 'validation_failed',
+        paths: [field.name],
+      });
+    }
+  }
+  const required = route.fields.filter((f) => f.required).map((f) => f.name);
+  cases.push({
+    name: 'an empty object',
+    body: {},
+    status: 400,
+    code: 'validation_failed',
+    ...(required.length > 0 ? { paths: required } : {}),
+  });
+  return [...cases, ...malformedCases(), ...route.extra()];
+}
+
+let counter = 0;
+const freshEmail = () => `bad-input-${++counter}@demo.test`;
+
+const routes: Route[] = [
+  {
+    label: 'POST /users',
+    method: 'POST',
+    url: () => '/api/v1/users',
+    who: () => ADMIN,
+    valid: () => ({
+      email: freshEmail(),
+      name: 'Valid Name',
+      role: 'WARRIOR',
+      managerId: ids.sales1,
+      password: PASSWORD,
+    }),
+    fields: [
+      { name: 'email', required: true, max: 254 },
+      { name: 'name', required: true, max: 200 },
+      { name: 'role', required: true, wrongType: 3 },
+      { name: 'managerId', required: false, wrongType: 7 },
+      { name: 'password', required: true, max: 1024, wrongType: ['a-long-enough-passphrase'] },
+    ],
+    extra: () => {
+      const base = () => ({ email: freshEmail(), name: 'Valid Name', role: 'GUEST', password: PASSWORD });
+      return [
+        {
+          name: 'a role that does not exist',
+          body: { ...base(), role: 'KING' },
+          status: 400,
+          code: 'validation_failed',
+          paths: ['role'],
+        },
+        {
+          name: 'a lowercase role',
+          body: { ...base(), role: 'guest' },
+          status: 400,
+          code: 'validation_failed',
+          paths: ['role'],
+        },
+        {
+          name: 'an email that is no email',
+          body: { ...base(), email: 'not-an-email' },
+          status: 400,
+          code: 'validation_failed',
+          paths: ['email'],
+        },
+        {
+          name: 'a managerId that is no UUID',
+          body: { ...base(), managerId: 'abc' },
+          status: 400,
+          code: 'validation_failed',
+          paths: ['managerId'],
+        },
+        {
+          name: 'a name of spaces',
+          body: { ...base(), name: '    ' },
+          status: 400,
+          code: 'validation_failed',
+          paths: ['name'],
+        },
+        {
+          name: 'a string number for a string',
+          body: { ...base(), name: 5 },
+          status: 400,
+          code: 'validation_failed',
+          paths: ['name'],
+        },
+        {
+          name: 'a short password',
+          body: { ...base(), password: 'short' },
+          status: 422,
+          code: 'weak_password',
+          paths: ['password'],
+        },
+        {
+          name: 'a common password',
+          body: { ...base(), password: 'qwerty123456' },
+          status: 422,
+          code: 'weak_password',
+          paths: ['password'],
+        },
+        {
+          name: 'a 129-character password',
+          body: { ...base(), password: 'p'.repeat(129) },
+          status: 422,
+          code: 'weak_password',
+          paths: ['password'],
+        },
+        {
+          name: 'a warrior without a salesperson',
+          body: { ...base(), role: 'WARRIOR' },
+          status: 422,
+          code: 'hierarchy_violation',
+          paths: ['managerId'],
+        },
+        {
+          name: 'a salesperson under a salesperson',
+          body: { ...base(), role: 'SALESPERSON', managerId: ids.sales1 },
+          status: 422,
+          code: 'hierarchy_violation',
+          paths: ['managerId'],
+        },
+        {
+          name: 'a manager from nowhere',
+          body: { ...base(), managerId: '0190c3a4-5b6c-7d8e-9f00-112233445566' },
+          status: 422,
+          code: 'hierarchy_violation',
+          paths: ['managerId'],
+        },
+        {
+          name: 'a taken email',
+          body: { ...base(), email: 'sales2@demo.test' },
+          status: 409,
+          code: 'email_taken',
+          paths: ['email'],
+        },
+        {
+          name: "another company's email",
+          body: { ...base(), email: 'admin@other.test' },
+          status: 409,
+          code: 'email_taken',
+          paths: ['email'],
+        },
+      ];
+    },
+  },
+  {
+    label: 'PATCH /users/{id}',
+    method: 'PATCH',
+    url: () => `/api/v1/users/${ids.warrior1}`,
+    who: () => ADMIN,
+    valid: () => ({ name: 'Aditya Kulkarni', role: 'WARRIOR', managerId: ids.sales1 }),
+    fields: [
+      { name: 'name', required: false, max: 200 },
+      { name: 'role', required: false, wrongType: false },
+      { name: 'managerId', required: false, wrongType: 1.5 },
+    ],
+    extra: () => [
+      {
+        name: 'email is not patchable',
+        body: { email: 'new@demo.test' },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['email'],
+      },
+      {
+        name: 'active is not patchable',
+        body: { active: false },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['active'],
+      },
+      {
+        name: 'password is not patchable',
+        body: { password: PASSWORD },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['password'],
+      },
+      { name: 'a name of spaces', body: { name: '   ' }, status: 400, code: 'validation_failed', paths: ['name'] },
+      {
+        name: 'a role that does not exist',
+        body: { role: 'OVERLORD' },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['role'],
+      },
+      {
+        name: 'a warrior under a manager',
+        body: { managerId: ids.manager1 },
+        status: 422,
+        code: 'hierarchy_violation',
+        paths: ['managerId'],
+      },
+      {
+        name: 'a warrior with no manager',
+        body: { managerId: null },
+        status: 422,
+        code: 'hierarchy_violation',
+        paths: ['managerId'],
+      },
+      {
+        name: 'a manager of another company',
+        body: { managerId: ids.other },
+        status: 422,
+        code: 'hierarchy_violation',
+        paths: ['managerId'],
+      },
+    ],
+  },
+  {
+    label: 'PATCH /users/{id} (own role)',
+    method: 'PATCH',
+    url: () => `/api/v1/users/${ids.admin}`,
+    who: () => ADMIN,
+    valid: () => ({ name: 'Priya Raman' }),
+    fields: [],
+    extra: () => [
+      { name: 'changing your own role', body: { role: 'GUEST' }, status: 422, code: 'unprocessable', paths: ['role'] },
+    ],
+  },
+  {
+    label: 'PATCH /company',
+    method: 'PATCH',
+    url: () => '/api/v1/company',
+    who: () => ADMIN,
+    valid: () => ({ name: 'Demo Co', timezone: 'Asia/Kolkata', currency: 'INR', locale: 'en-IN', phoneCountry: 'IN' }),
+    fields: [
+      { name: 'name', required: false, max: 200 },
+      { name: 'timezone', required: false, max: 64, wrongType: null },
+      { name: 'currency', required: false, wrongType: 356 },
+      { name: 'locale', required: false, max: 35, wrongType: ['en-IN'] },
+      { name: 'phoneCountry', required: false, wrongType: 91 },
+    ],
+    extra: () => [
+      {
+        name: 'slug is not patchable',
+        body: { slug: 'mine' },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['slug'],
+      },
+      { name: 'a name of spaces', body: { name: '   ' }, status: 400, code: 'validation_failed', paths: ['name'] },
+      {
+        name: 'timezone Mars/Olympus',
+        body: { timezone: 'Mars/Olympus' },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['timezone'],
+      },
+      {
+        name: 'currency XXXX',
+        body: { currency: 'XXXX' },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['currency'],
+      },
+      { name: 'currency QQQ', body: { currency: 'QQQ' }, status: 400, code: 'validation_failed', paths: ['currency'] },
+      {
+        name: 'phoneCountry ZZ',
+        body: { phoneCountry: 'ZZ' },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['phoneCountry'],
+      },
+      {
+        name: 'locale with spaces',
+        body: { locale: 'en IN' },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['locale'],
+      },
+    ],
+  },
+  {
+    label: 'POST /api-keys',
+    method: 'POST',
+    url: () => '/api/v1/api-keys',
+    who: () => 'dev@demo.test',
+    valid: () => ({ name: 'ci' }),
+    fields: [{ name: 'name', required: true, max: 100 }],
+    extra: () => [
+      { name: 'a name of spaces', body: { name: '   ' }, status: 400, code: 'validation_failed', paths: ['name'] },
+      {
+        name: 'a scope (no such field)',
+        body: { name: 'ci', scope: 'all' },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['scope'],
+      },
+      {
+        name: 'a chosen userId (no such field)',
+        body: { name: 'ci', userId: ids.admin },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['userId'],
+      },
+    ],
+  },
+  {
+    label: 'POST /auth/password',
+    method: 'POST',
+    url: () => '/api/v1/auth/password',
+    who: () => 'warrior2@demo.test',
+    valid: () => ({ currentPassword: 'demo-password', newPassword: PASSWORD }),
+    fields: [
+      { name: 'currentPassword', required: true, max: 1024 },
+      { name: 'newPassword', required: true, max: 1024, wrongType: true },
+    ],
+    extra: () => [
+      {
+        name: 'a short new password',
+        body: { currentPassword: 'demo-password', newPassword: 'short' },
+        status: 422,
+        code: 'weak_password',
+        paths: ['newPassword'],
+      },
+      {
+        name: 'a common new password',
+        body: { currentPassword: 'demo-password', newPassword: '1q2w3e4r5t6y' },
+        status: 422,
+        code: 'weak_password',
+        paths: ['newPassword'],
+      },
+      {
+        name: 'the same password again',
+        body: { currentPassword: 'demo-password', newPassword: 'demo-password' },
+        status: 422,
+        code: 'weak_password',
+        paths: ['newPassword'],
+      },
+      {
+        name: 'a wrong current password',
+        body: { currentPassword: 'not-my-password', newPassword: PASSWORD },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['currentPassword'],
+      },
+    ],
+  },
+  {
+    label: 'POST /auth/login',
+    method: 'POST',
+    url: () => '/api/v1/auth/login',
+    who: () => null,
+    valid: () => ({ email: 'warrior3@demo.test', password: 'demo-password' }),
+    fields: [
+      { name: 'email', required: true, max: 254 },
+      { name: 'password', required: true, max: 1024 },
+    ],
+    extra: () => [
+      {
+        name: 'a remember-me flag (no such field)',
+        body: { email: 'warrior3@demo.test', password: 'demo-password', remember: true },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['remember'],
+      },
+    ],
+  },
+  {
+    label: 'POST /auth/refresh',
+    method: 'POST',
+    url: () => '/api/v1/auth/refresh',
+    who: () => null,
+    valid: () => ({ refreshToken: 'rt_placeholder' }),
+    fields: [{ name: 'refreshToken', required: true, max: 500 }],
+    extra: () => [
+      {
+        name: 'an access token in its place',
+        body: { refreshToken: 'eyJhbGciOiJIUzI1NiJ9.e30.x' },
+        status: 401,
+        code: 'invalid_token',
+      },
+      { name: 'a made-up refresh token', body: { refreshToken: 'rt_garbage' }, status: 401, code: 'invalid_token' },
+    ],
+  },
+];
+
+/** Every row a write of these routes could touch, straight from the database. */
+async function snapshot(): Promise<string> {
+  const tenant = await withTenant(t.dbs.app, demoCompanyId, async (trx) => {
+    const q = async (text: string) => (await sql.raw(text).execute(trx)).rows;
+    return {
+      users: await q(
+        'SELECT id, email, name, role, manager_id, active, deactivated_at, password_hash, password_changed_at, updated_at FROM users ORDER BY id',
+      ),
+      audit: await q('SELECT id FROM audit_log ORDER BY id'),
+      company: await q('SELECT * FROM companies'),
+      keys: await q('SELECT id, name, revoked_at FROM api_keys ORDER BY id'),
+      sessions: await q('SELECT id, revoked_at, last_used_at FROM auth_sessions ORDER BY id'),
+      refresh: await q('SELECT id, used_at FROM refresh_tokens ORDER BY id'),
+      events: await q('SELECT id FROM auth_events ORDER BY id'),
+    };
+  });
+  const directory = (await sql`SELECT email, user_id FROM user_directory ORDER BY email`.execute(t.dbs.app)).rows;
+  const throttle = (await sql`SELECT * FROM login_throttle ORDER BY key`.execute(t.dbs.app)).rows;
+  return JSON.stringify({ ...tenant, directory, throttle });
+}
+
+/**
+ * Public routes allow 60 requests a minute per client address; each public route's cases come from an address
+ * of their own (TEST-NET-3) so the table stays clear of that limit.
+ */
+const addressOf = (label: string) => `203.0.113.${routes.findIndex((r) => r.label === label) + 10}`;
+
+async function send(route: Route, c: Case): Promise<LightMyRequestResponse> {
+  const who = route.who();
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (who) headers.authorization = `Bearer ${await t.token(who)}`;
+  return t.app.inject({
+    method: route.method,
+    url: route.url(),
+    headers,
+    remoteAddress: addressOf(route.label),
+    payload: c.raw !== undefined ? c.raw : JSON.stringify(c.body),
+  });
+}
+
+function expectCleanProblem(response: LightMyRequestResponse, status: number, code: string, label: string) {
+  expect(response.statusCode, `${label}: ${response.body}`).toBe(status);
+  expect(response.headers['content-type'], label).toMatch(/^application\/problem\+json/);
+  const body = response.json();
+  expect(body, label).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String) });
+  expect(body.requestId, label).toBe(response.headers['x-request-id']);
+  expect(response.body, label).not.toMatch(STACK);
+  expect(body).not.toHaveProperty('stack');
+  return body as { errors?: { path: string; message: string }[] };
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  for (const key of ['admin', 'manager1', 'sales1', 'warrior1']) ids[key] = await userId(t, `${key}@demo.test`);
+  ids.other = await userId(t, 'admin@other.test');
+  demoCompanyId = (await t.as(ADMIN, 'GET', '/api/v1/auth/me')).json().company.id;
+  // Sign in up front: a sign-in is itself a write, and must not fall inside a before/after comparison.
+  for (const who of [ADMIN, 'dev@demo.test', 'warrior2@demo.test']) await t.token(who);
+});
+afterAll(() => t.close());
+
+describe('every write route refuses malformed input and changes nothing', () => {
+  for (const route of routes) {
+    describe(route.label, () => {
+      // Cases are built lazily (ids are known only after beforeAll): one test per route runs them all.
+      it('answers each malformed body with a problem naming the field, and the database is unchanged', async () => {
+        const cases = generatedCases(route);
+        expect(cases.length).toBeGreaterThan(10);
+        const failures: string[] = [];
+        for (const c of cases) {
+          const label = `${route.label} — ${c.name}`;
+          const before = await snapshot();
+          const response = await send(route, c);
+          try {
+            const body = expectCleanProblem(response, c.status, c.code, label);
+            if (c.paths) {
+              const paths = (body.errors ?? []).map((e) => e.path);
+              for (const path of c.paths) expect(paths, `${label}: ${response.body}`).toContain(path);
+              for (const e of body.errors ?? []) expect(e.message.length, label).toBeGreaterThan(0);
+            }
+            expect(await snapshot(), `${label}: the database changed`).toBe(before);
+          } catch (error) {
+            failures.push((error as Error).message.split('\n')[0] as string);
+          }
+        }
+        expect(failures).toEqual([]);
+      });
+    });
+  }
+
+  it('the valid bodies really are valid (so each case fails for the one thing it breaks)', async () => {
+    // Sent to the routes where that changes nothing lasting, or nothing at all.
+    const company = await t.as(ADMIN, 'PATCH', '/api/v1/company', routes[3]?.valid());
+    expect(company.statusCode, company.body).toBe(200);
+    const patch = await t.as(ADMIN, 'PATCH', `/api/v1/users/${ids.warrior1}`, routes[1]?.valid());
+    expect(patch.statusCode, patch.body).toBe(200);
+    const created = await t.as(ADMIN, 'POST', '/api/v1/users', routes[0]?.valid());
+    expect(created.statusCode, created.body).toBe(201);
+    const key = await t.as('dev@demo.test', 'POST', '/api/v1/api-keys', routes[4]?.valid());
+    expect(key.statusCode, key.body).toBe(201);
+    const login = await t.login('warrior3@demo.test');
+    expect(login.statusCode, login.body).toBe(200);
+  });
+});
+
+describe('transport-level problems', () => {
+  it('refuses a body over 1 MiB with 413 payload_too_large, changing nothing', async () => {
+    const before = await snapshot();
+    const huge = JSON.stringify({
+      email: 'huge@demo.test',
+      name: 'x'.repeat(1024 * 1024 + 10),
+      role: 'GUEST',
+      password: PASSWORD,
+    });
+    for (const [who, method, url] of [
+      [ADMIN, 'POST', '/api/v1/users'],
+      [ADMIN, 'PATCH', `/api/v1/users/${ids.warrior1}`],
+      [ADMIN, 'PATCH', '/api/v1/company'],
+      [null, 'POST', '/api/v1/auth/login'],
+    ] as const) {
+      const response = await t.app.inject({
+        method,
+        url,
+        headers: {
+          'content-type': 'application/json',
+          ...(who ? { authorization: `Bearer ${await t.token(who)}` } : {}),
+        },
+        payload: huge,
+      });
+      expectCleanProblem(response, 413, 'payload_too_large', `${method} ${url}`);
+    }
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('refuses a body that is not JSON with 415 unsupported_media_type, changing nothing', async () => {
+    const before = await snapshot();
+    const failures: string[] = [];
+    for (const contentType of [
+      'text/plain',
+      'text/plain; charset=utf-8',
+      'application/x-www-form-urlencoded',
+      'application/xml',
+      'multipart/form-data; boundary=x',
+    ]) {
+      for (const [who, method, url, body] of [
+        [
+          ADMIN,
+          'POST',
+          '/api/v1/users',
+          { email: 'plain@demo.test', name: 'Plain', role: 'GUEST', password: PASSWORD },
+        ],
+        [ADMIN, 'PATCH', '/api/v1/company', { name: 'Plain Co' }],
+        [null, 'POST', '/api/v1/auth/login', { email: 'warrior3@demo.test', password: 'demo-password' }],
+      ] as const) {
+        const response = await t.app.inject({
+          method,
+          url,
+          headers: {
+            'content-type': contentType,
+            ...(who ? { authorization: `Bearer ${await t.token(who)}` } : {}),
+          },
+          payload: JSON.stringify(body),
+        });
+        try {
+          expectCleanProblem(response, 415, 'unsupported_media_type', `${contentType} ${method} ${url}`);
+        } catch (error) {
+          failures.push((error as Error).message.split('\n')[0] as string);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('answers an unknown route with 404 route_not_found, signed in or not', async () => {
+    for (const [who, method, url] of [
+      [null, 'GET', '/api/v1/nothing-here'],
+      [ADMIN, 'GET', '/api/v1/nothing-here'],
+      [ADMIN, 'POST', '/api/v1/users/bulk/import'],
+      [ADMIN, 'DELETE', `/api/v1/users/${ids.warrior1}`],
+      [ADMIN, 'DELETE', '/api/v1/company'],
+      [ADMIN, 'PUT', '/api/v1/company'],
+      [null, 'GET', '/api/v2/users'],
+    ] as const) {
+      const response = await t.as(who, method, url);
+      const body = expectCleanProblem(response, 404, 'route_not_found', `${method} ${url}`) as { detail?: string };
+      expect(body.detail ?? '').not.toMatch(/<script/i);
+    }
+  });
+
+  const junkUrls = [
+    '/api/v1/users/%E0%A4%A',
+    '/api/v1/users/..%2F..%2Fetc%2Fpasswd',
+    `/api/v1/users/${'9'.repeat(5000)}`,
+    '/api/v1/users?limit=1e400',
+    '/api/v1/users?q[$ne]=x',
+    '/api/v1/audit?from=%00',
+  ];
+
+  it('never leaks a stack trace, even for a path full of junk', async () => {
+    for (const url of junkUrls) {
+      const response = await t.as(ADMIN, 'GET', url);
+      expect(response.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(response.statusCode, url).toBeLessThan(500);
+      expect(response.body, url).not.toMatch(STACK);
+      expect(response.body, url).not.toMatch(/"stack"/);
+    }
+  });
+
+  it('answers a path full of junk as application/problem+json like every other error', async () => {
+    const failures: string[] = [];
+    for (const url of junkUrls) {
+      const response = await t.as(ADMIN, 'GET', url);
+      const label = `GET ${url.slice(0, 40)} -> ${response.statusCode} ${response.headers['content-type']}: ${response.body.slice(0, 120)}`;
+      try {
+        expect(response.headers['content-type'], label).toMatch(/^application\/problem\+json/);
+        expect(response.json(), label).toMatchObject({ code: expect.any(String), requestId: expect.any(String) });
+      } catch (error) {
+        failures.push((error as Error).message.split('\n')[0] as string);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
