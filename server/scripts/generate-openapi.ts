@@ -10,7 +10,13 @@ const check = process.argv.includes('--check');
 
 // The document needs the routes, not a database: this pool never connects.
 const dbs = connect('postgres://nobody@127.0.0.1:1/none', 1);
-const app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent' }), db: dbs.app, jwtSecret: 'x'.repeat(32), logger: false, webRoot: null });
+const app = await buildApp({
+  config: loadConfig({ LOG_LEVEL: 'silent' }),
+  db: dbs.app,
+  jwtSecret: 'x'.repeat(32),
+  logger: false,
+  webRoot: null,
+});
 await app.ready();
 const generated = `${JSON.stringify(app.swagger(), null, 2)}\n`;
 await app.close();

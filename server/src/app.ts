@@ -11,7 +11,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import type { Deps } from './http/context.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
-import { AppError } from './http/errors.ts';
+import { AppError, problemOf } from './http/errors.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { Problem } from './http/schemas.ts';
 import { validatorCompiler } from './http/validation.ts';
@@ -56,6 +56,17 @@ export async function buildApp(options: AppOptions): Promise<App> {
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : newId();
     },
     return503OnClosing: true,
+    // Errors raised before routing still answer as problem+json.
+    frameworkErrors: (error, request, reply) =>
+      errorHandler(new AppError('bad_request', error.message), request, reply),
+    routerOptions: {
+      maxParamLength: 200,
+      onMaxParamLength: (_path, _req, res) => {
+        const requestId = newId();
+        res.writeHead(414, { 'content-type': 'application/problem+json; charset=utf-8', 'x-request-id': requestId });
+        res.end(JSON.stringify(problemOf(new AppError('uri_too_long', 'A path segment is too long'), requestId)));
+      },
+    },
     forceCloseConnections: 'idle',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -67,6 +78,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   };
 
   app.setValidatorCompiler(validatorCompiler);
+  // JSON is the only body the API reads: anything else is a 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
   app.setErrorHandler(errorHandler);
   const webRoot = options.webRoot === undefined ? resolve(import.meta.dirname, '../../web/dist') : options.webRoot;
   const serveWeb = webRoot !== null && existsSync(join(webRoot, 'index.html'));

@@ -1,7 +1,7 @@
-import { inject } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
+import { inject } from 'vitest';
 import { type App, buildApp } from '../src/app.ts';
-import { loadConfig, type Config } from '../src/config.ts';
+import { type Config, loadConfig } from '../src/config.ts';
 import { connect, type Databases } from '../src/db/client.ts';
 import { ManualClock } from '../src/lib/clock.ts';
 import { DEMO_PASSWORD } from '../src/modules/companies/demo-seed.ts';
@@ -37,7 +37,14 @@ export async function createTestApp(
   const dbs = connect(url, 5);
   const clock = new ManualClock();
   const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), jwtSecret: JWT_SECRET, ...overrides };
-  const app = await buildApp({ config, db: dbs.app, jwtSecret: JWT_SECRET, clock, logger: false, webRoot: options.webRoot ?? null });
+  const app = await buildApp({
+    config,
+    db: dbs.app,
+    jwtSecret: JWT_SECRET,
+    clock,
+    logger: false,
+    webRoot: options.webRoot ?? null,
+  });
   await app.ready();
   const tokens = new Map<string, string>();
 

@@ -19,7 +19,8 @@ describe('tenant isolation', () => {
     const sessionId = sessions.json().data[0].id as string;
     const key = await t.as('integration@demo.test', 'POST', '/api/v1/api-keys', { name: 'isolation' });
     const keyId = key.json().id as string;
-    const idFor = (path: string) => (path.includes('sessions') ? sessionId : path.includes('api-keys') ? keyId : demoUser);
+    const idFor = (path: string) =>
+      path.includes('sessions') ? sessionId : path.includes('api-keys') ? keyId : demoUser;
     const bodies: Record<string, unknown> = { patch: { name: 'Taken Over' }, post: {} };
 
     let checked = 0;
@@ -41,7 +42,7 @@ describe('tenant isolation', () => {
     expect(keyStillWorks.statusCode).toBe(200);
   });
 
-  it('lists none of Demo Co\'s users to Other Co', async () => {
+  it("lists none of Demo Co's users to Other Co", async () => {
     const response = await t.as('admin@other.test', 'GET', '/api/v1/users?limit=200');
     const emails = (response.json().data as { email: string }[]).map((u) => u.email);
     expect(emails).toEqual(['admin@other.test']);
@@ -52,7 +53,17 @@ describe('tenant isolation', () => {
       SELECT c.relname AS table_name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relrowsecurity`.execute(t.dbs.app);
     const names = tables.rows.map((r) => r.table_name);
-    expect(names).toEqual(expect.arrayContaining(['companies', 'users', 'auth_sessions', 'refresh_tokens', 'api_keys', 'auth_events', 'audit_log']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'companies',
+        'users',
+        'auth_sessions',
+        'refresh_tokens',
+        'api_keys',
+        'auth_events',
+        'audit_log',
+      ]),
+    );
     for (const name of names) {
       const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(name)}`.execute(t.dbs.app);
       expect(rows[0]?.n, name).toBe(0);
@@ -68,10 +79,14 @@ describe('tenant isolation', () => {
 
   it('runs the app as a role that is not the owner and cannot bypass row-level security', async () => {
     const { rows } = await sql<{ role: string; bypass: boolean; superuser: boolean }>`
-      SELECT current_user AS role, rolbypassrls AS bypass, rolsuper AS superuser FROM pg_roles WHERE rolname = current_user`.execute(t.dbs.app);
+      SELECT current_user AS role, rolbypassrls AS bypass, rolsuper AS superuser FROM pg_roles WHERE rolname = current_user`.execute(
+      t.dbs.app,
+    );
     expect(rows[0]).toEqual({ role: 'iperform_app', bypass: false, superuser: false });
     const forced = await sql<{ relname: string; forced: boolean }>`
-      SELECT relname, relforcerowsecurity AS forced FROM pg_class WHERE relname IN ('users', 'audit_log', 'companies')`.execute(t.dbs.app);
+      SELECT relname, relforcerowsecurity AS forced FROM pg_class WHERE relname IN ('users', 'audit_log', 'companies')`.execute(
+      t.dbs.app,
+    );
     expect(forced.rows.every((r) => r.forced)).toBe(true);
   });
 
@@ -80,7 +95,9 @@ describe('tenant isolation', () => {
     const other = (await t.as('admin@other.test', 'GET', '/api/v1/auth/me')).json();
     const attempt = t.dbs.app.transaction().execute(async (trx) => {
       await sql`SELECT set_config('app.company_id', ${demo.company.id}, true)`.execute(trx);
-      await sql`INSERT INTO audit_log (company_id, id, action, entity_type) VALUES (${other.company.id}, gen_random_uuid(), 'x', 'y')`.execute(trx);
+      await sql`INSERT INTO audit_log (company_id, id, action, entity_type) VALUES (${other.company.id}, gen_random_uuid(), 'x', 'y')`.execute(
+        trx,
+      );
     });
     await expect(attempt).rejects.toThrow(/row-level security/);
   });

@@ -3,7 +3,10 @@ import { createTestApp, type TestApp } from './harness.ts';
 
 let t: TestApp;
 let doc: {
-  paths: Record<string, Record<string, { security?: unknown[]; 'x-permission'?: string; responses: Record<string, unknown> }>>;
+  paths: Record<
+    string,
+    Record<string, { security?: unknown[]; 'x-permission'?: string; responses: Record<string, unknown> }>
+  >;
 };
 const methods = ['get', 'post', 'put', 'patch', 'delete'];
 const sampleId = '01900000-0000-7000-8000-000000000000';
@@ -25,7 +28,13 @@ function operations() {
 describe('the OpenAPI document', () => {
   it('is OpenAPI 3.1 and lists the foundation routes', () => {
     expect((doc as unknown as { openapi: string }).openapi).toBe('3.1.0');
-    for (const path of ['/api/v1/auth/login', '/api/v1/users', '/api/v1/users/{id}', '/api/v1/audit', '/api/v1/roles']) {
+    for (const path of [
+      '/api/v1/auth/login',
+      '/api/v1/users',
+      '/api/v1/users/{id}',
+      '/api/v1/audit',
+      '/api/v1/roles',
+    ]) {
       expect(doc.paths).toHaveProperty([path]);
     }
   });
@@ -46,7 +55,11 @@ describe('the OpenAPI document', () => {
     for (const { path, method, op } of operations()) {
       if (!path.startsWith('/api/v1/') || op['x-permission'] === 'public') continue;
       const url = path.replace(/\{[^}]+\}/g, sampleId);
-      const response = await t.app.inject({ method: method.toUpperCase() as 'GET', url, payload: method === 'get' || method === 'delete' ? undefined : {} });
+      const response = await t.app.inject({
+        method: method.toUpperCase() as 'GET',
+        url,
+        payload: method === 'get' || method === 'delete' ? undefined : {},
+      });
       expect(response.statusCode, `${method.toUpperCase()} ${path}`).toBe(401);
       expect(response.headers['content-type']).toContain('application/problem+json');
       expect(response.json().code).toBe('unauthenticated');
@@ -57,7 +70,11 @@ describe('the OpenAPI document', () => {
     for (const { path, method, op } of operations()) {
       if (!path.startsWith('/api/v1/') || op['x-permission'] === 'public') continue;
       const url = path.replace(/\{[^}]+\}/g, sampleId);
-      const response = await t.app.inject({ method: method.toUpperCase() as 'GET', url, headers: { authorization: 'Bearer not-a-token' } });
+      const response = await t.app.inject({
+        method: method.toUpperCase() as 'GET',
+        url,
+        headers: { authorization: 'Bearer not-a-token' },
+      });
       expect(response.statusCode, `${method.toUpperCase()} ${path}`).toBe(401);
     }
   });

@@ -20,6 +20,7 @@ export const errorCodes = {
   conflict: { status: 409, title: 'Conflict' },
   email_taken: { status: 409, title: 'That email address is already in use' },
   payload_too_large: { status: 413, title: 'The body is too large' },
+  uri_too_long: { status: 414, title: 'The URL is too long' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   hierarchy_violation: { status: 422, title: 'The reporting line breaks a hierarchy rule' },
   unprocessable: { status: 422, title: 'The request cannot be carried out' },

@@ -1,6 +1,6 @@
 import { withTenant } from '../../db/client.ts';
 import type { Actor, Deps, RequestContext } from '../../http/context.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError, fieldError, notFound } from '../../http/errors.ts';
 import { randomToken, safeEqual, sha256 } from '../../lib/crypto.ts';
 import { isUuid, newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -33,6 +33,7 @@ function toApiKey(row: {
 
 export async function createApiKey(deps: Deps, ctx: RequestContext, name: string) {
   const { actor } = ctx;
+  if (!name.trim()) throw fieldError('validation_failed', 'name', 'must not be blank');
   const id = newId();
   const key = composeToken(KEY_PREFIX, actor.companyId, id, randomToken(32));
   // The key opens with its company's id and then its own: only a prefix reaching through the key's own id

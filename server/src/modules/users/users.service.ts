@@ -220,6 +220,12 @@ export async function updateUser(
       await checkReportingLine(trx, ctx, id, role, managerId);
       changes.manager_id = managerId;
     }
+    const changed =
+      (changes.name !== undefined && changes.name !== before.name) ||
+      (changes.role !== undefined && changes.role !== before.role) ||
+      (changes.manager_id !== undefined && changes.manager_id !== before.manager_id);
+    // An edit that changes nothing writes nothing: no new timestamp, no empty audit row.
+    if (!changed) return toUser(before);
     await repo.updateUser(trx, id, changes, deps.clock.now());
     const after = await repo.findUser(trx, id);
     if (!after) throw notFound('user');
