@@ -50,7 +50,7 @@ export async function openSite(): Promise<Site> {
       return context.newPage();
     },
     async shot(page, name) {
-      await page.screenshot({ path: resolve(screenshotDir, `${name}.png`), fullPage: true });
+      await page.screenshot({ path: resolve(screenshotDir, `${name}.png`), fullPage: false });
     },
     async close() {
       await browser.close();

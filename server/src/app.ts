@@ -86,7 +86,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   // The web app routes on the client: any other GET that wants HTML gets its shell.
   app.setNotFoundHandler((request, reply) => {
     const wantsHtml = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
-    if (serveWeb && wantsHtml && !request.url.startsWith('/api')) return reply.type('text/html').sendFile('index.html');
+    if (serveWeb && wantsHtml && !request.url.startsWith('/api/'))
+      return reply.type('text/html').sendFile('index.html');
     return notFoundHandler(request, reply);
   });
   app.decorateRequest('actor', null);

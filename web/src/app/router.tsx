@@ -1,4 +1,5 @@
 import { createBrowserRouter } from 'react-router';
+import { NotFoundPage } from '../components/StatusPages';
 import { ApiKeysPage } from '../features/api-keys/ApiKeysPage';
 import { AuditPage } from '../features/audit/AuditPage';
 import { LoginPage } from '../features/auth/LoginPage';
@@ -8,7 +9,6 @@ import { DashboardPage } from '../features/dashboard/DashboardPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { UserDetailPage } from '../features/users/UserDetailPage';
 import { UsersPage } from '../features/users/UsersPage';
-import { NotFoundPage } from '../components/StatusPages';
 import { AppLayout } from './layout/AppLayout';
 
 export const router = createBrowserRouter([

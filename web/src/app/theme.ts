@@ -6,7 +6,9 @@ import {
   Modal,
   Paper,
   PasswordInput,
+  Select,
   Table,
+  TextInput,
 } from '@mantine/core';
 
 /** The iPerform blue: confident, readable on white, and distinct from the red/green used for status. */
@@ -44,11 +46,20 @@ export const theme = createTheme({
     Card: Card.extend({ defaultProps: { withBorder: true, radius: 'lg', padding: 'lg' } }),
     Paper: Paper.extend({ defaultProps: { radius: 'lg' } }),
     Badge: Badge.extend({ defaultProps: { variant: 'light', radius: 'sm' } }),
-    Modal: Modal.extend({ defaultProps: { radius: 'lg', centered: true, overlayProps: { backgroundOpacity: 0.45, blur: 2 } } }),
+    Modal: Modal.extend({
+      defaultProps: { radius: 'lg', centered: true, overlayProps: { backgroundOpacity: 0.45, blur: 2 } },
+    }),
     Table: Table.extend({ defaultProps: { verticalSpacing: 'sm', horizontalSpacing: 'md' } }),
+    // Labels stay exactly "Email", "Password"...: a " *" in the label text would be read out and break exact lookups.
+    TextInput: TextInput.extend({ defaultProps: { withAsterisk: false } }),
+    // A closed dropdown is unmounted: kept hidden in the page, its listbox would also answer to the field's label.
+    Select: Select.extend({ defaultProps: { withAsterisk: false, comboboxProps: { keepMounted: false } } }),
     // The toggle's default name ("Toggle password visibility") would also answer to a search for the "Password" field.
     PasswordInput: PasswordInput.extend({
-      defaultProps: { visibilityToggleButtonProps: { 'aria-label': 'Show or hide what you typed' } },
+      defaultProps: {
+        withAsterisk: false,
+        visibilityToggleButtonProps: { 'aria-label': 'Show or hide what you typed' },
+      },
     }),
   },
 });

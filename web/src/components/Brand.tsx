@@ -22,7 +22,14 @@ export function Brand({ size = 'lg', inverted = false }: { size?: 'md' | 'lg' | 
       ) : (
         <BrandMark size={mark} />
       )}
-      <Text component="span" fw={750} fz={size} lh={1} c={inverted ? 'white' : undefined} style={{ letterSpacing: '-0.02em' }}>
+      <Text
+        component="span"
+        fw={750}
+        fz={size}
+        lh={1}
+        c={inverted ? 'white' : undefined}
+        style={{ letterSpacing: '-0.02em' }}
+      >
         iPerform
       </Text>
     </Group>

@@ -3,7 +3,15 @@ import { IconAlertTriangle } from '@tabler/icons-react';
 import { ApiError, errorMessage } from '../lib/problem';
 
 /** A failed load, said plainly, with a way to try again. */
-export function ErrorAlert({ error, onRetry, title = 'Could not load this' }: { error: unknown; onRetry?: () => void; title?: string }) {
+export function ErrorAlert({
+  error,
+  onRetry,
+  title = 'Could not load this',
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  title?: string;
+}) {
   const requestId = error instanceof ApiError ? error.problem.requestId : undefined;
   return (
     <Alert color="red" icon={<IconAlertTriangle size={18} />} title={title} role="alert">

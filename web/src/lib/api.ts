@@ -70,14 +70,17 @@ async function exchangeRefreshToken(failedToken: string | null): Promise<string 
  * both spending the same (single-use) refresh token, which the server would treat as token theft.
  */
 function refreshAccessToken(failedToken: string | null): Promise<string | null> {
-  if (!refreshing) {
-    const run = () => exchangeRefreshToken(failedToken);
-    const locked = typeof navigator !== 'undefined' && navigator.locks ? navigator.locks.request('iperform-refresh', run) : run();
-    refreshing = locked.finally(() => {
-      refreshing = null;
-    });
-  }
-  return refreshing;
+  if (refreshing) return refreshing;
+  const run = () => exchangeRefreshToken(failedToken);
+  const locked = async (): Promise<string | null> =>
+    typeof navigator !== 'undefined' && navigator.locks
+      ? await navigator.locks.request('iperform-refresh', run)
+      : run();
+  const promise = locked().finally(() => {
+    refreshing = null;
+  });
+  refreshing = promise;
+  return promise;
 }
 
 /** Signs out locally: the router guard sees the tokens go and shows the sign-in page. */

@@ -3,11 +3,16 @@ import { ApiError, errorMessage, fieldOfPath } from './problem';
 
 export type FieldErrors<F extends string> = Partial<Record<F, string>>;
 
+/** Validators often say only "is already in use": name the field so the sentence stands on its own. */
+function withLabel(label: string | undefined, message: string): string {
+  return label && /^[a-z]/.test(message) ? `${label} ${message}` : message;
+}
+
 /**
  * Server and client errors of one form: messages the API tied to a known field go under that field, the rest
  * (and any problem without field errors) become the form's own message, shown in an alert.
  */
-export function useFormErrors<F extends string>(fields: readonly F[]) {
+export function useFormErrors<F extends string>(fields: readonly F[], labels?: Partial<Record<F, string>>) {
   const [fieldErrors, setFieldErrors] = useState<FieldErrors<F>>({});
   const [formError, setFormError] = useState<string | null>(null);
 
@@ -20,7 +25,7 @@ export function useFormErrors<F extends string>(fields: readonly F[]) {
       if (error instanceof ApiError && error.problem.errors?.length) {
         for (const item of error.problem.errors) {
           const field = fieldOfPath(item.path);
-          if (isField(field) && !next[field]) next[field] = item.message;
+          if (isField(field) && !next[field]) next[field] = withLabel(labels?.[field], item.message);
           else unplaced.push(item.message);
         }
       }
@@ -29,7 +34,7 @@ export function useFormErrors<F extends string>(fields: readonly F[]) {
       if (!placed) setFormError(errorMessage(error));
       else setFormError(unplaced.length > 0 ? unplaced.join(' ') : null);
     },
-    [isField],
+    [isField, labels],
   );
 
   const clear = useCallback(() => {

@@ -123,5 +123,10 @@ export function errorMessage(error: unknown): string {
  * The field a problem's error path names: `email`, `/email`, `body.email` and `body/email` all mean `email`.
  */
 export function fieldOfPath(path: string): string {
-  return path.replace(/^\//, '').replace(/^body[./]/, '').split(/[./]/)[0] ?? '';
+  return (
+    path
+      .replace(/^\//, '')
+      .replace(/^body[./]/, '')
+      .split(/[./]/)[0] ?? ''
+  );
 }

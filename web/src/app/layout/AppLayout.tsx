@@ -1,10 +1,22 @@
-import { AppShell, Badge, Burger, Divider, Group, NavLink, ScrollArea, Stack, Text, UnstyledButton } from '@mantine/core';
+import {
+  AppShell,
+  Badge,
+  Burger,
+  Divider,
+  Group,
+  NavLink,
+  ScrollArea,
+  Stack,
+  Text,
+  UnstyledButton,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Link, Outlet, useLocation } from 'react-router';
 import { Brand } from '../../components/Brand';
 import { useMe } from '../../features/auth/session';
 import { roleLabel } from '../../features/users/roles';
 import { isActivePath, visibleNavItems } from '../navigation';
+import classes from './AppLayout.module.css';
 import { UserMenu } from './UserMenu';
 
 export function AppLayout() {
@@ -41,7 +53,12 @@ export function AppLayout() {
         </Group>
       </AppShell.Header>
 
-      <AppShell.Navbar p="sm" aria-label="Main navigation">
+      <AppShell.Navbar
+        p="sm"
+        aria-label="Main navigation"
+        className={classes.navbar}
+        data-collapsed={!navbarOpened || undefined}
+      >
         <AppShell.Section grow component={ScrollArea}>
           <Stack gap={4} component="nav">
             {items.map((item) => (

@@ -12,6 +12,7 @@ import classes from './LoginPage.module.css';
 import { useSignedIn } from './session';
 
 const fields = ['email', 'password'] as const;
+const labels = { email: 'Email', password: 'Password' };
 
 const points = [
   { icon: IconUsersGroup, title: 'Every lead, one place', text: 'Capture, assign and follow up without spreadsheets.' },
@@ -44,7 +45,7 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [sessionEnded] = useState(sessionEndedNotice);
   const [throttledFor, setThrottledFor] = useCountdown();
-  const errors = useFormErrors(fields);
+  const errors = useFormErrors(fields, labels);
 
   useEffect(() => {
     if (sessionEnded) dismissSessionEndedNotice();

@@ -49,7 +49,7 @@ export function useSignOut() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   return useMutation({
-    mutationFn: () => unwrap(api.POST('/api/v1/auth/logout', { body: {} })),
+    mutationFn: () => unwrap(api.POST('/api/v1/auth/logout')),
     // Sign out locally whatever the server said: the person asked to leave.
     onSettled: () => {
       endSession('signed_out');

@@ -3,7 +3,7 @@ import { IconBuilding, IconUser, IconUserStar } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { RoleBadge } from '../../components/Badges';
-import { useMe } from '../auth/session';
+import { useCan, useMe } from '../auth/session';
 import classes from './DashboardPage.module.css';
 
 function greeting(hour: number): string {
@@ -30,6 +30,7 @@ function Fact({ icon, label, children }: { icon: ReactNode; label: string; child
 
 export function DashboardPage() {
   const { user, company } = useMe();
+  const canSeeUsers = useCan('users:read');
   const firstName = user.name.split(/\s+/)[0] ?? user.name;
 
   return (
@@ -56,7 +57,7 @@ export function DashboardPage() {
               <RoleBadge role={user.role} />
             </Fact>
             <Fact icon={<IconUser size={20} />} label="Manager">
-              {user.managerId && user.managerName ? (
+              {user.managerId && user.managerName && canSeeUsers ? (
                 <Anchor component={Link} to={`/users/${user.managerId}`} fw={600} size="sm">
                   {user.managerName}
                 </Anchor>
@@ -77,7 +78,6 @@ export function DashboardPage() {
           </SimpleGrid>
         </Stack>
       </Card>
-
     </Stack>
   );
 }

@@ -65,7 +65,7 @@ export function ManagerSelect({
     <Select
       label="Manager"
       placeholder={requiredRole ? `Choose a ${roleLabel(requiredRole).toLowerCase()}` : 'No manager'}
-      description={rule ?? 'Optional'}
+      description={error ? undefined : (rule ?? 'Optional')}
       data={data}
       value={value}
       onChange={(next, option) => {
@@ -76,11 +76,10 @@ export function ManagerSelect({
       searchValue={search}
       onSearchChange={setSearch}
       clearable={!requiredRole}
-      withAsterisk={Boolean(requiredRole)}
+      required={Boolean(requiredRole)}
       nothingFoundMessage={options.isFetching ? 'Searching…' : 'No matching people'}
       error={error}
       disabled={disabled}
-      comboboxProps={{ withinPortal: true }}
     />
   );
 }

@@ -4,12 +4,13 @@ import { type FormEvent, useState } from 'react';
 import type { RoleName, User } from '../../lib/api';
 import { useFormErrors } from '../../lib/forms';
 import { notifySuccess } from '../../lib/notify';
+import { MIN_PASSWORD_LENGTH } from '../../lib/passwords';
 import { ManagerSelect } from './ManagerSelect';
 import { isRoleName, requiredManagerRole, roleOptions } from './roles';
 import { useCreateUser } from './users.queries';
 
 const fields = ['email', 'name', 'role', 'managerId', 'password'] as const;
-export const MIN_PASSWORD_LENGTH = 12;
+const labels = { email: 'Email', name: 'Name', role: 'Role', managerId: 'Manager', password: 'Password' };
 
 interface Draft {
   email: string;
@@ -33,7 +34,7 @@ export function NewUserModal({
   onCreated?: (user: User) => void;
 }) {
   const [draft, setDraft] = useState<Draft>(emptyDraft);
-  const errors = useFormErrors(fields);
+  const errors = useFormErrors(fields, labels);
   const create = useCreateUser();
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
@@ -93,7 +94,7 @@ export function NewUserModal({
             value={draft.email}
             onChange={(event) => set('email', event.currentTarget.value)}
             error={errors.fieldErrors.email}
-            withAsterisk
+            required
             data-autofocus
           />
           <TextInput
@@ -103,7 +104,7 @@ export function NewUserModal({
             value={draft.name}
             onChange={(event) => set('name', event.currentTarget.value)}
             error={errors.fieldErrors.name}
-            withAsterisk
+            required
           />
           <Select
             label="Role"
@@ -120,8 +121,7 @@ export function NewUserModal({
             }}
             allowDeselect={false}
             error={errors.fieldErrors.role}
-            withAsterisk
-            comboboxProps={{ withinPortal: true }}
+            required
           />
           <ManagerSelect
             key={(draft.role && requiredManagerRole[draft.role]) ?? 'anyone'}
@@ -137,7 +137,7 @@ export function NewUserModal({
             value={draft.password}
             onChange={(event) => set('password', event.currentTarget.value)}
             error={errors.fieldErrors.password}
-            withAsterisk
+            required
           />
           {errors.formError && (
             <Alert color="red" icon={<IconAlertCircle size={18} />} role="alert">

@@ -41,16 +41,9 @@ export function countNodes(nodes: TeamNode[]): number {
 
 function Branch({ nodes, level }: { nodes: TeamNode[]; level: number }) {
   return (
-    <ul className={classes.list} role={level === 1 ? 'tree' : 'group'} aria-label={level === 1 ? 'Team' : undefined}>
+    <ul className={classes.list} aria-label={level === 1 ? 'Team' : undefined} data-level={level}>
       {nodes.map(({ user, children }) => (
-        <li
-          key={user.id}
-          className={classes.item}
-          role="treeitem"
-          aria-level={level}
-          aria-expanded={children.length > 0 ? true : undefined}
-          aria-selected={false}
-        >
+        <li key={user.id} className={classes.item}>
           <Group gap="sm" wrap="nowrap" className={classes.row} data-inactive={!user.active || undefined}>
             <UserAvatar name={user.name} role={user.role} size={28} />
             <Anchor component={Link} to={`/users/${user.id}`} size="sm" fw={600} truncate c="var(--mantine-color-text)">

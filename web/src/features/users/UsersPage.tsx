@@ -28,8 +28,8 @@ import { useCan, useMe } from '../auth/session';
 import { NewUserModal } from './NewUserModal';
 import { assignableRoles, isRoleName, roleOptions } from './roles';
 import { UserAvatar } from './UserAvatar';
-import { type UserFilters, useUserList } from './users.queries';
 import classes from './UsersPage.module.css';
+import { type UserFilters, useUserList } from './users.queries';
 
 type StatusFilter = 'all' | 'active' | 'inactive';
 
@@ -164,7 +164,13 @@ export function UsersPage() {
   const assignable = assignableRoles(me.user.role);
   const { role, status, q, update } = useUserFilters();
   const [search, setSearch] = useState(q);
+  const [shownQ, setShownQ] = useState(q);
   const pushSearch = useDebouncedCallback((value: string) => update({ q: value.trim() || null }), 300);
+  // The address changed under us (Back, a nav link): show its search, unless the user is still typing.
+  if (q !== shownQ) {
+    setShownQ(q);
+    if (!pushSearch.isPending()) setSearch(q);
+  }
   const [creating, createModal] = useDisclosure(false);
   const compact = useMediaQuery('(max-width: 47.99em)', false, { getInitialValueInEffect: false });
 
@@ -213,7 +219,6 @@ export function UsersPage() {
             onChange={(value) => update({ role: value })}
             clearable
             className={classes.roleFilter}
-            comboboxProps={{ withinPortal: true }}
           />
           <SegmentedControl
             aria-label="Status"

@@ -1,12 +1,5 @@
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  api,
-  type CreateUserBody,
-  type UpdateUserBody,
-  type User,
-  type UserListQuery,
-  unwrap,
-} from '../../lib/api';
+import { api, type CreateUserBody, type UpdateUserBody, type User, type UserListQuery, unwrap } from '../../lib/api';
 import { meQueryKey } from '../auth/session';
 
 export type UserFilters = Pick<UserListQuery, 'q' | 'role' | 'active' | 'managerId'>;

@@ -1,0 +1,413 @@
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Card,
+  Center,
+  Code,
+  EmptyState,
+  Group,
+  Select,
+  SimpleGrid,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Tooltip,
+} from '@mantine/core';
+import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
+import { IconChevronDown, IconChevronRight, IconFilterOff, IconHistory, IconKey } from '@tabler/icons-react';
+import { Fragment, useMemo, useState } from 'react';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { PageHeader } from '../../components/PageHeader';
+import type { AuditEntry } from '../../lib/api';
+import { formatDateTime } from '../../lib/format';
+import { useUserOptions } from '../users/users.queries';
+import classes from './AuditPage.module.css';
+import { type AuditFilters, useAuditLog } from './audit.queries';
+
+/** A yyyy-mm-dd from a date input, as the start of that day (or of the next day) in the viewer's time zone. */
+function dayBoundary(day: string, nextDay: boolean): string | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return undefined;
+  const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + (nextDay ? 1 : 0));
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+function ActorSelect({ value, onChange }: { value: string | null; onChange: (value: string | null) => void }) {
+  const [search, setSearch] = useState('');
+  const [debounced] = useDebouncedValue(search, 250);
+  const [selectedLabel, setSelectedLabel] = useState<string | null>(null);
+  const q = debounced && debounced !== selectedLabel ? debounced : undefined;
+  const users = useUserOptions({ q });
+  const data = useMemo(
+    () => (users.data?.data ?? []).map((user) => ({ value: user.id, label: user.name })),
+    [users.data],
+  );
+  return (
+    <Select
+      label="Performed by"
+      placeholder="Anyone"
+      data={data}
+      value={value}
+      onChange={(next, option) => {
+        setSelectedLabel(option?.label ?? null);
+        onChange(next);
+      }}
+      searchable
+      searchValue={search}
+      onSearchChange={setSearch}
+      clearable
+      nothingFoundMessage={users.isFetching ? 'Searching…' : 'Nobody found'}
+    />
+  );
+}
+
+function Actor({ entry }: { entry: AuditEntry }) {
+  if (entry.actorName) return <Text size="sm">{entry.actorName}</Text>;
+  if (entry.actorApiKeyId) {
+    return (
+      <Group gap={4} wrap="nowrap">
+        <IconKey size={14} />
+        <Text size="sm">API key</Text>
+      </Group>
+    );
+  }
+  return (
+    <Text size="sm" c="dimmed">
+      System
+    </Text>
+  );
+}
+
+function showValue(value: unknown): string {
+  if (value === undefined) return '—';
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+/** `{field: {from, to}}` as a before/after table, with the raw JSON one click away. */
+function Changes({ changes }: { changes: AuditEntry['changes'] }) {
+  const [raw, setRaw] = useState(false);
+  const fields = changes ? Object.entries(changes) : [];
+  if (!changes || fields.length === 0) {
+    return (
+      <Text size="sm" c="dimmed">
+        No field changes were recorded.
+      </Text>
+    );
+  }
+  return (
+    <Stack gap="xs" align="flex-start">
+      {raw ? (
+        <Code block className={classes.json} w="100%">
+          {JSON.stringify(changes, null, 2)}
+        </Code>
+      ) : (
+        <Table withTableBorder className={classes.changes} verticalSpacing={6}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Field</Table.Th>
+              <Table.Th>Before</Table.Th>
+              <Table.Th>After</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {fields.map(([field, change]) => (
+              <Table.Tr key={field}>
+                <Table.Td ff="monospace" className={classes.changeCell}>
+                  {field}
+                </Table.Td>
+                <Table.Td ff="monospace" c="red.8" className={classes.changeCell}>
+                  {showValue(change.from)}
+                </Table.Td>
+                <Table.Td ff="monospace" c="teal.8" className={classes.changeCell}>
+                  {showValue(change.to)}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      <Button variant="subtle" size="compact-xs" onClick={() => setRaw((r) => !r)}>
+        {raw ? 'Show as table' : 'Show JSON'}
+      </Button>
+    </Stack>
+  );
+}
+
+function EntryDetails({ entry }: { entry: AuditEntry }) {
+  return (
+    <Stack gap="sm" py="xs">
+      <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
+        <div>
+          <Text size="xs" c="dimmed">
+            Entity id
+          </Text>
+          <Text size="xs" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+            {entry.entityId ?? '—'}
+          </Text>
+        </div>
+        <div>
+          <Text size="xs" c="dimmed">
+            Request id
+          </Text>
+          <Text size="xs" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+            {entry.requestId ?? '—'}
+          </Text>
+        </div>
+        <div>
+          <Text size="xs" c="dimmed">
+            IP address
+          </Text>
+          <Text size="xs" ff="monospace">
+            {entry.ip ?? '—'}
+          </Text>
+        </div>
+      </SimpleGrid>
+      <div>
+        <Text size="xs" c="dimmed" mb={4}>
+          Changes
+        </Text>
+        <Changes changes={entry.changes} />
+      </div>
+    </Stack>
+  );
+}
+
+function AuditRow({ entry }: { entry: AuditEntry }) {
+  const [open, setOpen] = useState(false);
+  const detailsId = `audit-${entry.id}`;
+  return (
+    <Fragment>
+      <Table.Tr className="ip-clickable-row" onClick={() => setOpen((o) => !o)} data-open={open || undefined}>
+        <Table.Td w={44}>
+          <ActionIcon
+            variant="subtle"
+            color="gray"
+            aria-label={open ? 'Hide details' : 'Show details'}
+            aria-expanded={open}
+            aria-controls={detailsId}
+            onClick={(event) => {
+              event.stopPropagation();
+              setOpen((o) => !o);
+            }}
+          >
+            {open ? <IconChevronDown size={16} /> : <IconChevronRight size={16} />}
+          </ActionIcon>
+        </Table.Td>
+        <Table.Td style={{ whiteSpace: 'nowrap' }}>
+          <Text size="sm">{formatDateTime(entry.at)}</Text>
+        </Table.Td>
+        <Table.Td>
+          <Actor entry={entry} />
+        </Table.Td>
+        <Table.Td>
+          <Badge variant="light" color="brand" tt="none" radius="sm" className={classes.action}>
+            {entry.action}
+          </Badge>
+        </Table.Td>
+        <Table.Td>
+          <Text size="sm">{entry.entityType}</Text>
+          {entry.entityId && (
+            <Tooltip label={entry.entityId} withinPortal>
+              <Text size="xs" c="dimmed" ff="monospace">
+                {entry.entityId.slice(0, 8)}…
+              </Text>
+            </Tooltip>
+          )}
+        </Table.Td>
+      </Table.Tr>
+      {open && (
+        <Table.Tr id={detailsId} className={classes.detailsRow}>
+          <Table.Td />
+          <Table.Td colSpan={4}>
+            <EntryDetails entry={entry} />
+          </Table.Td>
+        </Table.Tr>
+      )}
+    </Fragment>
+  );
+}
+
+function AuditCard({ entry }: { entry: AuditEntry }) {
+  const [open, setOpen] = useState(false);
+  const detailsId = `audit-${entry.id}`;
+  return (
+    <div className={classes.card}>
+      <Group justify="space-between" wrap="nowrap" align="flex-start" gap="sm">
+        <Stack gap={4} miw={0}>
+          <Badge variant="light" color="brand" tt="none" radius="sm" className={classes.action}>
+            {entry.action}
+          </Badge>
+          <Text size="sm">
+            {entry.entityType}
+            {entry.entityId && (
+              <Text span size="xs" c="dimmed" ff="monospace">
+                {' '}
+                {entry.entityId.slice(0, 8)}…
+              </Text>
+            )}
+          </Text>
+          <Group gap={6} wrap="nowrap">
+            <Actor entry={entry} />
+            <Text size="xs" c="dimmed">
+              · {formatDateTime(entry.at)}
+            </Text>
+          </Group>
+        </Stack>
+        <ActionIcon
+          variant="subtle"
+          color="gray"
+          aria-label={open ? 'Hide details' : 'Show details'}
+          aria-expanded={open}
+          aria-controls={detailsId}
+          onClick={() => setOpen((o) => !o)}
+        >
+          {open ? <IconChevronDown size={16} /> : <IconChevronRight size={16} />}
+        </ActionIcon>
+      </Group>
+      {open && (
+        <div id={detailsId}>
+          <EntryDetails entry={entry} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function AuditPage() {
+  const [entityType, setEntityType] = useState('');
+  const [actorId, setActorId] = useState<string | null>(null);
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [debouncedEntityType] = useDebouncedValue(entityType.trim(), 300);
+  const compact = useMediaQuery('(max-width: 47.99em)', false, { getInitialValueInEffect: false });
+
+  const filters: AuditFilters = {};
+  if (debouncedEntityType) filters.entityType = debouncedEntityType;
+  if (actorId) filters.actorId = actorId;
+  const fromIso = dayBoundary(from, false);
+  const toIso = dayBoundary(to, true);
+  if (fromIso) filters.from = fromIso;
+  const badRange = Boolean(fromIso && toIso && fromIso >= toIso);
+  if (toIso && !badRange) filters.to = toIso;
+  const filtered = Object.keys(filters).length > 0;
+
+  const log = useAuditLog(filters);
+  const entries = log.data?.pages.flatMap((page) => page.data) ?? [];
+
+  const clearFilters = () => {
+    setEntityType('');
+    setActorId(null);
+    setFrom('');
+    setTo('');
+  };
+
+  return (
+    <>
+      <PageHeader
+        title="Audit log"
+        description="Every change made in your company: who did it, when, and what changed."
+      />
+      <Card p={0}>
+        <div className={classes.filters}>
+          <TextInput
+            label="Entity type"
+            placeholder="e.g. user"
+            value={entityType}
+            onChange={(event) => setEntityType(event.currentTarget.value)}
+          />
+          <ActorSelect value={actorId} onChange={setActorId} />
+          <TextInput
+            label="From"
+            type="date"
+            value={from}
+            onChange={(event) => setFrom(event.currentTarget.value)}
+            max={to || undefined}
+          />
+          <TextInput
+            label="To"
+            type="date"
+            value={to}
+            onChange={(event) => setTo(event.currentTarget.value)}
+            min={from || undefined}
+            error={badRange ? 'Must be on or after From' : undefined}
+          />
+          {filtered && (
+            <Button
+              variant="subtle"
+              color="gray"
+              leftSection={<IconFilterOff size={16} />}
+              onClick={clearFilters}
+              className={classes.clear}
+            >
+              Clear filters
+            </Button>
+          )}
+        </div>
+
+        {log.isPending ? (
+          <Stack p="md" gap="sm">
+            {[0, 1, 2, 3, 4].map((row) => (
+              <Skeleton key={row} h={36} />
+            ))}
+          </Stack>
+        ) : log.isError ? (
+          <Stack p="md">
+            <ErrorAlert error={log.error} onRetry={() => log.refetch()} title="Could not load the audit log" />
+          </Stack>
+        ) : entries.length === 0 ? (
+          <Center py={56} px="md">
+            <EmptyState
+              icon={<IconHistory size={26} />}
+              title={filtered ? 'Nothing matches these filters' : 'Nothing recorded yet'}
+              description={
+                filtered ? 'Widen the dates or clear a filter.' : 'Changes will be listed here as they happen.'
+              }
+            />
+          </Center>
+        ) : compact ? (
+          <div>
+            {entries.map((entry) => (
+              <AuditCard key={entry.id} entry={entry} />
+            ))}
+          </div>
+        ) : (
+          <Table.ScrollContainer minWidth={760} type="native">
+            <Table className={classes.table}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th aria-label="Details" />
+                  <Table.Th>When</Table.Th>
+                  <Table.Th>Who</Table.Th>
+                  <Table.Th>Action</Table.Th>
+                  <Table.Th>Entity</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {entries.map((entry) => (
+                  <AuditRow key={entry.id} entry={entry} />
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        )}
+
+        {entries.length > 0 && (
+          <div className={classes.footer}>
+            <Text size="sm" c="dimmed">
+              Showing {entries.length} {entries.length === 1 ? 'entry' : 'entries'}
+            </Text>
+            {log.hasNextPage && (
+              <Button variant="light" onClick={() => log.fetchNextPage()} loading={log.isFetchingNextPage}>
+                Load more
+              </Button>
+            )}
+          </div>
+        )}
+      </Card>
+    </>
+  );
+}
