@@ -5,6 +5,7 @@
  *
  *   npm run bench                      # defaults
  *   BENCH_SECONDS=5 npm run bench      # shorter runs
+ *   BENCH_ONLY=users BENCH_PROFILE=/tmp/prof npm run bench   # one route, with a CPU profile of the server
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -77,7 +78,13 @@ async function prepare(): Promise<void> {
 async function startServer(port: number): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ['--disable-warning=ExperimentalWarning', resolve(import.meta.dirname, '../server/src/main.ts'), 'serve'],
+    [
+      '--disable-warning=ExperimentalWarning',
+      // BENCH_PROFILE=dir writes a V8 CPU profile of the server there, to see where its time goes.
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+      resolve(import.meta.dirname, '../server/src/main.ts'),
+      'serve',
+    ],
     {
       env: {
         ...process.env,
@@ -141,8 +148,9 @@ try {
   });
   const { accessToken } = (await login.json()) as { accessToken: string };
   console.log(`autocannon: ${connections} connections, ${seconds} s per route`);
-  await load('GET /api/v1/auth/me', `${base}/api/v1/auth/me`, accessToken);
-  await load('GET /api/v1/users?limit=50', `${base}/api/v1/users?limit=50`, accessToken);
+  const only = process.env.BENCH_ONLY;
+  if (!only || only === 'me') await load('GET /api/v1/auth/me', `${base}/api/v1/auth/me`, accessToken);
+  if (!only || only === 'users') await load('GET /api/v1/users?limit=50', `${base}/api/v1/users?limit=50`, accessToken);
 } finally {
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));

@@ -1,7 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -14,13 +14,14 @@ import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { AppError, problemOf } from './http/errors.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { Problem } from './http/schemas.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
-import { newId } from './lib/ids.ts';
 import { AuditEntry, auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { ApiKey, ApiKeyCreated, Company, LoginResult, Me, Session } from './modules/auth/auth.schemas.ts';
 import { authenticate } from './modules/auth/auth.service.ts';
+import { SessionCache } from './modules/auth/session-cache.ts';
 import { TokenSigner } from './modules/auth/tokens.ts';
 import { companiesRoutes } from './modules/companies/companies.routes.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
@@ -34,6 +35,8 @@ export interface AppOptions {
   config: Config;
   db: Database;
   jwtSecret: string;
+  /** The database URL, for the session cache's change notifications; without it the cache stays off. */
+  databaseUrl?: string | null;
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
   webRoot?: string | null;
@@ -53,7 +56,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : newId();
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     return503OnClosing: true,
     // Errors raised before routing still answer as problem+json.
@@ -62,7 +65,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     routerOptions: {
       maxParamLength: 200,
       onMaxParamLength: (_path, _req, res) => {
-        const requestId = newId();
+        const requestId = randomUUID();
         res.writeHead(414, { 'content-type': 'application/problem+json; charset=utf-8', 'x-request-id': requestId });
         res.end(JSON.stringify(problemOf(new AppError('uri_too_long', 'A path segment is too long'), requestId)));
       },
@@ -75,7 +78,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     db: options.db,
     clock: options.clock ?? systemClock,
     tokens: new TokenSigner(options.jwtSecret, config.accessTokenTtlSeconds),
+    sessions: new SessionCache(config.sessionCacheSeconds),
   };
+  if (options.databaseUrl) await deps.sessions.listen(options.databaseUrl);
+  app.addHook('onClose', () => deps.sessions.close());
 
   app.setValidatorCompiler(validatorCompiler);
   // JSON is the only body the API reads: anything else is a 415, not a string to validate.
@@ -91,24 +97,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
     return notFoundHandler(request, reply);
   });
   app.decorateRequest('actor', null);
+  app.decorateRequest('identity', null);
   for (const schema of sharedSchemas) app.addSchema(schema);
 
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        fontSrc: ["'self'", 'data:'],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        upgradeInsecureRequests: null,
-      },
-    },
-    strictTransportSecurity: false,
-  });
+  securityHeaders(app);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -156,7 +148,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
       for (const [k, v] of Object.entries(perAddress.take(request.ip, Date.now()))) reply.header(k, v);
       return;
     }
-    request.actor = await authenticate(deps, request.headers.authorization);
+    const authenticated = await authenticate(deps, request.headers.authorization);
+    request.actor = authenticated.actor;
+    request.identity = authenticated.identity;
     const key = request.actor.apiKeyId ? `key:${request.actor.apiKeyId}` : `user:${request.actor.userId}`;
     for (const [k, v] of Object.entries(perUser.take(key, Date.now()))) reply.header(k, v);
     const permission = route.config.permission;

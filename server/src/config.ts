@@ -11,6 +11,8 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   rateLimitPerMinute: number;
+  sessionCacheSeconds: number;
+  databasePoolSize: number;
   loginMaxFailures: number;
   loginLockSeconds: number;
   trustProxy: boolean;
@@ -63,6 +65,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
     refreshTokenTtlDays: int(env, 'REFRESH_TOKEN_TTL_DAYS', 30, 1, 365),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    sessionCacheSeconds: int(env, 'SESSION_CACHE_SECONDS', 30, 0, 300),
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
     loginLockSeconds: int(env, 'LOGIN_LOCK_SECONDS', 900, 1, 86_400),
     trustProxy: bool(env, 'TRUST_PROXY', false),

@@ -46,7 +46,12 @@ async function serve(): Promise<void> {
       console_.info('empty database: adding the demo companies');
       await seedDemo(runtime.dbs.app);
     }
-    const app = await buildApp({ config, db: runtime.dbs.app, jwtSecret: runtime.jwtSecret });
+    const app = await buildApp({
+      config,
+      db: runtime.dbs.app,
+      jwtSecret: runtime.jwtSecret,
+      databaseUrl: runtime.url,
+    });
     const shutdown = async (signal: string) => {
       if (stopping) {
         console_.warn(`${signal} again: exiting now`);

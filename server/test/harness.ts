@@ -44,6 +44,7 @@ export async function createTestApp(
     clock,
     logger: false,
     webRoot: options.webRoot ?? null,
+    databaseUrl: url,
   });
   await app.ready();
   const tokens = new Map<string, string>();

@@ -1,5 +1,6 @@
-import { CompiledQuery, Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { isUuid } from '../lib/ids.ts';
 import { StartupError } from './embedded.ts';
 import { migrations } from './migrations/index.ts';
 import type { DB } from './types.ts';
@@ -8,7 +9,8 @@ import type { DB } from './types.ts';
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
 export type Database = Kysely<DB>;
-export type Tx = Transaction<DB>;
+/** A connection inside a tenant transaction (see withTenant). */
+export type Tx = Kysely<DB>;
 
 export interface Databases {
   /** Runs as the non-owner role `iperform_app`: row-level security applies to every query. */
@@ -43,11 +45,22 @@ export function connect(url: string, poolSize = 20): Databases {
   };
 }
 
-/** Every tenant read and write runs here: the tenant is bound to this transaction only. */
+/**
+ * Every tenant read and write runs here: one transaction on one connection, bound to one company. BEGIN and
+ * the tenant setting travel in one round trip (the id is checked to be a UUID, so it is safe as a literal).
+ */
 export function withTenant<T>(db: Database, companyId: string, work: (trx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (trx) => {
-    await sql`SELECT set_config('app.company_id', ${companyId}, true)`.execute(trx);
-    return work(trx);
+  if (!isUuid(companyId)) throw new Error('withTenant needs a company UUID');
+  return db.connection().execute(async (connection) => {
+    await sql.raw(`BEGIN; SELECT set_config('app.company_id', '${companyId}', true)`).execute(connection);
+    try {
+      const result = await work(connection);
+      await sql`COMMIT`.execute(connection);
+      return result;
+    } catch (error) {
+      await sql`ROLLBACK`.execute(connection).catch(() => undefined);
+      throw error;
+    }
   });
 }
 

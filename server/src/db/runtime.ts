@@ -12,6 +12,7 @@ export interface Logger {
 }
 
 export interface Runtime {
+  url: string;
   dbs: Databases;
   embedded: EmbeddedServer | null;
   jwtSecret: string;
@@ -29,12 +30,13 @@ export function jwtSecretFor(config: Config): string {
 }
 
 /** DATABASE_URL when set, otherwise the embedded PostgreSQL in the data directory. */
-export async function openDatabase(config: Config, log: Logger, poolSize = 20): Promise<Runtime> {
+export async function openDatabase(config: Config, log: Logger, poolSize = config.databasePoolSize): Promise<Runtime> {
   const embedded = config.databaseUrl ? null : await startEmbedded(config.dataDir, log);
   const url = config.databaseUrl ?? embedded?.url;
   if (!url) throw new Error('no database');
   const dbs = connect(url, poolSize);
   return {
+    url,
     dbs,
     embedded,
     jwtSecret: jwtSecretFor(config),

@@ -2,8 +2,11 @@ import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
+import type { SessionCache } from '../modules/auth/session-cache.ts';
 import type { TokenSigner } from '../modules/auth/tokens.ts';
+import type { CompanyDto } from '../modules/companies/companies.service.ts';
 import type { Permission, Role } from '../modules/users/roles.ts';
+import type { UserDto } from '../modules/users/users.service.ts';
 import { AppError } from './errors.ts';
 
 /** Who is acting: a signed-in user (with its session) or an API key acting as its user. */
@@ -16,6 +19,12 @@ export interface Actor {
   managerId: string | null;
   sessionId: string | null;
   apiKeyId: string | null;
+}
+
+/** The caller's user and company, as the API shows them. */
+export interface Identity {
+  user: UserDto;
+  company: CompanyDto;
 }
 
 /** What a service needs to know about the request: never the request itself. */
@@ -31,6 +40,7 @@ export interface Deps {
   db: Database;
   clock: Clock;
   tokens: TokenSigner;
+  sessions: SessionCache;
 }
 
 declare module 'fastify' {
@@ -41,6 +51,7 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     actor: Actor | null;
+    identity: Identity | null;
   }
 }
 

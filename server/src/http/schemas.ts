@@ -1,4 +1,4 @@
-import { type TSchema, Type } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 
 /** Shared pieces of request and response schemas. */
 export const Limit = Type.Optional(
@@ -11,7 +11,7 @@ export const Cursor = Type.Optional(
 export function Page<T extends TSchema>(item: T) {
   return Type.Object({
     data: Type.Array(item),
-    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }),
+    nextCursor: Nullable(Type.String(), { description: 'null on the last page' }),
   });
 }
 
@@ -35,3 +35,12 @@ export const Problem = Type.Object(
 );
 
 export const NoContent = Type.Null({ description: 'No content' });
+
+/**
+ * `T | null` as `type: [T, "null"]` rather than `anyOf`: the serializer writes it directly instead of
+ * validating each value against every branch, and the document reads the same.
+ */
+export function Nullable<T extends TSchema>(schema: T, options: Record<string, unknown> = {}) {
+  const { type } = schema as unknown as { type: string };
+  return Type.Unsafe<Static<T> | null>({ ...schema, ...options, type: [type, 'null'] });
+}

@@ -695,6 +695,7 @@ export interface paths {
                          * @enum {unknown}
                          */
                         role: "ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST";
+                        /** Format: uuid */
                         managerId?: string | null;
                         /** @description 12 to 128 characters, not a common password */
                         password: string;
@@ -809,6 +810,7 @@ export interface paths {
                          * @enum {unknown}
                          */
                         role?: "ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST";
+                        /** Format: uuid */
                         managerId?: string | null;
                     };
                 };
@@ -1308,6 +1310,7 @@ export interface components {
              * @enum {unknown}
              */
             role: "ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST";
+            /** Format: uuid */
             managerId: string | null;
             managerName: string | null;
             active: boolean;
@@ -1315,6 +1318,7 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /** Format: date-time */
             deactivatedAt: string | null;
         };
         Role: {
@@ -1366,6 +1370,7 @@ export interface components {
             userId: string;
             /** Format: date-time */
             createdAt: string;
+            /** Format: date-time */
             lastUsedAt: string | null;
         };
         ApiKeyCreated: {
@@ -1377,6 +1382,7 @@ export interface components {
             userId: string;
             /** Format: date-time */
             createdAt: string;
+            /** Format: date-time */
             lastUsedAt: string | null;
             /** @description The key itself: shown once, never again */
             key: string;
@@ -1399,8 +1405,11 @@ export interface components {
             action: string;
             /** @example user */
             entityType: string;
+            /** Format: uuid */
             entityId: string | null;
+            /** Format: uuid */
             actorUserId: string | null;
+            /** Format: uuid */
             actorApiKeyId: string | null;
             actorName: string | null;
             /** @description Changed fields, `{field: {from, to}}`; secrets are never shown. */

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
-import { Limit, Page } from '../../http/schemas.ts';
+import { Limit, Nullable, Page } from '../../http/schemas.ts';
 import { listAudit } from './audit.service.ts';
 
 export const AuditEntry = Type.Object(
@@ -10,16 +10,16 @@ export const AuditEntry = Type.Object(
     at: Type.String({ format: 'date-time' }),
     action: Type.String({ examples: ['user.created'] }),
     entityType: Type.String({ examples: ['user'] }),
-    entityId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
-    actorUserId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
-    actorApiKeyId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
-    actorName: Type.Union([Type.String(), Type.Null()]),
+    entityId: Nullable(Type.String({ format: 'uuid' })),
+    actorUserId: Nullable(Type.String({ format: 'uuid' })),
+    actorApiKeyId: Nullable(Type.String({ format: 'uuid' })),
+    actorName: Nullable(Type.String()),
     changes: Type.Union(
       [Type.Record(Type.String(), Type.Object({ from: Type.Unknown(), to: Type.Unknown() })), Type.Null()],
       { description: 'Changed fields, `{field: {from, to}}`; secrets are never shown.' },
     ),
-    requestId: Type.Union([Type.String(), Type.Null()]),
-    ip: Type.Union([Type.String(), Type.Null()]),
+    requestId: Nullable(Type.String()),
+    ip: Nullable(Type.String()),
   },
   { $id: 'AuditEntry' },
 );

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database, Tx } from '../../db/client.ts';
+import type { UserRole } from '../../db/types.ts';
 import { newId } from '../../lib/ids.ts';
 
 /** The directory lookup that precedes the tenant: which company an email address belongs to. */
@@ -19,16 +20,34 @@ export async function findUserForLogin(trx: Tx, userId: string) {
     .executeTakeFirst();
 }
 
-export async function findUserWithSession(trx: Tx, userId: string, sessionId: string) {
-  return trx
-    .selectFrom('users as u')
-    .innerJoin('auth_sessions as s', (join) =>
-      join.onRef('s.company_id', '=', 'u.company_id').onRef('s.user_id', '=', 'u.id'),
-    )
-    .select(['u.id', 'u.email', 'u.name', 'u.role', 'u.manager_id', 'u.active', 's.revoked_at', 's.expires_at'])
-    .where('u.id', '=', userId)
-    .where('s.id', '=', sessionId)
-    .executeTakeFirst();
+export interface SessionIdentityRow {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  manager_id: string | null;
+  manager_name: string | null;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+  deactivated_at: Date | null;
+  session_revoked_at: Date | null;
+  session_expires_at: Date;
+  company_name: string;
+  company_slug: string;
+  company_timezone: string;
+  company_currency: string;
+  company_locale: string;
+  company_phone_country: string;
+}
+
+/** The session, its user and the company in one round trip (see migration 0002); outside any transaction. */
+export async function sessionIdentity(db: Database, companyId: string, userId: string, sessionId: string) {
+  const result =
+    await sql<SessionIdentityRow>`SELECT * FROM app_session_identity(${companyId}, ${userId}, ${sessionId})`.execute(
+      db,
+    );
+  return result.rows[0];
 }
 
 export async function insertSession(

@@ -79,14 +79,17 @@ export function authRoutes(app: App, deps: Deps): void {
     },
     async (request) => {
       const ctx = contextOf(request);
-      const { user, company } = await withTenant(deps.db, ctx.actor.companyId, async (trx) => ({
-        user: await usersRepo.findUser(trx, ctx.actor.userId),
-        company: await findCompany(trx, ctx.actor.companyId),
-      }));
-      if (!user || !company) throw new Error('authenticated user without row');
+      // A session's credential check already read the user and company; an API key's did not.
+      const identity =
+        request.identity ??
+        (await withTenant(deps.db, ctx.actor.companyId, async (trx) => {
+          const user = await usersRepo.findUser(trx, ctx.actor.userId);
+          const company = await findCompany(trx, ctx.actor.companyId);
+          if (!user || !company) throw new Error('authenticated user without row');
+          return { user: toUser(user), company: toCompany(company) };
+        }));
       return {
-        user: toUser(user),
-        company: toCompany(company),
+        ...identity,
         permissions: [...roleMatrix[ctx.actor.role].permissions],
         authenticatedWith: ctx.actor.apiKeyId ? ('api_key' as const) : ('session' as const),
       };

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Nullable } from '../../http/schemas.ts';
 
 export const LoginBody = Type.Object(
   {
@@ -64,8 +65,8 @@ export const Session = Type.Object(
     createdAt: Type.String({ format: 'date-time' }),
     lastUsedAt: Type.String({ format: 'date-time' }),
     expiresAt: Type.String({ format: 'date-time' }),
-    ip: Type.Union([Type.String(), Type.Null()]),
-    userAgent: Type.Union([Type.String(), Type.Null()]),
+    ip: Nullable(Type.String()),
+    userAgent: Nullable(Type.String()),
     current: Type.Boolean(),
   },
   { $id: 'Session' },
@@ -78,7 +79,7 @@ export const ApiKey = Type.Object(
     prefix: Type.String({ description: 'The first characters of the key, to recognise it' }),
     userId: Type.String({ format: 'uuid' }),
     createdAt: Type.String({ format: 'date-time' }),
-    lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    lastUsedAt: Nullable(Type.String({ format: 'date-time' })),
   },
   { $id: 'ApiKey' },
 );
@@ -90,7 +91,7 @@ export const ApiKeyCreated = Type.Object(
     prefix: Type.String(),
     userId: Type.String({ format: 'uuid' }),
     createdAt: Type.String({ format: 'date-time' }),
-    lastUsedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    lastUsedAt: Nullable(Type.String({ format: 'date-time' })),
     key: Type.String({ description: 'The key itself: shown once, never again' }),
   },
   { $id: 'ApiKeyCreated' },

@@ -1,10 +1,12 @@
 import { type Tx, withTenant } from '../../db/client.ts';
-import type { Actor, Deps, RequestContext } from '../../http/context.ts';
+import type { Actor, Deps, Identity, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import { randomToken, safeEqual, sha256 } from '../../lib/crypto.ts';
 import { isUuid, newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { toCompany } from '../companies/companies.service.ts';
 import type { Role } from '../users/roles.ts';
+import { toUser } from '../users/users.service.ts';
 import { authenticateApiKey } from './api-keys.service.ts';
 import * as repo from './auth.repository.ts';
 import { decoy, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
@@ -134,6 +136,7 @@ export async function refresh(deps: Deps, refreshToken: string, client: ClientIn
     if (!row || !safeEqual(row.token_hash, sha256(refreshToken))) return { error: 'invalid_token' };
     if (row.used_at) {
       await repo.revokeSession(trx, row.session_id, 'refresh_token_reused', now);
+      await deps.sessions.changed(trx, { session: row.session_id });
       await repo.recordAuthEvent(trx, {
         companyId: parsed.companyId,
         userId: row.user_id,
@@ -172,6 +175,7 @@ export async function logout(deps: Deps, ctx: RequestContext): Promise<void> {
   await withTenant(deps.db, actor.companyId, async (trx) => {
     const now = deps.clock.now();
     await repo.revokeSession(trx, sessionId, 'logout', now);
+    await deps.sessions.changed(trx, { session: sessionId });
     await repo.recordAuthEvent(trx, {
       companyId: actor.companyId,
       userId: actor.userId,
@@ -206,6 +210,7 @@ export async function revokeOwnSession(deps: Deps, ctx: RequestContext, sessionI
     if (!session || session.user_id !== ctx.actor.userId || session.revoked_at) return false;
     const now = deps.clock.now();
     await repo.revokeSession(trx, sessionId, 'revoked_by_user', now);
+    await deps.sessions.changed(trx, { session: sessionId });
     await repo.recordAuthEvent(trx, {
       companyId: ctx.actor.companyId,
       userId: ctx.actor.userId,
@@ -250,7 +255,14 @@ export async function changePassword(deps: Deps, ctx: RequestContext, current: s
       .set({ password_hash: await hashPassword(next), password_changed_at: now, updated_at: now })
       .where('id', '=', actor.userId)
       .execute();
-    await repo.revokeUserSessions(trx, actor.userId, 'password_changed', now, actor.sessionId ?? undefined);
+    const ended = await repo.revokeUserSessions(
+      trx,
+      actor.userId,
+      'password_changed',
+      now,
+      actor.sessionId ?? undefined,
+    );
+    for (const session of ended) await deps.sessions.changed(trx, { session });
     await repo.recordAuthEvent(trx, {
       companyId: actor.companyId,
       userId: actor.userId,
@@ -265,27 +277,57 @@ export async function changePassword(deps: Deps, ctx: RequestContext, current: s
   });
 }
 
+export interface Authenticated {
+  actor: Actor;
+  /** The caller's user and company as of this request, when the credential lookup already read them. */
+  identity: Identity | null;
+}
+
 /** Resolves a bearer credential to an actor, or 401. Sessions and users are checked on every request. */
-export async function authenticate(deps: Deps, authorization: string | undefined): Promise<Actor> {
+export async function authenticate(deps: Deps, authorization: string | undefined): Promise<Authenticated> {
   const match = authorization?.match(/^Bearer\s+(\S+)$/i);
   if (!match?.[1])
     throw new AppError('unauthenticated', 'Send an access token or API key as "Authorization: Bearer <token>"');
   const token = match[1];
-  if (token.startsWith('ipk_')) return authenticateApiKey(deps, token);
+  if (token.startsWith('ipk_')) return { actor: await authenticateApiKey(deps, token), identity: null };
   const now = deps.clock.now();
   const claims = await deps.tokens.verify(token, now);
-  const row = await withTenant(deps.db, claims.companyId, (trx) =>
-    repo.findUserWithSession(trx, claims.userId, claims.sessionId),
-  );
-  if (!row?.active || row.revoked_at || new Date(row.expires_at) <= now) throw new AppError('invalid_token');
-  return {
-    userId: row.id,
-    companyId: claims.companyId,
-    role: row.role as Role,
-    name: row.name,
-    email: row.email,
-    managerId: row.manager_id,
-    sessionId: claims.sessionId,
-    apiKeyId: null,
+  const cached = deps.sessions.get(claims.sessionId, now.getTime());
+  if (cached && cached.actor.userId === claims.userId && cached.actor.companyId === claims.companyId) return cached;
+  const row = await repo.sessionIdentity(deps.db, claims.companyId, claims.userId, claims.sessionId);
+  if (!row?.active || row.session_revoked_at || new Date(row.session_expires_at) <= now) {
+    throw new AppError('invalid_token');
+  }
+  const authenticated = {
+    actor: {
+      userId: row.id,
+      companyId: claims.companyId,
+      role: row.role as Role,
+      name: row.name,
+      email: row.email,
+      managerId: row.manager_id,
+      sessionId: claims.sessionId,
+      apiKeyId: null,
+    },
+    identity: {
+      user: toUser(row),
+      company: toCompany({
+        id: claims.companyId,
+        name: row.company_name,
+        slug: row.company_slug,
+        timezone: row.company_timezone,
+        currency: row.company_currency,
+        locale: row.company_locale,
+        phone_country: row.company_phone_country,
+      }),
+    },
   };
+  deps.sessions.set(
+    claims.sessionId,
+    authenticated.actor,
+    authenticated.identity,
+    new Date(row.session_expires_at).getTime(),
+    now.getTime(),
+  );
+  return authenticated;
 }

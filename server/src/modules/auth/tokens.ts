@@ -5,6 +5,7 @@ import { isUuid } from '../../lib/ids.ts';
 const ISSUER = 'iperform';
 const AUDIENCE = 'iperform-api';
 const ALGORITHM = 'HS256';
+const VERIFIED_CACHE_SIZE = 10_000;
 
 export interface AccessClaims {
   userId: string;
@@ -15,6 +16,7 @@ export interface AccessClaims {
 export class TokenSigner {
   private readonly key: Uint8Array;
   private readonly ttlSeconds: number;
+  private readonly verified = new Map<string, { claims: AccessClaims; expiresAt: number }>();
 
   constructor(secret: string, ttlSeconds: number) {
     this.key = new TextEncoder().encode(secret);
@@ -39,6 +41,12 @@ export class TokenSigner {
 
   /** Only HS256 with our key, issuer and audience; `alg: none` and every other algorithm are refused. */
   async verify(token: string, now: Date): Promise<AccessClaims> {
+    // A token's signature and claims never change: verify it once, and re-check only its expiry.
+    const known = this.verified.get(token);
+    if (known) {
+      if (known.expiresAt > now.getTime()) return known.claims;
+      this.verified.delete(token);
+    }
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: [ALGORITHM],
@@ -50,7 +58,10 @@ export class TokenSigner {
       const { sub, cid, sid } = payload;
       if (typeof sub !== 'string' || typeof cid !== 'string' || typeof sid !== 'string') throw new Error('claims');
       if (!isUuid(sub) || !isUuid(cid) || !isUuid(sid)) throw new Error('claims');
-      return { userId: sub, companyId: cid, sessionId: sid };
+      const claims = { userId: sub, companyId: cid, sessionId: sid };
+      if (this.verified.size >= VERIFIED_CACHE_SIZE) this.verified.clear();
+      this.verified.set(token, { claims, expiresAt: (payload.exp ?? 0) * 1000 });
+      return claims;
     } catch {
       throw new AppError('invalid_token');
     }

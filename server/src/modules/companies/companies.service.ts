@@ -35,6 +35,8 @@ export function toCompany(row: CompanyRow) {
   };
 }
 
+export type CompanyDto = ReturnType<typeof toCompany>;
+
 const columns = ['id', 'name', 'slug', 'timezone', 'currency', 'locale', 'phone_country'] as const;
 
 export async function findCompany(trx: Tx, id: string) {
@@ -162,6 +164,7 @@ export async function updateCompany(
       })
       .where('id', '=', ctx.actor.companyId)
       .execute();
+    await deps.sessions.changed(trx, { company: ctx.actor.companyId });
     const after = await findCompany(trx, ctx.actor.companyId);
     if (!after) throw notFound('company');
     await recordAudit(trx, ctx, {

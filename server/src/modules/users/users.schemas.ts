@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Nullable } from '../../http/schemas.ts';
 import { permissions, roles } from './roles.ts';
 
 export const RoleName = Type.Enum([...roles], { description: 'One of the ten roles' });
@@ -12,12 +13,12 @@ export const User = Type.Object(
     email: Type.String({ format: 'email' }),
     name: Type.String(),
     role: RoleName,
-    managerId: Type.Union([Uuid, Type.Null()]),
-    managerName: Type.Union([Type.String(), Type.Null()]),
+    managerId: Nullable(Uuid),
+    managerName: Nullable(Type.String()),
     active: Type.Boolean(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
-    deactivatedAt: Type.Union([Timestamp, Type.Null()]),
+    deactivatedAt: Nullable(Timestamp),
   },
   { $id: 'User' },
 );
@@ -45,7 +46,7 @@ export const CreateUserBody = Type.Object(
     email: Email,
     name: Name,
     role: RoleName,
-    managerId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+    managerId: Type.Optional(Nullable(Uuid)),
     password: Type.String({
       minLength: 1,
       maxLength: 1024,
@@ -59,7 +60,7 @@ export const UpdateUserBody = Type.Object(
   {
     name: Type.Optional(Name),
     role: Type.Optional(RoleName),
-    managerId: Type.Optional(Type.Union([Uuid, Type.Null()])),
+    managerId: Type.Optional(Nullable(Uuid)),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -227,6 +227,7 @@ export async function updateUser(
     // An edit that changes nothing writes nothing: no new timestamp, no empty audit row.
     if (!changed) return toUser(before);
     await repo.updateUser(trx, id, changes, deps.clock.now());
+    await deps.sessions.changed(trx, { user: id });
     const after = await repo.findUser(trx, id);
     if (!after) throw notFound('user');
     await recordAudit(trx, ctx, {
@@ -248,6 +249,7 @@ export async function setActive(deps: Deps, ctx: RequestContext, id: string, act
     const now = deps.clock.now();
     if (before.active !== active) {
       await repo.updateUser(trx, id, { active, deactivated_at: active ? null : now }, now);
+      await deps.sessions.changed(trx, { user: id });
       if (!active) {
         await authRepo.revokeUserSessions(trx, id, 'user_deactivated', now);
         await repo.revokeApiKeysOf(trx, id, now);
