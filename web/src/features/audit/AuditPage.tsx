@@ -4,26 +4,23 @@ import {
   Button,
   Card,
   Center,
-  Code,
   EmptyState,
   Group,
-  Select,
-  SimpleGrid,
   Skeleton,
   Stack,
   Table,
   Text,
-  TextInput,
   Tooltip,
 } from '@mantine/core';
 import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
-import { IconChevronDown, IconChevronRight, IconFilterOff, IconHistory, IconKey } from '@tabler/icons-react';
-import { Fragment, useMemo, useState } from 'react';
+import { IconChevronDown, IconChevronRight, IconHistory, IconKey } from '@tabler/icons-react';
+import { Fragment, useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import type { AuditEntry } from '../../lib/api';
 import { formatDateTime } from '../../lib/format';
-import { useUserOptions } from '../users/users.queries';
+import { AuditEntryDetails } from './AuditEntryDetails';
+import { AuditFiltersBar } from './AuditFiltersBar';
 import classes from './AuditPage.module.css';
 import { type AuditFilters, useAuditLog } from './audit.queries';
 
@@ -33,35 +30,6 @@ function dayBoundary(day: string, nextDay: boolean): string | undefined {
   if (!match) return undefined;
   const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + (nextDay ? 1 : 0));
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
-
-function ActorSelect({ value, onChange }: { value: string | null; onChange: (value: string | null) => void }) {
-  const [search, setSearch] = useState('');
-  const [debounced] = useDebouncedValue(search, 250);
-  const [selectedLabel, setSelectedLabel] = useState<string | null>(null);
-  const q = debounced && debounced !== selectedLabel ? debounced : undefined;
-  const users = useUserOptions({ q });
-  const data = useMemo(
-    () => (users.data?.data ?? []).map((user) => ({ value: user.id, label: user.name })),
-    [users.data],
-  );
-  return (
-    <Select
-      label="Performed by"
-      placeholder="Anyone"
-      data={data}
-      value={value}
-      onChange={(next, option) => {
-        setSelectedLabel(option?.label ?? null);
-        onChange(next);
-      }}
-      searchable
-      searchValue={search}
-      onSearchChange={setSearch}
-      clearable
-      nothingFoundMessage={users.isFetching ? 'Searching…' : 'Nobody found'}
-    />
-  );
 }
 
 function Actor({ entry }: { entry: AuditEntry }) {
@@ -78,101 +46,6 @@ function Actor({ entry }: { entry: AuditEntry }) {
     <Text size="sm" c="dimmed">
       System
     </Text>
-  );
-}
-
-function showValue(value: unknown): string {
-  if (value === undefined) return '—';
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value);
-}
-
-/** `{field: {from, to}}` as a before/after table, with the raw JSON one click away. */
-function Changes({ changes }: { changes: AuditEntry['changes'] }) {
-  const [raw, setRaw] = useState(false);
-  const fields = changes ? Object.entries(changes) : [];
-  if (!changes || fields.length === 0) {
-    return (
-      <Text size="sm" c="dimmed">
-        No field changes were recorded.
-      </Text>
-    );
-  }
-  return (
-    <Stack gap="xs" align="flex-start">
-      {raw ? (
-        <Code block className={classes.json} w="100%">
-          {JSON.stringify(changes, null, 2)}
-        </Code>
-      ) : (
-        <Table withTableBorder className={classes.changes} verticalSpacing={6}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Field</Table.Th>
-              <Table.Th>Before</Table.Th>
-              <Table.Th>After</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {fields.map(([field, change]) => (
-              <Table.Tr key={field}>
-                <Table.Td ff="monospace" className={classes.changeCell}>
-                  {field}
-                </Table.Td>
-                <Table.Td ff="monospace" c="red.8" className={classes.changeCell}>
-                  {showValue(change.from)}
-                </Table.Td>
-                <Table.Td ff="monospace" c="teal.8" className={classes.changeCell}>
-                  {showValue(change.to)}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-      <Button variant="subtle" size="compact-xs" onClick={() => setRaw((r) => !r)}>
-        {raw ? 'Show as table' : 'Show JSON'}
-      </Button>
-    </Stack>
-  );
-}
-
-function EntryDetails({ entry }: { entry: AuditEntry }) {
-  return (
-    <Stack gap="sm" py="xs">
-      <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="sm">
-        <div>
-          <Text size="xs" c="dimmed">
-            Entity id
-          </Text>
-          <Text size="xs" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
-            {entry.entityId ?? '—'}
-          </Text>
-        </div>
-        <div>
-          <Text size="xs" c="dimmed">
-            Request id
-          </Text>
-          <Text size="xs" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
-            {entry.requestId ?? '—'}
-          </Text>
-        </div>
-        <div>
-          <Text size="xs" c="dimmed">
-            IP address
-          </Text>
-          <Text size="xs" ff="monospace">
-            {entry.ip ?? '—'}
-          </Text>
-        </div>
-      </SimpleGrid>
-      <div>
-        <Text size="xs" c="dimmed" mb={4}>
-          Changes
-        </Text>
-        <Changes changes={entry.changes} />
-      </div>
-    </Stack>
   );
 }
 
@@ -223,7 +96,7 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
         <Table.Tr id={detailsId} className={classes.detailsRow}>
           <Table.Td />
           <Table.Td colSpan={4}>
-            <EntryDetails entry={entry} />
+            <AuditEntryDetails entry={entry} />
           </Table.Td>
         </Table.Tr>
       )}
@@ -270,7 +143,7 @@ function AuditCard({ entry }: { entry: AuditEntry }) {
       </Group>
       {open && (
         <div id={detailsId}>
-          <EntryDetails entry={entry} />
+          <AuditEntryDetails entry={entry} />
         </div>
       )}
     </div>
@@ -312,41 +185,19 @@ export function AuditPage() {
         description="Every change made in your company: who did it, when, and what changed."
       />
       <Card p={0}>
-        <div className={classes.filters}>
-          <TextInput
-            label="Entity type"
-            placeholder="e.g. user"
-            value={entityType}
-            onChange={(event) => setEntityType(event.currentTarget.value)}
-          />
-          <ActorSelect value={actorId} onChange={setActorId} />
-          <TextInput
-            label="From"
-            type="date"
-            value={from}
-            onChange={(event) => setFrom(event.currentTarget.value)}
-            max={to || undefined}
-          />
-          <TextInput
-            label="To"
-            type="date"
-            value={to}
-            onChange={(event) => setTo(event.currentTarget.value)}
-            min={from || undefined}
-            error={badRange ? 'Must be on or after From' : undefined}
-          />
-          {filtered && (
-            <Button
-              variant="subtle"
-              color="gray"
-              leftSection={<IconFilterOff size={16} />}
-              onClick={clearFilters}
-              className={classes.clear}
-            >
-              Clear filters
-            </Button>
-          )}
-        </div>
+        <AuditFiltersBar
+          entityType={entityType}
+          onEntityTypeChange={setEntityType}
+          actorId={actorId}
+          onActorIdChange={setActorId}
+          from={from}
+          onFromChange={setFrom}
+          to={to}
+          onToChange={setTo}
+          badRange={badRange}
+          filtered={filtered}
+          onClear={clearFilters}
+        />
 
         {log.isPending ? (
           <Stack p="md" gap="sm">
