@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
+import { BRAND_MARK_SVG } from './http/brand.ts';
 import type { Deps } from './http/context.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { AppError, problemOf } from './http/errors.ts';
@@ -91,7 +92,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const serveWeb = webRoot !== null && existsSync(join(webRoot, 'index.html'));
   // The web app routes on the client: any other GET that wants HTML gets its shell.
   app.setNotFoundHandler((request, reply) => {
-    const wantsHtml = request.method === 'GET' && (request.headers.accept ?? '').includes('text/html');
+    const accept = request.headers.accept ?? '*/*';
+    const wantsHtml = request.method === 'GET' && (accept.includes('text/html') || accept.includes('*/*'));
     if (serveWeb && wantsHtml && !request.url.startsWith('/api/'))
       return reply.type('text/html').sendFile('index.html');
     return notFoundHandler(request, reply);
@@ -171,7 +173,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   );
   await systemRoutes(app, deps);
 
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  const logo = Buffer.from(BRAND_MARK_SVG);
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    logo: { type: 'image/svg+xml', content: logo, href: '/', target: '_self' },
+    theme: {
+      title: 'iPerform API reference',
+      favicon: [{ filename: 'favicon.svg', rel: 'icon', sizes: 'any', type: 'image/svg+xml', content: logo }],
+    },
+  });
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   if (serveWeb && webRoot) await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: false });

@@ -72,8 +72,27 @@ async function issueTokens(
 
 export async function login(deps: Deps, email: string, password: string, client: ClientInfo): Promise<TokenPair> {
   const keys = throttleKeys(email, client.ip);
-  await assertNotThrottled(deps, keys);
   const entry = await repo.findDirectoryEntry(deps.db, email);
+  try {
+    await assertNotThrottled(deps, keys);
+  } catch (error) {
+    // A refused attempt on a locked account is part of its sign-in history too.
+    if (entry) {
+      await withTenant(deps.db, entry.company_id, (trx) =>
+        repo.recordAuthEvent(trx, {
+          companyId: entry.company_id,
+          userId: entry.user_id,
+          event: 'login',
+          outcome: 'failure',
+          ip: client.ip,
+          userAgent: client.userAgent,
+          detail: { reason: 'throttled' },
+          at: deps.clock.now(),
+        }),
+      );
+    }
+    throw error;
+  }
   if (!entry) {
     await verifyPassword(await decoy(), password);
     await registerFailure(deps, keys);

@@ -1,6 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/harness.ts';
+import { withTenant } from '../../db/client.ts';
 import { DEMO_PASSWORD } from '../companies/demo-seed.ts';
 
 /**
@@ -49,6 +50,30 @@ describe('login throttling with LOGIN_MAX_FAILURES=3', () => {
     const retryAfter = expectThrottled(await loginFrom(t, '10.1.0.1', 'sales1@demo.test', DEMO_PASSWORD));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(900);
+  });
+
+  it('records the refused attempts on a locked account in its sign-in history', async () => {
+    await failTimes(t, '10.1.2.1', 'warrior5@demo.test', 3);
+    expectThrottled(await loginFrom(t, '10.1.2.9', 'warrior5@demo.test', DEMO_PASSWORD));
+    const me = (await t.as('admin@demo.test', 'GET', '/api/v1/auth/me')).json();
+    const events = await withTenant(t.dbs.app, me.company.id, (trx) =>
+      trx
+        .selectFrom('auth_events as e')
+        .innerJoin('users as u', (join) =>
+          join.onRef('u.company_id', '=', 'e.company_id').onRef('u.id', '=', 'e.user_id'),
+        )
+        .select(['e.outcome', 'e.ip', 'e.detail'])
+        .where('u.email', '=', 'warrior5@demo.test')
+        .orderBy('e.id')
+        .execute(),
+    );
+    expect(events.map((e) => (e.detail as { reason?: string } | null)?.reason)).toEqual([
+      'wrong_password',
+      'wrong_password',
+      'wrong_password',
+      'throttled',
+    ]);
+    expect(events.at(-1)).toMatchObject({ outcome: 'failure', ip: '10.1.2.9' });
   });
 
   it('lets the account in after 2 failures (the lock starts at the 3rd)', async () => {

@@ -1,5 +1,7 @@
 import { type Database, withTenant } from '../../db/client.ts';
+import type { RequestContext } from '../../http/context.ts';
 import { newId } from '../../lib/ids.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Role } from '../users/roles.ts';
 import * as usersRepo from '../users/users.repository.ts';
@@ -69,6 +71,22 @@ export async function seedDemo(db: Database): Promise<{ demoCompanyId: string; o
   });
   const hashes = await Promise.all(demoPeople.map(() => hashPassword(DEMO_PASSWORD)));
   await withTenant(db, demo.companyId, async (trx) => {
+    // The team was set up by the admin: the audit log shows it, as it would for a real company.
+    const byAdmin: RequestContext = {
+      actor: {
+        userId: demo.adminId,
+        companyId: demo.companyId,
+        role: 'ADMIN',
+        name: 'Priya Raman',
+        email: 'admin@demo.test',
+        managerId: null,
+        sessionId: null,
+        apiKeyId: null,
+      },
+      requestId: 'demo-seed',
+      ip: '127.0.0.1',
+      userAgent: null,
+    };
     const ids = new Map<string, string>();
     for (const [index, person] of demoPeople.entries()) {
       const id = newId();
@@ -81,6 +99,18 @@ export async function seedDemo(db: Database): Promise<{ demoCompanyId: string; o
         role: person.role,
         managerId: person.manager ? (ids.get(person.manager) ?? null) : null,
         passwordHash: hashes[index] ?? '',
+      });
+      await recordAudit(trx, byAdmin, {
+        action: 'user.created',
+        entityType: 'user',
+        entityId: id,
+        after: {
+          name: person.name,
+          email: person.email,
+          role: person.role,
+          managerId: person.manager ? (ids.get(person.manager) ?? null) : null,
+          active: true,
+        },
       });
     }
   });
