@@ -4,6 +4,7 @@ import { fieldErrors } from './validation.ts';
 
 function sendProblem(reply: FastifyReply, error: AppError, requestId: string) {
   for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
+  reply.header('X-Request-Id', requestId);
   return reply.code(error.status).type('application/problem+json').send(problemOf(error, requestId));
 }
 

@@ -414,7 +414,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My API keys (never the keys themselves) */
+        /** My API keys; for an admin, every key of the company (never the keys themselves) */
         get: {
             parameters: {
                 query?: never;
@@ -517,7 +517,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke one of my API keys */
+        /** Revoke one of my API keys (an admin: any key of the company) */
         delete: {
             parameters: {
                 query?: never;
@@ -1368,6 +1368,8 @@ export interface components {
             prefix: string;
             /** Format: uuid */
             userId: string;
+            /** @description The integration or dev user the key acts as */
+            userName: string;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1380,6 +1382,8 @@ export interface components {
             prefix: string;
             /** Format: uuid */
             userId: string;
+            /** @description The integration or dev user the key acts as */
+            userName: string;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */

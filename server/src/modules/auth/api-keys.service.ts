@@ -13,11 +13,15 @@ const TOUCH_INTERVAL_MS = 60_000;
 /** composeToken writes the company id and the row id as 43 base64url characters before the secret. */
 const TOKEN_IDS_LENGTH = 43;
 
+/** Keys belong to integration and dev users; an admin oversees (lists and revokes) every key of the company. */
+const KEY_HOLDERS: readonly Role[] = ['INTEGRATION', 'DEV'];
+
 function toApiKey(row: {
   id: string;
   name: string;
   prefix: string;
   user_id: string;
+  user_name: string;
   created_at: Date | string;
   last_used_at: Date | string | null;
 }) {
@@ -26,6 +30,7 @@ function toApiKey(row: {
     name: row.name,
     prefix: row.prefix,
     userId: row.user_id,
+    userName: row.user_name,
     createdAt: new Date(row.created_at).toISOString(),
     lastUsedAt: row.last_used_at ? new Date(row.last_used_at).toISOString() : null,
   };
@@ -33,6 +38,12 @@ function toApiKey(row: {
 
 export async function createApiKey(deps: Deps, ctx: RequestContext, name: string) {
   const { actor } = ctx;
+  if (!KEY_HOLDERS.includes(actor.role)) {
+    throw new AppError(
+      'forbidden',
+      'API keys belong to integration and dev users; create one while signed in as such a user',
+    );
+  }
   if (!name.trim()) throw fieldError('validation_failed', 'name', 'must not be blank');
   const id = newId();
   const key = composeToken(KEY_PREFIX, actor.companyId, id, randomToken(32));
@@ -51,7 +62,8 @@ export async function createApiKey(deps: Deps, ctx: RequestContext, name: string
         key_hash: sha256(key),
       })
       .returning(['id', 'name', 'prefix', 'user_id', 'created_at', 'last_used_at'])
-      .executeTakeFirstOrThrow();
+      .executeTakeFirstOrThrow()
+      .then((row) => ({ ...row, user_name: actor.name }));
     await recordAudit(trx, ctx, {
       action: 'api_key.created',
       entityType: 'api_key',
@@ -64,27 +76,29 @@ export async function createApiKey(deps: Deps, ctx: RequestContext, name: string
 }
 
 export async function listApiKeys(deps: Deps, ctx: RequestContext) {
-  const rows = await withTenant(deps.db, ctx.actor.companyId, (trx) =>
-    trx
-      .selectFrom('api_keys')
-      .select(['id', 'name', 'prefix', 'user_id', 'created_at', 'last_used_at'])
-      .where('user_id', '=', ctx.actor.userId)
-      .where('revoked_at', 'is', null)
-      .orderBy('id', 'desc')
-      .execute(),
-  );
+  const rows = await withTenant(deps.db, ctx.actor.companyId, (trx) => {
+    let query = trx
+      .selectFrom('api_keys as k')
+      .innerJoin('users as u', (join) =>
+        join.onRef('u.company_id', '=', 'k.company_id').onRef('u.id', '=', 'k.user_id'),
+      )
+      .select(['k.id', 'k.name', 'k.prefix', 'k.user_id', 'u.name as user_name', 'k.created_at', 'k.last_used_at'])
+      .where('k.revoked_at', 'is', null);
+    if (ctx.actor.role !== 'ADMIN') query = query.where('k.user_id', '=', ctx.actor.userId);
+    return query.orderBy('k.id', 'desc').execute();
+  });
   return { data: rows.map(toApiKey) };
 }
 
 export async function revokeApiKey(deps: Deps, ctx: RequestContext, id: string) {
   const done = await withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-    const result = await trx
+    let query = trx
       .updateTable('api_keys')
       .set({ revoked_at: deps.clock.now() })
       .where('id', '=', id)
-      .where('user_id', '=', ctx.actor.userId)
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
+      .where('revoked_at', 'is', null);
+    if (ctx.actor.role !== 'ADMIN') query = query.where('user_id', '=', ctx.actor.userId);
+    const result = await query.executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return false;
     await recordAudit(trx, ctx, { action: 'api_key.revoked', entityType: 'api_key', entityId: id });
     return true;

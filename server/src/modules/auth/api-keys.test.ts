@@ -60,6 +60,7 @@ describe('creating API keys', () => {
       name: 'Tally sync',
       prefix: expect.any(String),
       userId: await userId(t, 'integration@demo.test'),
+      userName: 'Tally Sync Service',
       createdAt: expect.any(String),
       lastUsedAt: null,
       key: expect.stringMatching(/^ipk_[A-Za-z0-9_-]+$/),
@@ -128,6 +129,7 @@ describe('using API keys', () => {
       name: 'Nightly export',
       prefix: created.prefix,
       userId: created.userId,
+      userName: 'Tally Sync Service',
       createdAt: created.createdAt,
       lastUsedAt: expect.any(String),
     });
@@ -161,11 +163,13 @@ describe('using API keys', () => {
     expect(listed?.lastUsedAt).toBeNull();
   });
 
-  it('lets an ADMIN create a key but refuses that key (only INTEGRATION and DEV keys authenticate)', async () => {
-    const adminKey = await createKey('admin@demo.test', 'Admin automation');
-    expect(adminKey.key).toMatch(/^ipk_/);
-    expectProblem(await t.as(adminKey.key, 'GET', '/api/v1/auth/me'), 401, 'invalid_token');
-    expectProblem(await t.as(adminKey.key, 'GET', '/api/v1/users'), 401, 'invalid_token');
+  it('refuses to create a key for an ADMIN (keys belong to integration and dev users), and refuses no other key', async () => {
+    expectProblem(
+      await t.as('admin@demo.test', 'POST', '/api/v1/api-keys', { name: 'Admin automation' }),
+      403,
+      'forbidden',
+    );
+    expect((await listKeys('admin@demo.test')).map((k) => k.name)).not.toContain('Admin automation');
   });
 });
 
@@ -185,6 +189,24 @@ describe('revoking API keys', () => {
     const response = await t.as('admin@other.test', 'DELETE', `/api/v1/api-keys/${created.id}`);
     expectProblem(response, 404, 'not_found');
     expect((await t.as(created.key, 'GET', '/api/v1/auth/me')).statusCode).toBe(200);
+  });
+
+  it('lets an ADMIN see every key of its company, with whose it is, and revoke any of them', async () => {
+    const integrationKey = await createKey('integration@demo.test', 'Seen by the admin');
+    const devKey = await createKey('dev@demo.test', 'Also seen by the admin');
+    const listed = await listKeys('admin@demo.test');
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: integrationKey.id, userName: 'Tally Sync Service' }),
+        expect.objectContaining({ id: devKey.id, userName: 'Farhan Qureshi' }),
+      ]),
+    );
+    expect(JSON.stringify(listed)).not.toContain(integrationKey.key);
+    // A dev sees only its own keys.
+    expect((await listKeys('dev@demo.test')).map((k) => k.id)).not.toContain(integrationKey.id);
+    expect((await t.as('admin@demo.test', 'DELETE', `/api/v1/api-keys/${integrationKey.id}`)).statusCode).toBe(204);
+    expectProblem(await t.as(integrationKey.key, 'GET', '/api/v1/auth/me'), 401, 'invalid_token');
+    expect((await t.as(devKey.key, 'GET', '/api/v1/auth/me')).statusCode).toBe(200);
   });
 
   it('answers 404 when another user of the same company deletes my key, and the key keeps working', async () => {

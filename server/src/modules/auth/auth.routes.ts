@@ -140,7 +140,7 @@ export function authRoutes(app: App, deps: Deps): void {
       config: { permission: 'api-keys:manage' },
       schema: {
         tags: ['api-keys'],
-        summary: 'My API keys (never the keys themselves)',
+        summary: 'My API keys; for an admin, every key of the company (never the keys themselves)',
         response: { 200: List(Type.Ref('ApiKey')) },
       },
     },
@@ -167,7 +167,7 @@ export function authRoutes(app: App, deps: Deps): void {
       config: { permission: 'api-keys:manage' },
       schema: {
         tags: ['api-keys'],
-        summary: 'Revoke one of my API keys',
+        summary: 'Revoke one of my API keys (an admin: any key of the company)',
         params: IdParams,
         response: { 204: NoContent },
       },

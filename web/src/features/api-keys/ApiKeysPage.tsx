@@ -25,6 +25,7 @@ import type { ApiKey, ApiKeyCreated } from '../../lib/api';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { useFormErrors } from '../../lib/forms';
 import { notifyError, notifySuccess } from '../../lib/notify';
+import { useMe } from '../auth/session';
 import classes from './ApiKeysPage.module.css';
 import { useApiKeys, useCreateApiKey, useRevokeApiKey } from './apiKeys.queries';
 
@@ -177,7 +178,7 @@ function RevokeButton({ apiKey }: { apiKey: ApiKey }) {
           revoke.mutate(apiKey.id, {
             onSuccess: () => {
               modal.close();
-              notifySuccess(`Requests using ${apiKey.prefix}… will now be refused.`, 'API key revoked');
+              notifySuccess(`Requests using ${shortPrefix(apiKey.prefix)} will now be refused.`, 'API key revoked');
             },
             onError: (error) => {
               modal.close();
@@ -202,7 +203,10 @@ function ApiKeyCards({ keys }: { keys: ApiKey[] }) {
               <Text size="sm" fw={600}>
                 {apiKey.name}
               </Text>
-              <Code w="fit-content">{apiKey.prefix}…</Code>
+              <Code w="fit-content">{shortPrefix(apiKey.prefix)}</Code>
+              <Text size="xs" c="dimmed">
+                Acts as {apiKey.userName}
+              </Text>
               <Text size="xs" c="dimmed">
                 Created {formatDateTime(apiKey.createdAt)} · Last used{' '}
                 {apiKey.lastUsedAt ? formatRelative(apiKey.lastUsedAt) : 'never'}
@@ -216,7 +220,16 @@ function ApiKeyCards({ keys }: { keys: ApiKey[] }) {
   );
 }
 
+/** The part of the prefix that tells keys apart: the characters just before the secret. */
+function shortPrefix(prefix: string): string {
+  return `ipk_…${prefix.slice(-8)}`;
+}
+
 export function ApiKeysPage() {
+  const me = useMe();
+  // Keys belong to integration and dev users; an admin sees and revokes every key of the company.
+  const holdsKeys = me.user.role === 'INTEGRATION' || me.user.role === 'DEV';
+  const oversees = me.user.role === 'ADMIN';
   const keys = useApiKeys();
   const compact = useMediaQuery('(max-width: 47.99em)', false, { getInitialValueInEffect: false });
   const [creating, createModal] = useDisclosure(false);
@@ -227,11 +240,17 @@ export function ApiKeysPage() {
     <>
       <PageHeader
         title="API keys"
-        description="Keys let integrations and scripts call the iPerform API as you."
+        description={
+          oversees
+            ? 'Every API key of your company, with the integration or dev user it acts as. Revoke one here if it leaks.'
+            : 'Keys let integrations and scripts call the iPerform API as you.'
+        }
         actions={
-          <Button leftSection={<IconPlus size={18} />} onClick={createModal.open}>
-            New API key
-          </Button>
+          holdsKeys ? (
+            <Button leftSection={<IconPlus size={18} />} onClick={createModal.open}>
+              New API key
+            </Button>
+          ) : null
         }
       />
       <Card p={0}>
@@ -249,7 +268,11 @@ export function ApiKeysPage() {
             <EmptyState
               icon={<IconKey size={26} />}
               title="No API keys yet"
-              description="Create one for each system that talks to iPerform, so each can be revoked on its own."
+              description={
+                holdsKeys
+                  ? 'Create one for each system that talks to iPerform, so each can be revoked on its own.'
+                  : 'Integration and dev users create keys; they will be listed here.'
+              }
             />
           </Center>
         ) : compact ? (
@@ -260,6 +283,7 @@ export function ApiKeysPage() {
               <Table.Thead>
                 <Table.Tr>
                   <Table.Th>Name</Table.Th>
+                  {oversees ? <Table.Th>Acts as</Table.Th> : null}
                   <Table.Th>Key</Table.Th>
                   <Table.Th>Created</Table.Th>
                   <Table.Th>Last used</Table.Th>
@@ -274,8 +298,13 @@ export function ApiKeysPage() {
                         {apiKey.name}
                       </Text>
                     </Table.Td>
+                    {oversees ? (
+                      <Table.Td>
+                        <Text size="sm">{apiKey.userName}</Text>
+                      </Table.Td>
+                    ) : null}
                     <Table.Td>
-                      <Code>{apiKey.prefix}…</Code>
+                      <Code>{shortPrefix(apiKey.prefix)}</Code>
                     </Table.Td>
                     <Table.Td>
                       <Text size="sm">{formatDateTime(apiKey.createdAt)}</Text>
