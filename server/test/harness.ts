@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { type App, buildApp } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import { connect, type Databases } from '../src/db/client.ts';
@@ -95,4 +95,24 @@ export async function userId(t: TestApp, email: string): Promise<string> {
   const found = (response.json().data as { id: string; email: string }[]).find((u) => u.email === email);
   if (!found) throw new Error(`no user ${email}`);
   return found.id;
+}
+
+/**
+ * Asserts an RFC 9457 problem: the status, `application/problem+json`, the code, the request id echoed from
+ * the `X-Request-Id` header, and (when given) a field error naming `path`. Returns the body.
+ */
+export function expectProblem(response: LightMyRequestResponse, status: number, code: string, path?: string) {
+  expect(response.statusCode, response.body).toBe(status);
+  expect(String(response.headers['content-type'])).toMatch(/^application\/problem\+json/);
+  const body = response.json();
+  expect(body).toMatchObject({ status, code });
+  expect(typeof body.type).toBe('string');
+  expect(typeof body.title).toBe('string');
+  expect(body.requestId).toBe(response.headers['x-request-id']);
+  if (path !== undefined)
+    expect(
+      (body.errors as { path: string }[]).map((e) => e.path),
+      response.body,
+    ).toContain(path);
+  return body as { code: string; detail?: string; errors?: { path: string; message: string }[] };
 }

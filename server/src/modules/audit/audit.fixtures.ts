@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { createTestApp, type TestApp, userId } from '../../../test/harness.ts';
+import { createTestApp, expectProblem, type TestApp, userId } from '../../../test/harness.ts';
 import { withTenant } from '../../db/client.ts';
 
 /** Shared by audit.test.ts: its app and Demo Co's ids, and helpers to write, read and snapshot the audit log. */
@@ -26,15 +26,6 @@ export interface Entry {
   changes: Record<string, { from: unknown; to: unknown }> | null;
   requestId: string | null;
   ip: string | null;
-}
-
-export function expectProblem(response: LightMyRequestResponse, status: number, code: string, path?: string) {
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = response.json();
-  expect(body).toMatchObject({ status, code });
-  if (path !== undefined) expect((body.errors as { path: string }[]).map((e) => e.path)).toContain(path);
-  return body;
 }
 
 /** A request with headers of our choosing (the harness's `as` sends none). */
@@ -124,3 +115,5 @@ export function setupAuditApp() {
 export function d(key: string) {
   return `${key}@demo.test`;
 }
+
+export { expectProblem };

@@ -1,6 +1,5 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp, userId } from '../../../test/harness.ts';
+import { createTestApp, expectProblem, type TestApp, userId } from '../../../test/harness.ts';
 import { withTenant } from '../../db/client.ts';
 
 /** API keys: who may make them, what they authenticate as, how they are stored and how they end. */
@@ -43,11 +42,6 @@ function tamper(key: string): string {
   const at = key.length - 10;
   const replacement = key[at] === 'x' ? 'y' : 'x';
   return `${key.slice(0, at)}${replacement}${key.slice(at + 1)}`;
-}
-
-function expectProblem(response: LightMyRequestResponse, status: number, code: string) {
-  expect(response.statusCode).toBe(status);
-  expect(response.json().code).toBe(code);
 }
 
 describe('creating API keys', () => {

@@ -1,6 +1,5 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/harness.ts';
+import { createTestApp, expectProblem, type TestApp } from '../../../test/harness.ts';
 import { withTenant } from '../../db/client.ts';
 import { DEMO_PASSWORD } from '../companies/demo-seed.ts';
 
@@ -91,8 +90,4 @@ export async function deactivate(userIdToDeactivate: string) {
   expect(response.json().active).toBe(false);
 }
 
-export function expectProblem(response: LightMyRequestResponse, status: number, code: string) {
-  expect(response.statusCode).toBe(status);
-  expect(String(response.headers['content-type'])).toMatch(/^application\/problem\+json/);
-  expect(response.json().code).toBe(code);
-}
+export { expectProblem };

@@ -1,7 +1,6 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp, userId } from '../../../test/harness.ts';
+import { createTestApp, expectProblem, type TestApp, userId } from '../../../test/harness.ts';
 import { withTenant } from '../../db/client.ts';
 
 /** GET and PATCH /company: who may read and change the company, what settings are valid, and the audit. */
@@ -61,19 +60,6 @@ const otherCo = {
   locale: 'en-US',
   phoneCountry: 'US',
 };
-
-function expectProblem(response: LightMyRequestResponse, status: number, code: string, path?: string) {
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = response.json();
-  expect(body).toMatchObject({ status, code });
-  if (path !== undefined)
-    expect(
-      (body.errors as { path: string }[]).map((e) => e.path),
-      response.body,
-    ).toContain(path);
-  return body;
-}
 
 /** The company row and its audit rows, straight from the database. */
 async function state(companyId: string): Promise<string> {

@@ -1,6 +1,5 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../test/harness.ts';
+import { createTestApp, expectProblem, type TestApp } from '../../../test/harness.ts';
 
 /**
  * The permission matrix and record scope, role by role: which users each demo login sees through the list,
@@ -97,16 +96,6 @@ const idOf = (key: string) => {
 };
 const idsOf = (keys: string[]) => keys.map(idOf).sort();
 const sorted = (list: string[]) => [...list].sort();
-
-function expectProblem(response: LightMyRequestResponse, status: number, code: string) {
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = response.json();
-  expect(body.code).toBe(code);
-  expect(body.status).toBe(status);
-  expect(typeof body.requestId).toBe('string');
-  return body;
-}
 
 beforeAll(async () => {
   t = await createTestApp();

@@ -1,7 +1,6 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { createTestApp, type TestApp, userId } from '../../../test/harness.ts';
+import { createTestApp, expectProblem, type TestApp, userId } from '../../../test/harness.ts';
 import { withTenant } from '../../db/client.ts';
 
 /**
@@ -34,18 +33,6 @@ export interface User {
   createdAt: string;
   updatedAt: string;
   deactivatedAt: string | null;
-}
-
-export function expectProblem(response: LightMyRequestResponse, status: number, code: string, path?: string) {
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
-  const body = response.json();
-  expect(body).toMatchObject({ status, code });
-  expect(typeof body.type).toBe('string');
-  expect(typeof body.title).toBe('string');
-  expect(body.requestId).toBe(response.headers['x-request-id']);
-  if (path !== undefined) expect((body.errors as { path: string }[]).map((e) => e.path)).toContain(path);
-  return body as { code: string; detail?: string; errors?: { path: string; message: string }[] };
 }
 
 let counter = 0;
@@ -136,3 +123,5 @@ export function setupUsersApp() {
   });
   afterAll(() => t.close());
 }
+
+export { expectProblem };
