@@ -97,8 +97,3 @@ async function assertNotNewer(owner: Kysely<unknown>): Promise<void> {
     );
   }
 }
-
-export async function pendingMigrations(owner: Kysely<unknown>): Promise<number> {
-  const list = await migrator(owner).getMigrations();
-  return list.filter((m) => !m.executedAt).length;
-}

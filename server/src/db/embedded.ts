@@ -1,9 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import {
-  accessSync,
   chmodSync,
   chownSync,
-  constants,
   existsSync,
   mkdirSync,
   readFileSync,
@@ -205,13 +203,5 @@ async function ensureDatabase(port: number, password: string): Promise<void> {
     if (!rowCount) await client.query('CREATE DATABASE iperform');
   } finally {
     await client.end();
-  }
-}
-
-export function assertWritable(dir: string): void {
-  try {
-    accessSync(dir, constants.W_OK);
-  } catch {
-    throw new StartupError(`The data directory ${dir} is not writable: fix its permissions or set IPERFORM_DATA_DIR.`);
   }
 }

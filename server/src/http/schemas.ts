@@ -4,10 +4,6 @@ import { type Static, type TSchema, Type } from 'typebox';
 export const Limit = Type.Optional(
   Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Page size (default 50, at most 200)' }),
 );
-export const Cursor = Type.Optional(
-  Type.String({ maxLength: 500, description: "Opaque cursor from the previous page's `nextCursor`" }),
-);
-
 export function Page<T extends TSchema>(item: T) {
   return Type.Object({
     data: Type.Array(item),

@@ -49,8 +49,6 @@ function baseQuery(trx: Tx) {
     .select(userColumns);
 }
 
-export type UserRow = Awaited<ReturnType<typeof findVisibleUser>> & {};
-
 export async function findVisibleUser(trx: Tx, actor: Actor, id: string) {
   return baseQuery(trx).where('u.id', '=', id).where(visibleTo(actor)).executeTakeFirst();
 }
