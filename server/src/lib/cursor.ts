@@ -1,19 +1,25 @@
 import { AppError } from '../http/errors.ts';
+import { isUuid } from './ids.ts';
 
 /** Opaque keyset cursors: the sort key of the last row, base64url-encoded JSON. */
 export function encodeCursor(values: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | null {
+/** What each position of a cursor holds; a cursor of another shape was not issued by us and is refused. */
+export type CursorPart = 'string' | 'number' | 'uuid';
+
+const fits: Record<CursorPart, (value: unknown) => boolean> = {
+  string: (value) => typeof value === 'string',
+  number: (value) => typeof value === 'number',
+  uuid: (value) => typeof value === 'string' && isUuid(value),
+};
+
+export function decodeCursor(cursor: string | undefined, shape: readonly CursorPart[]): (string | number)[] | null {
   if (!cursor) return null;
   try {
     const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(values) &&
-      values.length === arity &&
-      values.every((v) => ['string', 'number'].includes(typeof v))
-    ) {
+    if (Array.isArray(values) && values.length === shape.length && shape.every((part, i) => fits[part](values[i]))) {
       return values;
     }
   } catch {

@@ -204,19 +204,20 @@ export async function recordFailure(
   maxFailures: number,
   lockSeconds: number,
 ) {
-  await sql`
-    INSERT INTO login_throttle AS t (key, failures, window_started_at, locked_until)
-    VALUES (${key}, 1, ${now},
-            CASE WHEN ${maxFailures}::int <= 1 THEN ${now}::timestamptz + make_interval(secs => ${lockSeconds}) END)
+  // A failure after the window has passed starts a new window; the lock falls when the count reaches the limit.
+  const windowOpenedAfter = new Date(now.getTime() - windowSeconds * 1000);
+  const counted = await sql<{ failures: number }>`
+    INSERT INTO login_throttle AS t (key, failures, window_started_at)
+    VALUES (${key}, 1, ${now})
     ON CONFLICT (key) DO UPDATE SET
-      failures = CASE WHEN t.window_started_at < ${now}::timestamptz - make_interval(secs => ${windowSeconds})
-                      THEN 1 ELSE t.failures + 1 END,
-      window_started_at = CASE WHEN t.window_started_at < ${now}::timestamptz - make_interval(secs => ${windowSeconds})
-                      THEN ${now} ELSE t.window_started_at END,
-      locked_until = CASE WHEN (CASE WHEN t.window_started_at < ${now}::timestamptz - make_interval(secs => ${windowSeconds})
-                      THEN 1 ELSE t.failures + 1 END) >= ${maxFailures}
-                      THEN ${now}::timestamptz + make_interval(secs => ${lockSeconds}) ELSE t.locked_until END
+      failures = CASE WHEN t.window_started_at < ${windowOpenedAfter} THEN 1 ELSE t.failures + 1 END,
+      window_started_at = CASE WHEN t.window_started_at < ${windowOpenedAfter} THEN ${now} ELSE t.window_started_at END
+    RETURNING failures
   `.execute(db);
+  if ((counted.rows[0]?.failures ?? 0) >= maxFailures) {
+    const lockedUntil = new Date(now.getTime() + lockSeconds * 1000);
+    await db.updateTable('login_throttle').set({ locked_until: lockedUntil }).where('key', '=', key).execute();
+  }
 }
 
 export async function clearFailures(db: Database, key: string) {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, expectProblem, type TestApp, userId } from '../../../test/harness.ts';
 import { withTenant } from '../../db/client.ts';
+import { demoLogins as allDemoLogins } from './demo-seed.ts';
 
 /** GET and PATCH /company: who may read and change the company, what settings are valid, and the audit. */
 
@@ -12,27 +13,7 @@ let adminId: string;
 const ADMIN = 'admin@demo.test';
 const OTHER = 'admin@other.test';
 
-const demoLogins = [
-  'admin',
-  'manager1',
-  'manager2',
-  'sales1',
-  'sales2',
-  'sales3',
-  'sales4',
-  'warrior1',
-  'warrior2',
-  'warrior3',
-  'warrior4',
-  'warrior5',
-  'warrior6',
-  'cosales',
-  'success',
-  'partner',
-  'integration',
-  'dev',
-  'guest',
-].map((k) => `${k}@demo.test`);
+const demoLogins = allDemoLogins.filter((email) => email.endsWith('@demo.test'));
 
 interface Company {
   id: string;

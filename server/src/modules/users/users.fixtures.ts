@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createTestApp, expectProblem, type TestApp, userId } from '../../../test/harness.ts';
 import { withTenant } from '../../db/client.ts';
+import { demoLogins } from '../companies/demo-seed.ts';
 
 /**
  * Shared by the users test files (users.*.test.ts): each calls `setupUsersApp()` for an app on a database of its
@@ -97,25 +98,7 @@ export const byName = (a: User, b: User) => {
 export function setupUsersApp() {
   beforeAll(async () => {
     t = await createTestApp();
-    for (const key of [
-      'admin',
-      'manager1',
-      'manager2',
-      'sales1',
-      'sales2',
-      'sales3',
-      'sales4',
-      'warrior1',
-      'warrior2',
-      'warrior3',
-      'warrior4',
-      'warrior5',
-      'warrior6',
-      'cosales',
-      'success',
-      'dev',
-      'guest',
-    ]) {
+    for (const key of demoLogins.filter((e) => e.endsWith('@demo.test')).map((e) => e.split('@')[0] ?? '')) {
       ids[key] = await userId(t, d(key));
     }
     otherAdminId = await userId(t, OTHER);
