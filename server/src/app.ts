@@ -25,6 +25,8 @@ import { authenticate } from './modules/auth/auth.service.ts';
 import { SessionCache } from './modules/auth/session-cache.ts';
 import { TokenSigner } from './modules/auth/tokens.ts';
 import { companiesRoutes } from './modules/companies/companies.routes.ts';
+import { Assignment, leadsRoutes } from './modules/leads/leads.routes.ts';
+import { Lead, StageHistoryEntry } from './modules/leads/leads.schemas.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
 import { can } from './modules/users/roles.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
@@ -45,7 +47,21 @@ export interface AppOptions {
 
 const API = '/api/v1';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const sharedSchemas = [Problem, User, RoleInfo, Company, Me, Session, ApiKey, ApiKeyCreated, LoginResult, AuditEntry];
+const sharedSchemas = [
+  Problem,
+  User,
+  RoleInfo,
+  Company,
+  Me,
+  Session,
+  ApiKey,
+  ApiKeyCreated,
+  LoginResult,
+  AuditEntry,
+  Lead,
+  StageHistoryEntry,
+  Assignment,
+];
 
 /** Builds the whole application; never listens (main.ts and the tests decide that). */
 export async function buildApp(options: AppOptions): Promise<App> {
@@ -168,6 +184,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       usersRoutes(typed, deps);
       companiesRoutes(typed, deps);
       auditRoutes(typed, deps);
+      leadsRoutes(typed, deps);
     },
     { prefix: API },
   );

@@ -47,18 +47,19 @@ export async function createTestApp(
     databaseUrl: url,
   });
   await app.ready();
-  const tokens = new Map<string, string>();
+  // Tokens are cached per email, and taken again once the test clock has moved past half their lifetime.
+  const tokens = new Map<string, { token: string; at: number }>();
 
   const login = (email: string, password = DEMO_PASSWORD) =>
     app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
 
   const token = async (email: string) => {
     const cached = tokens.get(email);
-    if (cached) return cached;
+    if (cached && clock.now().getTime() - cached.at < (config.accessTokenTtlSeconds * 1000) / 2) return cached.token;
     const response = await login(email);
     if (response.statusCode !== 200) throw new Error(`login ${email}: ${response.statusCode} ${response.body}`);
     const access = response.json().accessToken as string;
-    tokens.set(email, access);
+    tokens.set(email, { token: access, at: clock.now().getTime() });
     return access;
   };
 

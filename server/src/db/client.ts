@@ -7,6 +7,8 @@ import type { DB } from './types.ts';
 
 // int8 (counts) as numbers: our counts stay far below 2^53.
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
+// A date is a calendar day, not an instant: keep it as the `YYYY-MM-DD` text it is.
+pg.types.setTypeParser(1082, (value) => value);
 
 export type Database = Kysely<DB>;
 /** A connection inside a tenant transaction (see withTenant). */

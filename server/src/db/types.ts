@@ -10,6 +10,8 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export type Int8 = ColumnType<string, bigint | number | string, bigint | number | string>;
+
 export type Json = JsonValue;
 
 export type JsonArray = JsonValue[];
@@ -21,6 +23,8 @@ export type JsonObject = {
 export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
+
+export type Numeric = ColumnType<string, number | string, number | string>;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
@@ -36,7 +40,25 @@ export interface ApiKeys {
   name: string;
   prefix: string;
   revoked_at: Timestamp | null;
+  scopes: Generated<string[]>;
   user_id: string;
+}
+
+export interface AssignmentRules {
+  active: Generated<boolean>;
+  company_id: string;
+  conditions: Generated<Json>;
+  created_at: Generated<Timestamp>;
+  id: string;
+  is_default: Generated<boolean>;
+  name: string;
+  position: number;
+  sla_minutes: number | null;
+  state: Generated<Json>;
+  strategy: string;
+  updated_at: Generated<Timestamp>;
+  user_ids: Generated<string[]>;
+  weights: Generated<number[]>;
 }
 
 export interface AuditLog {
@@ -91,11 +113,171 @@ export interface Companies {
   updated_at: Generated<Timestamp>;
 }
 
+export interface CustomFields {
+  active: Generated<boolean>;
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  key: string;
+  label: string;
+  options: Generated<string[]>;
+  position: Generated<number>;
+  required: Generated<boolean>;
+  type: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface FieldPermissions {
+  access: string;
+  company_id: string;
+  field: string;
+  role: UserRole;
+}
+
+export interface FormDirectory {
+  company_id: string;
+  form_id: string;
+}
+
+export interface IdempotencyKeys {
+  body: Json;
+  company_id: string;
+  created_at: Timestamp;
+  key: string;
+  request_hash: string;
+  status: number;
+  user_id: string;
+}
+
+export interface Jobs {
+  attempts: Generated<number>;
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  done_at: Timestamp | null;
+  id: string;
+  kind: string;
+  last_error: string | null;
+  locked_until: Timestamp | null;
+  payload: Generated<Json>;
+  run_at: Timestamp;
+}
+
+export interface LeadAssignments {
+  at: Timestamp;
+  by_user_id: string | null;
+  candidates: Generated<Json>;
+  channel: string;
+  company_id: string;
+  detail: string | null;
+  id: string;
+  lead_id: string;
+  owner_id: string | null;
+  previous_owner_id: string | null;
+  reason: string;
+  rule_id: string | null;
+  rule_name: string | null;
+  sla_due_at: Timestamp | null;
+  strategy: string | null;
+}
+
+export interface LeadNotes {
+  author_id: string | null;
+  body: string;
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  id: string;
+  lead_id: string;
+  mentions: Generated<string[]>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Leads {
+  campaign: string | null;
+  city: string | null;
+  co_sales_ids: Generated<string[]>;
+  company_id: string;
+  company_name: string | null;
+  country: string | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  created_via: Generated<string>;
+  currency: string | null;
+  custom_fields: Generated<Json>;
+  emails: Generated<string[]>;
+  expected_close_date: Timestamp | null;
+  expected_value: Numeric | null;
+  id: string;
+  last_touched_at: Generated<Timestamp>;
+  lost_reason: string | null;
+  name: string;
+  notes: string | null;
+  owner_id: string | null;
+  partner_id: string | null;
+  phones: Generated<string[]>;
+  product: string | null;
+  search_text: Generated<string>;
+  source: string;
+  stage: string;
+  stage_changed_at: Generated<Timestamp>;
+  state: string | null;
+  tags: Generated<string[]>;
+  territory: string | null;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  warrior_ids: Generated<string[]>;
+}
+
+export interface LeadStageHistory {
+  at: Timestamp;
+  by_user_id: string | null;
+  company_id: string;
+  from_stage: string | null;
+  id: string;
+  lead_id: string;
+  seconds_in_previous: Int8 | null;
+  to_stage: string;
+}
+
 export interface LoginThrottle {
   failures: Generated<number>;
   key: string;
   locked_until: Timestamp | null;
   window_started_at: Timestamp;
+}
+
+export interface Notifications {
+  body: string | null;
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  id: string;
+  kind: string;
+  lead_id: string | null;
+  read_at: Timestamp | null;
+  title: string;
+  user_id: string;
+}
+
+export interface Partners {
+  active: Generated<boolean>;
+  company_id: string;
+  contact_email: string | null;
+  contact_name: string | null;
+  contact_phone: string | null;
+  created_at: Generated<Timestamp>;
+  id: string;
+  name: string;
+  territories: Generated<string[]>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface PipelineStages {
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  key: string;
+  kind: string;
+  name: string;
+  position: number;
+  required_fields: Generated<string[]>;
+  updated_at: Generated<Timestamp>;
 }
 
 export interface RefreshTokens {
@@ -107,9 +289,44 @@ export interface RefreshTokens {
   used_at: Timestamp | null;
 }
 
+export interface SavedViews {
+  columns: Generated<string[]>;
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  filters: Generated<Json>;
+  id: string;
+  name: string;
+  owner_id: string;
+  shared: Generated<boolean>;
+  sort: Json | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface UserAvailability {
+  company_id: string;
+  daily_cap: number | null;
+  open_cap: number | null;
+  timezone: string | null;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+  work_end: string | null;
+  work_start: string | null;
+  working_days: Generated<number[]>;
+}
+
 export interface UserDirectory {
   company_id: string;
   email: string;
+  user_id: string;
+}
+
+export interface UserLeaves {
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  ends_on: Timestamp;
+  id: string;
+  reason: string | null;
+  starts_on: Timestamp;
   user_id: string;
 }
 
@@ -122,20 +339,52 @@ export interface Users {
   id: string;
   manager_id: string | null;
   name: string;
+  partner_id: string | null;
   password_changed_at: Generated<Timestamp>;
   password_hash: string;
   role: UserRole;
   updated_at: Generated<Timestamp>;
 }
 
+export interface WebForms {
+  active: Generated<boolean>;
+  campaign: string | null;
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  fields: Generated<Json>;
+  id: string;
+  name: string;
+  source: Generated<string>;
+  thank_you: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface DB {
   api_keys: ApiKeys;
+  assignment_rules: AssignmentRules;
   audit_log: AuditLog;
   auth_events: AuthEvents;
   auth_sessions: AuthSessions;
   companies: Companies;
+  custom_fields: CustomFields;
+  field_permissions: FieldPermissions;
+  form_directory: FormDirectory;
+  idempotency_keys: IdempotencyKeys;
+  jobs: Jobs;
+  lead_assignments: LeadAssignments;
+  lead_notes: LeadNotes;
+  lead_stage_history: LeadStageHistory;
+  leads: Leads;
   login_throttle: LoginThrottle;
+  notifications: Notifications;
+  partners: Partners;
+  pipeline_stages: PipelineStages;
   refresh_tokens: RefreshTokens;
+  saved_views: SavedViews;
+  user_availability: UserAvailability;
   user_directory: UserDirectory;
+  user_leaves: UserLeaves;
   users: Users;
+  web_forms: WebForms;
 }

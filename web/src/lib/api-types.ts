@@ -1190,6 +1190,557 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/leads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Leads the caller may see */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    /** @description A stage key, or several separated by commas */
+                    stage?: string;
+                    /** @description A user id, several separated by commas, or `none` */
+                    ownerId?: string;
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Lead"][];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a lead; the assignment rules pick its owner unless the body assigns it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        companyName?: string | null;
+                        emails?: string[];
+                        phones?: string[];
+                        campaign?: string | null;
+                        product?: string | null;
+                        city?: string | null;
+                        state?: string | null;
+                        country?: string | null;
+                        territory?: string | null;
+                        expectedValue?: number | null;
+                        currency?: string | null;
+                        /** Format: date */
+                        expectedCloseDate?: string | null;
+                        tags?: string[];
+                        notes?: string | null;
+                        lostReason?: string | null;
+                        customFields?: {
+                            [key: string]: string | number | boolean | string[] | null;
+                        };
+                        source?: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                        /** @description A stage's stable key */
+                        stage?: string;
+                        /** Format: uuid */
+                        ownerId?: string | null;
+                        warriorIds?: string[];
+                        coSalesIds?: string[];
+                        /** Format: uuid */
+                        partnerId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Lead"];
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One lead */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Lead"];
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change fields of a lead; carries the version read (or If-Match); a stale one answers 409 */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The version you read; or send If-Match */
+                        version?: number;
+                        name?: string;
+                        companyName?: string | null;
+                        emails?: string[];
+                        phones?: string[];
+                        campaign?: string | null;
+                        product?: string | null;
+                        city?: string | null;
+                        state?: string | null;
+                        country?: string | null;
+                        territory?: string | null;
+                        expectedValue?: number | null;
+                        currency?: string | null;
+                        /** Format: date */
+                        expectedCloseDate?: string | null;
+                        tags?: string[];
+                        notes?: string | null;
+                        lostReason?: string | null;
+                        customFields?: {
+                            [key: string]: string | number | boolean | string[] | null;
+                        };
+                        source?: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Lead"];
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/stage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a lead to a stage, with the fields that stage requires (e.g. Won's value) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A stage's stable key */
+                        stage: string;
+                        version?: number;
+                        fields?: {
+                            name?: string;
+                            companyName?: string | null;
+                            emails?: string[];
+                            phones?: string[];
+                            campaign?: string | null;
+                            product?: string | null;
+                            city?: string | null;
+                            state?: string | null;
+                            country?: string | null;
+                            territory?: string | null;
+                            expectedValue?: number | null;
+                            currency?: string | null;
+                            /** Format: date */
+                            expectedCloseDate?: string | null;
+                            tags?: string[];
+                            notes?: string | null;
+                            lostReason?: string | null;
+                            customFields?: {
+                                [key: string]: string | number | boolean | string[] | null;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Lead"];
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/stage-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every stage move of a lead, oldest first, with the time spent in the previous stage */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                fromStage: string | null;
+                                toStage: string;
+                                /** Format: uuid */
+                                byUserId: string | null;
+                                byUserName: string | null;
+                                /** Format: date-time */
+                                at: string;
+                                secondsInPrevious: number | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign or reassign the owner, warriors, co-sales or partner of a lead, within your reach */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        ownerId?: string | null;
+                        warriorIds?: string[];
+                        coSalesIds?: string[];
+                        /** Format: uuid */
+                        partnerId?: string | null;
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Lead"];
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Why the lead is assigned as it is: the rule, the strategy, every candidate considered */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            current: components["schemas"]["Assignment"] | null;
+                            history: components["schemas"]["Assignment"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1328,7 +1879,7 @@ export interface components {
              */
             role: "ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST";
             label: string;
-            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "audit:read" | "api-keys:manage")[];
+            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage")[];
             userScope: "all" | "subtree" | "self_and_warriors" | "self";
         };
         Company: {
@@ -1425,6 +1976,100 @@ export interface components {
             } | null;
             requestId: string | null;
             ip: string | null;
+        };
+        Lead: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            companyName?: string | null;
+            emails?: string[];
+            phones?: string[];
+            source?: string;
+            campaign?: string | null;
+            product?: string | null;
+            city?: string | null;
+            state?: string | null;
+            country?: string | null;
+            territory?: string | null;
+            expectedValue?: number | null;
+            currency?: string | null;
+            /** Format: date */
+            expectedCloseDate?: string | null;
+            tags?: string[];
+            notes?: string | null;
+            stage: string;
+            lostReason?: string | null;
+            /** Format: uuid */
+            ownerId?: string | null;
+            ownerName?: string | null;
+            warriorIds?: string[];
+            coSalesIds?: string[];
+            /** Format: uuid */
+            partnerId?: string | null;
+            partnerName?: string | null;
+            customFields?: {
+                [key: string]: string | number | boolean | string[] | null;
+            };
+            /** Format: uuid */
+            createdBy: string | null;
+            /** @description The channel the lead came in through */
+            createdVia: string;
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            stageChangedAt: string;
+            /** Format: date-time */
+            lastTouchedAt: string;
+            /** @description The fields the caller may change on this lead */
+            editable: string[];
+        };
+        StageHistoryEntry: {
+            /** Format: uuid */
+            id: string;
+            fromStage: string | null;
+            toStage: string;
+            /** Format: uuid */
+            byUserId: string | null;
+            byUserName: string | null;
+            /** Format: date-time */
+            at: string;
+            secondsInPrevious: number | null;
+        };
+        Assignment: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            at: string;
+            /**
+             * Format: uuid
+             * @description null when the rules decided
+             */
+            byUserId: string | null;
+            byUserName: string | null;
+            channel: string;
+            /** @description rule, manual, sla or unassigned */
+            reason: string;
+            /** Format: uuid */
+            ruleId: string | null;
+            ruleName: string | null;
+            strategy: string | null;
+            /** Format: uuid */
+            ownerId: string | null;
+            ownerName: string | null;
+            /** Format: uuid */
+            previousOwnerId: string | null;
+            /** Format: date-time */
+            slaDueAt: string | null;
+            candidates: {
+                userId: string;
+                name: string;
+                chosen: boolean;
+                skipped: string | null;
+            }[];
+            detail: string | null;
         };
     };
     responses: never;

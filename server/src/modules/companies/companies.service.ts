@@ -4,6 +4,7 @@ import { fieldError, notFound } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { hashPassword, passwordProblem } from '../auth/passwords.ts';
+import { insertDefaultStages } from '../pipeline/pipeline.repository.ts';
 import * as usersRepo from '../users/users.repository.ts';
 
 export interface CompanySettings {
@@ -129,6 +130,7 @@ export async function createCompany(db: Database, input: NewCompany) {
       managerId: null,
       passwordHash,
     });
+    await insertDefaultStages(trx, companyId);
     return { companyId, adminId };
   });
 }

@@ -25,6 +25,21 @@ export const permissions = [
   'users:manage',
   'audit:read',
   'api-keys:manage',
+  'notifications:self',
+  'leads:read',
+  'leads:create',
+  'leads:write',
+  'leads:assign',
+  'leads:reopen',
+  'leads:export',
+  'views:share',
+  'pipeline:manage',
+  'fields:manage',
+  'assignment:manage',
+  'availability:manage',
+  'partners:read',
+  'partners:manage',
+  'forms:manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -37,27 +52,75 @@ interface RoleDefinition {
   permissions: readonly Permission[];
 }
 
-const everyone: Permission[] = ['profile:self', 'company:read'];
+const everyone: Permission[] = ['profile:self', 'company:read', 'notifications:self'];
 
 export const roleMatrix: Record<Role, RoleDefinition> = {
   ADMIN: { label: 'Admin', userScope: 'all', permissions: [...permissions] },
   MANAGER: {
     label: 'Manager',
     userScope: 'subtree',
-    permissions: [...everyone, 'roles:read', 'users:read', 'users:manage'],
+    permissions: [
+      ...everyone,
+      'roles:read',
+      'users:read',
+      'users:manage',
+      'leads:read',
+      'leads:create',
+      'leads:write',
+      'leads:assign',
+      'leads:reopen',
+      'leads:export',
+      'views:share',
+      'availability:manage',
+      'partners:read',
+    ],
   },
   SALESPERSON: {
     label: 'Salesperson',
     userScope: 'self_and_warriors',
-    permissions: [...everyone, 'roles:read', 'users:read'],
+    permissions: [
+      ...everyone,
+      'roles:read',
+      'users:read',
+      'leads:read',
+      'leads:create',
+      'leads:write',
+      'leads:assign',
+      'leads:export',
+      'partners:read',
+    ],
   },
-  WARRIOR: { label: 'Warrior', userScope: 'self', permissions: [...everyone, 'users:read'] },
-  COSALES: { label: 'Co-sales', userScope: 'self', permissions: [...everyone, 'users:read'] },
-  CUSTOMER_SUCCESS: { label: 'Customer success', userScope: 'self', permissions: [...everyone, 'users:read'] },
-  PARTNER: { label: 'Partner', userScope: 'self', permissions: [...everyone] },
-  INTEGRATION: { label: 'Integration', userScope: 'self', permissions: [...everyone, 'api-keys:manage'] },
-  DEV: { label: 'Dev', userScope: 'all', permissions: [...everyone, 'roles:read', 'users:read', 'api-keys:manage'] },
-  GUEST: { label: 'Guest', userScope: 'self', permissions: [...everyone, 'users:read'] },
+  WARRIOR: {
+    label: 'Warrior',
+    userScope: 'self',
+    permissions: [...everyone, 'users:read', 'leads:read', 'leads:create', 'leads:write'],
+  },
+  COSALES: {
+    label: 'Co-sales',
+    userScope: 'self',
+    permissions: [...everyone, 'users:read', 'leads:read', 'leads:write'],
+  },
+  CUSTOMER_SUCCESS: {
+    label: 'Customer success',
+    userScope: 'self',
+    permissions: [...everyone, 'users:read', 'leads:read', 'leads:write', 'leads:export'],
+  },
+  PARTNER: {
+    label: 'Partner',
+    userScope: 'self',
+    permissions: [...everyone, 'leads:read', 'leads:create', 'leads:write'],
+  },
+  INTEGRATION: {
+    label: 'Integration',
+    userScope: 'self',
+    permissions: [...everyone, 'api-keys:manage', 'leads:read', 'leads:create', 'leads:write', 'leads:assign'],
+  },
+  DEV: {
+    label: 'Dev',
+    userScope: 'all',
+    permissions: [...everyone, 'roles:read', 'users:read', 'api-keys:manage', 'leads:read', 'leads:export'],
+  },
+  GUEST: { label: 'Guest', userScope: 'self', permissions: [...everyone, 'users:read', 'leads:read'] },
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -1,0 +1,190 @@
+import { Type } from 'typebox';
+import type { App } from '../../app.ts';
+import { contextOf, type Deps } from '../../http/context.ts';
+import { IdParams, List, Nullable, Page } from '../../http/schemas.ts';
+import { can } from '../users/roles.ts';
+import { assignLead, assignmentHistory } from './lead-assign.ts';
+import { listLeads } from './leads.list.ts';
+import {
+  AssignBody,
+  CreateLeadBody,
+  ListLeadsQuery,
+  MoveStageBody,
+  StageHistoryEntry,
+  UpdateLeadBody,
+} from './leads.schemas.ts';
+import * as service from './leads.service.ts';
+
+const LeadRef = Type.Ref('Lead');
+const IfMatch = Type.Object({ 'if-match': Type.Optional(Type.String({ maxLength: 100 })) });
+
+export const Assignment = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    at: Type.String({ format: 'date-time' }),
+    byUserId: Nullable(Type.String({ format: 'uuid' }), { description: 'null when the rules decided' }),
+    byUserName: Nullable(Type.String()),
+    channel: Type.String(),
+    reason: Type.String({ description: 'rule, manual, sla or unassigned' }),
+    ruleId: Nullable(Type.String({ format: 'uuid' })),
+    ruleName: Nullable(Type.String()),
+    strategy: Nullable(Type.String()),
+    ownerId: Nullable(Type.String({ format: 'uuid' })),
+    ownerName: Nullable(Type.String()),
+    previousOwnerId: Nullable(Type.String({ format: 'uuid' })),
+    slaDueAt: Nullable(Type.String({ format: 'date-time' })),
+    candidates: Type.Array(
+      Type.Object({
+        userId: Type.String(),
+        name: Type.String(),
+        chosen: Type.Boolean(),
+        skipped: Nullable(Type.String()),
+      }),
+    ),
+    detail: Nullable(Type.String()),
+  },
+  { $id: 'Assignment', additionalProperties: false },
+);
+
+export function leadsRoutes(app: App, deps: Deps): void {
+  app.post(
+    '/leads',
+    {
+      config: { permission: 'leads:create' },
+      schema: {
+        tags: ['leads'],
+        summary: 'Create a lead; the assignment rules pick its owner unless the body assigns it',
+        body: CreateLeadBody,
+        response: { 201: LeadRef },
+      },
+    },
+    async (request, reply) => {
+      const lead = await service.createLead(deps, contextOf(request), request.body);
+      return reply.code(201).header('etag', `"${lead.version}"`).send(lead);
+    },
+  );
+
+  app.get(
+    '/leads',
+    {
+      config: { permission: 'leads:read' },
+      schema: {
+        tags: ['leads'],
+        summary: 'Leads the caller may see',
+        querystring: ListLeadsQuery,
+        response: { 200: Page(LeadRef) },
+      },
+    },
+    (request) => listLeads(deps, contextOf(request), { ...request.query, limit: request.query.limit ?? 50 }),
+  );
+
+  app.get(
+    '/leads/:id',
+    {
+      config: { permission: 'leads:read' },
+      schema: { tags: ['leads'], summary: 'One lead', params: IdParams, response: { 200: LeadRef } },
+    },
+    async (request, reply) => {
+      const lead = await service.getLead(deps, contextOf(request), request.params.id);
+      return reply.header('etag', `"${lead.version}"`).send(lead);
+    },
+  );
+
+  app.patch(
+    '/leads/:id',
+    {
+      config: { permission: 'leads:write' },
+      schema: {
+        tags: ['leads'],
+        summary: 'Change fields of a lead; carries the version read (or If-Match); a stale one answers 409',
+        params: IdParams,
+        headers: IfMatch,
+        body: UpdateLeadBody,
+        response: { 200: LeadRef },
+      },
+    },
+    async (request, reply) => {
+      const lead = await service.updateLead(
+        deps,
+        contextOf(request),
+        request.params.id,
+        request.body,
+        request.headers['if-match'],
+      );
+      return reply.header('etag', `"${lead.version}"`).send(lead);
+    },
+  );
+
+  app.post(
+    '/leads/:id/stage',
+    {
+      config: { permission: 'leads:write' },
+      schema: {
+        tags: ['leads'],
+        summary: "Move a lead to a stage, with the fields that stage requires (e.g. Won's value)",
+        params: IdParams,
+        headers: IfMatch,
+        body: MoveStageBody,
+        response: { 200: LeadRef },
+      },
+    },
+    async (request, reply) => {
+      const ctx = contextOf(request);
+      const lead = await service.moveStage(
+        deps,
+        ctx,
+        request.params.id,
+        request.body,
+        request.headers['if-match'],
+        can(ctx.actor.role, 'leads:reopen'),
+      );
+      return reply.header('etag', `"${lead.version}"`).send(lead);
+    },
+  );
+
+  app.get(
+    '/leads/:id/stage-history',
+    {
+      config: { permission: 'leads:read' },
+      schema: {
+        tags: ['leads'],
+        summary: 'Every stage move of a lead, oldest first, with the time spent in the previous stage',
+        params: IdParams,
+        response: { 200: List(StageHistoryEntry) },
+      },
+    },
+    (request) => service.stageHistory(deps, contextOf(request), request.params.id),
+  );
+
+  app.post(
+    '/leads/:id/assign',
+    {
+      config: { permission: 'leads:assign' },
+      schema: {
+        tags: ['leads'],
+        summary: 'Assign or reassign the owner, warriors, co-sales or partner of a lead, within your reach',
+        params: IdParams,
+        headers: IfMatch,
+        body: AssignBody,
+        response: { 200: LeadRef },
+      },
+    },
+    (request) => assignLead(deps, contextOf(request), request.params.id, request.body, request.headers['if-match']),
+  );
+
+  app.get(
+    '/leads/:id/assignment',
+    {
+      config: { permission: 'leads:read' },
+      schema: {
+        tags: ['leads'],
+        summary: 'Why the lead is assigned as it is: the rule, the strategy, every candidate considered',
+        params: IdParams,
+        response: {
+          200: Type.Object({ current: Type.Union([Type.Ref('Assignment'), Type.Null()]), history: Type.Array(Type.Ref('Assignment')) }),
+        },
+      },
+    },
+    (request) => assignmentHistory(deps, contextOf(request), request.params.id),
+  );
+}

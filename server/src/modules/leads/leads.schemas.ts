@@ -1,0 +1,167 @@
+import { type Static, Type } from 'typebox';
+import { Limit, Nullable } from '../../http/schemas.ts';
+
+export const leadSources = [
+  'manual',
+  'import',
+  'api',
+  'web_form',
+  'facebook',
+  'whatsapp',
+  'partner',
+  'erp',
+  'referral',
+  'other',
+] as const;
+export type LeadSource = (typeof leadSources)[number];
+
+const Uuid = Type.String({ format: 'uuid' });
+const ShortText = (max: number) => Type.String({ maxLength: max });
+const StageKey = Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', description: "A stage's stable key" });
+export const CustomFieldValue = Type.Union([
+  Type.String({ maxLength: 2000 }),
+  Type.Number(),
+  Type.Boolean(),
+  Type.Array(Type.String({ maxLength: 200 }), { maxItems: 50 }),
+  Type.Null(),
+]);
+
+/** Fields a role may not see are left out of the object (see field permissions); the rest are always present. */
+export const Lead = Type.Object(
+  {
+    id: Uuid,
+    name: Type.String(),
+    companyName: Type.Optional(Nullable(Type.String())),
+    emails: Type.Optional(Type.Array(Type.String())),
+    phones: Type.Optional(Type.Array(Type.String({ description: 'E.164' }))),
+    source: Type.Optional(Type.String()),
+    campaign: Type.Optional(Nullable(Type.String())),
+    product: Type.Optional(Nullable(Type.String())),
+    city: Type.Optional(Nullable(Type.String())),
+    state: Type.Optional(Nullable(Type.String())),
+    country: Type.Optional(Nullable(Type.String())),
+    territory: Type.Optional(Nullable(Type.String())),
+    expectedValue: Type.Optional(Nullable(Type.Number())),
+    currency: Type.Optional(Nullable(Type.String())),
+    expectedCloseDate: Type.Optional(Nullable(Type.String({ format: 'date' }))),
+    tags: Type.Optional(Type.Array(Type.String())),
+    notes: Type.Optional(Nullable(Type.String())),
+    stage: Type.String(),
+    lostReason: Type.Optional(Nullable(Type.String())),
+    ownerId: Type.Optional(Nullable(Uuid)),
+    ownerName: Type.Optional(Nullable(Type.String())),
+    warriorIds: Type.Optional(Type.Array(Uuid)),
+    coSalesIds: Type.Optional(Type.Array(Uuid)),
+    partnerId: Type.Optional(Nullable(Uuid)),
+    partnerName: Type.Optional(Nullable(Type.String())),
+    customFields: Type.Optional(Type.Record(Type.String(), CustomFieldValue)),
+    createdBy: Nullable(Uuid),
+    createdVia: Type.String({ description: 'The channel the lead came in through' }),
+    version: Type.Integer(),
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+    stageChangedAt: Type.String({ format: 'date-time' }),
+    lastTouchedAt: Type.String({ format: 'date-time' }),
+    editable: Type.Array(Type.String(), { description: 'The fields the caller may change on this lead' }),
+  },
+  { $id: 'Lead', additionalProperties: false },
+);
+
+/** The writable lead fields, shared by create, update, bulk and the stage move's `fields`. */
+const editableProps = {
+  companyName: Type.Optional(Nullable(ShortText(200))),
+  emails: Type.Optional(Type.Array(ShortText(254), { maxItems: 10 })),
+  phones: Type.Optional(Type.Array(ShortText(40), { maxItems: 10 })),
+  campaign: Type.Optional(Nullable(ShortText(200))),
+  product: Type.Optional(Nullable(ShortText(200))),
+  city: Type.Optional(Nullable(ShortText(100))),
+  state: Type.Optional(Nullable(ShortText(100))),
+  country: Type.Optional(Nullable(ShortText(100))),
+  territory: Type.Optional(Nullable(ShortText(100))),
+  expectedValue: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 99_999_999_999_999 }))),
+  currency: Type.Optional(Nullable(Type.String({ pattern: '^[A-Z]{3}$' }))),
+  expectedCloseDate: Type.Optional(Nullable(Type.String({ format: 'date' }))),
+  tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 30 })),
+  notes: Type.Optional(Nullable(ShortText(10_000))),
+  lostReason: Type.Optional(Nullable(ShortText(500))),
+  customFields: Type.Optional(Type.Record(Type.String(), CustomFieldValue)),
+};
+
+export const LeadFields = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), ...editableProps },
+  { additionalProperties: false },
+);
+
+export const CreateLeadBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    ...editableProps,
+    source: Type.Optional(Type.Union(leadSources.map((s) => Type.Literal(s)))),
+    stage: Type.Optional(StageKey),
+    ownerId: Type.Optional(Nullable(Uuid)),
+    warriorIds: Type.Optional(Type.Array(Uuid, { maxItems: 20 })),
+    coSalesIds: Type.Optional(Type.Array(Uuid, { maxItems: 20 })),
+    partnerId: Type.Optional(Nullable(Uuid)),
+  },
+  { additionalProperties: false },
+);
+export type CreateLeadInput = Static<typeof CreateLeadBody>;
+
+export const UpdateLeadBody = Type.Object(
+  {
+    version: Type.Optional(Type.Integer({ minimum: 1, description: 'The version you read; or send If-Match' })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    ...editableProps,
+    source: Type.Optional(Type.Union(leadSources.map((s) => Type.Literal(s)))),
+  },
+  { additionalProperties: false },
+);
+export type UpdateLeadInput = Static<typeof UpdateLeadBody>;
+export type LeadFieldsInput = Omit<UpdateLeadInput, 'version'>;
+
+export const MoveStageBody = Type.Object(
+  {
+    stage: StageKey,
+    version: Type.Optional(Type.Integer({ minimum: 1 })),
+    fields: Type.Optional(LeadFields),
+  },
+  { additionalProperties: false },
+);
+
+export const AssignBody = Type.Object(
+  {
+    ownerId: Type.Optional(Nullable(Uuid)),
+    warriorIds: Type.Optional(Type.Array(Uuid, { maxItems: 20 })),
+    coSalesIds: Type.Optional(Type.Array(Uuid, { maxItems: 20 })),
+    partnerId: Type.Optional(Nullable(Uuid)),
+    version: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export type AssignInput = Static<typeof AssignBody>;
+
+export const ListLeadsQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 200 })),
+    stage: Type.Optional(Type.String({ maxLength: 500, description: 'A stage key, or several separated by commas' })),
+    ownerId: Type.Optional(
+      Type.String({ maxLength: 2000, description: 'A user id, several separated by commas, or `none`' }),
+    ),
+    limit: Limit,
+    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export const StageHistoryEntry = Type.Object(
+  {
+    id: Uuid,
+    fromStage: Nullable(Type.String()),
+    toStage: Type.String(),
+    byUserId: Nullable(Uuid),
+    byUserName: Nullable(Type.String()),
+    at: Type.String({ format: 'date-time' }),
+    secondsInPrevious: Nullable(Type.Integer()),
+  },
+  { $id: 'StageHistoryEntry', additionalProperties: false },
+);

@@ -1,0 +1,362 @@
+import type { Tx } from '../../db/client.ts';
+import { withTenant } from '../../db/client.ts';
+import type { Deps, RequestContext } from '../../http/context.ts';
+import { AppError, notFound } from '../../http/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { type Channel, type RoutingDecision, recordAssignment, routeLead } from '../assignment/assignment.engine.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { findStage, listStages } from '../pipeline/pipeline.repository.ts';
+import { checkAssignment, type ExplicitAssignment, hasExplicitAssignment } from './lead-assign.ts';
+import { fieldAccessFor } from './lead-fields.ts';
+import { type InputContext, loadInputContext, toColumns } from './lead-input.ts';
+import { type LeadDto, leadSnapshot, leadValues, toLead } from './leads.dto.ts';
+import * as repo from './leads.repository.ts';
+import type { CreateLeadInput, LeadFieldsInput, UpdateLeadInput } from './leads.schemas.ts';
+
+export function channelOf(ctx: RequestContext): Channel {
+  return ctx.actor.apiKeyId ? 'api' : 'ui';
+}
+
+/** What a caller needs for any lead write, loaded once per transaction (bulk reuses it for every item). */
+export interface WriteContext {
+  input: InputContext;
+  stages: Awaited<ReturnType<typeof listStages>>;
+}
+
+export async function loadWriteContext(trx: Tx, ctx: RequestContext): Promise<WriteContext> {
+  const access = await fieldAccessFor(trx, ctx.actor.role);
+  const [input, stages] = await Promise.all([loadInputContext(trx, access), listStages(trx)]);
+  return { input, stages };
+}
+
+/**
+ * Creates one lead inside the caller's transaction: fields normalised and checked, the creator's implied
+ * assignment (a salesperson owns what it enters, a warrior works it for its salesperson, a partner's lead is
+ * its partner's), else the assignment rules; the why is recorded and the audit row written with it.
+ */
+export async function createLeadInTx(
+  trx: Tx,
+  deps: Deps,
+  ctx: RequestContext,
+  wctx: WriteContext,
+  body: CreateLeadInput,
+  options: { channel: Channel; basePath?: string; defaultSource?: string },
+): Promise<repo.LeadRow> {
+  const { name, source, stage, ownerId, warriorIds, coSalesIds, partnerId, ...fields } = body;
+  const columns = await toColumns(trx, { name, ...fields }, wctx.input, {
+    mode: 'create',
+    ...(options.basePath ? { basePath: options.basePath } : {}),
+  });
+  const stageKey = stage ?? wctx.stages.find((s) => s.kind === 'open')?.key ?? 'new';
+  const target = wctx.stages.find((s) => s.key === stageKey);
+  const base = options.basePath ? `${options.basePath}.` : '';
+  if (!target)
+    throw new AppError('validation_failed', `No stage ${stageKey}`, {
+      errors: [{ path: `${base}stage`, message: 'is not a stage of this pipeline' }],
+    });
+  const explicit: ExplicitAssignment = { ownerId, warriorIds, coSalesIds, partnerId };
+  const implied = await impliedAssignment(trx, ctx);
+  const assignment = hasExplicitAssignment(explicit)
+    ? await checkAssignment(trx, ctx, explicit, { basePath: options.basePath, creating: true })
+    : implied;
+  const now = deps.clock.now();
+  const id = newId();
+  const leadSource = source ?? options.defaultSource ?? defaultSource(ctx);
+  const values = { ...columns, ...assignment, name: columns.name ?? name, source: leadSource, stage: stageKey };
+  if (target.kind !== 'open') checkStageRequirements(target, apiValues(values), `${base}`);
+
+  let decision: RoutingDecision | null = null;
+  if (values.owner_id === undefined) {
+    decision = await routeLead(trx, deps, apiValues(values), now);
+    values.owner_id = decision.ownerId;
+  }
+  await repo.insertLead(trx, {
+    ...values,
+    company_id: ctx.actor.companyId,
+    id,
+    created_by: ctx.actor.userId,
+    created_via: options.channel,
+    now,
+  });
+  await repo.insertStageHistory(trx, {
+    company_id: ctx.actor.companyId,
+    id: newId(),
+    lead_id: id,
+    from_stage: null,
+    to_stage: stageKey,
+    by_user_id: ctx.actor.userId,
+    at: now,
+    seconds_in_previous: null,
+  });
+  await recordAssignment(trx, deps, {
+    companyId: ctx.actor.companyId,
+    leadId: id,
+    byUserId: decision ? null : ctx.actor.userId,
+    channel: options.channel,
+    previousOwnerId: null,
+    decision:
+      decision ??
+      manualDecision(
+        values.owner_id ?? null,
+        hasExplicitAssignment(explicit) ? 'Assigned by the creator' : 'Owned by the person who entered it',
+      ),
+    now,
+  });
+  const row = await repo.findLead(trx, id);
+  if (!row) throw new Error('lead vanished after insert');
+  await recordAudit(trx, ctx, {
+    action: 'lead.created',
+    entityType: 'lead',
+    entityId: id,
+    before: null,
+    after: leadSnapshot(row),
+  });
+  return row;
+}
+
+export function manualDecision(ownerId: string | null, detail: string): RoutingDecision {
+  return {
+    ownerId,
+    reason: 'manual',
+    ruleId: null,
+    ruleName: null,
+    strategy: null,
+    slaMinutes: null,
+    candidates: [],
+    detail,
+  };
+}
+
+function defaultSource(ctx: RequestContext): string {
+  if (ctx.actor.role === 'PARTNER') return 'partner';
+  return ctx.actor.apiKeyId ? 'api' : 'manual';
+}
+
+/** The assignment a creator's role implies when it names none. */
+async function impliedAssignment(trx: Tx, ctx: RequestContext): Promise<repo.LeadColumns> {
+  const { role, userId, managerId } = ctx.actor;
+  if (role === 'SALESPERSON') return { owner_id: userId };
+  if (role === 'WARRIOR') return { owner_id: managerId, warrior_ids: [userId] };
+  if (role === 'COSALES') return { co_sales_ids: [userId] };
+  if (role === 'PARTNER') {
+    const partnerId = await repo.actorPartnerId(trx, userId);
+    return partnerId ? { partner_id: partnerId } : {};
+  }
+  return {};
+}
+
+/** Column values in API terms, for rule conditions and stage requirements. */
+function apiValues(values: repo.LeadColumns & { name: string }): Record<string, unknown> {
+  return {
+    name: values.name,
+    companyName: values.company_name ?? null,
+    emails: values.emails ?? [],
+    phones: values.phones ?? [],
+    source: values.source,
+    campaign: values.campaign ?? null,
+    product: values.product ?? null,
+    city: values.city ?? null,
+    state: values.state ?? null,
+    country: values.country ?? null,
+    territory: values.territory ?? null,
+    expectedValue: values.expected_value ?? null,
+    currency: values.currency ?? null,
+    expectedCloseDate: values.expected_close_date ?? null,
+    tags: values.tags ?? [],
+    notes: values.notes ?? null,
+    lostReason: values.lost_reason ?? null,
+    stage: values.stage,
+    ownerId: values.owner_id ?? null,
+    partnerId: values.partner_id ?? null,
+    customFields: values.custom_fields ?? {},
+  };
+}
+
+/** A stage's required fields must hold a value once the lead is in it (Won needs a value, Lost a reason). */
+export function checkStageRequirements(
+  stage: { key: string; name: string; required_fields: string[] },
+  values: Record<string, unknown>,
+  base: string,
+): void {
+  const missing = stage.required_fields.filter((field) => {
+    const value = field.startsWith('customFields.')
+      ? (values.customFields as Record<string, unknown>)[field.slice('customFields.'.length)]
+      : values[field];
+    return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+  });
+  if (missing.length > 0) {
+    throw new AppError('stage_requirements', `Moving to ${stage.name} needs: ${missing.join(', ')}`, {
+      errors: missing.map((field) => ({ path: `${base}${field}`, message: `is required in the ${stage.name} stage` })),
+      extra: { stage: stage.key, requiredFields: missing },
+    });
+  }
+}
+
+export async function createLead(deps: Deps, ctx: RequestContext, body: CreateLeadInput): Promise<LeadDto> {
+  return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
+    const wctx = await loadWriteContext(trx, ctx);
+    const row = await createLeadInTx(trx, deps, ctx, wctx, body, { channel: channelOf(ctx) });
+    return toLead(row, wctx.input.access);
+  });
+}
+
+export async function getLead(deps: Deps, ctx: RequestContext, id: string): Promise<LeadDto> {
+  return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
+    const row = await repo.findVisibleLead(trx, ctx.actor, id);
+    if (!row) throw notFound('lead');
+    return toLead(row, await fieldAccessFor(trx, ctx.actor.role));
+  });
+}
+
+/** The version a write is based on: the body's `version`, else `If-Match`; one of them is required. */
+export function expectedVersion(bodyVersion: number | undefined, ifMatch: string | undefined): number {
+  if (bodyVersion !== undefined) return bodyVersion;
+  const match = ifMatch?.match(/^(?:W\/)?"?(\d+)"?$/);
+  if (match?.[1]) return Number(match[1]);
+  throw new AppError('precondition_required', 'Send the version you read, as `version` in the body or If-Match', {
+    errors: [{ path: 'version', message: 'is required (or an If-Match header)' }],
+  });
+}
+
+function versionConflict(current: number) {
+  return new AppError('version_conflict', `The lead is at version ${current}; reload it and apply your change again`, {
+    extra: { currentVersion: current },
+  });
+}
+
+/** Loads a lead the actor may see, locked for a write, and checks the version the write is based on. */
+export async function lockForWrite(trx: Tx, ctx: RequestContext, id: string, version: number): Promise<repo.LeadRow> {
+  const row = await repo.findVisibleLead(trx, ctx.actor, id, { lock: true });
+  if (!row) throw notFound('lead');
+  if (row.version !== version) throw versionConflict(row.version);
+  return row;
+}
+
+/** Applies field changes under the version check and writes one audit row with what changed. */
+export async function writeLead(
+  trx: Tx,
+  deps: Deps,
+  ctx: RequestContext,
+  before: repo.LeadRow,
+  changes: repo.LeadColumns & { stage_changed_at?: Date },
+  action: string,
+): Promise<repo.LeadRow> {
+  const ok = await repo.updateLead(trx, before.id, before.version, changes, deps.clock.now());
+  if (!ok) throw versionConflict(before.version + 1);
+  const after = await repo.findLead(trx, before.id);
+  if (!after) throw notFound('lead');
+  await recordAudit(trx, ctx, {
+    action,
+    entityType: 'lead',
+    entityId: before.id,
+    before: leadSnapshot(before),
+    after: leadSnapshot(after),
+  });
+  return after;
+}
+
+export async function updateLead(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  body: UpdateLeadInput,
+  ifMatch: string | undefined,
+): Promise<LeadDto> {
+  const { version, ...fields } = body;
+  const expected = expectedVersion(version, ifMatch);
+  return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
+    const before = await lockForWrite(trx, ctx, id, expected);
+    const wctx = await loadWriteContext(trx, ctx);
+    const changes = await toColumns(trx, fields, wctx.input, {
+      mode: 'update',
+      currentCustom: before.custom_fields as Record<string, unknown>,
+    });
+    const stage = wctx.stages.find((s) => s.key === before.stage);
+    if (stage && stage.kind !== 'open') {
+      checkStageRequirements(stage, { ...leadValues(before), ...apiChanges(changes, before) }, '');
+    }
+    const after = await writeLead(trx, deps, ctx, before, changes, 'lead.updated');
+    return toLead(after, wctx.input.access);
+  });
+}
+
+function apiChanges(changes: repo.LeadColumns, before: repo.LeadRow): Record<string, unknown> {
+  const merged = { ...before, ...changes } as repo.LeadColumns & { name: string };
+  return apiValues({ ...merged, stage: before.stage });
+}
+
+/** Moves a lead to another stage, with the fields that stage needs, and keeps the move in the history. */
+export async function moveStage(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+  body: { stage: string; version?: number; fields?: LeadFieldsInput & { name?: string } },
+  ifMatch: string | undefined,
+  canReopen: boolean,
+): Promise<LeadDto> {
+  return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
+    const row = await repo.findVisibleLead(trx, ctx.actor, id, { lock: true });
+    if (!row) throw notFound('lead');
+    const version = body.version ?? (ifMatch ? expectedVersion(undefined, ifMatch) : row.version);
+    if (row.version !== version) throw versionConflict(row.version);
+    const target = await findStage(trx, body.stage);
+    if (!target)
+      throw new AppError('validation_failed', `No stage ${body.stage}`, {
+        errors: [{ path: 'stage', message: 'is not a stage of this pipeline' }],
+      });
+    const current = await findStage(trx, row.stage);
+    if (current && current.kind !== 'open' && target.key !== current.key && !canReopen) {
+      throw new AppError('forbidden', `Reopening a ${current.name} lead needs the permission leads:reopen`);
+    }
+    const wctx = await loadWriteContext(trx, ctx);
+    const changes = body.fields
+      ? await toColumns(trx, body.fields, wctx.input, {
+          mode: 'update',
+          basePath: 'fields',
+          currentCustom: row.custom_fields as Record<string, unknown>,
+        })
+      : {};
+    checkStageRequirements(target, { ...leadValues(row), ...apiChanges(changes, row) }, 'fields.');
+    if (target.key === row.stage && Object.keys(changes).length === 0) return toLead(row, wctx.input.access);
+    const now = deps.clock.now();
+    if (target.key !== row.stage) {
+      await repo.insertStageHistory(trx, {
+        company_id: ctx.actor.companyId,
+        id: newId(),
+        lead_id: id,
+        from_stage: row.stage,
+        to_stage: target.key,
+        by_user_id: ctx.actor.userId,
+        at: now,
+        seconds_in_previous: Math.max(0, Math.round((now.getTime() - new Date(row.stage_changed_at).getTime()) / 1000)),
+      });
+    }
+    const after = await writeLead(
+      trx,
+      deps,
+      ctx,
+      row,
+      { ...changes, ...(target.key !== row.stage ? { stage: target.key, stage_changed_at: now } : {}) },
+      'lead.stage_changed',
+    );
+    return toLead(after, wctx.input.access);
+  });
+}
+
+export async function stageHistory(deps: Deps, ctx: RequestContext, id: string) {
+  return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
+    if (!(await repo.findVisibleLead(trx, ctx.actor, id))) throw notFound('lead');
+    const rows = await repo.listStageHistory(trx, id);
+    return {
+      data: rows.map((r) => ({
+        id: r.id,
+        fromStage: r.from_stage,
+        toStage: r.to_stage,
+        byUserId: r.by_user_id,
+        byUserName: r.by_user_name,
+        at: new Date(r.at).toISOString(),
+        secondsInPrevious: r.seconds_in_previous === null ? null : Number(r.seconds_in_previous),
+      })),
+    };
+  });
+}

@@ -1,0 +1,38 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
+import type { Actor } from '../../http/context.ts';
+import { subtreeOf } from '../users/users.repository.ts';
+
+/** The API key scope that lets an integration read every lead, not only the ones it brought in. */
+export const READ_ALL_LEADS_SCOPE = 'leads:read-all';
+
+/**
+ * The one predicate of which leads an actor sees, on the alias `l`. List, get, search, counts, the board and
+ * export all filter with it; a lead outside it answers 404, so its existence is not disclosed.
+ */
+export function leadVisibleTo(actor: Actor): Expression<SqlBool> {
+  const me = actor.userId;
+  switch (actor.role) {
+    case 'ADMIN':
+    case 'DEV':
+    case 'GUEST':
+      return sql<SqlBool>`true`;
+    case 'MANAGER':
+      return sql<SqlBool>`l.owner_id IN ${subtreeOf(me)}`;
+    case 'SALESPERSON':
+      return sql<SqlBool>`(l.owner_id = ${me}
+        OR l.co_sales_ids @> ARRAY[${me}]::uuid[]
+        OR l.warrior_ids && ARRAY(SELECT w.id FROM users w WHERE w.manager_id = ${me} AND w.role = 'WARRIOR'))`;
+    case 'WARRIOR':
+      return sql<SqlBool>`l.warrior_ids @> ARRAY[${me}]::uuid[]`;
+    case 'COSALES':
+      return sql<SqlBool>`l.co_sales_ids @> ARRAY[${me}]::uuid[]`;
+    case 'PARTNER':
+      return sql<SqlBool>`l.partner_id = (SELECT p.partner_id FROM users p WHERE p.id = ${me})`;
+    case 'CUSTOMER_SUCCESS':
+      return sql<SqlBool>`l.stage IN (SELECT s.key FROM pipeline_stages s WHERE s.kind = 'won')`;
+    case 'INTEGRATION':
+      if (!actor.apiKeyId) return sql<SqlBool>`l.created_by = ${me}`;
+      return sql<SqlBool>`(l.created_by = ${me} OR EXISTS (
+        SELECT 1 FROM api_keys k WHERE k.id = ${actor.apiKeyId} AND ${READ_ALL_LEADS_SCOPE} = ANY (k.scopes)))`;
+  }
+}
