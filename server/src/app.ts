@@ -18,6 +18,7 @@ import { Problem } from './http/schemas.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
+import { assignmentRoutes } from './modules/assignment/assignment.routes.ts';
 import { AuditEntry, auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { ApiKey, ApiKeyCreated, Company, LoginResult, Me, Session } from './modules/auth/auth.schemas.ts';
@@ -25,12 +26,19 @@ import { authenticate } from './modules/auth/auth.service.ts';
 import { SessionCache } from './modules/auth/session-cache.ts';
 import { TokenSigner } from './modules/auth/tokens.ts';
 import { companiesRoutes } from './modules/companies/companies.routes.ts';
+import { customFieldsRoutes } from './modules/custom-fields/custom-fields.routes.ts';
+import { formsRoutes } from './modules/forms/forms.routes.ts';
 import { Assignment, leadsRoutes } from './modules/leads/leads.routes.ts';
 import { Lead, StageHistoryEntry } from './modules/leads/leads.schemas.ts';
+import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
+import { partnersRoutes } from './modules/partners/partners.routes.ts';
+import { pipelineRoutes } from './modules/pipeline/pipeline.routes.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
+import { timelineRoutes } from './modules/timeline/timeline.routes.ts';
 import { can } from './modules/users/roles.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
 import { RoleInfo, User } from './modules/users/users.schemas.ts';
+import { viewsRoutes } from './modules/views/views.routes.ts';
 
 export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -185,6 +193,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
       companiesRoutes(typed, deps);
       auditRoutes(typed, deps);
       leadsRoutes(typed, deps);
+      assignmentRoutes(typed, deps);
+      notificationsRoutes(typed, deps);
+      pipelineRoutes(typed, deps);
+      customFieldsRoutes(typed, deps);
+      partnersRoutes(typed, deps);
+      viewsRoutes(typed, deps);
+      formsRoutes(typed, deps);
+      timelineRoutes(typed, deps);
     },
     { prefix: API },
   );

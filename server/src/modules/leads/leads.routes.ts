@@ -181,7 +181,10 @@ export function leadsRoutes(app: App, deps: Deps): void {
         summary: 'Why the lead is assigned as it is: the rule, the strategy, every candidate considered',
         params: IdParams,
         response: {
-          200: Type.Object({ current: Type.Union([Type.Ref('Assignment'), Type.Null()]), history: Type.Array(Type.Ref('Assignment')) }),
+          200: Type.Object({
+            current: Type.Union([Type.Ref('Assignment'), Type.Null()]),
+            history: Type.Array(Type.Ref('Assignment')),
+          }),
         },
       },
     },
