@@ -144,6 +144,11 @@ export async function assignLead(
     const expected = version !== undefined || ifMatch ? expectedVersion(version, ifMatch) : current.version;
     const before = await lockForWrite(trx, ctx, id, expected);
     const columns = await checkAssignment(trx, ctx, input);
+    // Warriors work for their salesperson: a new owner keeps only the warriors who report to it.
+    if (columns.owner_id !== undefined && columns.owner_id !== before.owner_id && columns.warrior_ids === undefined) {
+      const kept = (await repo.usersByIds(trx, before.warrior_ids)).filter((w) => w.manager_id === columns.owner_id);
+      columns.warrior_ids = kept.map((w) => w.id);
+    }
     const after = await writeLead(trx, deps, ctx, before, columns, 'lead.assigned');
     const changed = describeChanges(before, after);
     if (changed) {

@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/client.ts';
-import type { Role } from '../users/roles.ts';
+import { can, type Role } from '../users/roles.ts';
 
 /**
  * The lead fields whose access is set per role. Always shown: id, name, stage, version and the timestamps.
@@ -76,6 +76,8 @@ export const defaultFieldAccess: Record<Role, Record<ControlledField, Access>> =
 
 /** A role's access to every controlled field, plus per-custom-field overrides (`customFields.<key>`). */
 export interface FieldAccess {
+  /** Whether the role may write leads at all (leads:write); without it every field is read-only. */
+  canWrite: boolean;
   fields: Record<ControlledField, Access>;
   custom: Record<string, Access>;
 }
@@ -90,6 +92,7 @@ export async function fieldAccessFor(trx: Tx, role: Role): Promise<FieldAccess> 
     .select(['field', 'access'])
     .where('role', '=', role)
     .execute();
+  const canWrite = can(role, 'leads:write');
   const fields = { ...defaultFieldAccess[role] };
   const custom: Record<string, Access> = {};
   for (const row of overrides) {
@@ -101,11 +104,16 @@ export async function fieldAccessFor(trx: Tx, role: Role): Promise<FieldAccess> 
       fields[field] = assignmentFields.includes(field) && access === 'write' ? 'read' : access;
     }
   }
-  return { fields, custom };
+  if (!canWrite) {
+    for (const field of controlledFields) if (fields[field] === 'write') fields[field] = 'read';
+    for (const key of Object.keys(custom)) if (custom[key] === 'write') custom[key] = 'read';
+  }
+  return { canWrite, fields, custom };
 }
 
 export function customAccess(access: FieldAccess, key: string): Access {
-  return access.custom[key] ?? access.fields.customFields;
+  const level = access.custom[key] ?? access.fields.customFields;
+  return level === 'write' && !access.canWrite ? 'read' : level;
 }
 
 export { dataFields };

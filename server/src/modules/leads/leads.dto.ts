@@ -45,7 +45,7 @@ export function leadValues(row: LeadRow): Record<ControlledField | string, unkno
 export function toLead(row: LeadRow, access: FieldAccess) {
   const values = leadValues(row);
   const lead: Record<string, unknown> = { id: row.id, name: row.name, stage: row.stage };
-  const editable: string[] = ['name'];
+  const editable: string[] = access.canWrite ? ['name'] : [];
   for (const field of controlledFields) {
     const level = access.fields[field];
     if (level === 'hidden') continue;
