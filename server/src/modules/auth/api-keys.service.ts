@@ -22,6 +22,7 @@ function toApiKey(row: {
   prefix: string;
   user_id: string;
   user_name: string;
+  scopes: string[];
   created_at: Date | string;
   last_used_at: Date | string | null;
 }) {
@@ -31,12 +32,14 @@ function toApiKey(row: {
     prefix: row.prefix,
     userId: row.user_id,
     userName: row.user_name,
+    scopes: row.scopes,
     createdAt: new Date(row.created_at).toISOString(),
     lastUsedAt: row.last_used_at ? new Date(row.last_used_at).toISOString() : null,
   };
 }
 
-export async function createApiKey(deps: Deps, ctx: RequestContext, name: string) {
+/** `scopes` widen what a key reaches beyond its user's role: `leads:read-all` lets an integration read every lead. */
+export async function createApiKey(deps: Deps, ctx: RequestContext, name: string, scopes: string[] = []) {
   const { actor } = ctx;
   if (!KEY_HOLDERS.includes(actor.role)) {
     throw new AppError(
@@ -60,15 +63,16 @@ export async function createApiKey(deps: Deps, ctx: RequestContext, name: string
         name: name.trim(),
         prefix,
         key_hash: sha256(key),
+        scopes: [...new Set(scopes)],
       })
-      .returning(['id', 'name', 'prefix', 'user_id', 'created_at', 'last_used_at'])
+      .returning(['id', 'name', 'prefix', 'user_id', 'scopes', 'created_at', 'last_used_at'])
       .executeTakeFirstOrThrow()
       .then((row) => ({ ...row, user_name: actor.name }));
     await recordAudit(trx, ctx, {
       action: 'api_key.created',
       entityType: 'api_key',
       entityId: id,
-      after: { name: inserted.name, prefix },
+      after: { name: inserted.name, prefix, scopes: inserted.scopes },
     });
     return inserted;
   });
@@ -82,7 +86,16 @@ export async function listApiKeys(deps: Deps, ctx: RequestContext) {
       .innerJoin('users as u', (join) =>
         join.onRef('u.company_id', '=', 'k.company_id').onRef('u.id', '=', 'k.user_id'),
       )
-      .select(['k.id', 'k.name', 'k.prefix', 'k.user_id', 'u.name as user_name', 'k.created_at', 'k.last_used_at'])
+      .select([
+        'k.id',
+        'k.name',
+        'k.prefix',
+        'k.user_id',
+        'u.name as user_name',
+        'k.scopes',
+        'k.created_at',
+        'k.last_used_at',
+      ])
       .where('k.revoked_at', 'is', null);
     if (ctx.actor.role !== 'ADMIN') query = query.where('k.user_id', '=', ctx.actor.userId);
     return query.orderBy('k.id', 'desc').execute();

@@ -55,6 +55,7 @@ describe('creating API keys', () => {
       prefix: expect.any(String),
       userId: await userId(t, 'integration@demo.test'),
       userName: 'Tally Sync Service',
+      scopes: [],
       createdAt: expect.any(String),
       lastUsedAt: null,
       key: expect.stringMatching(/^ipk_[A-Za-z0-9_-]+$/),
@@ -92,9 +93,9 @@ describe('creating API keys', () => {
     expect(missing.json().errors).toContainEqual({ path: 'name', message: expect.any(String) });
     const empty = await t.as('integration@demo.test', 'POST', '/api/v1/api-keys', { name: '' });
     expectProblem(empty, 400, 'validation_failed');
-    const extra = await t.as('integration@demo.test', 'POST', '/api/v1/api-keys', { name: 'x', scopes: ['all'] });
+    const extra = await t.as('integration@demo.test', 'POST', '/api/v1/api-keys', { name: 'x', owner: 'all' });
     expectProblem(extra, 400, 'validation_failed');
-    expect(extra.json().errors).toContainEqual({ path: 'scopes', message: expect.any(String) });
+    expect(extra.json().errors).toContainEqual({ path: 'owner', message: expect.any(String) });
   });
 });
 
@@ -124,6 +125,7 @@ describe('using API keys', () => {
       prefix: created.prefix,
       userId: created.userId,
       userName: 'Tally Sync Service',
+      scopes: [],
       createdAt: created.createdAt,
       lastUsedAt: expect.any(String),
     });

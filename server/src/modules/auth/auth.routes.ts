@@ -158,7 +158,8 @@ export function authRoutes(app: App, deps: Deps): void {
         response: { 201: Type.Ref('ApiKeyCreated') },
       },
     },
-    async (request, reply) => reply.code(201).send(await createApiKey(deps, contextOf(request), request.body.name)),
+    async (request, reply) =>
+      reply.code(201).send(await createApiKey(deps, contextOf(request), request.body.name, request.body.scopes)),
   );
 
   app.delete(

@@ -79,6 +79,7 @@ export const ApiKey = Type.Object(
     prefix: Type.String({ description: 'The first characters of the key, to recognise it' }),
     userId: Type.String({ format: 'uuid' }),
     userName: Type.String({ description: 'The integration or dev user the key acts as' }),
+    scopes: Type.Array(Type.String(), { description: 'Extra reach of the key, e.g. leads:read-all' }),
     createdAt: Type.String({ format: 'date-time' }),
     lastUsedAt: Nullable(Type.String({ format: 'date-time' })),
   },
@@ -92,6 +93,7 @@ export const ApiKeyCreated = Type.Object(
     prefix: Type.String(),
     userId: Type.String({ format: 'uuid' }),
     userName: Type.String({ description: 'The integration or dev user the key acts as' }),
+    scopes: Type.Array(Type.String(), { description: 'Extra reach of the key, e.g. leads:read-all' }),
     createdAt: Type.String({ format: 'date-time' }),
     lastUsedAt: Nullable(Type.String({ format: 'date-time' })),
     key: Type.String({ description: 'The key itself: shown once, never again' }),
@@ -100,6 +102,14 @@ export const ApiKeyCreated = Type.Object(
 );
 
 export const CreateApiKeyBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 100 }) },
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    scopes: Type.Optional(
+      Type.Array(Type.Literal('leads:read-all'), {
+        maxItems: 5,
+        description: 'leads:read-all lets an integration read every lead, not only those it created',
+      }),
+    ),
+  },
   { additionalProperties: false },
 );

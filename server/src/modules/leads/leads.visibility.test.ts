@@ -103,6 +103,19 @@ describe('lead visibility', () => {
     });
   }
 
+  it("limits an integration's API key to the leads it brought in, unless the key has leads:read-all", async () => {
+    const plain = await t.as('integration@demo.test', 'POST', '/api/v1/api-keys', { name: 'Tally sync' });
+    const wide = await t.as('integration@demo.test', 'POST', '/api/v1/api-keys', {
+      name: 'Reporting export',
+      scopes: ['leads:read-all'],
+    });
+    expect(wide.json().scopes).toEqual(['leads:read-all']);
+    expect(keysOf(await listed(plain.json().key, `q=${TOKEN}`))).toEqual(['integration']);
+    expect(keysOf(await listed(wide.json().key, `q=${TOKEN}`))).toEqual([...all].sort());
+    const bad = await t.as('integration@demo.test', 'POST', '/api/v1/api-keys', { name: 'x', scopes: ['root'] });
+    expect(bad.statusCode).toBe(400);
+  });
+
   it('lets a salesperson find its warriors’ leads even when a warrior is added later', async () => {
     const warrior2 = await userId(t, 'warrior2@demo.test');
     const assign = await t.as('admin@demo.test', 'POST', `/api/v1/leads/${ids.warrior3}/assign`, {
