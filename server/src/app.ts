@@ -105,6 +105,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     tokens: new TokenSigner(options.jwtSecret, config.accessTokenTtlSeconds),
     sessions: new SessionCache(config.sessionCacheSeconds),
   };
+  app.decorate('deps', deps);
   if (options.databaseUrl) await deps.sessions.listen(options.databaseUrl);
   app.addHook('onClose', () => deps.sessions.close());
 

@@ -18,6 +18,8 @@ export interface Config {
   trustProxy: boolean;
   seedDemo: boolean;
   publicUrl: string | null;
+  /** How often `serve` looks for due jobs (SLA checks, ...); 0 runs no worker in this process. */
+  jobPollSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -72,5 +74,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: bool(env, 'TRUST_PROXY', false),
     seedDemo: bool(env, 'IPERFORM_SEED_DEMO', true),
     publicUrl: env.PUBLIC_URL?.trim() || null,
+    jobPollSeconds: int(env, 'JOB_POLL_SECONDS', 5, 0, 3600),
   };
 }

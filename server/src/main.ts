@@ -5,6 +5,7 @@ import { migrate } from './db/client.ts';
 import { StartupError } from './db/embedded.ts';
 import { openDatabase, type Runtime } from './db/runtime.ts';
 import { AppError } from './http/errors.ts';
+import { type JobWorker, startJobWorker } from './jobs/runner.ts';
 import { createCompany } from './modules/companies/companies.service.ts';
 import { DEMO_PASSWORD, demoLogins, demoSeeded, isEmpty, seedDemo } from './modules/companies/demo-seed.ts';
 
@@ -52,6 +53,11 @@ async function serve(): Promise<void> {
       jwtSecret: runtime.jwtSecret,
       databaseUrl: runtime.url,
     });
+    // Jobs (response-SLA checks, ...) are durable rows: a stopped worker leaves them for the next start.
+    const worker: JobWorker | null =
+      config.jobPollSeconds > 0
+        ? startJobWorker(app.deps, { intervalMs: config.jobPollSeconds * 1000, log: app.log })
+        : null;
     const shutdown = async (signal: string) => {
       if (stopping) {
         console_.warn(`${signal} again: exiting now`);
@@ -59,6 +65,7 @@ async function serve(): Promise<void> {
       }
       stopping = true;
       console_.info(`${signal}: finishing in-flight requests, then stopping`);
+      await worker?.stop();
       await app.close();
       await runtime.close();
       process.exit(0);

@@ -3,6 +3,7 @@ import { expect, inject } from 'vitest';
 import { type App, buildApp } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import { connect, type Databases } from '../src/db/client.ts';
+import { type RunResult, runDueJobs } from '../src/jobs/runner.ts';
 import { ManualClock } from '../src/lib/clock.ts';
 import { DEMO_PASSWORD } from '../src/modules/companies/demo-seed.ts';
 import { adminQuery, withDatabase } from './template.ts';
@@ -20,6 +21,8 @@ export interface TestApp {
   login(email: string, password?: string): Promise<LightMyRequestResponse>;
   /** A request as the given user (email) or with the given bearer token. */
   as(who: string | null, method: string, url: string, body?: unknown): Promise<LightMyRequestResponse>;
+  /** Runs the jobs due by the test clock, as the worker of `serve` would. */
+  runJobs(): Promise<RunResult>;
   close(): Promise<void>;
 }
 
@@ -81,6 +84,7 @@ export async function createTestApp(
         ...(body === undefined ? {} : { payload: body as object }),
       });
     },
+    runJobs: () => runDueJobs(app.deps),
     async close() {
       await app.close();
       await dbs.close();

@@ -117,6 +117,7 @@ export interface CustomFields {
   active: Generated<boolean>;
   company_id: string;
   created_at: Generated<Timestamp>;
+  id: string;
   key: string;
   label: string;
   options: Generated<string[]>;
@@ -272,6 +273,7 @@ export interface Partners {
 export interface PipelineStages {
   company_id: string;
   created_at: Generated<Timestamp>;
+  id: string;
   key: string;
   kind: string;
   name: string;

@@ -53,6 +53,10 @@ declare module 'fastify' {
     actor: Actor | null;
     identity: Identity | null;
   }
+  interface FastifyInstance {
+    /** What the modules were built with: the job worker (main.ts) and the tests run jobs with it. */
+    deps: Deps;
+  }
 }
 
 export function contextOf(request: FastifyRequest): RequestContext {

@@ -21,6 +21,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     CREATE TABLE pipeline_stages (
       company_id uuid NOT NULL REFERENCES companies (id),
+      -- The key is what leads reference; the id is what the audit log names (its entity_id is a uuid).
+      id uuid NOT NULL,
       key text NOT NULL CHECK (key ~ '^[a-z][a-z0-9_]{0,39}$'),
       name text NOT NULL CHECK (length(name) BETWEEN 1 AND 60),
       position integer NOT NULL,
@@ -28,7 +30,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       required_fields text[] NOT NULL DEFAULT '{}',
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now(),
-      PRIMARY KEY (company_id, key)
+      PRIMARY KEY (company_id, key),
+      UNIQUE (company_id, id)
     );
 
     CREATE TABLE partners (
@@ -52,6 +55,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     CREATE TABLE custom_fields (
       company_id uuid NOT NULL REFERENCES companies (id),
+      id uuid NOT NULL,
       key text NOT NULL CHECK (key ~ '^[a-z][a-z0-9_]{0,39}$'),
       label text NOT NULL CHECK (length(label) BETWEEN 1 AND 80),
       type text NOT NULL CHECK (type IN ('text', 'number', 'date', 'select', 'multi_select', 'boolean', 'user')),
@@ -61,7 +65,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       active boolean NOT NULL DEFAULT true,
       created_at timestamptz NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now(),
-      PRIMARY KEY (company_id, key)
+      PRIMARY KEY (company_id, key),
+      UNIQUE (company_id, id)
     );
 
     -- Overrides of the built-in field permissions (see leads/field-access.ts); absent means the default.
@@ -128,6 +133,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX leads_phones_idx ON leads USING gin (phones);
     CREATE INDEX leads_custom_idx ON leads USING gin (custom_fields jsonb_path_ops);
     CREATE INDEX leads_search_idx ON leads USING gin (search_text gin_trgm_ops);
+    -- Sorts of the list (keyset pages read straight off these) and the board's counts per owner and stage.
+    CREATE INDEX leads_name_idx ON leads (company_id, lower(name), id);
+    CREATE INDEX leads_value_idx ON leads (company_id, expected_value, id);
+    CREATE INDEX leads_close_idx ON leads (company_id, expected_close_date, id);
+    CREATE INDEX leads_owner_stage_idx ON leads (company_id, owner_id, stage) INCLUDE (expected_value);
 
     CREATE FUNCTION leads_search_text() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
@@ -138,6 +148,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     END $$;
     CREATE TRIGGER leads_search_text BEFORE INSERT OR UPDATE OF name, company_name, emails, phones ON leads
       FOR EACH ROW EXECUTE FUNCTION leads_search_text();
+
+    -- Under row-level security the planner uses an index for a condition only when its operator is LEAKPROOF
+    -- (it could otherwise see another tenant's rows first). These cannot fail or reveal anything about a row, yet
+    -- PostgreSQL does not mark them: without this, search, tag, phone and custom-field filters read every row of
+    -- the table. Only a superuser may mark them; elsewhere they stay as they are and those filters are slower.
+    DO $$
+    BEGIN
+      IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+        ALTER FUNCTION textlike(text, text) LEAKPROOF;
+        ALTER FUNCTION lower(text) LEAKPROOF;
+        ALTER FUNCTION word_similarity_op(text, text) LEAKPROOF;
+        ALTER FUNCTION word_similarity_commutator_op(text, text) LEAKPROOF;
+        ALTER FUNCTION arraycontains(anyarray, anyarray) LEAKPROOF;
+        ALTER FUNCTION arrayoverlap(anyarray, anyarray) LEAKPROOF;
+        ALTER FUNCTION jsonb_contains(jsonb, jsonb) LEAKPROOF;
+        ALTER FUNCTION numeric_eq(numeric, numeric) LEAKPROOF;
+        ALTER FUNCTION numeric_lt(numeric, numeric) LEAKPROOF;
+        ALTER FUNCTION numeric_le(numeric, numeric) LEAKPROOF;
+        ALTER FUNCTION numeric_gt(numeric, numeric) LEAKPROOF;
+        ALTER FUNCTION numeric_ge(numeric, numeric) LEAKPROOF;
+      END IF;
+    END $$;
 
     CREATE TABLE lead_stage_history (
       company_id uuid NOT NULL,
@@ -325,11 +357,42 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX jobs_due_idx ON jobs (run_at) WHERE done_at IS NULL;
   `.execute(db);
 
+  // The session lookup (0002) also returns the user's partner: a partner user's identity names its organisation.
+  await sql`
+    DROP FUNCTION app_session_identity(uuid, uuid, uuid);
+    CREATE FUNCTION app_session_identity(p_company uuid, p_user uuid, p_session uuid)
+    RETURNS TABLE (
+      id uuid, email citext, name text, role user_role, manager_id uuid, manager_name text, active boolean,
+      created_at timestamptz, updated_at timestamptz, deactivated_at timestamptz,
+      session_revoked_at timestamptz, session_expires_at timestamptz,
+      company_name text, company_slug text, company_timezone text, company_currency char(3),
+      company_locale text, company_phone_country char(2), partner_id uuid, partner_name text
+    )
+    LANGUAGE plpgsql VOLATILE
+    AS $$
+    BEGIN
+      PERFORM set_config('app.company_id', p_company::text, true);
+      RETURN QUERY
+        SELECT u.id, u.email, u.name, u.role, u.manager_id, m.name, u.active,
+               u.created_at, u.updated_at, u.deactivated_at,
+               s.revoked_at, s.expires_at,
+               c.name, c.slug, c.timezone, c.currency, c.locale, c.phone_country, u.partner_id, p.name
+        FROM users u
+        JOIN auth_sessions s ON s.company_id = u.company_id AND s.user_id = u.id
+        JOIN companies c ON c.id = u.company_id
+        LEFT JOIN users m ON m.company_id = u.company_id AND m.id = u.manager_id
+        LEFT JOIN partners p ON p.company_id = u.company_id AND p.id = u.partner_id
+        WHERE u.company_id = p_company AND u.id = p_user AND s.id = p_session;
+    END
+    $$;
+    GRANT EXECUTE ON FUNCTION app_session_identity(uuid, uuid, uuid) TO iperform_app;
+  `.execute(db);
+
   // Existing companies get the default pipeline before the table is fenced by row-level security.
   for (const [position, stage] of defaultStages.entries()) {
     await sql`
-      INSERT INTO pipeline_stages (company_id, key, name, position, kind, required_fields)
-      SELECT id, ${stage.key}, ${stage.name}, ${position}, ${stage.kind}, ${sql.val([...stage.requiredFields])}::text[]
+      INSERT INTO pipeline_stages (company_id, id, key, name, position, kind, required_fields)
+      SELECT id, gen_random_uuid(), ${stage.key}, ${stage.name}, ${position}, ${stage.kind}, ${sql.val([...stage.requiredFields])}::text[]
       FROM companies
     `.execute(db);
   }

@@ -1,9 +1,16 @@
 import type { Tx } from '../../db/client.ts';
 import type { Deps } from '../../http/context.ts';
+import { enqueue } from '../../jobs/queue.ts';
 import { newId } from '../../lib/ids.ts';
+import { notify } from '../notifications/notifications.service.ts';
+import { conditionHolds } from './assignment.conditions.ts';
+import { assessCandidates } from './assignment.eligibility.ts';
+import * as repo from './assignment.repository.ts';
+import type { ConditionInput } from './assignment.schemas.ts';
+import { pick, strategyLabels } from './assignment.strategies.ts';
 
 /** Where a lead came in: rules run for every channel unless the caller assigns explicitly. */
-export type Channel = 'ui' | 'api' | 'bulk' | 'web_form' | 'import' | 'integration';
+export type Channel = 'ui' | 'api' | 'bulk' | 'web_form' | 'import' | 'integration' | 'system';
 
 /** One user a rule considered, and why it was skipped (or that it was chosen). */
 export interface Candidate {
@@ -25,29 +32,175 @@ export interface RoutingDecision {
   detail: string;
 }
 
+export const SLA_JOB = 'lead.sla';
+
+/** A rule as the engine evaluates it: a stored one, or a draft being previewed (id null). */
+export interface EvaluatedRule {
+  id: string | null;
+  name: string;
+  is_default: boolean;
+  conditions: unknown;
+  strategy: string;
+  user_ids: string[];
+  weights: number[];
+  sla_minutes: number | null;
+  state: unknown;
+}
+
+export interface RuleEvaluation {
+  ruleId: string | null;
+  ruleName: string;
+  isDefault: boolean;
+  matched: boolean;
+  conditions: { index: number; matched: boolean }[];
+}
+
+/** Which conditions of a rule hold for a lead; a rule matches when all do (the default matches everything). */
+export function evaluateRule(rule: EvaluatedRule, lead: Record<string, unknown>): RuleEvaluation {
+  const conditions = ((rule.conditions ?? []) as ConditionInput[]).map((c, index) => ({
+    index,
+    matched: conditionHolds(c, lead),
+  }));
+  return {
+    ruleId: rule.id,
+    ruleName: rule.name,
+    isDefault: rule.is_default,
+    matched: rule.is_default || conditions.every((c) => c.matched),
+    conditions,
+  };
+}
+
+interface Attempt {
+  rule: EvaluatedRule;
+  ownerId: string | null;
+  ownerName: string | null;
+  candidates: Candidate[];
+  because: string;
+}
+
+/**
+ * Picks among one rule's candidates. For real (not a preview) the rule row is locked first, so concurrent
+ * leads queue on it: each sees the rotation state and the open-lead counts the previous one left.
+ */
+export async function tryRule(
+  trx: Tx,
+  rule: EvaluatedRule,
+  now: Date,
+  options: { preview: boolean; exclude?: ReadonlySet<string> },
+): Promise<Attempt> {
+  let current = rule;
+  if (!options.preview && rule.id) {
+    const locked = await repo.findRule(trx, rule.id, { lock: true });
+    if (locked) current = { ...locked, id: locked.id };
+  }
+  const assessed = await assessCandidates(trx, current.user_ids, now);
+  const result = pick(current, assessed, options.exclude ?? new Set());
+  if (!options.preview && current.id && result.state) await repo.saveRuleState(trx, current.id, result.state);
+  return {
+    rule: current,
+    ownerId: result.chosen?.userId ?? null,
+    ownerName: result.chosen?.name ?? null,
+    candidates: result.candidates,
+    because: result.because,
+  };
+}
+
+/**
+ * Runs the rules for a lead: the first active rule whose conditions all hold; when it has no eligible
+ * candidate (or none matched), the default rule. Returns the decision and each rule evaluated, for the preview.
+ */
+export async function decide(
+  trx: Tx,
+  lead: Record<string, unknown>,
+  now: Date,
+  options: { preview: boolean },
+): Promise<{ decision: RoutingDecision & { ownerName: string | null }; evaluated: RuleEvaluation[] }> {
+  const rules = await repo.listRules(trx, { activeOnly: true });
+  const evaluated: RuleEvaluation[] = [];
+  let matched: EvaluatedRule | null = null;
+  for (const rule of rules.filter((r) => !r.is_default)) {
+    const evaluation = evaluateRule(rule, lead);
+    evaluated.push(evaluation);
+    if (evaluation.matched) {
+      matched = rule;
+      break;
+    }
+  }
+  const fallback = rules.find((r) => r.is_default) ?? null;
+  if (fallback) evaluated.push(evaluateRule(fallback, lead));
+  return { decision: await decideAmong(trx, matched, fallback, now, options), evaluated };
+}
+
+/** The matched rule first, then the default; the why names both when the first had nobody. */
+export async function decideAmong(
+  trx: Tx,
+  matched: EvaluatedRule | null,
+  fallback: EvaluatedRule | null,
+  now: Date,
+  options: { preview: boolean },
+): Promise<RoutingDecision & { ownerName: string | null }> {
+  const notes: string[] = [];
+  const candidates: Candidate[] = [];
+  let last: EvaluatedRule | null = null;
+  for (const rule of [matched, fallback]) {
+    if (!rule || (last && rule.id === last.id)) continue;
+    last = rule;
+    const attempt = await tryRule(trx, rule, now, options);
+    candidates.push(...attempt.candidates);
+    const label = rule.is_default ? `the default rule "${rule.name}"` : `rule "${rule.name}"`;
+    const lead =
+      notes.length > 0 ? `Then ${label}` : rule === matched ? `Matched ${label}` : `No rule matched; ${label}`;
+    if (attempt.ownerId) {
+      notes.push(
+        `${lead} chose ${attempt.ownerName} by ${strategyLabels[rule.strategy] ?? rule.strategy} (${attempt.because})`,
+      );
+      return {
+        ownerId: attempt.ownerId,
+        ownerName: attempt.ownerName,
+        reason: 'rule',
+        ruleId: rule.id,
+        ruleName: rule.name,
+        strategy: rule.strategy,
+        slaMinutes: rule.sla_minutes,
+        candidates,
+        detail: notes.join('. '),
+      };
+    }
+    notes.push(`${lead} had no eligible candidate`);
+  }
+  if (!last) notes.push('No assignment rule matched and there is no default rule');
+  return {
+    ownerId: null,
+    ownerName: null,
+    reason: 'unassigned',
+    ruleId: last?.id ?? null,
+    ruleName: last?.name ?? null,
+    strategy: last?.strategy ?? null,
+    slaMinutes: null,
+    candidates,
+    detail: `${notes.join('. ')}: the lead is unassigned`,
+  };
+}
+
 /**
  * Picks an owner for a new lead by the company's rules: the first active rule whose conditions match, else
  * the default rule. `lead` holds the lead's fields in API terms (name, companyName, source, customFields, ...).
  */
 export async function routeLead(
-  _trx: Tx,
+  trx: Tx,
   _deps: Deps,
-  _lead: Record<string, unknown>,
-  _now: Date,
+  lead: Record<string, unknown>,
+  now: Date,
 ): Promise<RoutingDecision> {
-  return {
-    ownerId: null,
-    reason: 'unassigned',
-    ruleId: null,
-    ruleName: null,
-    strategy: null,
-    slaMinutes: null,
-    candidates: [],
-    detail: 'No assignment rule matched',
-  };
+  const { decision } = await decide(trx, lead, now, { preview: false });
+  const { ownerName: _, ...stored } = decision;
+  return stored;
 }
 
-/** Records a decision on the lead (the why), and schedules its response-SLA check when the rule has one. */
+/**
+ * Records a decision on the lead (the why). When a rule with a response SLA gave the lead an owner, its check
+ * is enqueued in the same transaction, and a rule's new owner hears of the lead.
+ */
 export async function recordAssignment(
   trx: Tx,
   _deps: Deps,
@@ -62,14 +215,16 @@ export async function recordAssignment(
   },
 ): Promise<string> {
   const id = newId();
-  const { decision } = input;
+  const { decision, now } = input;
+  const slaDue =
+    decision.ownerId && decision.slaMinutes ? new Date(now.getTime() + decision.slaMinutes * 60_000) : null;
   await trx
     .insertInto('lead_assignments')
     .values({
       company_id: input.companyId,
       id,
       lead_id: input.leadId,
-      at: input.now,
+      at: now,
       by_user_id: input.byUserId,
       channel: input.channel,
       reason: decision.reason,
@@ -78,10 +233,36 @@ export async function recordAssignment(
       strategy: decision.strategy,
       owner_id: decision.ownerId,
       previous_owner_id: input.previousOwnerId,
-      sla_due_at: decision.slaMinutes ? new Date(input.now.getTime() + decision.slaMinutes * 60_000) : null,
+      sla_due_at: slaDue,
       candidates: JSON.stringify(decision.candidates),
       detail: decision.detail,
     })
     .execute();
+  if (slaDue) {
+    await enqueue(trx, {
+      companyId: input.companyId,
+      kind: SLA_JOB,
+      runAt: slaDue,
+      payload: { leadId: input.leadId, assignmentId: id },
+      now,
+    });
+  }
+  const handedOver = decision.ownerId !== null && decision.ownerId !== input.previousOwnerId;
+  if (handedOver && (decision.reason === 'rule' || decision.reason === 'sla')) {
+    const lead = await trx.selectFrom('leads').select('name').where('id', '=', input.leadId).executeTakeFirst();
+    const how =
+      decision.reason === 'sla'
+        ? `Reassigned to you by rule "${decision.ruleName}": the previous owner missed the response SLA.`
+        : `Assigned to you by rule "${decision.ruleName}".`;
+    await notify(trx, {
+      companyId: input.companyId,
+      userId: decision.ownerId as string,
+      kind: 'lead.assigned',
+      title: `${decision.reason === 'sla' ? 'Lead reassigned to you' : 'New lead'}: ${lead?.name ?? 'a lead'}`,
+      body: slaDue ? `${how} Respond within ${decision.slaMinutes} minutes.` : how,
+      leadId: input.leadId,
+      now,
+    });
+  }
   return id;
 }

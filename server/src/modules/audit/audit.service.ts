@@ -25,6 +25,8 @@ export interface AuditInput {
   entityId: string | null;
   before?: Snapshot;
   after?: Snapshot;
+  /** When it happened, from the app's clock; the database's time when absent. */
+  at?: Date;
 }
 
 /** `{field: {from, to}}` for the fields that changed; secrets are named but never shown. */
@@ -61,6 +63,7 @@ export async function recordAudit(trx: Tx, ctx: RequestContext, input: AuditInpu
       changes: changes ? JSON.stringify(changes) : null,
       request_id: ctx.requestId,
       ip: ctx.ip,
+      ...(input.at ? { at: input.at } : {}),
     })
     .execute();
 }

@@ -86,11 +86,12 @@ describe('editing a user', () => {
     const user = (await send(ADMIN, 'POST', '/api/v1/users', newUser({ name: 'Before Name' }))).json() as {
       id: string;
     };
+    const partnerId = (await send(ADMIN, 'GET', '/api/v1/partners')).json().data[0].id as string;
     const roleChange = await send(
       ADMIN,
       'PATCH',
       `/api/v1/users/${user.id}`,
-      { role: 'PARTNER' },
+      { role: 'PARTNER', partnerId },
       {
         'x-request-id': 'req-patch-role',
       },
@@ -99,7 +100,10 @@ describe('editing a user', () => {
     expect(roleChange.headers['x-request-id']).toBe('req-patch-role');
     const [latest] = await audit(`entityId=${user.id}`);
     expect(latest).toMatchObject({ action: 'user.updated', requestId: 'req-patch-role', actorUserId: ids.admin });
-    expect(latest?.changes).toEqual({ role: { from: 'GUEST', to: 'PARTNER' } });
+    expect(latest?.changes).toEqual({
+      role: { from: 'GUEST', to: 'PARTNER' },
+      partnerId: { from: null, to: partnerId },
+    });
 
     const rename = await send(ADMIN, 'PATCH', `/api/v1/users/${user.id}`, { name: 'After Name', role: 'PARTNER' });
     expect(rename.statusCode).toBe(200);
@@ -117,6 +121,7 @@ describe('editing a user', () => {
     expect(last?.changes).toEqual({
       role: { from: 'PARTNER', to: 'WARRIOR' },
       name: { from: 'After Name', to: 'Warrior Now' },
+      partnerId: { from: partnerId, to: null },
     });
 
     const all = await audit(`entityId=${user.id}`);

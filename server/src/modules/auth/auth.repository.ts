@@ -39,6 +39,8 @@ export interface SessionIdentityRow {
   company_currency: string;
   company_locale: string;
   company_phone_country: string;
+  partner_id: string | null;
+  partner_name: string | null;
 }
 
 /** The session, its user and the company in one round trip (see migration 0002); outside any transaction. */

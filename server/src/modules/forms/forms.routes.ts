@@ -1,5 +1,166 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../../app.ts';
-import type { Deps } from '../../http/context.ts';
+import { contextOf, type Deps } from '../../http/context.ts';
+import { RateLimiter } from '../../http/rate-limit.ts';
+import { IdParams, NoContent, Page } from '../../http/schemas.ts';
+import {
+  CreateFormBody,
+  Form,
+  FormIdParams,
+  ListFormsQuery,
+  SubmitBody,
+  SubmitResult,
+  UpdateFormBody,
+} from './forms.schemas.ts';
+import * as service from './forms.service.ts';
+import { submitForm } from './forms.submit.ts';
+
+const tags = ['forms'];
+/** Submissions are small; a big body is not a person filling in a form. */
+const SUBMIT_BODY_LIMIT = 64 * 1024;
 
 /** Web forms and their public submission endpoint. */
-export function formsRoutes(_app: App, _deps: Deps): void {}
+export function formsRoutes(app: App, deps: Deps): void {
+  const baseUrl = (request: FastifyRequest) => deps.config.publicUrl ?? `${request.protocol}://${request.host}`;
+
+  app.get(
+    '/forms',
+    {
+      config: { permission: 'forms:manage' },
+      schema: { tags, summary: 'Web forms, newest first', querystring: ListFormsQuery, response: { 200: Page(Form) } },
+    },
+    (request) =>
+      service.listForms(
+        deps,
+        contextOf(request),
+        { ...request.query, limit: request.query.limit ?? 50 },
+        baseUrl(request),
+      ),
+  );
+
+  app.post(
+    '/forms',
+    {
+      config: { permission: 'forms:manage' },
+      schema: {
+        tags,
+        summary: 'Create a web form: its fields, the lead field each fills, and the snippet to embed',
+        body: CreateFormBody,
+        response: { 201: Form },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await service.createForm(deps, contextOf(request), request.body, baseUrl(request))),
+  );
+
+  app.get(
+    '/forms/:id',
+    {
+      config: { permission: 'forms:manage' },
+      schema: {
+        tags,
+        summary: 'One web form, with its submit URL and embed snippet',
+        params: IdParams,
+        response: { 200: Form },
+      },
+    },
+    (request) => service.getForm(deps, contextOf(request), request.params.id, baseUrl(request)),
+  );
+
+  app.patch(
+    '/forms/:id',
+    {
+      config: { permission: 'forms:manage' },
+      schema: {
+        tags,
+        summary: 'Change a web form; `fields`, when sent, replaces the whole list',
+        params: IdParams,
+        body: UpdateFormBody,
+        response: { 200: Form },
+      },
+    },
+    (request) => service.updateForm(deps, contextOf(request), request.params.id, request.body, baseUrl(request)),
+  );
+
+  app.delete(
+    '/forms/:id',
+    {
+      config: { permission: 'forms:manage' },
+      schema: {
+        tags,
+        summary: 'Deactivate a web form: its submit URL answers 404 until it is made active again',
+        params: IdParams,
+        response: { 204: NoContent },
+      },
+    },
+    async (request, reply) => {
+      await service.deactivateForm(deps, contextOf(request), request.params.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.register(async (plugin) => publicSubmitRoutes(plugin.withTypeProvider<TypeBoxTypeProvider>() as App, deps));
+}
+
+/**
+ * The submit endpoint lives in its own scope: only here is a form-encoded body accepted (a page without
+ * JavaScript posts one), and only here do answers allow any origin, since the snippet runs on other sites.
+ * No cookie or credential is involved, so `*` is safe.
+ */
+function publicSubmitRoutes(scope: App, deps: Deps): void {
+  // 10 submissions a minute per address and form: enough for an office behind one address, not for a flood.
+  const limiter = new RateLimiter('form-submit', 10, 60);
+
+  scope.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: SUBMIT_BODY_LIMIT },
+    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+  );
+  scope.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('access-control-allow-origin', '*');
+    reply.header('cross-origin-resource-policy', 'cross-origin');
+    return payload;
+  });
+
+  scope.options(
+    '/forms/:formId/submit',
+    { config: { public: true }, schema: { hide: true, params: FormIdParams } },
+    async (_request, reply) =>
+      reply
+        .code(204)
+        .header('access-control-allow-methods', 'POST, OPTIONS')
+        .header('access-control-allow-headers', 'Content-Type')
+        .header('access-control-max-age', '86400')
+        .send(),
+  );
+
+  scope.post(
+    '/forms/:formId/submit',
+    {
+      config: { public: true },
+      bodyLimit: SUBMIT_BODY_LIMIT,
+      onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
+        const { formId } = request.params as { formId: string };
+        const headers = limiter.take(`${request.ip} ${formId}`, deps.clock.now().getTime());
+        for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+      },
+      schema: {
+        tags,
+        summary: 'Submit a web form (public; JSON or form-encoded; any origin). Answers the thank-you text',
+        consumes: ['application/json', 'application/x-www-form-urlencoded'],
+        params: FormIdParams,
+        body: SubmitBody,
+        response: { 200: SubmitResult },
+      },
+    },
+    (request) =>
+      submitForm(deps, {
+        formId: request.params.formId,
+        values: request.body,
+        ip: request.ip,
+        requestId: request.id,
+        userAgent: request.headers['user-agent']?.slice(0, 500) ?? null,
+      }),
+  );
+}

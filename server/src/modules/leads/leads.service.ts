@@ -241,7 +241,8 @@ export async function writeLead(
   changes: repo.LeadColumns & { stage_changed_at?: Date },
   action: string,
 ): Promise<repo.LeadRow> {
-  const ok = await repo.updateLead(trx, before.id, before.version, changes, deps.clock.now());
+  const now = deps.clock.now();
+  const ok = await repo.updateLead(trx, before.id, before.version, changes, now);
   if (!ok) throw versionConflict(before.version + 1);
   const after = await repo.findLead(trx, before.id);
   if (!after) throw notFound('lead');
@@ -251,6 +252,7 @@ export async function writeLead(
     entityId: before.id,
     before: leadSnapshot(before),
     after: leadSnapshot(after),
+    at: now,
   });
   return after;
 }
@@ -263,9 +265,10 @@ export async function updateLead(
   ifMatch: string | undefined,
 ): Promise<LeadDto> {
   const { version, ...fields } = body;
-  const expected = expectedVersion(version, ifMatch);
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-    const before = await lockForWrite(trx, ctx, id, expected);
+    // A lead outside the caller's reach is a 404 before anything else is said about the request.
+    if (!(await repo.findVisibleLead(trx, ctx.actor, id))) throw notFound('lead');
+    const before = await lockForWrite(trx, ctx, id, expectedVersion(version, ifMatch));
     const wctx = await loadWriteContext(trx, ctx);
     const changes = await toColumns(trx, fields, wctx.input, {
       mode: 'update',

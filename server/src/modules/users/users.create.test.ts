@@ -33,13 +33,17 @@ describe('POST /users', () => {
       DEV: null,
       GUEST: null,
     };
+    // A partner user belongs to a partner organisation: the demo's channel partner.
+    const sunrise = (await t.as(ADMIN, 'GET', '/api/v1/partners')).json().data[0].id as string;
     for (const [role, managerId] of Object.entries(placements)) {
       const email = `New.${role}.Person@Demo.TEST`;
+      const partnerId = role === 'PARTNER' ? sunrise : null;
       const response = await t.as(ADMIN, 'POST', '/api/v1/users', {
         email,
         name: `  New ${role}  `,
         role,
         managerId,
+        partnerId,
         password: PASSWORD,
       });
       expect(response.statusCode, response.body).toBe(201);
@@ -49,6 +53,7 @@ describe('POST /users', () => {
         name: `New ${role}`,
         role,
         managerId,
+        partnerId,
         active: true,
         deactivatedAt: null,
       });

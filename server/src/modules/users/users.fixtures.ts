@@ -30,6 +30,8 @@ export interface User {
   role: string;
   managerId: string | null;
   managerName: string | null;
+  partnerId: string | null;
+  partnerName: string | null;
   active: boolean;
   createdAt: string;
   updatedAt: string;
@@ -63,8 +65,8 @@ export async function get(userIdValue: string): Promise<User> {
 /** Everything about Demo Co's users that a write could change, straight from the database. */
 export async function usersState(): Promise<string> {
   return withTenant(t.dbs.app, demoCompanyId, async (trx) => {
-    const rows = await sql`SELECT id, email, name, role, manager_id, active, deactivated_at, password_hash, updated_at
-      FROM users ORDER BY id`.execute(trx);
+    const rows = await sql`SELECT id, email, name, role, manager_id, partner_id, active, deactivated_at, password_hash,
+      updated_at FROM users ORDER BY id`.execute(trx);
     const audit = await sql`SELECT count(*)::int AS n FROM audit_log`.execute(trx);
     return JSON.stringify({ rows: rows.rows, audit: audit.rows });
   });

@@ -10,6 +10,8 @@ export const userColumns = [
   'u.role',
   'u.manager_id',
   'm.name as manager_name',
+  'u.partner_id',
+  'pt.name as partner_name',
   'u.active',
   'u.created_at',
   'u.updated_at',
@@ -45,6 +47,9 @@ function baseQuery(trx: Tx) {
     .selectFrom('users as u')
     .leftJoin('users as m', (join) =>
       join.onRef('m.company_id', '=', 'u.company_id').onRef('m.id', '=', 'u.manager_id'),
+    )
+    .leftJoin('partners as pt', (join) =>
+      join.onRef('pt.company_id', '=', 'u.company_id').onRef('pt.id', '=', 'u.partner_id'),
     )
     .select(userColumns);
 }
@@ -116,6 +121,7 @@ export async function insertUser(
     name: string;
     role: Role;
     managerId: string | null;
+    partnerId?: string | null;
     passwordHash: string;
   },
 ) {
@@ -128,6 +134,7 @@ export async function insertUser(
       name: row.name,
       role: row.role,
       manager_id: row.managerId,
+      partner_id: row.partnerId ?? null,
       password_hash: row.passwordHash,
     })
     .execute();
@@ -145,7 +152,14 @@ export async function emailTaken(trx: Tx, email: string): Promise<boolean> {
 export async function updateUser(
   trx: Tx,
   id: string,
-  changes: { name?: string; role?: Role; manager_id?: string | null; active?: boolean; deactivated_at?: Date | null },
+  changes: {
+    name?: string;
+    role?: Role;
+    manager_id?: string | null;
+    partner_id?: string | null;
+    active?: boolean;
+    deactivated_at?: Date | null;
+  },
   now: Date,
 ) {
   await trx

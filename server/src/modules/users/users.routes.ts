@@ -70,7 +70,7 @@ export function usersRoutes(app: App, deps: Deps): void {
       config: { permission: 'users:manage' },
       schema: {
         tags: ['users'],
-        summary: "Change a user's name, role or manager",
+        summary: "Change a user's name, role, manager or partner organisation",
         params: IdParams,
         body: UpdateUserBody,
         response: { 200: UserRef },

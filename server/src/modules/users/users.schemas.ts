@@ -15,6 +15,8 @@ export const User = Type.Object(
     role: RoleName,
     managerId: Nullable(Uuid),
     managerName: Nullable(Type.String()),
+    partnerId: Nullable(Uuid, { description: 'The partner organisation of a PARTNER user; null for every other role' }),
+    partnerName: Nullable(Type.String()),
     active: Type.Boolean(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -47,6 +49,7 @@ export const CreateUserBody = Type.Object(
     name: Name,
     role: RoleName,
     managerId: Type.Optional(Nullable(Uuid)),
+    partnerId: Type.Optional(Nullable(Uuid, { description: 'Required for a PARTNER user (an active partner)' })),
     password: Type.String({
       minLength: 1,
       maxLength: 1024,
@@ -61,6 +64,9 @@ export const UpdateUserBody = Type.Object(
     name: Type.Optional(Name),
     role: Type.Optional(RoleName),
     managerId: Type.Optional(Nullable(Uuid)),
+    partnerId: Type.Optional(
+      Nullable(Uuid, { description: 'A PARTNER user must keep one; leaving the role clears it' }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );

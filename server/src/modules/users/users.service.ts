@@ -6,6 +6,7 @@ import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as authRepo from '../auth/auth.repository.ts';
 import { hashPassword, passwordProblem } from '../auth/passwords.ts';
+import { findPartner } from '../partners/partners.repository.ts';
 import { assignableRoles, type Role, requiredManagerRole, roleMatrix } from './roles.ts';
 import * as repo from './users.repository.ts';
 
@@ -19,6 +20,8 @@ export function toUser(row: Row) {
     role: row.role as Role,
     managerId: row.manager_id,
     managerName: row.manager_name,
+    partnerId: row.partner_id,
+    partnerName: row.partner_name,
     active: row.active,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
@@ -28,7 +31,14 @@ export function toUser(row: Row) {
 export type UserDto = ReturnType<typeof toUser>;
 
 function snapshot(row: Row) {
-  return { name: row.name, email: row.email, role: row.role, managerId: row.manager_id, active: row.active };
+  return {
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    managerId: row.manager_id,
+    partnerId: row.partner_id,
+    active: row.active,
+  };
 }
 
 export interface ListQuery {
@@ -129,6 +139,22 @@ async function checkReportsStillValid(trx: Tx, userId: string, newRole: Role) {
   }
 }
 
+/** A PARTNER user belongs to exactly one active partner organisation; no other role belongs to one. */
+async function checkPartner(trx: Tx, role: Role, partnerId: string | null, changed: boolean) {
+  if (role !== 'PARTNER') {
+    if (partnerId !== null) {
+      throw fieldError('unprocessable', 'partnerId', 'only a partner user belongs to a partner organisation');
+    }
+    return;
+  }
+  if (partnerId === null) {
+    throw fieldError('unprocessable', 'partnerId', 'is required: a partner user belongs to a partner organisation');
+  }
+  if (!changed) return;
+  const partner = await findPartner(trx, partnerId);
+  if (!partner?.active) throw fieldError('unprocessable', 'partnerId', 'is not an active partner of this company');
+}
+
 function checkAssignable(ctx: RequestContext, role: Role) {
   if (!assignableRoles(ctx.actor.role).includes(role)) {
     throw forbidden(`You cannot give the role ${role}`);
@@ -140,6 +166,7 @@ export interface CreateUserInput {
   name: string;
   role: Role;
   managerId?: string | null;
+  partnerId?: string | null;
   password: string;
 }
 
@@ -153,6 +180,7 @@ export async function createUser(deps: Deps, ctx: RequestContext, input: CreateU
   const passwordHash = await hashPassword(input.password);
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
     await checkReportingLine(trx, ctx, null, input.role, input.managerId ?? null);
+    await checkPartner(trx, input.role, input.partnerId ?? null, true);
     if (await repo.emailTaken(trx, email)) throw fieldError('email_taken', 'email', 'is already in use');
     const id = newId();
     try {
@@ -163,6 +191,7 @@ export async function createUser(deps: Deps, ctx: RequestContext, input: CreateU
         name,
         role: input.role,
         managerId: input.managerId ?? null,
+        partnerId: input.partnerId ?? null,
         passwordHash,
       });
     } catch (error) {
@@ -186,6 +215,7 @@ export interface UpdateUserInput {
   name?: string;
   role?: Role;
   managerId?: string | null;
+  partnerId?: string | null;
 }
 
 export async function updateUser(
@@ -196,7 +226,7 @@ export async function updateUser(
 ): Promise<UserDto> {
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
     const before = await manageable(trx, ctx, id);
-    const changes: { name?: string; role?: Role; manager_id?: string | null } = {};
+    const changes: { name?: string; role?: Role; manager_id?: string | null; partner_id?: string | null } = {};
     if (input.name !== undefined) {
       const name = input.name.trim();
       if (!name) throw fieldError('validation_failed', 'name', 'must not be blank');
@@ -214,10 +244,17 @@ export async function updateUser(
       await checkReportingLine(trx, ctx, id, role, managerId);
       changes.manager_id = managerId;
     }
+    if (input.role !== undefined || input.partnerId !== undefined) {
+      // Leaving the PARTNER role takes the user out of its organisation.
+      const partnerId = input.partnerId !== undefined ? input.partnerId : role === 'PARTNER' ? before.partner_id : null;
+      await checkPartner(trx, role, partnerId, partnerId !== before.partner_id);
+      changes.partner_id = partnerId;
+    }
     const changed =
       (changes.name !== undefined && changes.name !== before.name) ||
       (changes.role !== undefined && changes.role !== before.role) ||
-      (changes.manager_id !== undefined && changes.manager_id !== before.manager_id);
+      (changes.manager_id !== undefined && changes.manager_id !== before.manager_id) ||
+      (changes.partner_id !== undefined && changes.partner_id !== before.partner_id);
     // An edit that changes nothing writes nothing: no new timestamp, no empty audit row.
     if (!changed) return toUser(before);
     await repo.updateUser(trx, id, changes, deps.clock.now());
