@@ -13,11 +13,17 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     projects: [
-      { test: { name: 'api', include: apiTests, globalSetup: ['server/test/setup-embedded.ts'] } },
+      { extends: true, test: { name: 'api', include: apiTests, globalSetup: ['server/test/setup-embedded.ts'] } },
       ...(external
-        ? [{ test: { name: 'api-external-pg', include: apiTests, globalSetup: ['server/test/setup-external.ts'] } }]
+        ? [
+            {
+              extends: true,
+              test: { name: 'api-external-pg', include: apiTests, globalSetup: ['server/test/setup-external.ts'] },
+            },
+          ]
         : []),
       {
+        extends: true,
         test: {
           name: 'e2e',
           include: ['e2e/**/*.e2e.ts'],

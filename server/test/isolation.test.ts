@@ -9,39 +9,6 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('tenant isolation', () => {
-  it('answers 404 to Other Co for every id route that takes a Demo Co id', async () => {
-    const doc = (await t.app.inject({ url: '/api/openapi.json' })).json() as {
-      paths: Record<string, Record<string, { 'x-permission'?: string }>>;
-    };
-    const demoUser = await userId(t, 'sales1@demo.test');
-    // Ids of every kind the foundation has: a user, a session, an API key.
-    const sessions = await t.as('sales1@demo.test', 'GET', '/api/v1/auth/sessions');
-    const sessionId = sessions.json().data[0].id as string;
-    const key = await t.as('integration@demo.test', 'POST', '/api/v1/api-keys', { name: 'isolation' });
-    const keyId = key.json().id as string;
-    const idFor = (path: string) =>
-      path.includes('sessions') ? sessionId : path.includes('api-keys') ? keyId : demoUser;
-    const bodies: Record<string, unknown> = { patch: { name: 'Taken Over' }, post: {} };
-
-    let checked = 0;
-    for (const [path, item] of Object.entries(doc.paths)) {
-      if (!path.includes('{id}')) continue;
-      for (const [method, op] of Object.entries(item)) {
-        if (!['get', 'post', 'patch', 'delete', 'put'].includes(method) || op['x-permission'] === 'public') continue;
-        const url = path.replace('{id}', idFor(path));
-        const response = await t.as('admin@other.test', method.toUpperCase(), url, bodies[method]);
-        expect(response.statusCode, `${method.toUpperCase()} ${path}`).toBe(404);
-        checked++;
-      }
-    }
-    expect(checked).toBeGreaterThanOrEqual(7);
-    // And nothing was changed by those attempts.
-    const still = await t.as('admin@demo.test', 'GET', `/api/v1/users/${demoUser}`);
-    expect(still.json()).toMatchObject({ name: 'Rohan Gupta', active: true });
-    const keyStillWorks = await t.as(key.json().key as string, 'GET', '/api/v1/auth/me');
-    expect(keyStillWorks.statusCode).toBe(200);
-  });
-
   it("lists none of Demo Co's users to Other Co", async () => {
     const response = await t.as('admin@other.test', 'GET', '/api/v1/users?limit=200');
     const emails = (response.json().data as { email: string }[]).map((u) => u.email);

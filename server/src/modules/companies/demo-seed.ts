@@ -1,11 +1,14 @@
 import { type Database, withTenant } from '../../db/client.ts';
 import type { RequestContext } from '../../http/context.ts';
+import { type Clock, systemClock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import { insertPartner } from '../partners/partners.repository.ts';
 import type { Role } from '../users/roles.ts';
 import * as usersRepo from '../users/users.repository.ts';
 import { createCompany } from './companies.service.ts';
+import { seedDemoLeads } from './demo-leads.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -39,6 +42,15 @@ const demoPeople: DemoUser[] = [
   { key: 'guest', email: 'guest@demo.test', name: 'Isha Kapoor', role: 'GUEST' },
 ];
 
+/** Demo Co's channel partner: partner@demo.test belongs to it. */
+const demoPartner = {
+  name: 'Sunrise Channel Partners',
+  contact_name: 'Rahul Bansal',
+  contact_email: 'rahul@sunrise-partners.example',
+  contact_phone: '+919822012345',
+  territories: ['Maharashtra', 'Goa'],
+};
+
 export const demoLogins = ['admin@demo.test', ...demoPeople.map((p) => p.email), 'admin@other.test'];
 
 export async function demoSeeded(db: Database): Promise<boolean> {
@@ -56,7 +68,10 @@ export async function isEmpty(db: Database): Promise<boolean> {
 }
 
 /** Demo Co (India) with its whole team, and Other Co (United States) with its admin, to show isolation. */
-export async function seedDemo(db: Database): Promise<{ demoCompanyId: string; otherCompanyId: string } | null> {
+export async function seedDemo(
+  db: Database,
+  clock: Clock = systemClock,
+): Promise<{ demoCompanyId: string; otherCompanyId: string } | null> {
   if (await demoSeeded(db)) return null;
   const demo = await createCompany(db, {
     name: 'Demo Co',
@@ -87,8 +102,24 @@ export async function seedDemo(db: Database): Promise<{ demoCompanyId: string; o
       ip: '127.0.0.1',
       userAgent: null,
     };
+    const partnerId = newId();
+    await insertPartner(trx, { ...demoPartner, company_id: demo.companyId, id: partnerId });
+    await recordAudit(trx, byAdmin, {
+      action: 'partner.created',
+      entityType: 'partner',
+      entityId: partnerId,
+      after: {
+        name: demoPartner.name,
+        contactName: demoPartner.contact_name,
+        contactEmail: demoPartner.contact_email,
+        contactPhone: demoPartner.contact_phone,
+        territories: demoPartner.territories,
+        active: true,
+      },
+    });
     const ids = new Map<string, string>();
     for (const [index, person] of demoPeople.entries()) {
+      const personPartnerId = person.role === 'PARTNER' ? partnerId : null;
       const id = newId();
       ids.set(person.key, id);
       await usersRepo.insertUser(trx, {
@@ -98,6 +129,7 @@ export async function seedDemo(db: Database): Promise<{ demoCompanyId: string; o
         name: person.name,
         role: person.role,
         managerId: person.manager ? (ids.get(person.manager) ?? null) : null,
+        partnerId: personPartnerId,
         passwordHash: hashes[index] ?? '',
       });
       await recordAudit(trx, byAdmin, {
@@ -109,6 +141,7 @@ export async function seedDemo(db: Database): Promise<{ demoCompanyId: string; o
           email: person.email,
           role: person.role,
           managerId: person.manager ? (ids.get(person.manager) ?? null) : null,
+          partnerId: personPartnerId,
           active: true,
         },
       });
@@ -125,5 +158,7 @@ export async function seedDemo(db: Database): Promise<{ demoCompanyId: string; o
     adminName: 'Emily Carter',
     adminPassword: DEMO_PASSWORD,
   });
+  // Last, once both companies and the whole team (with its partner organisation) exist.
+  await seedDemoLeads(db, clock.now(), { demoCompanyId: demo.companyId, otherCompanyId: other.companyId });
   return { demoCompanyId: demo.companyId, otherCompanyId: other.companyId };
 }

@@ -133,14 +133,14 @@ export async function assignLead(
   ifMatch: string | undefined,
 ) {
   const { version, ...input } = body;
-  if (!hasExplicitAssignment(input)) {
-    throw new AppError('validation_failed', 'Say what to assign: ownerId, warriorIds, coSalesIds or partnerId', {
-      errors: [{ path: 'ownerId', message: 'one of ownerId, warriorIds, coSalesIds or partnerId is required' }],
-    });
-  }
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
     const current = await repo.findVisibleLead(trx, ctx.actor, id);
     if (!current) throw notFound('lead');
+    if (!hasExplicitAssignment(input)) {
+      throw new AppError('validation_failed', 'Say what to assign: ownerId, warriorIds, coSalesIds or partnerId', {
+        errors: [{ path: 'ownerId', message: 'one of ownerId, warriorIds, coSalesIds or partnerId is required' }],
+      });
+    }
     const expected = version !== undefined || ifMatch ? expectedVersion(version, ifMatch) : current.version;
     const before = await lockForWrite(trx, ctx, id, expected);
     const columns = await checkAssignment(trx, ctx, input);

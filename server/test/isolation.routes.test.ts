@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newId } from '../src/lib/ids.ts';
+import { createTestApp, type TestApp, userId } from './harness.ts';
+
+/**
+ * Every route that takes an id answers 404 to another company, whatever module added it: the test walks the
+ * OpenAPI document, fills each path parameter with a Demo Co record of the right kind and sends a body that
+ * passes the route's schema, so the answer comes from the lookup, not from validation.
+ */
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(() => t.close());
+
+type Schema = {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  items?: Schema;
+  minItems?: number;
+  enum?: unknown[];
+  const?: unknown;
+  anyOf?: Schema[];
+  format?: string;
+  pattern?: string;
+  minLength?: number;
+  minimum?: number;
+  minProperties?: number;
+};
+
+/** The smallest value a schema accepts: required properties only, first enum value, minimum lengths. */
+function sample(schema: Schema): unknown {
+  if (schema.const !== undefined) return schema.const;
+  if (schema.enum) return schema.enum[0];
+  if (schema.anyOf?.[0]) return sample(schema.anyOf[0]);
+  const type = Array.isArray(schema.type) ? schema.type.find((x) => x !== 'null') : schema.type;
+  switch (type) {
+    case 'object': {
+      const keys = [...(schema.required ?? [])];
+      for (const k of Object.keys(schema.properties ?? {})) {
+        if (keys.length >= (schema.minProperties ?? 0)) break;
+        if (!keys.includes(k)) keys.push(k);
+      }
+      return Object.fromEntries(keys.map((k) => [k, sample(schema.properties?.[k] ?? {})]));
+    }
+    case 'array':
+      return Array.from({ length: schema.minItems ?? 0 }, () => sample(schema.items ?? {}));
+    case 'integer':
+    case 'number':
+      return Math.max(schema.minimum ?? 1, 1);
+    case 'boolean':
+      return true;
+    case 'string': {
+      if (schema.format === 'uuid') return newId();
+      if (schema.format === 'date') return '2026-12-01';
+      if (schema.format === 'date-time') return '2026-12-01T00:00:00.000Z';
+      if (schema.format === 'email') return 'someone@example.com';
+      if (schema.pattern) {
+        const re = new RegExp(schema.pattern);
+        const found = ['new', 'a', 'A1', 'x1'].find((c) => re.test(c));
+        if (found) return found;
+      }
+      return 'x'.repeat(Math.max(schema.minLength ?? 1, 1));
+    }
+    default:
+      return {};
+  }
+}
+
+describe('tenant isolation of every id route', () => {
+  it('answers 404 to Other Co, and changes nothing of Demo Co', async () => {
+    const doc = (await t.app.inject({ url: '/api/openapi.json' })).json() as {
+      paths: Record<
+        string,
+        Record<string, { 'x-permission'?: string; requestBody?: { content: Record<string, { schema: Schema }> } }>
+      >;
+    };
+    const admin = 'admin@demo.test';
+    const sales1 = await userId(t, 'sales1@demo.test');
+    const ok = async (method: string, url: string, body?: unknown) => {
+      const response = await t.as(admin, method, url, body);
+      expect(response.statusCode, `${method} ${url}: ${response.body}`).toBeLessThan(300);
+      return response.json();
+    };
+    const lead = await ok('POST', '/api/v1/leads', { name: 'Isolated Lead', ownerId: sales1 });
+    const note = await ok('POST', `/api/v1/leads/${lead.id}/notes`, { body: `Call back @[Rohan Gupta](${sales1})` });
+    const stage = await ok('POST', '/api/v1/pipeline/stages', { name: 'Isolation check' });
+    const field = await ok('POST', '/api/v1/custom-fields', { label: 'Isolation field', type: 'text' });
+    const partner = await ok('POST', '/api/v1/partners', { name: 'Isolation Partners' });
+    const rule = await ok('POST', '/api/v1/assignment-rules', {
+      name: 'Isolation rule',
+      strategy: 'user',
+      userIds: [sales1],
+    });
+    const leave = await ok('POST', `/api/v1/users/${sales1}/leaves`, { startsOn: '2026-12-24', endsOn: '2026-12-26' });
+    const view = await ok('POST', '/api/v1/views', { name: 'Isolation view', filters: {} });
+    const form = await ok('POST', '/api/v1/forms', {
+      name: 'Isolation form',
+      fields: [{ name: 'full_name', label: 'Name', type: 'text', required: true, mapsTo: 'name' }],
+    });
+    const notification = (await t.as('sales1@demo.test', 'GET', '/api/v1/notifications')).json().data[0];
+    const session = (await t.as('sales1@demo.test', 'GET', '/api/v1/auth/sessions')).json().data[0];
+    const key = await t.as('integration@demo.test', 'POST', '/api/v1/api-keys', { name: 'isolation' });
+
+    const ids: [RegExp, string][] = [
+      [/^\/api\/v1\/leads\//, lead.id],
+      [/^\/api\/v1\/users\//, sales1],
+      [/^\/api\/v1\/assignment-rules\//, rule.id],
+      [/^\/api\/v1\/notifications\//, notification.id],
+      [/^\/api\/v1\/partners\//, partner.id],
+      [/^\/api\/v1\/views\//, view.id],
+      [/^\/api\/v1\/forms\//, form.id],
+      [/^\/api\/v1\/auth\/sessions\//, session.id],
+      [/^\/api\/v1\/api-keys\//, key.json().id],
+    ];
+    const fill = (path: string) =>
+      path
+        .replace('{id}', ids.find(([re]) => re.test(path))?.[1] ?? 'unknown')
+        .replace('{noteId}', note.id)
+        .replace('{leaveId}', leave.id)
+        .replace('{key}', path.includes('pipeline') ? stage.key : field.key);
+
+    let checked = 0;
+    for (const [path, item] of Object.entries(doc.paths)) {
+      if (!path.includes('{')) continue;
+      for (const [method, op] of Object.entries(item)) {
+        if (!['get', 'post', 'patch', 'delete', 'put'].includes(method) || op['x-permission'] === 'public') continue;
+        const url = fill(path);
+        expect(url, path).not.toMatch(/\{|unknown/);
+        const schema = op.requestBody?.content['application/json']?.schema;
+        const response = await t.as('admin@other.test', method.toUpperCase(), url, schema ? sample(schema) : undefined);
+        expect(response.statusCode, `${method.toUpperCase()} ${path}: ${response.body}`).toBe(404);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(35);
+
+    // Nothing of Demo Co moved.
+    expect((await t.as(admin, 'GET', `/api/v1/leads/${lead.id}`)).json()).toMatchObject({ version: lead.version });
+    expect((await t.as(admin, 'GET', `/api/v1/leads/${lead.id}/notes`)).json().data).toHaveLength(1);
+    expect((await t.as(admin, 'GET', `/api/v1/users/${sales1}`)).json()).toMatchObject({
+      active: true,
+      name: 'Rohan Gupta',
+    });
+    expect((await t.as(admin, 'GET', `/api/v1/assignment-rules/${rule.id}`)).json()).toMatchObject({
+      name: 'Isolation rule',
+    });
+    expect((await t.as(admin, 'GET', `/api/v1/forms/${form.id}`)).json()).toMatchObject({ active: true });
+    const stages = (await t.as(admin, 'GET', '/api/v1/pipeline/stages')).json().data;
+    expect(stages.map((s: { key: string }) => s.key)).toContain(stage.key);
+    expect((await t.as(key.json().key, 'GET', '/api/v1/auth/me')).statusCode).toBe(200);
+  });
+});
