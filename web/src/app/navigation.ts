@@ -1,17 +1,29 @@
-import { IconHistory, IconKey, IconLayoutDashboard, IconUserCircle, IconUsers } from '@tabler/icons-react';
+import {
+  IconHistory,
+  IconKey,
+  IconLayoutDashboard,
+  IconLayoutKanban,
+  IconSettings,
+  IconTargetArrow,
+  IconUserCircle,
+  IconUsers,
+} from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import type { Permission } from '../features/auth/session';
+import { settingsPermissions } from '../features/settings/sections';
 
 export interface NavItem {
   label: string;
   to: string;
   icon: ComponentType<{ size?: number | string; stroke?: number | string }>;
-  /** Shown only to roles holding this permission; everyone sees items without one. */
-  permission?: Permission;
+  /** Shown only to roles holding this permission (or any one of a list); everyone sees items without one. */
+  permission?: Permission | readonly Permission[];
 }
 
 export const navItems: readonly NavItem[] = [
   { label: 'Dashboard', to: '/', icon: IconLayoutDashboard },
+  { label: 'Leads', to: '/leads', icon: IconTargetArrow, permission: 'leads:read' },
+  { label: 'Board', to: '/leads/board', icon: IconLayoutKanban, permission: 'leads:read' },
   {
     label: 'Users',
     to: '/users',
@@ -30,14 +42,30 @@ export const navItems: readonly NavItem[] = [
     icon: IconKey,
     permission: 'api-keys:manage',
   },
+  {
+    label: 'Settings',
+    to: '/settings',
+    icon: IconSettings,
+    permission: settingsPermissions,
+  },
   { label: 'My profile', to: '/profile', icon: IconUserCircle },
 ];
 
 export function visibleNavItems(permissions: readonly string[]): NavItem[] {
-  return navItems.filter((item) => !item.permission || permissions.includes(item.permission));
+  return navItems.filter((item) => {
+    if (!item.permission) return true;
+    const wanted: readonly Permission[] = typeof item.permission === 'string' ? [item.permission] : item.permission;
+    return wanted.some((permission) => permissions.includes(permission));
+  });
+}
+
+function matchesPath(pathname: string, to: string): boolean {
+  if (to === '/') return pathname === '/';
+  return pathname === to || pathname.startsWith(`${to}/`);
 }
 
 export function isActivePath(pathname: string, to: string): boolean {
-  if (to === '/') return pathname === '/';
-  return pathname === to || pathname.startsWith(`${to}/`);
+  if (!matchesPath(pathname, to)) return false;
+  // The most specific item wins: on /leads/board the Board item is the active one, not Leads.
+  return !navItems.some((item) => item.to.length > to.length && matchesPath(pathname, item.to));
 }

@@ -6,7 +6,11 @@ import { LoginPage } from '../features/auth/LoginPage';
 import { RequireAuth } from '../features/auth/RequireAuth';
 import { RequirePermission } from '../features/auth/RequirePermission';
 import { DashboardPage } from '../features/dashboard/DashboardPage';
+import { BoardPage } from '../features/leads/BoardPage';
+import { LeadPage } from '../features/leads/LeadPage';
+import { LeadsPage } from '../features/leads/LeadsPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
+import { settingsRoute } from '../features/settings/routes';
 import { UserDetailPage } from '../features/users/UserDetailPage';
 import { UsersPage } from '../features/users/UsersPage';
 import { AppLayout } from './layout/AppLayout';
@@ -38,6 +42,30 @@ export const router = createBrowserRouter([
         ),
       },
       {
+        path: 'leads',
+        element: (
+          <RequirePermission permission="leads:read">
+            <LeadsPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'leads/board',
+        element: (
+          <RequirePermission permission="leads:read">
+            <BoardPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'leads/:id',
+        element: (
+          <RequirePermission permission="leads:read">
+            <LeadPage />
+          </RequirePermission>
+        ),
+      },
+      {
         path: 'audit',
         element: (
           <RequirePermission permission="audit:read">
@@ -53,6 +81,7 @@ export const router = createBrowserRouter([
           </RequirePermission>
         ),
       },
+      settingsRoute,
       { path: 'profile', element: <ProfilePage /> },
       { path: '*', element: <NotFoundPage /> },
     ],

@@ -12,7 +12,22 @@ export type Permission =
   | 'audit:read'
   | 'api-keys:manage'
   | 'company:read'
-  | 'company:manage';
+  | 'company:manage'
+  | 'notifications:self'
+  | 'leads:read'
+  | 'leads:create'
+  | 'leads:write'
+  | 'leads:assign'
+  | 'leads:reopen'
+  | 'leads:export'
+  | 'views:share'
+  | 'pipeline:manage'
+  | 'fields:manage'
+  | 'assignment:manage'
+  | 'availability:manage'
+  | 'partners:read'
+  | 'partners:manage'
+  | 'forms:manage';
 
 export const meQueryKey = ['auth', 'me'] as const;
 

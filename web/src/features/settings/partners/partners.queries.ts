@@ -1,0 +1,51 @@
+import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, unwrap } from '../../../lib/api';
+import type { CreatePartnerBody, UpdatePartnerBody } from '../settings.types';
+
+export interface PartnerFilters {
+  q?: string;
+  active?: boolean;
+}
+
+/** Lead screens pick partners from lists cached under this prefix: they see new and renamed partners too. */
+export const partnersKey = ['partners'] as const;
+
+export function usePartnerList(filters: PartnerFilters) {
+  const query: PartnerFilters = {};
+  if (filters.q?.trim()) query.q = filters.q.trim();
+  if (filters.active !== undefined) query.active = filters.active;
+  return useInfiniteQuery({
+    queryKey: [...partnersKey, 'settings-list', query],
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET('/api/v1/partners', {
+          params: { query: { ...query, limit: 50, ...(pageParam ? { cursor: pageParam } : {}) } },
+        }),
+      ),
+    initialPageParam: null as string | null,
+    getNextPageParam: (lastPage) => lastPage.nextCursor ?? null,
+    placeholderData: keepPreviousData,
+  });
+}
+
+function usePartnersChanged() {
+  const queryClient = useQueryClient();
+  return () => void queryClient.invalidateQueries({ queryKey: partnersKey });
+}
+
+export function useCreatePartner() {
+  const changed = usePartnersChanged();
+  return useMutation({
+    mutationFn: (body: CreatePartnerBody) => unwrap(api.POST('/api/v1/partners', { body })),
+    onSuccess: changed,
+  });
+}
+
+export function useUpdatePartner() {
+  const changed = usePartnersChanged();
+  return useMutation({
+    mutationFn: ({ id, body }: { id: string; body: UpdatePartnerBody }) =>
+      unwrap(api.PATCH('/api/v1/partners/{id}', { params: { path: { id } }, body })),
+    onSuccess: changed,
+  });
+}

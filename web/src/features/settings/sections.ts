@@ -1,0 +1,82 @@
+import {
+  IconCalendarTime,
+  IconForms,
+  IconHeartHandshake,
+  IconLayoutKanban,
+  IconListDetails,
+  IconRoute,
+  IconShieldLock,
+} from '@tabler/icons-react';
+import type { ComponentType } from 'react';
+import type { Permission } from '../auth/session';
+
+export interface SettingsSection {
+  /** Path under /settings. */
+  path: string;
+  label: string;
+  description: string;
+  icon: ComponentType<{ size?: number | string; stroke?: number | string }>;
+  permission: Permission;
+}
+
+/** The lead settings, in the order an admin sets a company up: the pipeline first, the intake last. */
+export const settingsSections: readonly SettingsSection[] = [
+  {
+    path: 'pipeline',
+    label: 'Pipeline stages',
+    description: 'The stages a lead moves through, their order, and what must be filled in to enter each.',
+    icon: IconLayoutKanban,
+    permission: 'pipeline:manage',
+  },
+  {
+    path: 'custom-fields',
+    label: 'Custom fields',
+    description: 'Extra fields your team records on every lead.',
+    icon: IconListDetails,
+    permission: 'fields:manage',
+  },
+  {
+    path: 'field-access',
+    label: 'Field access',
+    description: 'Which roles see and edit each lead field.',
+    icon: IconShieldLock,
+    permission: 'fields:manage',
+  },
+  {
+    path: 'assignment',
+    label: 'Assignment rules',
+    description: 'Who new leads go to: rules are tried top to bottom, the default rule catches the rest.',
+    icon: IconRoute,
+    permission: 'assignment:manage',
+  },
+  {
+    path: 'availability',
+    label: 'Availability and caps',
+    description: 'Working hours, lead caps and leave, so leads only go to people who can take them.',
+    icon: IconCalendarTime,
+    permission: 'availability:manage',
+  },
+  {
+    path: 'partners',
+    label: 'Partners',
+    description: 'Partner organisations that bring and work leads with you.',
+    icon: IconHeartHandshake,
+    permission: 'partners:manage',
+  },
+  {
+    path: 'forms',
+    label: 'Web forms',
+    description: 'Forms for your website that turn visitors into leads.',
+    icon: IconForms,
+    permission: 'forms:manage',
+  },
+];
+
+/** Anyone holding one of these sees the Settings entry. */
+export const settingsPermissions: readonly Permission[] = [
+  ...new Set(settingsSections.map((section) => section.permission)),
+];
+
+export function visibleSections(permissions: readonly string[]): SettingsSection[] {
+  return settingsSections.filter((section) => permissions.includes(section.permission));
+}
