@@ -6,21 +6,30 @@ import { useFormErrors } from '../../lib/forms';
 import { notifySuccess } from '../../lib/notify';
 import { MIN_PASSWORD_LENGTH } from '../../lib/passwords';
 import { ManagerSelect } from './ManagerSelect';
+import { PartnerSelect } from './PartnerSelect';
 import { isRoleName, requiredManagerRole, roleOptions } from './roles';
 import { useCreateUser } from './users.queries';
 
-const fields = ['email', 'name', 'role', 'managerId', 'password'] as const;
-const labels = { email: 'Email', name: 'Name', role: 'Role', managerId: 'Manager', password: 'Password' };
+const fields = ['email', 'name', 'role', 'managerId', 'partnerId', 'password'] as const;
+const labels = {
+  email: 'Email',
+  name: 'Name',
+  role: 'Role',
+  managerId: 'Manager',
+  partnerId: 'Partner organisation',
+  password: 'Password',
+};
 
 interface Draft {
   email: string;
   name: string;
   role: RoleName | null;
   managerId: string | null;
+  partnerId: string | null;
   password: string;
 }
 
-const emptyDraft: Draft = { email: '', name: '', role: null, managerId: null, password: '' };
+const emptyDraft: Draft = { email: '', name: '', role: null, managerId: null, partnerId: null, password: '' };
 
 export function NewUserModal({
   opened,
@@ -55,6 +64,7 @@ export function NewUserModal({
     if (!draft.email.trim()) problems.email = 'Enter an email address';
     if (!draft.name.trim()) problems.name = 'Enter a name';
     if (!draft.role) problems.role = 'Choose a role';
+    if (draft.role === 'PARTNER' && !draft.partnerId) problems.partnerId = 'Choose the partner organisation';
     if (draft.password.length < MIN_PASSWORD_LENGTH) {
       problems.password = `Use at least ${MIN_PASSWORD_LENGTH} characters`;
     }
@@ -70,6 +80,7 @@ export function NewUserModal({
         role: draft.role,
         password: draft.password,
         ...(draft.managerId ? { managerId: draft.managerId } : {}),
+        ...(draft.role === 'PARTNER' && draft.partnerId ? { partnerId: draft.partnerId } : {}),
       },
       {
         onSuccess: (user) => {
@@ -130,6 +141,13 @@ export function NewUserModal({
             onChange={(value) => set('managerId', value)}
             error={errors.fieldErrors.managerId}
           />
+          {draft.role === 'PARTNER' && (
+            <PartnerSelect
+              value={draft.partnerId}
+              onChange={(value) => set('partnerId', value)}
+              error={errors.fieldErrors.partnerId}
+            />
+          )}
           <PasswordInput
             label="Password"
             description={`At least ${MIN_PASSWORD_LENGTH} characters. Share it privately; they can change it in My profile.`}
