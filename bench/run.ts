@@ -6,10 +6,15 @@
  *   npm run bench                      # defaults
  *   BENCH_SECONDS=5 npm run bench      # shorter runs
  *   BENCH_ONLY=users BENCH_PROFILE=/tmp/prof npm run bench   # one route, with a CPU profile of the server
+ *
+ * BENCH_ONLY=leads adds BENCH_LEADS generated leads (1,000,000 by default) and measures the lead list, search,
+ * sort and counts (bench/leads-bench.ts), with 10 connections for 10 s each unless told otherwise.
+ * BENCH_DATA_DIR=<dir> keeps the prepared database there and reuses it on the next run (generating a million
+ * leads takes a few minutes).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { connect, migrate, withTenant } from '../server/src/db/client.ts';
@@ -17,13 +22,28 @@ import { startEmbedded } from '../server/src/db/embedded.ts';
 import { newId } from '../server/src/lib/ids.ts';
 import { hashPassword } from '../server/src/modules/auth/passwords.ts';
 import { DEMO_PASSWORD, seedDemo } from '../server/src/modules/companies/demo-seed.ts';
+import { type LoadResult, markdownTable, runLeadsBench } from './leads-bench.ts';
+import { generateLeads } from './leads-data.ts';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 20);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 100);
+const only = process.env.BENCH_ONLY;
+const leadsMode = only === 'leads';
+const seconds = Number(process.env.BENCH_SECONDS ?? (leadsMode ? 10 : 20));
+const connections = Number(process.env.BENCH_CONNECTIONS ?? (leadsMode ? 10 : 100));
+const leadCount = Number(process.env.BENCH_LEADS ?? 1_000_000);
 const quiet = { info: () => {}, debug: () => {}, warn: (m: string) => console.warn(m) };
-const dataDir = mkdtempSync(join(tmpdir(), 'iperform-bench-'));
+const keptDir = process.env.BENCH_DATA_DIR ? resolve(process.env.BENCH_DATA_DIR) : null;
+const dataDir = keptDir ?? mkdtempSync(join(tmpdir(), 'iperform-bench-'));
+// What a kept directory already holds, so a second run skips the preparation.
+const preparedMark = join(dataDir, 'bench-prepared.json');
+
+function prepared(): { leads: number } | null {
+  return existsSync(preparedMark) ? (JSON.parse(readFileSync(preparedMark, 'utf8')) as { leads: number }) : null;
+}
 
 async function prepare(): Promise<void> {
+  const done = prepared();
+  if (done && (!leadsMode || done.leads >= leadCount)) return;
+  if (done) throw new Error(`${dataDir} holds ${done.leads} leads; use another BENCH_DATA_DIR for ${leadCount}`);
   const server = await startEmbedded(dataDir, quiet);
   const dbs = connect(server.url, 4);
   try {
@@ -69,6 +89,11 @@ async function prepare(): Promise<void> {
           .execute();
       }
     });
+    if (leadsMode) {
+      console.log(`generating ${leadCount.toLocaleString('en')} leads ...`);
+      await generateLeads(server.url, { count: leadCount, log: (m) => console.log(m) });
+    }
+    writeFileSync(preparedMark, JSON.stringify({ leads: leadsMode ? leadCount : 0 }));
   } finally {
     await dbs.close();
     await server.stop();
@@ -116,7 +141,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-async function load(name: string, url: string, token: string) {
+async function load(name: string, url: string, token: string): Promise<LoadResult> {
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((done, fail) => {
     const instance = autocannon(
@@ -127,16 +152,28 @@ async function load(name: string, url: string, token: string) {
   });
   latencies.sort((a, b) => a - b);
   const non2xx = result.non2xx + result.errors + result.timeouts;
+  const figures = {
+    name,
+    rps: result.requests.average,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    requests: result.requests.total,
+    failed: non2xx,
+  };
   console.log(
-    `${name.padEnd(28)} ${String(Math.round(result.requests.average)).padStart(7)} req/s   p50 ${percentile(latencies, 50).toFixed(1)} ms   p95 ${percentile(latencies, 95).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms   (${result.requests.total} requests, ${non2xx} not 2xx)`,
+    `${name.padEnd(28)} ${String(Math.round(figures.rps)).padStart(7)} req/s   p50 ${figures.p50.toFixed(1)} ms   p95 ${figures.p95.toFixed(1)} ms   p99 ${figures.p99.toFixed(1)} ms   (${figures.requests} requests, ${non2xx} not 2xx)`,
   );
+  return figures;
 }
 
 const port = 3900 + Math.floor(Math.random() * 90);
 console.log(
   `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB; Node ${process.version}`,
 );
-console.log(`preparing: embedded PostgreSQL, demo data + 1,000 users ...`);
+console.log(
+  `preparing: embedded PostgreSQL, demo data + 1,000 users${leadsMode ? ` + ${leadCount.toLocaleString('en')} leads` : ''} ...`,
+);
 await prepare();
 const server = await startServer(port);
 try {
@@ -147,12 +184,24 @@ try {
     body: JSON.stringify({ email: 'admin@demo.test', password: DEMO_PASSWORD }),
   });
   const { accessToken } = (await login.json()) as { accessToken: string };
-  console.log(`autocannon: ${connections} connections, ${seconds} s per route`);
-  const only = process.env.BENCH_ONLY;
+  console.log(
+    `autocannon: ${connections} connections, ${seconds} s per route; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  if (leadsMode) {
+    const results = await runLeadsBench(base, load);
+    console.log(
+      `\nload average after: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}\n`,
+    );
+    console.log(markdownTable(results));
+  }
   if (!only || only === 'me') await load('GET /api/v1/auth/me', `${base}/api/v1/auth/me`, accessToken);
   if (!only || only === 'users') await load('GET /api/v1/users?limit=50', `${base}/api/v1/users?limit=50`, accessToken);
 } finally {
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
-  rmSync(dataDir, { recursive: true, force: true });
+  if (!keptDir) rmSync(dataDir, { recursive: true, force: true });
 }

@@ -133,6 +133,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     CREATE INDEX leads_phones_idx ON leads USING gin (phones);
     CREATE INDEX leads_custom_idx ON leads USING gin (custom_fields jsonb_path_ops);
     CREATE INDEX leads_search_idx ON leads USING gin (search_text gin_trgm_ops);
+    -- Typo-tolerant search compares words with names: a short text, so the matches are cheap to recheck.
+    CREATE INDEX leads_name_trgm_idx ON leads USING gin (lower(name) gin_trgm_ops);
     -- Sorts of the list (keyset pages read straight off these) and the board's counts per owner and stage.
     CREATE INDEX leads_name_idx ON leads (company_id, lower(name), id);
     CREATE INDEX leads_value_idx ON leads (company_id, expected_value, id);

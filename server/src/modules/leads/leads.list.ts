@@ -1,60 +1,228 @@
-import { type SqlBool, sql } from 'kysely';
-import { withTenant } from '../../db/client.ts';
+import { type Expression, type SqlBool, sql } from 'kysely';
+import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
-import { decodeCursor, toPage } from '../../lib/cursor.ts';
-import { fieldAccessFor } from './lead-fields.ts';
-import { toLead } from './leads.dto.ts';
-import { leadsQuery } from './leads.repository.ts';
+import { AppError } from '../../http/errors.ts';
+import type { Page } from '../../lib/cursor.ts';
+import { looksLikePhone } from '../../lib/phone.ts';
+import { type FieldAccess, fieldAccessFor } from './lead-fields.ts';
+import type { CustomFieldDef } from './lead-input.ts';
+import { type LeadDto, toLead } from './leads.dto.ts';
+import { buildFilters, type FilterContext, filterNeeds, type LeadParams } from './leads.filters.ts';
+import { leadColumns, leadsQuery } from './leads.repository.ts';
+import { fuzzyThreshold, parseSearch, type Search, type SearchMode, searchCondition } from './leads.search.ts';
+import {
+  afterCursor,
+  decodeLeadCursor,
+  encodeLeadCursor,
+  type LeadCursor,
+  needsStages,
+  sortPlan,
+} from './leads.sort.ts';
 import { leadVisibleTo } from './leads.visibility.ts';
 
-export interface ListLeadsInput {
+export type ListLeadsInput = LeadParams & {
   q?: string | undefined;
-  stage?: string | undefined;
-  ownerId?: string | undefined;
+  sort?: string | undefined;
   limit: number;
   cursor?: string | undefined;
+};
+
+interface ListSettings extends FilterContext {
+  phoneCountry: string;
 }
 
-const csv = (value: string | undefined) =>
-  value
-    ?.split(',')
-    .map((v) => v.trim())
-    .filter(Boolean) ?? [];
+/** The company settings the request needs (stages, custom fields, phone country), in one round trip, or none. */
+async function loadSettings(trx: Tx, access: FieldAccess, params: ListLeadsInput, stagesNeeded: boolean) {
+  const needs = filterNeeds(params);
+  const sortKey = params.sort?.replace(/^-/, '') ?? '';
+  const stages = stagesNeeded || needs.stages || needsStages(params.sort);
+  const custom = needs.customDefs || sortKey.startsWith('customFields.');
+  const phone = typeof params.q === 'string' && looksLikePhone(params.q);
+  const settings: ListSettings = { access, stages: [], customDefs: [], phoneCountry: 'IN' };
+  if (!stages && !custom && !phone) return settings;
+  const stageKeys = sql`(SELECT json_agg(s.key ORDER BY s.position, s.key) FROM pipeline_stages s)`;
+  const customDefs = sql`(SELECT json_agg(json_build_object('key', f.key, 'type', f.type, 'options', f.options))
+    FROM custom_fields f WHERE f.active)`;
+  const phoneCountry = sql`(SELECT c.phone_country FROM companies c WHERE c.id = app_current_company())`;
+  const { rows } = await sql<{
+    stages: string[] | null;
+    custom: Pick<CustomFieldDef, 'key' | 'type' | 'options'>[] | null;
+    phone_country: string | null;
+  }>`SELECT ${stages ? stageKeys : sql`NULL`} AS stages, ${custom ? customDefs : sql`NULL`} AS custom,
+      ${phone ? phoneCountry : sql`NULL`} AS phone_country`.execute(trx);
+  const row = rows[0];
+  settings.stages = row?.stages ?? [];
+  settings.customDefs = (row?.custom ?? []) as CustomFieldDef[];
+  settings.phoneCountry = row?.phone_country?.trim() || 'IN';
+  return settings;
+}
 
-/** Leads the caller may see, newest change first, one keyset page at a time. */
-export async function listLeads(deps: Deps, ctx: RequestContext, input: ListLeadsInput) {
-  const after = decodeCursor(input.cursor, ['string', 'uuid']);
+interface Prepared {
+  access: FieldAccess;
+  settings: ListSettings;
+  conditions: Expression<SqlBool>[];
+  search: Search | null;
+}
+
+async function prepare(trx: Tx, ctx: RequestContext, params: ListLeadsInput, stagesNeeded = false) {
+  const access = await fieldAccessFor(trx, ctx.actor.role);
+  const settings = await loadSettings(trx, access, params, stagesNeeded);
+  const conditions = [leadVisibleTo(ctx.actor), ...buildFilters(params, settings)];
+  const search = parseSearch(params.q, access, () => settings.phoneCountry);
+  return { access, settings, conditions, search } satisfies Prepared;
+}
+
+/**
+ * The visible, filtered leads with their owner's and partner's names. A phone number or a fuzzy search is read
+ * from its index first, as a subquery the planner may not merge: PostgreSQL cannot estimate how few rows those
+ * match, and would otherwise walk the whole sort index looking for them.
+ */
+function filtered(trx: Tx, prepared: Prepared, mode: SearchMode) {
+  const search = prepared.search ? searchCondition(prepared.search, mode) : null;
+  const fenced = search !== null && (mode === 'fuzzy' || prepared.search?.digits != null);
+  let query = fenced
+    ? trx
+        .selectFrom(trx.selectFrom('leads as l').selectAll('l').where(search).offset(0).as('l'))
+        .leftJoin('users as o', (join) =>
+          join.onRef('o.company_id', '=', 'l.company_id').onRef('o.id', '=', 'l.owner_id'),
+        )
+        .leftJoin('partners as p', (join) =>
+          join.onRef('p.company_id', '=', 'l.company_id').onRef('p.id', '=', 'l.partner_id'),
+        )
+        .select(leadColumns)
+    : leadsQuery(trx);
+  for (const condition of prepared.conditions) query = query.where(condition);
+  if (search && !fenced) query = query.where(search);
+  return query;
+}
+
+/**
+ * Leads the caller may see, filtered, searched and sorted, one keyset page at a time. A search reads its words
+ * exactly first; only when that finds nothing does it tolerate typos (the cursor remembers which reading).
+ */
+export async function listLeads(deps: Deps, ctx: RequestContext, input: ListLeadsInput): Promise<Page<LeadDto>> {
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-    let query = leadsQuery(trx).select(sql<string>`l.updated_at::text`.as('sort_key')).where(leadVisibleTo(ctx.actor));
-    const stages = csv(input.stage);
-    if (stages.length > 0) query = query.where('l.stage', 'in', stages);
-    const owners = csv(input.ownerId);
-    if (owners.length > 0) {
-      const ids = owners.filter((o) => o !== 'none');
-      query = query.where((eb) =>
-        eb.or([
-          ...(ids.length > 0 ? [eb('l.owner_id', 'in', ids)] : []),
-          ...(owners.includes('none') ? [eb('l.owner_id', 'is', null)] : []),
-        ]),
-      );
+    const prepared = await prepare(trx, ctx, input);
+    const { settings } = prepared;
+    const plan = sortPlan(input.sort, prepared.access, {
+      stages: () => settings.stages,
+      customDefs: () => settings.customDefs,
+    });
+    const cursor = decodeLeadCursor(input.cursor, plan);
+    const modes = prepared.search ? ['exact', 'fuzzy'] : [''];
+    if (cursor && !modes.includes(cursor.mode)) {
+      throw new AppError('validation_failed', 'The cursor belongs to another search', {
+        errors: [{ path: 'cursor', message: 'belongs to another search' }],
+      });
     }
-    const q = input.q?.trim().toLowerCase();
-    if (q) {
-      const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query = query.where('l.search_text', 'like', pattern);
+    let mode = (cursor?.mode || 'exact') as SearchMode;
+    if (mode === 'fuzzy') await fuzzyThreshold.execute(trx);
+
+    const readPage = async () => {
+      const rows: (Awaited<ReturnType<ReturnType<typeof leadsQuery>['execute']>>[number] & {
+        sort_key: string | null;
+        segment: number;
+      })[] = [];
+      for (let i = cursor?.segment ?? 0; i < plan.segments.length && rows.length <= input.limit; i++) {
+        const segment = plan.segments[i];
+        if (!segment) break;
+        let query = filtered(trx, prepared, mode).select(
+          segment.expr ? sql<string | null>`(${segment.expr})::text`.as('sort_key') : sql<null>`NULL`.as('sort_key'),
+        );
+        if (segment.where) query = query.where(segment.where);
+        if (cursor && i === cursor.segment) query = query.where(afterCursor(segment, cursor));
+        const direction = segment.desc ? 'desc' : 'asc';
+        if (segment.expr) query = query.orderBy(segment.expr, direction);
+        const found = await query
+          .orderBy('l.id', direction)
+          .limit(input.limit + 1 - rows.length)
+          .execute();
+        for (const row of found) rows.push({ ...row, segment: i });
+      }
+      return rows;
+    };
+
+    let rows = await readPage();
+    if (rows.length === 0 && !cursor && prepared.search?.fuzzy) {
+      mode = 'fuzzy';
+      await fuzzyThreshold.execute(trx);
+      rows = await readPage();
     }
-    if (after) {
-      query = query.where(
-        sql<SqlBool>`(l.updated_at, l.id) < (${String(after[0])}::timestamptz, ${String(after[1])}::uuid)`,
-      );
-    }
-    const rows = await query
-      .orderBy('l.updated_at', 'desc')
-      .orderBy('l.id', 'desc')
-      .limit(input.limit + 1)
-      .execute();
-    const access = await fieldAccessFor(trx, ctx.actor.role);
-    const page = toPage(rows, input.limit, (r) => [r.sort_key, r.id]);
-    return { data: page.data.map((r) => toLead(r, access)), nextCursor: page.nextCursor };
+    const data = rows.slice(0, input.limit);
+    const last = data.at(-1);
+    const next: LeadCursor | null =
+      rows.length > input.limit && last
+        ? {
+            sort: plan.key,
+            mode: prepared.search ? mode : '',
+            segment: last.segment,
+            value: last.sort_key,
+            id: last.id,
+          }
+        : null;
+    return {
+      data: data.map((row) => toLead(row, prepared.access)),
+      nextCursor: next ? encodeLeadCursor(next) : null,
+    };
   });
+}
+
+export interface StageCount {
+  stage: string;
+  count: number;
+  value?: number;
+}
+
+/** Leads per stage for the board, with the same filters and search as the list; every stage, in pipeline order. */
+export async function countLeads(deps: Deps, ctx: RequestContext, params: LeadParams): Promise<{ data: StageCount[] }> {
+  return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
+    const input = { ...params, limit: 0 } as ListLeadsInput;
+    const prepared = await prepare(trx, ctx, input, true);
+    const count = async (mode: SearchMode) => {
+      let query = trx
+        .selectFrom('leads as l')
+        .select([
+          'l.stage',
+          sql<number>`count(*)::int`.as('count'),
+          sql<string | null>`sum(l.expected_value)::text`.as('value'),
+        ])
+        .groupBy('l.stage');
+      for (const condition of prepared.conditions) query = query.where(condition);
+      if (prepared.search) query = query.where(searchCondition(prepared.search, mode));
+      return query.execute();
+    };
+    let rows = await count('exact');
+    if (rows.length === 0 && prepared.search?.fuzzy) {
+      await fuzzyThreshold.execute(trx);
+      rows = await count('fuzzy');
+    }
+    const showValue = prepared.access.fields.expectedValue !== 'hidden';
+    const byStage = new Map(rows.map((r) => [r.stage, r]));
+    return {
+      data: prepared.settings.stages.map((stage) => {
+        const row = byStage.get(stage);
+        const entry: StageCount = { stage, count: row?.count ?? 0 };
+        if (showValue) entry.value = Number(row?.value ?? 0);
+        return entry;
+      }),
+    };
+  });
+}
+
+/**
+ * Checks a saved view's filters and sort as the list would read them, for the caller's role; returns the sort
+ * in its normal form. Problems name `filters.<param>` or `sort`.
+ */
+export async function checkSavedQuery(
+  trx: Tx,
+  ctx: RequestContext,
+  filters: LeadParams,
+  sort: string | null,
+): Promise<string | null> {
+  const params = { ...filters, limit: 0, ...(sort ? { sort } : {}) } as ListLeadsInput;
+  const access = await fieldAccessFor(trx, ctx.actor.role);
+  const settings = await loadSettings(trx, access, params, false);
+  buildFilters(filters, settings, 'filters.');
+  if (!sort) return null;
+  return sortPlan(sort, access, { stages: () => settings.stages, customDefs: () => settings.customDefs }).key;
 }

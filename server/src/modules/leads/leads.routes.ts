@@ -4,6 +4,8 @@ import { contextOf, type Deps } from '../../http/context.ts';
 import { IdParams, List, Nullable, Page } from '../../http/schemas.ts';
 import { can } from '../users/roles.ts';
 import { assignLead, assignmentHistory } from './lead-assign.ts';
+import { BulkCreateBody, BulkCreateResult, bulkValidatorCompiler, createLeadsInBulk } from './leads.bulk.ts';
+import { createLeadOnce, IdempotencyHeaders, idempotencyKeyOf } from './leads.idempotency.ts';
 import { listLeads } from './leads.list.ts';
 import {
   AssignBody,
@@ -54,13 +56,38 @@ export function leadsRoutes(app: App, deps: Deps): void {
       schema: {
         tags: ['leads'],
         summary: 'Create a lead; the assignment rules pick its owner unless the body assigns it',
+        headers: IdempotencyHeaders,
         body: CreateLeadBody,
         response: { 201: LeadRef },
       },
     },
     async (request, reply) => {
-      const lead = await service.createLead(deps, contextOf(request), request.body);
-      return reply.code(201).header('etag', `"${lead.version}"`).send(lead);
+      const key = idempotencyKeyOf(request.headers['idempotency-key']);
+      const result = await createLeadOnce(deps, contextOf(request), request.body, key);
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(201).header('etag', `"${result.body.version}"`).send(result.body);
+    },
+  );
+
+  app.post(
+    '/leads/bulk',
+    {
+      config: { permission: 'leads:create' },
+      validatorCompiler: bulkValidatorCompiler,
+      schema: {
+        tags: ['leads'],
+        summary: 'Create up to 500 leads; each item succeeds or fails on its own, with its own status',
+        headers: IdempotencyHeaders,
+        body: BulkCreateBody,
+        response: { 200: BulkCreateResult },
+      },
+    },
+    async (request, reply) => {
+      const key = idempotencyKeyOf(request.headers['idempotency-key']);
+      const items = (request.body as { leads: unknown[] }).leads;
+      const result = await createLeadsInBulk(deps, contextOf(request), items, key);
+      if (result.replayed) reply.header('idempotent-replayed', 'true');
+      return reply.code(200).send(result.body);
     },
   );
 
@@ -71,6 +98,13 @@ export function leadsRoutes(app: App, deps: Deps): void {
       schema: {
         tags: ['leads'],
         summary: 'Leads the caller may see',
+        description:
+          'Filters combine with AND; a comma-separated or repeated parameter matches any of its values. Custom ' +
+          'fields filter as `cf.<key>=value` (repeat for any of several; select and multi-select match an option, ' +
+          'booleans take true or false) and `cf.<key>.min` / `cf.<key>.max` for number and date fields. `q` ' +
+          'matches name, company, email and phone (any format) word by word, tolerating typos when nothing ' +
+          'matches exactly. A field your role may not see cannot be filtered or sorted by (400). The cursor ' +
+          'belongs to the sort it was issued for.',
         querystring: ListLeadsQuery,
         response: { 200: Page(LeadRef) },
       },

@@ -140,17 +140,89 @@ export const AssignBody = Type.Object(
 );
 export type AssignInput = Static<typeof AssignBody>;
 
+const csvParam = (description: string) => Type.Optional(Type.String({ maxLength: 2000, description }));
+const textParam = (field: string) =>
+  Type.Optional(
+    Type.Array(Type.String({ maxLength: 500 }), {
+      maxItems: 50,
+      description: `Leads whose ${field} is this (case-insensitive); repeat the parameter for any of several`,
+    }),
+  );
+const rangeParam = (description: string) => Type.Optional(Type.String({ maxLength: 40, description }));
+const numberParam = (description: string) => Type.Optional(Type.Number({ description }));
+
+/**
+ * The list's filters, shared by the list, the stage counts and saved views. Multi-valued ids and keys are
+ * comma-separated; free-text fields repeat the parameter. Ranges are inclusive; a date alone (YYYY-MM-DD) on a
+ * timestamp means that whole day in the company's time zone. Custom fields: `cf.<key>=value` (repeat for any
+ * of several), `cf.<key>.min` / `cf.<key>.max` for number and date fields.
+ */
+export const leadFilterParams = {
+  q: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description: 'Search name, company, email and phone: words, typos, any phone format',
+    }),
+  ),
+  stage: csvParam('A stage key, or several separated by commas'),
+  ownerId: csvParam('A user id, several separated by commas, or `none`'),
+  source: csvParam('A source, or several separated by commas'),
+  campaign: textParam('campaign'),
+  product: textParam('product'),
+  city: textParam('city'),
+  state: textParam('state'),
+  country: textParam('country'),
+  territory: textParam('territory'),
+  currency: csvParam('A currency code, or several separated by commas'),
+  lostReason: textParam('lost reason'),
+  tags: csvParam('A tag, or several separated by commas'),
+  tagsMatch: Type.Optional(
+    Type.Union([Type.Literal('any'), Type.Literal('all')], { description: 'Any of the tags (default) or all' }),
+  ),
+  partnerId: csvParam('A partner id, several separated by commas, or `none`'),
+  warriorId: csvParam('A warrior user id (leads it works), several separated by commas, or `none`'),
+  coSalesId: csvParam('A co-sales user id, several separated by commas, or `none`'),
+  createdBy: csvParam('The user id that created the lead, or several separated by commas'),
+  'createdAt.min': rangeParam('Created at or after (date or date-time)'),
+  'createdAt.max': rangeParam('Created at or before (date or date-time)'),
+  'updatedAt.min': rangeParam('Changed at or after (date or date-time)'),
+  'updatedAt.max': rangeParam('Changed at or before (date or date-time)'),
+  'stageChangedAt.min': rangeParam('Moved to its stage at or after (date or date-time)'),
+  'stageChangedAt.max': rangeParam('Moved to its stage at or before (date or date-time)'),
+  'lastTouchedAt.min': rangeParam('Last worked at or after (date or date-time)'),
+  'lastTouchedAt.max': rangeParam('Last worked at or before (date or date-time)'),
+  'expectedCloseDate.min': rangeParam('Expected to close on or after (date)'),
+  'expectedCloseDate.max': rangeParam('Expected to close on or before (date)'),
+  'expectedValue.min': numberParam('Expected value at least'),
+  'expectedValue.max': numberParam('Expected value at most'),
+};
+
+/** `cf.<key>` and `cf.<key>.min|max`: custom field filters, checked against the company's fields. */
+export const customFilterParams = {
+  '^cf\\.[a-z][a-z0-9_]{0,39}$': Type.Array(Type.String({ maxLength: 500 }), { maxItems: 50 }),
+  '^cf\\.[a-z][a-z0-9_]{0,39}\\.(min|max)$': Type.String({ maxLength: 40 }),
+};
+
+export const LeadFiltersQuery = Type.Object(leadFilterParams, {
+  additionalProperties: false,
+  patternProperties: customFilterParams,
+});
+
 export const ListLeadsQuery = Type.Object(
   {
-    q: Type.Optional(Type.String({ maxLength: 200 })),
-    stage: Type.Optional(Type.String({ maxLength: 500, description: 'A stage key, or several separated by commas' })),
-    ownerId: Type.Optional(
-      Type.String({ maxLength: 2000, description: 'A user id, several separated by commas, or `none`' }),
+    ...leadFilterParams,
+    sort: Type.Optional(
+      Type.String({
+        maxLength: 60,
+        description:
+          'A field to sort by, `-` first for descending (default `-updatedAt`): name, companyName, stage, ' +
+          'expectedValue, expectedCloseDate, createdAt, updatedAt, ownerName, city, customFields.<key>, ...',
+      }),
     ),
     limit: Limit,
-    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+    cursor: Type.Optional(Type.String({ maxLength: 1000 })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, patternProperties: customFilterParams },
 );
 
 export const StageHistoryEntry = Type.Object(

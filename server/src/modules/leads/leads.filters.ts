@@ -1,0 +1,309 @@
+import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { AppError, type FieldError } from '../../http/errors.ts';
+import { isUuid } from '../../lib/ids.ts';
+import { type ControlledField, customAccess, type FieldAccess } from './lead-fields.ts';
+import type { CustomFieldDef } from './lead-input.ts';
+import { leadSources } from './leads.schemas.ts';
+
+/** The list's query parameters as received (after the schema's checks and coercion). */
+export type LeadParams = Record<string, unknown>;
+
+type Fail = (path: string, message: string) => null;
+
+export interface FilterContext {
+  access: FieldAccess;
+  stages: string[];
+  customDefs: CustomFieldDef[];
+}
+
+/** The field a filter reads: a role that may not see it may not filter by it (the matches would reveal it). */
+const paramField: Record<string, ControlledField | null> = {
+  stage: null,
+  ownerId: 'ownerId',
+  source: 'source',
+  campaign: 'campaign',
+  product: 'product',
+  city: 'city',
+  state: 'state',
+  country: 'country',
+  territory: 'territory',
+  currency: 'currency',
+  lostReason: 'lostReason',
+  tags: 'tags',
+  tagsMatch: 'tags',
+  partnerId: 'partnerId',
+  warriorId: 'warriorIds',
+  coSalesId: 'coSalesIds',
+  createdBy: null,
+  'createdAt.min': null,
+  'createdAt.max': null,
+  'updatedAt.min': null,
+  'updatedAt.max': null,
+  'stageChangedAt.min': null,
+  'stageChangedAt.max': null,
+  'lastTouchedAt.min': null,
+  'lastTouchedAt.max': null,
+  'expectedCloseDate.min': 'expectedCloseDate',
+  'expectedCloseDate.max': 'expectedCloseDate',
+  'expectedValue.min': 'expectedValue',
+  'expectedValue.max': 'expectedValue',
+};
+
+const NOT_FILTERS = new Set(['q', 'sort', 'limit', 'cursor']);
+const CUSTOM = /^cf\.([a-z][a-z0-9_]{0,39})(?:\.(min|max))?$/;
+
+const textColumns: Record<string, string> = {
+  campaign: 'l.campaign',
+  product: 'l.product',
+  city: 'l.city',
+  state: 'l.state',
+  country: 'l.country',
+  territory: 'l.territory',
+  lostReason: 'l.lost_reason',
+};
+const idColumns: Record<string, string> = {
+  ownerId: 'l.owner_id',
+  partnerId: 'l.partner_id',
+  createdBy: 'l.created_by',
+};
+const idArrays: Record<string, string> = { warriorId: 'l.warrior_ids', coSalesId: 'l.co_sales_ids' };
+const instants: Record<string, string> = {
+  createdAt: 'l.created_at',
+  updatedAt: 'l.updated_at',
+  stageChangedAt: 'l.stage_changed_at',
+  lastTouchedAt: 'l.last_touched_at',
+};
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+export function isDate(value: string): boolean {
+  if (!DATE.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(value);
+}
+
+/** Which of the company's settings the filters need, so the list loads only those. */
+export function filterNeeds(params: LeadParams): { stages: boolean; customDefs: boolean } {
+  const keys = Object.keys(params).filter((k) => params[k] !== undefined);
+  return { stages: keys.includes('stage'), customDefs: keys.some((k) => k.startsWith('cf.')) };
+}
+
+const csv = (value: unknown) =>
+  String(value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+const texts = (value: unknown) =>
+  (Array.isArray(value) ? value : [value]).map((v) => String(v ?? '').trim()).filter(Boolean);
+
+const jsonb = (value: unknown) => sql`${JSON.stringify(value)}::jsonb`;
+
+/**
+ * Every filter of the list as SQL conditions on the alias `l`. All problems are reported together, each naming
+ * its parameter; nothing runs until every filter is valid.
+ */
+export function buildFilters(params: LeadParams, ctx: FilterContext, pathPrefix = ''): Expression<SqlBool>[] {
+  const errors: FieldError[] = [];
+  const conditions: Expression<SqlBool>[] = [];
+  const fail: Fail = (path, message) => {
+    errors.push({ path: `${pathPrefix}${path}`, message });
+    return null;
+  };
+
+  for (const [param, value] of Object.entries(params)) {
+    if (value === undefined || NOT_FILTERS.has(param)) continue;
+    const custom = CUSTOM.exec(param);
+    if (custom) {
+      const condition = customFilter(param, custom[1] as string, custom[2], value, ctx, fail);
+      if (condition) conditions.push(condition);
+      continue;
+    }
+    if (!Object.hasOwn(paramField, param)) {
+      fail(param, 'is not a known filter');
+      continue;
+    }
+    const field = paramField[param];
+    if (field && ctx.access.fields[field] === 'hidden') {
+      fail(param, 'is a field your role may not see');
+      continue;
+    }
+    const condition = builtInFilter(param, value, params, ctx, fail);
+    if (condition) conditions.push(condition);
+  }
+  if (errors.length > 0) {
+    throw new AppError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
+  }
+  return conditions;
+}
+
+function builtInFilter(
+  param: string,
+  value: unknown,
+  params: LeadParams,
+  ctx: FilterContext,
+  fail: Fail,
+): Expression<SqlBool> | null {
+  if (param === 'stage') {
+    const stages = csv(value);
+    const unknown = stages.filter((s) => !ctx.stages.includes(s));
+    if (unknown.length > 0) return fail(param, `${unknown.join(', ')} is not a stage of this pipeline`);
+    return stages.length > 0 ? sql<SqlBool>`l.stage IN (${sql.join(stages)})` : null;
+  }
+  if (param === 'source') {
+    const sources = csv(value);
+    const unknown = sources.filter((s) => !(leadSources as readonly string[]).includes(s));
+    if (unknown.length > 0) return fail(param, `${unknown.join(', ')} is not a lead source`);
+    return sources.length > 0 ? sql<SqlBool>`l.source IN (${sql.join(sources)})` : null;
+  }
+  if (param === 'currency') {
+    const codes = csv(value).map((c) => c.toUpperCase());
+    if (codes.some((c) => !/^[A-Z]{3}$/.test(c))) return fail(param, 'must be 3-letter currency codes');
+    return codes.length > 0 ? sql<SqlBool>`l.currency IN (${sql.join(codes)})` : null;
+  }
+  if (Object.hasOwn(textColumns, param)) {
+    const values = texts(value).map((v) => v.toLowerCase());
+    return values.length > 0
+      ? sql<SqlBool>`lower(${sql.ref(textColumns[param] as string)}) IN (${sql.join(values)})`
+      : null;
+  }
+  if (param === 'tags') {
+    const tags = csv(value);
+    if (tags.length === 0) return null;
+    const op = sql.raw(params.tagsMatch === 'all' ? '@>' : '&&');
+    return sql<SqlBool>`l.tags ${op} ARRAY[${sql.join(tags)}]::text[]`;
+  }
+  if (param === 'tagsMatch') return null;
+  if (Object.hasOwn(idColumns, param) || Object.hasOwn(idArrays, param)) return idFilter(param, value, fail);
+  const range = /^(.+)\.(min|max)$/.exec(param);
+  if (range) return rangeFilter(param, range[1] as string, range[2] === 'min', value, fail);
+  return null;
+}
+
+function idFilter(param: string, value: unknown, fail: Fail) {
+  const values = csv(value);
+  const none = values.includes('none') && param !== 'createdBy';
+  const ids = values.filter((v) => v !== 'none' || param === 'createdBy');
+  const bad = ids.filter((v) => !isUuid(v));
+  if (bad.length > 0) return fail(param, `${bad.join(', ')} is not an id`);
+  const alternatives: RawBuilder<SqlBool>[] = [];
+  const array = idArrays[param];
+  const column = idColumns[param];
+  if (array) {
+    if (ids.length > 0) alternatives.push(sql<SqlBool>`${sql.ref(array)} && ARRAY[${sql.join(ids)}]::uuid[]`);
+    if (none) alternatives.push(sql<SqlBool>`cardinality(${sql.ref(array)}) = 0`);
+  } else if (column) {
+    if (ids.length > 0) alternatives.push(sql<SqlBool>`${sql.ref(column)} IN (${sql.join(ids)})`);
+    if (none) alternatives.push(sql<SqlBool>`${sql.ref(column)} IS NULL`);
+  }
+  if (alternatives.length === 0) return null;
+  return sql<SqlBool>`(${sql.join(alternatives, sql` OR `)})`;
+}
+
+function rangeFilter(param: string, name: string, isMin: boolean, value: unknown, fail: Fail) {
+  const op = sql.raw(isMin ? '>=' : '<=');
+  if (name === 'expectedValue') {
+    if (typeof value !== 'number' || !Number.isFinite(value)) return fail(param, 'must be a number');
+    return sql<SqlBool>`l.expected_value ${op} ${value}`;
+  }
+  const text = String(value).trim();
+  if (name === 'expectedCloseDate') {
+    if (!isDate(text)) return fail(param, 'must be a date (YYYY-MM-DD)');
+    return sql<SqlBool>`l.expected_close_date ${op} ${text}::date`;
+  }
+  const column = sql.ref(instants[name] as string);
+  if (isDate(text)) {
+    // A calendar day in the company's time zone: the max bound takes in the whole of that day.
+    const zone = sql`(SELECT c.timezone FROM companies c WHERE c.id = app_current_company())`;
+    return isMin
+      ? sql<SqlBool>`${column} >= (${text}::date)::timestamp AT TIME ZONE ${zone}`
+      : sql<SqlBool>`${column} < (${text}::date + 1)::timestamp AT TIME ZONE ${zone}`;
+  }
+  if (!DATE_TIME.test(text) || Number.isNaN(Date.parse(text))) {
+    return fail(param, 'must be a date (YYYY-MM-DD) or an ISO-8601 date-time with its offset');
+  }
+  return sql<SqlBool>`${column} ${op} ${text}::timestamptz`;
+}
+
+function customFilter(
+  param: string,
+  key: string,
+  bound: string | undefined,
+  value: unknown,
+  ctx: FilterContext,
+  fail: Fail,
+): Expression<SqlBool> | null {
+  const def = ctx.customDefs.find((d) => d.key === key);
+  if (!def) return fail(param, `${key} is not a custom field`);
+  if (customAccess(ctx.access, key) === 'hidden') return fail(param, 'is a field your role may not see');
+  const raw = sql`l.custom_fields -> ${key}`;
+  if (bound) {
+    const op = sql.raw(bound === 'min' ? '>=' : '<=');
+    const text = String(value).trim();
+    if (def.type === 'number') {
+      const n = Number(text);
+      if (!text || !Number.isFinite(n)) return fail(param, 'must be a number');
+      return sql<SqlBool>`(CASE WHEN jsonb_typeof(${raw}) = 'number' THEN (l.custom_fields ->> ${key})::numeric END) ${op} ${n}`;
+    }
+    if (def.type === 'date') {
+      if (!isDate(text)) return fail(param, 'must be a date (YYYY-MM-DD)');
+      return sql<SqlBool>`(CASE WHEN jsonb_typeof(${raw}) = 'string' THEN l.custom_fields ->> ${key} END) ${op} ${text}`;
+    }
+    return fail(param, 'only number and date fields take a range');
+  }
+  const values = texts(value);
+  if (values.length === 0) return null;
+  const matches: unknown[] = [];
+  for (const v of values) {
+    const parsed = customValue(def, v);
+    if (parsed === undefined) return fail(param, customMessage(def, v));
+    matches.push(parsed);
+  }
+  if (def.type === 'text') {
+    const lowered = matches.map((m) => String(m).toLowerCase());
+    return sql<SqlBool>`lower(l.custom_fields ->> ${key}) IN (${sql.join(lowered)})`;
+  }
+  // Containment is what the jsonb_path_ops index serves; a multi-select matches when it holds any of the values.
+  const probes = matches.map((m) => jsonb({ [key]: def.type === 'multi_select' ? [m] : m }));
+  return sql<SqlBool>`(${sql.join(
+    probes.map((p) => sql`l.custom_fields @> ${p}`),
+    sql` OR `,
+  )})`;
+}
+
+/** A filter value as the field stores it; undefined when it is not one of its values. */
+function customValue(def: CustomFieldDef, value: string): unknown {
+  switch (def.type) {
+    case 'number': {
+      const n = Number(value);
+      return value !== '' && Number.isFinite(n) ? n : undefined;
+    }
+    case 'boolean':
+      return value === 'true' ? true : value === 'false' ? false : undefined;
+    case 'date':
+      return isDate(value) ? value : undefined;
+    case 'user':
+      return isUuid(value) ? value : undefined;
+    case 'select':
+    case 'multi_select':
+      return def.options.find((o) => o.toLowerCase() === value.toLowerCase());
+    default:
+      return value;
+  }
+}
+
+function customMessage(def: CustomFieldDef, value: string): string {
+  switch (def.type) {
+    case 'number':
+      return `${value} is not a number`;
+    case 'boolean':
+      return 'must be true or false';
+    case 'date':
+      return `${value} is not a date (YYYY-MM-DD)`;
+    case 'user':
+      return `${value} is not a user id`;
+    default:
+      return `${value} is not an option of this field`;
+  }
+}
