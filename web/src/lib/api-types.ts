@@ -468,6 +468,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
+                        /** @description leads:read-all lets an integration read every lead, not only those it created */
+                        scopes?: "leads:read-all"[];
                     };
                 };
             };
@@ -697,6 +699,11 @@ export interface paths {
                         role: "ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST";
                         /** Format: uuid */
                         managerId?: string | null;
+                        /**
+                         * Format: uuid
+                         * @description Required for a PARTNER user (an active partner)
+                         */
+                        partnerId?: string | null;
                         /** @description 12 to 128 characters, not a common password */
                         password: string;
                     };
@@ -791,7 +798,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a user's name, role or manager */
+        /** Change a user's name, role, manager or partner organisation */
         patch: {
             parameters: {
                 query?: never;
@@ -812,6 +819,11 @@ export interface paths {
                         role?: "ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST";
                         /** Format: uuid */
                         managerId?: string | null;
+                        /**
+                         * Format: uuid
+                         * @description A PARTNER user must keep one; leaving the role clears it
+                         */
+                        partnerId?: string | null;
                     };
                 };
             };
@@ -1197,15 +1209,75 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Leads the caller may see */
+        /**
+         * Leads the caller may see
+         * @description Filters combine with AND; a comma-separated or repeated parameter matches any of its values. Custom fields filter as `cf.<key>=value` (repeat for any of several; select and multi-select match an option, booleans take true or false) and `cf.<key>.min` / `cf.<key>.max` for number and date fields. `q` matches name, company, email and phone (any format) word by word, tolerating typos when nothing matches exactly. A field your role may not see cannot be filtered or sorted by (400). The cursor belongs to the sort it was issued for.
+         */
         get: {
             parameters: {
                 query?: {
+                    /** @description Search name, company, email and phone: words, typos, any phone format */
                     q?: string;
                     /** @description A stage key, or several separated by commas */
                     stage?: string;
                     /** @description A user id, several separated by commas, or `none` */
                     ownerId?: string;
+                    /** @description A source, or several separated by commas */
+                    source?: string;
+                    /** @description Leads whose campaign is this (case-insensitive); repeat the parameter for any of several */
+                    campaign?: string[];
+                    /** @description Leads whose product is this (case-insensitive); repeat the parameter for any of several */
+                    product?: string[];
+                    /** @description Leads whose city is this (case-insensitive); repeat the parameter for any of several */
+                    city?: string[];
+                    /** @description Leads whose state is this (case-insensitive); repeat the parameter for any of several */
+                    state?: string[];
+                    /** @description Leads whose country is this (case-insensitive); repeat the parameter for any of several */
+                    country?: string[];
+                    /** @description Leads whose territory is this (case-insensitive); repeat the parameter for any of several */
+                    territory?: string[];
+                    /** @description A currency code, or several separated by commas */
+                    currency?: string;
+                    /** @description Leads whose lost reason is this (case-insensitive); repeat the parameter for any of several */
+                    lostReason?: string[];
+                    /** @description A tag, or several separated by commas */
+                    tags?: string;
+                    /** @description Any of the tags (default) or all */
+                    tagsMatch?: "any" | "all";
+                    /** @description A partner id, several separated by commas, or `none` */
+                    partnerId?: string;
+                    /** @description A warrior user id (leads it works), several separated by commas, or `none` */
+                    warriorId?: string;
+                    /** @description A co-sales user id, several separated by commas, or `none` */
+                    coSalesId?: string;
+                    /** @description The user id that created the lead, or several separated by commas */
+                    createdBy?: string;
+                    /** @description Created at or after (date or date-time) */
+                    "createdAt.min"?: string;
+                    /** @description Created at or before (date or date-time) */
+                    "createdAt.max"?: string;
+                    /** @description Changed at or after (date or date-time) */
+                    "updatedAt.min"?: string;
+                    /** @description Changed at or before (date or date-time) */
+                    "updatedAt.max"?: string;
+                    /** @description Moved to its stage at or after (date or date-time) */
+                    "stageChangedAt.min"?: string;
+                    /** @description Moved to its stage at or before (date or date-time) */
+                    "stageChangedAt.max"?: string;
+                    /** @description Last worked at or after (date or date-time) */
+                    "lastTouchedAt.min"?: string;
+                    /** @description Last worked at or before (date or date-time) */
+                    "lastTouchedAt.max"?: string;
+                    /** @description Expected to close on or after (date) */
+                    "expectedCloseDate.min"?: string;
+                    /** @description Expected to close on or before (date) */
+                    "expectedCloseDate.max"?: string;
+                    /** @description Expected value at least */
+                    "expectedValue.min"?: number;
+                    /** @description Expected value at most */
+                    "expectedValue.max"?: number;
+                    /** @description A field to sort by, `-` first for descending (default `-updatedAt`): name, companyName, stage, expectedValue, expectedCloseDate, createdAt, updatedAt, ownerName, city, customFields.<key>, ... */
+                    sort?: string;
                     /** @description Page size (default 50, at most 200) */
                     limit?: number;
                     cursor?: string;
@@ -1254,7 +1326,10 @@ export interface paths {
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description 1 to 200 visible ASCII characters. The same key and body within 24 hours answer the first response again (with `Idempotent-Replayed: true`); the same key with another body is a 422. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1301,6 +1376,119 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Lead"];
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create up to 500 leads; each item succeeds or fails on its own, with its own status */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 1 to 200 visible ASCII characters. The same key and body within 24 hours answer the first response again (with `Idempotent-Replayed: true`); the same key with another body is a 422. */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Each item is checked and created on its own: one bad item does not stop the others */
+                        leads: {
+                            name: string;
+                            companyName?: string | null;
+                            emails?: string[];
+                            phones?: string[];
+                            campaign?: string | null;
+                            product?: string | null;
+                            city?: string | null;
+                            state?: string | null;
+                            country?: string | null;
+                            territory?: string | null;
+                            expectedValue?: number | null;
+                            currency?: string | null;
+                            /** Format: date */
+                            expectedCloseDate?: string | null;
+                            tags?: string[];
+                            notes?: string | null;
+                            lostReason?: string | null;
+                            customFields?: {
+                                [key: string]: string | number | boolean | string[] | null;
+                            };
+                            source?: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                            /** @description A stage's stable key */
+                            stage?: string;
+                            /** Format: uuid */
+                            ownerId?: string | null;
+                            warriorIds?: string[];
+                            coSalesIds?: string[];
+                            /** Format: uuid */
+                            partnerId?: string | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: {
+                                /** @description Position of the item in `leads` */
+                                index: number;
+                                /** @description 201 created; else the status a single create would have answered */
+                                status: number;
+                                /** Format: uuid */
+                                id?: string;
+                                error?: {
+                                    code: string;
+                                    detail?: string;
+                                    errors?: {
+                                        path: string;
+                                        message: string;
+                                    }[];
+                                };
+                            }[];
+                            created: number;
+                            failed: number;
+                        };
                     };
                 };
                 /** @description RFC 9457 problem details; `code` says which */
@@ -1741,6 +1929,3749 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assignment-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The assignment rules in evaluation order (first match wins; the default last) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @description Order of evaluation; the default rule is always last */
+                                position: number;
+                                active: boolean;
+                                isDefault: boolean;
+                                conditions: {
+                                    /** @description A lead field in API terms (source, campaign, product, city, state, country, territory, expectedValue, expectedCloseDate, tags, ...) or `customFields.<key>`. Not used by `territory`. */
+                                    field?: string;
+                                    /**
+                                     * @description equals (value), in (values), contains (value, text), range (min and/or max, numbers or dates, inclusive), is_empty, territory (values: matches the lead territory, state or city)
+                                     * @enum {string}
+                                     */
+                                    op: "equals" | "in" | "contains" | "range" | "is_empty" | "territory";
+                                    value?: string | number | boolean;
+                                    values?: string[];
+                                    min?: number | string;
+                                    max?: number | string;
+                                    /** @description true: the condition holds when the test fails */
+                                    not?: boolean;
+                                }[];
+                                strategy: string;
+                                userIds: string[];
+                                weights: number[];
+                                users: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    active: boolean;
+                                }[];
+                                slaMinutes: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a rule at the end of the list (before the default)
+         * @description Conditions: `[{field, op, value?, values?, min?, max?, not?}]`, all must hold. `field` is a lead field in API terms or `customFields.<key>`. `op`: equals (value), in (values), contains (value), range (min/max, numbers or YYYY-MM-DD, inclusive), is_empty, territory (values; matches territory, state or city, no field). Text compares without case; a list field matches when any element does.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @default true */
+                        active?: boolean;
+                        /**
+                         * @description The catch-all tried last, and when the matched rule has no eligible candidate; takes no conditions
+                         * @default false
+                         */
+                        isDefault?: boolean;
+                        /**
+                         * @description Every condition must hold (AND); an empty list matches every lead
+                         * @default []
+                         */
+                        conditions?: {
+                            /** @description A lead field in API terms (source, campaign, product, city, state, country, territory, expectedValue, expectedCloseDate, tags, ...) or `customFields.<key>`. Not used by `territory`. */
+                            field?: string;
+                            /**
+                             * @description equals (value), in (values), contains (value, text), range (min and/or max, numbers or dates, inclusive), is_empty, territory (values: matches the lead territory, state or city)
+                             * @enum {string}
+                             */
+                            op: "equals" | "in" | "contains" | "range" | "is_empty" | "territory";
+                            value?: string | number | boolean;
+                            values?: string[];
+                            min?: number | string;
+                            max?: number | string;
+                            /** @description true: the condition holds when the test fails */
+                            not?: boolean;
+                        }[];
+                        /**
+                         * @description user (exactly one user), round_robin (in turn), least_loaded (fewest open leads), weighted (smooth weighted round robin by `weights`)
+                         * @enum {string}
+                         */
+                        strategy: "user" | "round_robin" | "least_loaded" | "weighted";
+                        /** @description Active salespeople, in rotation order */
+                        userIds: string[];
+                        /**
+                         * @description One per user, for `weighted` only
+                         * @default []
+                         */
+                        weights?: number[];
+                        /**
+                         * @description Response SLA: untouched this long after assignment, the lead goes to the next eligible candidate
+                         * @default null
+                         */
+                        slaMinutes?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @description Order of evaluation; the default rule is always last */
+                            position: number;
+                            active: boolean;
+                            isDefault: boolean;
+                            conditions: {
+                                /** @description A lead field in API terms (source, campaign, product, city, state, country, territory, expectedValue, expectedCloseDate, tags, ...) or `customFields.<key>`. Not used by `territory`. */
+                                field?: string;
+                                /**
+                                 * @description equals (value), in (values), contains (value, text), range (min and/or max, numbers or dates, inclusive), is_empty, territory (values: matches the lead territory, state or city)
+                                 * @enum {string}
+                                 */
+                                op: "equals" | "in" | "contains" | "range" | "is_empty" | "territory";
+                                value?: string | number | boolean;
+                                values?: string[];
+                                min?: number | string;
+                                max?: number | string;
+                                /** @description true: the condition holds when the test fails */
+                                not?: boolean;
+                            }[];
+                            strategy: string;
+                            userIds: string[];
+                            weights: number[];
+                            users: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                active: boolean;
+                            }[];
+                            slaMinutes: number | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment-rules/reorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set the order of evaluation */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Every rule except the default, in the new order (the default may be named last) */
+                        ids: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @description Order of evaluation; the default rule is always last */
+                                position: number;
+                                active: boolean;
+                                isDefault: boolean;
+                                conditions: {
+                                    /** @description A lead field in API terms (source, campaign, product, city, state, country, territory, expectedValue, expectedCloseDate, tags, ...) or `customFields.<key>`. Not used by `territory`. */
+                                    field?: string;
+                                    /**
+                                     * @description equals (value), in (values), contains (value, text), range (min and/or max, numbers or dates, inclusive), is_empty, territory (values: matches the lead territory, state or city)
+                                     * @enum {string}
+                                     */
+                                    op: "equals" | "in" | "contains" | "range" | "is_empty" | "territory";
+                                    value?: string | number | boolean;
+                                    values?: string[];
+                                    min?: number | string;
+                                    max?: number | string;
+                                    /** @description true: the condition holds when the test fails */
+                                    not?: boolean;
+                                }[];
+                                strategy: string;
+                                userIds: string[];
+                                weights: number[];
+                                users: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    active: boolean;
+                                }[];
+                                slaMinutes: number | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment-rules/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Test a draft rule, a saved rule, or the whole list on a sample lead; writes nothing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description Give `rule` (a draft) or `ruleId` to test one rule; give neither to run the whole rule list */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rule?: {
+                            name: string;
+                            /** @default true */
+                            active?: boolean;
+                            /**
+                             * @description The catch-all tried last, and when the matched rule has no eligible candidate; takes no conditions
+                             * @default false
+                             */
+                            isDefault?: boolean;
+                            /**
+                             * @description Every condition must hold (AND); an empty list matches every lead
+                             * @default []
+                             */
+                            conditions?: {
+                                /** @description A lead field in API terms (source, campaign, product, city, state, country, territory, expectedValue, expectedCloseDate, tags, ...) or `customFields.<key>`. Not used by `territory`. */
+                                field?: string;
+                                /**
+                                 * @description equals (value), in (values), contains (value, text), range (min and/or max, numbers or dates, inclusive), is_empty, territory (values: matches the lead territory, state or city)
+                                 * @enum {string}
+                                 */
+                                op: "equals" | "in" | "contains" | "range" | "is_empty" | "territory";
+                                value?: string | number | boolean;
+                                values?: string[];
+                                min?: number | string;
+                                max?: number | string;
+                                /** @description true: the condition holds when the test fails */
+                                not?: boolean;
+                            }[];
+                            /**
+                             * @description user (exactly one user), round_robin (in turn), least_loaded (fewest open leads), weighted (smooth weighted round robin by `weights`)
+                             * @enum {string}
+                             */
+                            strategy: "user" | "round_robin" | "least_loaded" | "weighted";
+                            /** @description Active salespeople, in rotation order */
+                            userIds: string[];
+                            /**
+                             * @description One per user, for `weighted` only
+                             * @default []
+                             */
+                            weights?: number[];
+                            /**
+                             * @description Response SLA: untouched this long after assignment, the lead goes to the next eligible candidate
+                             * @default null
+                             */
+                            slaMinutes?: number | null;
+                        };
+                        /** Format: uuid */
+                        ruleId?: string;
+                        lead: {
+                            name?: string;
+                            companyName?: string | null;
+                            emails?: string[];
+                            phones?: string[];
+                            source?: string;
+                            campaign?: string | null;
+                            product?: string | null;
+                            city?: string | null;
+                            state?: string | null;
+                            country?: string | null;
+                            territory?: string | null;
+                            expectedValue?: number | null;
+                            currency?: string | null;
+                            /** Format: date */
+                            expectedCloseDate?: string | null;
+                            tags?: string[];
+                            notes?: string | null;
+                            stage?: string;
+                            customFields?: {
+                                [key: string]: string | number | boolean | string[] | null;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            evaluated: {
+                                /**
+                                 * Format: uuid
+                                 * @description null for a draft
+                                 */
+                                ruleId: string | null;
+                                ruleName: string;
+                                isDefault: boolean;
+                                matched: boolean;
+                                conditions: {
+                                    index: number;
+                                    matched: boolean;
+                                }[];
+                            }[];
+                            decision: {
+                                /** Format: uuid */
+                                ownerId: string | null;
+                                ownerName: string | null;
+                                /** @description rule or unassigned */
+                                reason: string;
+                                /** Format: uuid */
+                                ruleId: string | null;
+                                ruleName: string | null;
+                                strategy: string | null;
+                                slaMinutes: number | null;
+                                candidates: {
+                                    userId: string;
+                                    name: string;
+                                    chosen: boolean;
+                                    skipped: string | null;
+                                }[];
+                                detail: string;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One assignment rule */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @description Order of evaluation; the default rule is always last */
+                            position: number;
+                            active: boolean;
+                            isDefault: boolean;
+                            conditions: {
+                                /** @description A lead field in API terms (source, campaign, product, city, state, country, territory, expectedValue, expectedCloseDate, tags, ...) or `customFields.<key>`. Not used by `territory`. */
+                                field?: string;
+                                /**
+                                 * @description equals (value), in (values), contains (value, text), range (min and/or max, numbers or dates, inclusive), is_empty, territory (values: matches the lead territory, state or city)
+                                 * @enum {string}
+                                 */
+                                op: "equals" | "in" | "contains" | "range" | "is_empty" | "territory";
+                                value?: string | number | boolean;
+                                values?: string[];
+                                min?: number | string;
+                                max?: number | string;
+                                /** @description true: the condition holds when the test fails */
+                                not?: boolean;
+                            }[];
+                            strategy: string;
+                            userIds: string[];
+                            weights: number[];
+                            users: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                active: boolean;
+                            }[];
+                            slaMinutes: number | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a rule */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a rule; a new strategy, user list or weights restarts its rotation */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        active?: boolean;
+                        isDefault?: boolean;
+                        conditions?: {
+                            /** @description A lead field in API terms (source, campaign, product, city, state, country, territory, expectedValue, expectedCloseDate, tags, ...) or `customFields.<key>`. Not used by `territory`. */
+                            field?: string;
+                            /**
+                             * @description equals (value), in (values), contains (value, text), range (min and/or max, numbers or dates, inclusive), is_empty, territory (values: matches the lead territory, state or city)
+                             * @enum {string}
+                             */
+                            op: "equals" | "in" | "contains" | "range" | "is_empty" | "territory";
+                            value?: string | number | boolean;
+                            values?: string[];
+                            min?: number | string;
+                            max?: number | string;
+                            /** @description true: the condition holds when the test fails */
+                            not?: boolean;
+                        }[];
+                        /**
+                         * @description user (exactly one user), round_robin (in turn), least_loaded (fewest open leads), weighted (smooth weighted round robin by `weights`)
+                         * @enum {string}
+                         */
+                        strategy?: "user" | "round_robin" | "least_loaded" | "weighted";
+                        /** @description Active salespeople, in rotation order */
+                        userIds?: string[];
+                        weights?: number[];
+                        slaMinutes?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @description Order of evaluation; the default rule is always last */
+                            position: number;
+                            active: boolean;
+                            isDefault: boolean;
+                            conditions: {
+                                /** @description A lead field in API terms (source, campaign, product, city, state, country, territory, expectedValue, expectedCloseDate, tags, ...) or `customFields.<key>`. Not used by `territory`. */
+                                field?: string;
+                                /**
+                                 * @description equals (value), in (values), contains (value, text), range (min and/or max, numbers or dates, inclusive), is_empty, territory (values: matches the lead territory, state or city)
+                                 * @enum {string}
+                                 */
+                                op: "equals" | "in" | "contains" | "range" | "is_empty" | "territory";
+                                value?: string | number | boolean;
+                                values?: string[];
+                                min?: number | string;
+                                max?: number | string;
+                                /** @description true: the condition holds when the test fails */
+                                not?: boolean;
+                            }[];
+                            strategy: string;
+                            userIds: string[];
+                            weights: number[];
+                            users: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                active: boolean;
+                            }[];
+                            slaMinutes: number | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/me/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My working hours, days and caps */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            userId: string;
+                            /** @description false: nothing set, the user is always available */
+                            configured: boolean;
+                            /** @description null: the company's time zone */
+                            timezone: string | null;
+                            effectiveTimezone: string;
+                            /** @description ISO weekdays: 1 = Monday .. 7 = Sunday */
+                            workingDays: number[];
+                            /** @description HH:MM; null with workEnd null: any time */
+                            workStart: string | null;
+                            workEnd: string | null;
+                            /** @description Most leads assigned to the user per day (its own day) */
+                            dailyCap: number | null;
+                            /** @description Most open leads the user may own */
+                            openCap: number | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's working hours, days and caps (admins: anyone; managers: their team) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            userId: string;
+                            /** @description false: nothing set, the user is always available */
+                            configured: boolean;
+                            /** @description null: the company's time zone */
+                            timezone: string | null;
+                            effectiveTimezone: string;
+                            /** @description ISO weekdays: 1 = Monday .. 7 = Sunday */
+                            workingDays: number[];
+                            /** @description HH:MM; null with workEnd null: any time */
+                            workStart: string | null;
+                            workEnd: string | null;
+                            /** @description Most leads assigned to the user per day (its own day) */
+                            dailyCap: number | null;
+                            /** @description Most open leads the user may own */
+                            openCap: number | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Set a user's working hours, days and caps */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description Replaces the settings; a field left out is cleared */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description IANA zone; null: the company's */
+                        timezone?: string | null;
+                        /** @description ISO weekdays: 1 = Monday .. 7 = Sunday */
+                        workingDays: number[];
+                        /** @description HH:MM, 24-hour */
+                        workStart?: string | null;
+                        /** @description Before workStart: the shift runs past midnight */
+                        workEnd?: string | null;
+                        dailyCap?: number | null;
+                        openCap?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            userId: string;
+                            /** @description false: nothing set, the user is always available */
+                            configured: boolean;
+                            /** @description null: the company's time zone */
+                            timezone: string | null;
+                            effectiveTimezone: string;
+                            /** @description ISO weekdays: 1 = Monday .. 7 = Sunday */
+                            workingDays: number[];
+                            /** @description HH:MM; null with workEnd null: any time */
+                            workStart: string | null;
+                            workEnd: string | null;
+                            /** @description Most leads assigned to the user per day (its own day) */
+                            dailyCap: number | null;
+                            /** @description Most open leads the user may own */
+                            openCap: number | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/leaves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's leaves, latest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                userId: string;
+                                /** Format: date */
+                                startsOn: string;
+                                /**
+                                 * Format: date
+                                 * @description Inclusive
+                                 */
+                                endsOn: string;
+                                reason: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a leave: no leads are assigned to the user on those days (its own calendar) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date */
+                        startsOn: string;
+                        /**
+                         * Format: date
+                         * @description Inclusive; the same day for one day off
+                         */
+                        endsOn: string;
+                        reason?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            userId: string;
+                            /** Format: date */
+                            startsOn: string;
+                            /**
+                             * Format: date
+                             * @description Inclusive
+                             */
+                            endsOn: string;
+                            reason: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/leaves/{leaveId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a leave */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    leaveId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notifications, newest first, with how many are unread */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description true: only the unread ones */
+                    unread?: boolean;
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description e.g. lead.assigned, lead.sla_missed */
+                                kind: string;
+                                title: string;
+                                body: string | null;
+                                /** Format: uuid */
+                                leadId: string | null;
+                                /** Format: date-time */
+                                readAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                            unreadCount: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all my notifications read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            updated: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of my notifications read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description e.g. lead.assigned, lead.sla_missed */
+                            kind: string;
+                            title: string;
+                            body: string | null;
+                            /** Format: uuid */
+                            leadId: string | null;
+                            /** Format: date-time */
+                            readAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipeline/stages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The pipeline's stages in board order */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                key: string;
+                                name: string;
+                                position: number;
+                                /**
+                                 * @description open: work in progress; won / lost: closed (a pipeline keeps at least one of each)
+                                 * @enum {unknown}
+                                 */
+                                kind: "open" | "won" | "lost";
+                                requiredFields: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a stage */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description Lower-case letters, digits and _; derived from the name when absent */
+                        key?: string;
+                        /**
+                         * @description open: work in progress; won / lost: closed (a pipeline keeps at least one of each)
+                         * @enum {unknown}
+                         */
+                        kind?: "open" | "won" | "lost";
+                        /** @description Lead fields to fill in when moving a lead here: a lead field name, or customFields.<key> */
+                        requiredFields?: string[];
+                        /** @description Where the column goes (0 is first); by default after the last open stage, or last */
+                        position?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key: string;
+                            name: string;
+                            position: number;
+                            /**
+                             * @description open: work in progress; won / lost: closed (a pipeline keeps at least one of each)
+                             * @enum {unknown}
+                             */
+                            kind: "open" | "won" | "lost";
+                            requiredFields: string[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipeline/stages/reorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put the stages in a new order; the body lists every key exactly once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Every stage key, exactly once */
+                        keys: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                key: string;
+                                name: string;
+                                position: number;
+                                /**
+                                 * @description open: work in progress; won / lost: closed (a pipeline keeps at least one of each)
+                                 * @enum {unknown}
+                                 */
+                                kind: "open" | "won" | "lost";
+                                requiredFields: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pipeline/stages/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a stage no lead is in (never the last won or lost stage) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Lower-case letters, digits and _, up to 40 */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename a stage, change its kind or the fields it requires */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Lower-case letters, digits and _, up to 40 */
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /**
+                         * @description open: work in progress; won / lost: closed (a pipeline keeps at least one of each)
+                         * @enum {unknown}
+                         */
+                        kind?: "open" | "won" | "lost";
+                        /** @description Lead fields to fill in when moving a lead here: a lead field name, or customFields.<key> */
+                        requiredFields?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key: string;
+                            name: string;
+                            position: number;
+                            /**
+                             * @description open: work in progress; won / lost: closed (a pipeline keeps at least one of each)
+                             * @enum {unknown}
+                             */
+                            kind: "open" | "won" | "lost";
+                            requiredFields: string[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/custom-fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's custom lead fields, in form order */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only active (true) or deactivated (false) fields */
+                    active?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description How leads hold the value: customFields.<key> */
+                                key: string;
+                                label: string;
+                                /**
+                                 * @description user: the id of an active user of the company; date: YYYY-MM-DD
+                                 * @enum {unknown}
+                                 */
+                                type: "text" | "number" | "date" | "select" | "multi_select" | "boolean" | "user";
+                                options: string[];
+                                /** @description Must be filled in when a lead is created, or when the field is changed */
+                                required: boolean;
+                                position: number;
+                                active: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a custom lead field */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        label: string;
+                        /** @description Lower-case letters, digits and _; derived from the label when absent */
+                        key?: string;
+                        /**
+                         * @description user: the id of an active user of the company; date: YYYY-MM-DD
+                         * @enum {unknown}
+                         */
+                        type: "text" | "number" | "date" | "select" | "multi_select" | "boolean" | "user";
+                        /** @description The choices of a select or multi_select field: at least one, distinct; no other type has any */
+                        options?: string[];
+                        required?: boolean;
+                        position?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description How leads hold the value: customFields.<key> */
+                            key: string;
+                            label: string;
+                            /**
+                             * @description user: the id of an active user of the company; date: YYYY-MM-DD
+                             * @enum {unknown}
+                             */
+                            type: "text" | "number" | "date" | "select" | "multi_select" | "boolean" | "user";
+                            options: string[];
+                            /** @description Must be filled in when a lead is created, or when the field is changed */
+                            required: boolean;
+                            position: number;
+                            active: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/custom-fields/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deactivate a custom field; values already on leads are kept */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a custom field: label, options, required, position, type (while unused), active */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        label?: string;
+                        /**
+                         * @description Changes only while no lead has a value for the field
+                         * @enum {unknown}
+                         */
+                        type?: "text" | "number" | "date" | "select" | "multi_select" | "boolean" | "user";
+                        /** @description The choices of a select or multi_select field: at least one, distinct; no other type has any */
+                        options?: string[];
+                        required?: boolean;
+                        position?: number;
+                        /** @description false deactivates, true brings a deactivated field back */
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description How leads hold the value: customFields.<key> */
+                            key: string;
+                            label: string;
+                            /**
+                             * @description user: the id of an active user of the company; date: YYYY-MM-DD
+                             * @enum {unknown}
+                             */
+                            type: "text" | "number" | "date" | "select" | "multi_select" | "boolean" | "user";
+                            options: string[];
+                            /** @description Must be filled in when a lead is created, or when the field is changed */
+                            required: boolean;
+                            position: number;
+                            active: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/field-permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every role's access to every lead field (hidden, read, write) and whether it is the default */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /**
+                                 * @description One of the ten roles
+                                 * @enum {unknown}
+                                 */
+                                role: "ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST";
+                                /** @description A lead field name, or customFields.<key> */
+                                field: string;
+                                label: string;
+                                /** @enum {unknown} */
+                                access: "hidden" | "read" | "write";
+                                /** @description true when no override is set and the built-in default applies */
+                                isDefault: boolean;
+                                /** @enum {unknown} */
+                                defaultAccess: "hidden" | "read" | "write";
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Set one role's access to one field, or (access null) go back to the default */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description One of the ten roles
+                         * @enum {unknown}
+                         */
+                        role: "ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST";
+                        field: string;
+                        /** @description null goes back to the default */
+                        access: ("hidden" | "read" | "write") | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description One of the ten roles
+                             * @enum {unknown}
+                             */
+                            role: "ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST";
+                            /** @description A lead field name, or customFields.<key> */
+                            field: string;
+                            label: string;
+                            /** @enum {unknown} */
+                            access: "hidden" | "read" | "write";
+                            /** @description true when no override is set and the built-in default applies */
+                            isDefault: boolean;
+                            /** @enum {unknown} */
+                            defaultAccess: "hidden" | "read" | "write";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My access to each lead field: hidden fields are left out of leads, read fields are read-only */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                field: string;
+                                label: string;
+                                /** @enum {unknown} */
+                                access: "hidden" | "read" | "write";
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Partner organisations, sorted by name */
+        get: {
+            parameters: {
+                query?: {
+                    active?: boolean;
+                    /** @description Part of the name, contact or a territory */
+                    q?: string;
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                contactName: string | null;
+                                contactEmail: string | null;
+                                /** @description E.164 */
+                                contactPhone: string | null;
+                                territories: string[];
+                                active: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a partner organisation */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        contactName?: string | null;
+                        contactEmail?: string | null;
+                        /** @description Any written form; stored as E.164 (the company's country by default) */
+                        contactPhone?: string | null;
+                        /** @description States, cities or regions it covers */
+                        territories?: string[];
+                        /** @description An inactive partner gets no new leads and no new users */
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            contactName: string | null;
+                            contactEmail: string | null;
+                            /** @description E.164 */
+                            contactPhone: string | null;
+                            territories: string[];
+                            active: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/partners/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One partner organisation */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            contactName: string | null;
+                            contactEmail: string | null;
+                            /** @description E.164 */
+                            contactPhone: string | null;
+                            territories: string[];
+                            active: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a partner organisation, or deactivate it (active: false) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        contactName?: string | null;
+                        contactEmail?: string | null;
+                        /** @description Any written form; stored as E.164 (the company's country by default) */
+                        contactPhone?: string | null;
+                        /** @description States, cities or regions it covers */
+                        territories?: string[];
+                        /** @description An inactive partner gets no new leads and no new users */
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            contactName: string | null;
+                            contactEmail: string | null;
+                            /** @description E.164 */
+                            contactPhone: string | null;
+                            territories: string[];
+                            active: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/leads/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many leads (and how much expected value) each stage holds, with the same filters as the list */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Search name, company, email and phone: words, typos, any phone format */
+                    q?: string;
+                    /** @description A stage key, or several separated by commas */
+                    stage?: string;
+                    /** @description A user id, several separated by commas, or `none` */
+                    ownerId?: string;
+                    /** @description A source, or several separated by commas */
+                    source?: string;
+                    /** @description Leads whose campaign is this (case-insensitive); repeat the parameter for any of several */
+                    campaign?: string[];
+                    /** @description Leads whose product is this (case-insensitive); repeat the parameter for any of several */
+                    product?: string[];
+                    /** @description Leads whose city is this (case-insensitive); repeat the parameter for any of several */
+                    city?: string[];
+                    /** @description Leads whose state is this (case-insensitive); repeat the parameter for any of several */
+                    state?: string[];
+                    /** @description Leads whose country is this (case-insensitive); repeat the parameter for any of several */
+                    country?: string[];
+                    /** @description Leads whose territory is this (case-insensitive); repeat the parameter for any of several */
+                    territory?: string[];
+                    /** @description A currency code, or several separated by commas */
+                    currency?: string;
+                    /** @description Leads whose lost reason is this (case-insensitive); repeat the parameter for any of several */
+                    lostReason?: string[];
+                    /** @description A tag, or several separated by commas */
+                    tags?: string;
+                    /** @description Any of the tags (default) or all */
+                    tagsMatch?: "any" | "all";
+                    /** @description A partner id, several separated by commas, or `none` */
+                    partnerId?: string;
+                    /** @description A warrior user id (leads it works), several separated by commas, or `none` */
+                    warriorId?: string;
+                    /** @description A co-sales user id, several separated by commas, or `none` */
+                    coSalesId?: string;
+                    /** @description The user id that created the lead, or several separated by commas */
+                    createdBy?: string;
+                    /** @description Created at or after (date or date-time) */
+                    "createdAt.min"?: string;
+                    /** @description Created at or before (date or date-time) */
+                    "createdAt.max"?: string;
+                    /** @description Changed at or after (date or date-time) */
+                    "updatedAt.min"?: string;
+                    /** @description Changed at or before (date or date-time) */
+                    "updatedAt.max"?: string;
+                    /** @description Moved to its stage at or after (date or date-time) */
+                    "stageChangedAt.min"?: string;
+                    /** @description Moved to its stage at or before (date or date-time) */
+                    "stageChangedAt.max"?: string;
+                    /** @description Last worked at or after (date or date-time) */
+                    "lastTouchedAt.min"?: string;
+                    /** @description Last worked at or before (date or date-time) */
+                    "lastTouchedAt.max"?: string;
+                    /** @description Expected to close on or after (date) */
+                    "expectedCloseDate.min"?: string;
+                    /** @description Expected to close on or before (date) */
+                    "expectedCloseDate.max"?: string;
+                    /** @description Expected value at least */
+                    "expectedValue.min"?: number;
+                    /** @description Expected value at most */
+                    "expectedValue.max"?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                stage: string;
+                                count: number;
+                                /** @description The sum of expected values; absent when your role may not see values */
+                                value?: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your saved lead views and the ones shared in your company, by name */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                filters: {
+                                    [key: string]: string | number | string[];
+                                };
+                                columns: string[];
+                                sort: string | null;
+                                /** @description Seen by everyone of the company */
+                                shared: boolean;
+                                /** Format: uuid */
+                                ownerId: string;
+                                ownerName: string;
+                                /** @description Whether the caller may change or delete it (its owner, or an admin) */
+                                editable: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Save a lead view: filters, columns and sort; sharing it needs views:share */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description The list's query parameters as an object (q, stage, ownerId, cf.<key>, ...), without sort and paging */
+                        filters?: {
+                            [key: string]: string | number | string[];
+                        };
+                        /** @description Lead fields shown as columns, in order */
+                        columns?: string[];
+                        /** @description As the list takes it: `name`, `-updatedAt`, ... */
+                        sort?: string | null;
+                        /** @description Needs the views:share permission */
+                        shared?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            filters: {
+                                [key: string]: string | number | string[];
+                            };
+                            columns: string[];
+                            sort: string | null;
+                            /** @description Seen by everyone of the company */
+                            shared: boolean;
+                            /** Format: uuid */
+                            ownerId: string;
+                            ownerName: string;
+                            /** @description Whether the caller may change or delete it (its owner, or an admin) */
+                            editable: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/views/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One saved view */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            filters: {
+                                [key: string]: string | number | string[];
+                            };
+                            columns: string[];
+                            sort: string | null;
+                            /** @description Seen by everyone of the company */
+                            shared: boolean;
+                            /** Format: uuid */
+                            ownerId: string;
+                            ownerName: string;
+                            /** @description Whether the caller may change or delete it (its owner, or an admin) */
+                            editable: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a saved view (its owner, or an admin) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a saved view (its owner, or an admin); sharing it needs views:share */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @description The list's query parameters as an object (q, stage, ownerId, cf.<key>, ...), without sort and paging */
+                        filters?: {
+                            [key: string]: string | number | string[];
+                        };
+                        /** @description Lead fields shown as columns, in order */
+                        columns?: string[];
+                        /** @description As the list takes it: `name`, `-updatedAt`, ... */
+                        sort?: string | null;
+                        /** @description Needs the views:share permission */
+                        shared?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            filters: {
+                                [key: string]: string | number | string[];
+                            };
+                            columns: string[];
+                            sort: string | null;
+                            /** @description Seen by everyone of the company */
+                            shared: boolean;
+                            /** Format: uuid */
+                            ownerId: string;
+                            ownerName: string;
+                            /** @description Whether the caller may change or delete it (its owner, or an admin) */
+                            editable: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/forms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Web forms, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                fields: {
+                                    name: string;
+                                    label: string;
+                                    type: string;
+                                    required: boolean;
+                                    options?: string[];
+                                    mapsTo: string;
+                                }[];
+                                source: string;
+                                campaign: string | null;
+                                thankYou: string;
+                                active: boolean;
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** @description Where the page posts submissions (JSON or form-encoded) */
+                                submitUrl: string;
+                                /** @description A self-contained HTML snippet to paste into a page */
+                                embedHtml: string;
+                            }[];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a web form: its fields, the lead field each fills, and the snippet to embed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description One of them must map to name */
+                        fields: {
+                            /** @description The input name the page posts (a-z, 0-9, _) */
+                            name: string;
+                            label: string;
+                            type: "text" | "email" | "phone" | "textarea" | "select" | "number";
+                            /** @default false */
+                            required?: boolean;
+                            /** @description The choices of a select */
+                            options?: string[];
+                            /** @description The lead field it fills: name, companyName, email, phone, city, state, country, product, campaign, notes or customFields.<key> */
+                            mapsTo: string;
+                        }[];
+                        source?: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                        campaign?: string | null;
+                        thankYou?: string;
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            fields: {
+                                name: string;
+                                label: string;
+                                type: string;
+                                required: boolean;
+                                options?: string[];
+                                mapsTo: string;
+                            }[];
+                            source: string;
+                            campaign: string | null;
+                            thankYou: string;
+                            active: boolean;
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description Where the page posts submissions (JSON or form-encoded) */
+                            submitUrl: string;
+                            /** @description A self-contained HTML snippet to paste into a page */
+                            embedHtml: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One web form, with its submit URL and embed snippet */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            fields: {
+                                name: string;
+                                label: string;
+                                type: string;
+                                required: boolean;
+                                options?: string[];
+                                mapsTo: string;
+                            }[];
+                            source: string;
+                            campaign: string | null;
+                            thankYou: string;
+                            active: boolean;
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description Where the page posts submissions (JSON or form-encoded) */
+                            submitUrl: string;
+                            /** @description A self-contained HTML snippet to paste into a page */
+                            embedHtml: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Deactivate a web form: its submit URL answers 404 until it is made active again */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a web form; `fields`, when sent, replaces the whole list */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @description One of them must map to name */
+                        fields?: {
+                            /** @description The input name the page posts (a-z, 0-9, _) */
+                            name: string;
+                            label: string;
+                            type: "text" | "email" | "phone" | "textarea" | "select" | "number";
+                            /** @default false */
+                            required?: boolean;
+                            /** @description The choices of a select */
+                            options?: string[];
+                            /** @description The lead field it fills: name, companyName, email, phone, city, state, country, product, campaign, notes or customFields.<key> */
+                            mapsTo: string;
+                        }[];
+                        source?: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                        campaign?: string | null;
+                        thankYou?: string;
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            fields: {
+                                name: string;
+                                label: string;
+                                type: string;
+                                required: boolean;
+                                options?: string[];
+                                mapsTo: string;
+                            }[];
+                            source: string;
+                            campaign: string | null;
+                            thankYou: string;
+                            active: boolean;
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description Where the page posts submissions (JSON or form-encoded) */
+                            submitUrl: string;
+                            /** @description A self-contained HTML snippet to paste into a page */
+                            embedHtml: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A lead's notes, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                leadId: string;
+                                body: string;
+                                author: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                mentions: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                }[];
+                                /** @description Whether the caller may change or delete it (its author, or an admin) */
+                                editable: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a note to a lead; each `@[Name](userId)` mention notifies that colleague */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Plain text. Mention a colleague as `@[Their Name](their user id)`; each one is notified. */
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            leadId: string;
+                            body: string;
+                            author: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            mentions: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                            /** @description Whether the caller may change or delete it (its author, or an admin) */
+                            editable: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/notes/{noteId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a note (its author or an admin) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    noteId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a note (its author or an admin); people newly mentioned are notified */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    noteId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Plain text. Mention a colleague as `@[Their Name](their user id)`; each one is notified. */
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            leadId: string;
+                            body: string;
+                            author: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            mentions: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                            /** @description Whether the caller may change or delete it (its author, or an admin) */
+                            editable: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A lead's history, newest first: notes, stage moves, assignments and their why, field changes, creation */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                    cursor?: string;
+                    /** @description Only these kinds, separated by commas (e.g. `note,stage`) */
+                    kinds?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date-time */
+                                at: string;
+                                /** @description One of: note, stage, assignment, change, created */
+                                kind: string;
+                                /** @description Who did it; null when the system did (e.g. the assignment rules) */
+                                actor: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                note?: {
+                                    body: string;
+                                    mentions: string[];
+                                    edited: boolean;
+                                };
+                                stage?: {
+                                    from: string | null;
+                                    to: string;
+                                    secondsInPrevious: number | null;
+                                };
+                                assignment?: {
+                                    reason: string;
+                                    channel: string;
+                                    /** Format: uuid */
+                                    ruleId: string | null;
+                                    ruleName: string | null;
+                                    strategy: string | null;
+                                    owner: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    } | null;
+                                    /** Format: uuid */
+                                    previousOwnerId: string | null;
+                                    detail: string | null;
+                                };
+                                change?: {
+                                    /** @description The audit action, e.g. lead.updated */
+                                    action: string;
+                                    changes: {
+                                        [key: string]: {
+                                            from: unknown;
+                                            to: unknown;
+                                        };
+                                    };
+                                };
+                                created?: {
+                                    /** @description The channel it came in through: ui, api, bulk, web_form, import, ... */
+                                    via: string;
+                                    source?: string;
+                                };
+                            }[];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/forms/{formId}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit a web form (public; JSON or form-encoded; any origin). Answers the thank-you text */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    formId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: string | number | boolean | null;
+                    };
+                    "application/x-www-form-urlencoded": {
+                        [key: string]: string | number | boolean | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1864,6 +5795,12 @@ export interface components {
             /** Format: uuid */
             managerId: string | null;
             managerName: string | null;
+            /**
+             * Format: uuid
+             * @description The partner organisation of a PARTNER user; null for every other role
+             */
+            partnerId: string | null;
+            partnerName: string | null;
             active: boolean;
             /** Format: date-time */
             createdAt: string;
@@ -1921,6 +5858,8 @@ export interface components {
             userId: string;
             /** @description The integration or dev user the key acts as */
             userName: string;
+            /** @description Extra reach of the key, e.g. leads:read-all */
+            scopes: string[];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1935,6 +5874,8 @@ export interface components {
             userId: string;
             /** @description The integration or dev user the key acts as */
             userName: string;
+            /** @description Extra reach of the key, e.g. leads:read-all */
+            scopes: string[];
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
