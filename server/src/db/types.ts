@@ -238,6 +238,14 @@ export interface LeadStageHistory {
   to_stage: string;
 }
 
+export interface LeadStageTotals {
+  company_id: string;
+  lead_count: Generated<Int8>;
+  owner_id: string | null;
+  stage: string;
+  value_sum: Generated<Numeric>;
+}
+
 export interface LoginThrottle {
   failures: Generated<number>;
   key: string;
@@ -377,6 +385,7 @@ export interface DB {
   lead_assignments: LeadAssignments;
   lead_notes: LeadNotes;
   lead_stage_history: LeadStageHistory;
+  lead_stage_totals: LeadStageTotals;
   leads: Leads;
   login_throttle: LoginThrottle;
   notifications: Notifications;

@@ -5944,7 +5944,19 @@ export interface components {
             ownerId?: string | null;
             ownerName?: string | null;
             warriorIds?: string[];
+            /** @description The warriors, with their names */
+            warriors?: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            }[];
             coSalesIds?: string[];
+            /** @description The co-sales, with their names */
+            coSales?: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            }[];
             /** Format: uuid */
             partnerId?: string | null;
             partnerName?: string | null;

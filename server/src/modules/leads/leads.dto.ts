@@ -63,6 +63,12 @@ export function toLead(row: LeadRow, access: FieldAccess) {
     if (level === 'write') editable.push(field);
   }
   if (access.fields.ownerId !== 'hidden') lead.ownerName = row.owner_name;
+  // Names of the warriors and co-sales on the lead, for whoever sees them (their users may be outside the
+  // caller's own user scope).
+  const people = (row.people ?? []) as { id: string; name: string }[];
+  const nameOf = (ids: string[]) => ids.map((id) => ({ id, name: people.find((p) => p.id === id)?.name ?? '' }));
+  if (access.fields.warriorIds !== 'hidden') lead.warriors = nameOf(row.warrior_ids);
+  if (access.fields.coSalesIds !== 'hidden') lead.coSales = nameOf(row.co_sales_ids);
   if (access.fields.partnerId !== 'hidden') lead.partnerName = row.partner_name;
   return {
     ...lead,

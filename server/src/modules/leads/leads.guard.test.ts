@@ -141,6 +141,7 @@ describe('assignment reach', () => {
     const ok = await t.as('sales1@demo.test', 'POST', `/api/v1/leads/${lead.id}/assign`, { warriorIds: [warrior1] });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json().warriorIds).toEqual([warrior1]);
+    expect(ok.json().warriors).toEqual([{ id: warrior1, name: 'Aditya Kulkarni' }]);
     expectProblem(
       await t.as('sales1@demo.test', 'POST', `/api/v1/leads/${lead.id}/assign`, { warriorIds: [warrior3] }),
       403,
@@ -192,7 +193,8 @@ describe('field permissions', () => {
     const seen = await t.as('partner@demo.test', 'GET', `/api/v1/leads/${lead.id}`);
     expect(seen.statusCode, seen.body).toBe(200);
     const body = seen.json();
-    for (const hidden of ['expectedValue', 'currency', 'notes', 'ownerId', 'ownerName', 'warriorIds', 'coSalesIds']) {
+    const hiddenFields = ['expectedValue', 'currency', 'notes', 'ownerId', 'ownerName', 'warriorIds', 'coSalesIds'];
+    for (const hidden of [...hiddenFields, 'warriors', 'coSales']) {
       expect(body, hidden).not.toHaveProperty(hidden);
     }
     expect(body.editable).not.toContain('expectedValue');

@@ -8,8 +8,8 @@ import { type FieldAccess, fieldAccessFor } from './lead-fields.ts';
 import type { CustomFieldDef } from './lead-input.ts';
 import { type LeadDto, toLead } from './leads.dto.ts';
 import { buildFilters, type FilterContext, filterNeeds, type LeadParams } from './leads.filters.ts';
-import { leadColumns, leadsQuery } from './leads.repository.ts';
-import { fuzzyThreshold, parseSearch, type Search, type SearchMode, searchCondition } from './leads.search.ts';
+import { leadColumns, leadsQuery, peopleColumn } from './leads.repository.ts';
+import { loadNearWords, parseSearch, type Search, type SearchMode, searchCondition } from './leads.search.ts';
 import {
   afterCursor,
   decodeLeadCursor,
@@ -18,7 +18,7 @@ import {
   needsStages,
   sortPlan,
 } from './leads.sort.ts';
-import { leadVisibleTo } from './leads.visibility.ts';
+import { leadVisibleTo, visibilityByOwner } from './leads.visibility.ts';
 
 export type ListLeadsInput = LeadParams & {
   q?: string | undefined;
@@ -61,15 +61,18 @@ interface Prepared {
   access: FieldAccess;
   settings: ListSettings;
   conditions: Expression<SqlBool>[];
+  /** The conditions without the visibility predicate. */
+  filters: Expression<SqlBool>[];
   search: Search | null;
 }
 
 async function prepare(trx: Tx, ctx: RequestContext, params: ListLeadsInput, stagesNeeded = false) {
   const access = await fieldAccessFor(trx, ctx.actor.role);
   const settings = await loadSettings(trx, access, params, stagesNeeded);
-  const conditions = [leadVisibleTo(ctx.actor), ...buildFilters(params, settings)];
+  const filters = buildFilters(params, settings);
+  const conditions = [leadVisibleTo(ctx.actor), ...filters];
   const search = parseSearch(params.q, access, () => settings.phoneCountry);
-  return { access, settings, conditions, search } satisfies Prepared;
+  return { access, settings, conditions, filters, search } satisfies Prepared;
 }
 
 /**
@@ -90,6 +93,7 @@ function filtered(trx: Tx, prepared: Prepared, mode: SearchMode) {
           join.onRef('p.company_id', '=', 'l.company_id').onRef('p.id', '=', 'l.partner_id'),
         )
         .select(leadColumns)
+        .select(peopleColumn)
     : leadsQuery(trx);
   for (const condition of prepared.conditions) query = query.where(condition);
   if (search && !fenced) query = query.where(search);
@@ -116,7 +120,7 @@ export async function listLeads(deps: Deps, ctx: RequestContext, input: ListLead
       });
     }
     let mode = (cursor?.mode || 'exact') as SearchMode;
-    if (mode === 'fuzzy') await fuzzyThreshold.execute(trx);
+    if (mode === 'fuzzy' && prepared.search) await loadNearWords(trx, prepared.search);
 
     const readPage = async () => {
       const rows: (Awaited<ReturnType<ReturnType<typeof leadsQuery>['execute']>>[number] & {
@@ -145,7 +149,7 @@ export async function listLeads(deps: Deps, ctx: RequestContext, input: ListLead
     let rows = await readPage();
     if (rows.length === 0 && !cursor && prepared.search?.fuzzy) {
       mode = 'fuzzy';
-      await fuzzyThreshold.execute(trx);
+      await loadNearWords(trx, prepared.search);
       rows = await readPage();
     }
     const data = rows.slice(0, input.limit);
@@ -173,6 +177,59 @@ export interface StageCount {
   value?: number;
 }
 
+interface CountRow {
+  stage: string;
+  count: number;
+  value: string | null;
+}
+
+/** The filters lead_stage_totals can answer: it knows each lead's stage and owner, nothing else. */
+const TOTALS_FILTERS = new Set(['stage', 'ownerId']);
+
+/**
+ * Counts from the per-owner totals the leads' trigger keeps, when neither a search nor a filter other than
+ * stage and owner asks about the leads themselves, and the role sees leads by their owner. A salesperson's own
+ * leads come from the totals; the few it sees through co-sales or its warriors are counted live. null: count
+ * every lead live.
+ */
+async function countFromTotals(trx: Tx, ctx: RequestContext, params: LeadParams, prepared: Prepared) {
+  const scope = visibilityByOwner(ctx.actor);
+  const ownerOnly = Object.keys(params).every((k) => params[k] === undefined || TOTALS_FILTERS.has(k));
+  if (!scope || prepared.search || !ownerOnly) return null;
+  let totals = trx
+    .selectFrom('lead_stage_totals as l')
+    .select([
+      'l.stage',
+      sql<number>`sum(l.lead_count)::int`.as('count'),
+      sql<string | null>`sum(l.value_sum)::text`.as('value'),
+    ])
+    .where(scope.owned)
+    .groupBy('l.stage');
+  for (const condition of prepared.filters) totals = totals.where(condition);
+  const rows: CountRow[] = await totals.execute();
+  if (!scope.beyond) return rows;
+  let live = trx
+    .selectFrom('leads as l')
+    .select([
+      'l.stage',
+      sql<number>`count(*)::int`.as('count'),
+      sql<string | null>`sum(l.expected_value)::text`.as('value'),
+    ])
+    .where(scope.beyond)
+    .groupBy('l.stage');
+  for (const condition of prepared.filters) live = live.where(condition);
+  const byStage = new Map(rows.map((r) => [r.stage, { ...r }]));
+  for (const row of await live.execute()) {
+    const into = byStage.get(row.stage);
+    if (!into) byStage.set(row.stage, row);
+    else {
+      into.count += row.count;
+      into.value = String(Number(into.value ?? 0) + Number(row.value ?? 0));
+    }
+  }
+  return [...byStage.values()];
+}
+
 /** Leads per stage for the board, with the same filters and search as the list; every stage, in pipeline order. */
 export async function countLeads(deps: Deps, ctx: RequestContext, params: LeadParams): Promise<{ data: StageCount[] }> {
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
@@ -191,9 +248,9 @@ export async function countLeads(deps: Deps, ctx: RequestContext, params: LeadPa
       if (prepared.search) query = query.where(searchCondition(prepared.search, mode));
       return query.execute();
     };
-    let rows = await count('exact');
+    let rows = (await countFromTotals(trx, ctx, params, prepared)) ?? (await count('exact'));
     if (rows.length === 0 && prepared.search?.fuzzy) {
-      await fuzzyThreshold.execute(trx);
+      await loadNearWords(trx, prepared.search);
       rows = await count('fuzzy');
     }
     const showValue = prepared.access.fields.expectedValue !== 'hidden';

@@ -47,8 +47,14 @@ export function leadsQuery(trx: Tx) {
     .leftJoin('partners as p', (join) =>
       join.onRef('p.company_id', '=', 'l.company_id').onRef('p.id', '=', 'l.partner_id'),
     )
-    .select(leadColumns);
+    .select(leadColumns)
+    .select(peopleColumn);
 }
+
+/** The names of the warriors and co-sales on a lead, selected with it (one sub-select per row of a page). */
+export const peopleColumn = sql<{ id: string; name: string }[]>`(
+  SELECT coalesce(jsonb_agg(jsonb_build_object('id', u.id, 'name', u.name)), '[]')
+  FROM users u WHERE u.id = ANY (l.warrior_ids || l.co_sales_ids))`.as('people');
 
 export type LeadRow = NonNullable<Awaited<ReturnType<typeof findLead>>>;
 

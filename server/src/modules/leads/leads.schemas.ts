@@ -51,7 +51,13 @@ export const Lead = Type.Object(
     ownerId: Type.Optional(Nullable(Uuid)),
     ownerName: Type.Optional(Nullable(Type.String())),
     warriorIds: Type.Optional(Type.Array(Uuid)),
+    warriors: Type.Optional(
+      Type.Array(Type.Object({ id: Uuid, name: Type.String() }), { description: 'The warriors, with their names' }),
+    ),
     coSalesIds: Type.Optional(Type.Array(Uuid)),
+    coSales: Type.Optional(
+      Type.Array(Type.Object({ id: Uuid, name: Type.String() }), { description: 'The co-sales, with their names' }),
+    ),
     partnerId: Type.Optional(Nullable(Uuid)),
     partnerName: Type.Optional(Nullable(Type.String())),
     customFields: Type.Optional(Type.Record(Type.String(), CustomFieldValue)),

@@ -1,12 +1,15 @@
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { Tx } from '../../db/client.ts';
 import { looksLikePhone, toE164 } from '../../lib/phone.ts';
 import type { FieldAccess } from './lead-fields.ts';
 
 /**
  * How `q` is matched. `exact`: every word is a substring of the lead's name, company, emails or phone digits
  * (the GIN trigram index serves it). `fuzzy`: a word may instead be a near miss of a word of the lead's name
- * (pg_trgm word similarity), for when the exact reading finds nothing. A phone number in any written form
- * matches its E.164.
+ * (pg_trgm word similarity), for when the exact reading finds nothing. The near misses are looked up first in
+ * the company's dictionary of name words (loadNearWords), then found as substrings of names through the name
+ * index: comparing a short, common-trigram word with every name directly rechecks tens of thousands of rows.
+ * A phone number in any written form matches its E.164.
  */
 export type SearchMode = 'exact' | 'fuzzy';
 
@@ -19,11 +22,15 @@ export interface Search {
   text: RawBuilder<string>;
   /** Whether a fuzzy reading is worth trying when the exact one finds nothing. */
   fuzzy: boolean;
+  /** Per word, the name words near it (set by loadNearWords before a fuzzy reading). */
+  near: Map<string, string[]>;
 }
 
 /** How close a mistyped word must be to a word of the lead (pg_trgm word similarity, 0..1). */
 export const FUZZY_THRESHOLD = 0.5;
 const MAX_WORDS = 8;
+/** The closest name words a mistyped word may stand for. */
+const MAX_NEAR = 20;
 
 export function parseSearch(q: string | undefined, access: FieldAccess, phoneCountry: () => string): Search | null {
   const text = q?.trim().toLowerCase();
@@ -39,6 +46,7 @@ export function parseSearch(q: string | undefined, access: FieldAccess, phoneCou
     digits,
     text: searchText(access),
     fuzzy: !isPhone && words.some((w) => w.length >= 3),
+    near: new Map(),
   };
 }
 
@@ -59,16 +67,32 @@ function searchText(access: FieldAccess): RawBuilder<string> {
 const likeEscape = (value: string) => `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export function searchCondition(search: Search, mode: SearchMode): Expression<SqlBool> {
-  const words = search.words.map((word) =>
-    mode === 'fuzzy'
-      ? sql<SqlBool>`(${search.text} LIKE ${likeEscape(word)} OR ${word} <% lower(l.name))`
-      : sql<SqlBool>`${search.text} LIKE ${likeEscape(word)}`,
-  );
+  const words = search.words.map((word) => {
+    const exact = sql<SqlBool>`${search.text} LIKE ${likeEscape(word)}`;
+    const near = mode === 'fuzzy' ? (search.near.get(word) ?? []) : [];
+    if (near.length === 0) return exact;
+    const names = near.map((w) => sql<SqlBool>`lower(l.name) LIKE ${likeEscape(w)}`);
+    return sql<SqlBool>`(${exact} OR ${sql.join(names, sql` OR `)})`;
+  });
   const alternatives: Expression<SqlBool>[] = [sql<SqlBool>`(${sql.join(words, sql` AND `)})`];
   if (search.phone) alternatives.push(sql<SqlBool>`l.phones @> ARRAY[${search.phone}]::text[]`);
   if (search.digits) alternatives.push(sql<SqlBool>`${search.text} LIKE ${likeEscape(search.digits)}`);
   return sql<SqlBool>`(${sql.join(alternatives, sql` OR `)})`;
 }
 
-/** The fuzzy operator's threshold is a setting of the transaction, read by the index scan too. */
-export const fuzzyThreshold = sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(FUZZY_THRESHOLD)}, true)`;
+/**
+ * Finds, for each word of the search, the name words of the company within FUZZY_THRESHOLD of it (closest
+ * first), for the fuzzy reading. The operator's threshold is a setting of the transaction.
+ */
+export async function loadNearWords(trx: Tx, search: Search): Promise<void> {
+  await sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(FUZZY_THRESHOLD)}, true)`.execute(trx);
+  const { rows } = await sql<{ typed: string; near: string[] }>`
+    SELECT q.word AS typed, n.near FROM unnest(${search.words}::text[]) AS q(word)
+    CROSS JOIN LATERAL (
+      SELECT array_agg(d.word) AS near FROM (
+        SELECT d.word FROM lead_name_words d WHERE q.word <% d.word
+        ORDER BY q.word <<-> d.word, d.word LIMIT ${MAX_NEAR}
+      ) d
+    ) n WHERE n.near IS NOT NULL`.execute(trx);
+  search.near = new Map(rows.map((r) => [r.typed, r.near]));
+}

@@ -37,3 +37,29 @@ export function leadVisibleTo(actor: Actor): Expression<SqlBool> {
         SELECT 1 FROM api_keys k WHERE k.id = ${actor.apiKeyId} AND ${READ_ALL_LEADS_SCOPE} = ANY (k.scopes)))`;
   }
 }
+
+/**
+ * leadVisibleTo split along owners, for counts read from the per-owner totals: `owned` is a condition on
+ * `l.owner_id` alone; `beyond` the rest of the visible leads, none of them matched by `owned` (null when there
+ * are none). null when the role's visibility does not follow owners. Must agree with leadVisibleTo.
+ */
+export function visibilityByOwner(
+  actor: Actor,
+): { owned: Expression<SqlBool>; beyond: Expression<SqlBool> | null } | null {
+  const me = actor.userId;
+  switch (actor.role) {
+    case 'ADMIN':
+    case 'DEV':
+    case 'GUEST':
+    case 'MANAGER':
+      return { owned: leadVisibleTo(actor), beyond: null };
+    case 'SALESPERSON':
+      return {
+        owned: sql<SqlBool>`l.owner_id = ${me}`,
+        beyond: sql<SqlBool>`(l.owner_id IS DISTINCT FROM ${me} AND (l.co_sales_ids @> ARRAY[${me}]::uuid[]
+          OR l.warrior_ids && ARRAY(SELECT w.id FROM users w WHERE w.manager_id = ${me} AND w.role = 'WARRIOR')))`,
+      };
+    default:
+      return null;
+  }
+}

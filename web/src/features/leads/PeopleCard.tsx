@@ -1,33 +1,15 @@
 import { Alert, Avatar, Badge, Button, Card, Divider, Group, Skeleton, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconUserShare } from '@tabler/icons-react';
-import { useQueries } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { api, unwrap } from '../../lib/api';
 import { initials } from '../../lib/format';
 import { ApiError } from '../../lib/problem';
 import { useCan } from '../auth/session';
-import { usersKeys } from '../users/users.queries';
 import { AssignmentWhy } from './AssignmentWhy';
 import { useAssignment } from './leads.queries';
 import type { Lead } from './leads.types';
 import { ReassignModal } from './ReassignModal';
-
-/** Names of the people on a lead (the lead holds only their ids); shared with the users pages' cache. */
-function useUserNames(ids: readonly string[], enabled: boolean): Map<string, string> {
-  const results = useQueries({
-    queries: ids.map((id) => ({
-      queryKey: usersKeys.detail(id),
-      queryFn: () => unwrap(api.GET('/api/v1/users/{id}', { params: { path: { id } } })),
-      enabled,
-      staleTime: 5 * 60_000,
-    })),
-  });
-  const names = new Map<string, string>();
-  for (const result of results) if (result.data) names.set(result.data.id, result.data.name);
-  return names;
-}
 
 function Role({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -40,8 +22,8 @@ function Role({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-function People({ ids, names }: { ids: string[]; names: Map<string, string> }) {
-  if (ids.length === 0) {
+function People({ people }: { people: { id: string; name: string }[] }) {
+  if (people.length === 0) {
     return (
       <Text size="sm" c="dimmed">
         None
@@ -50,9 +32,9 @@ function People({ ids, names }: { ids: string[]; names: Map<string, string> }) {
   }
   return (
     <Group gap={6}>
-      {ids.map((id) => (
-        <Badge key={id} color="gray" variant="light" size="lg" radius="sm" tt="none" fw={500}>
-          {names.get(id) ?? 'Outside your team'}
+      {people.map((person) => (
+        <Badge key={person.id} color="gray" variant="light" size="lg" radius="sm" tt="none" fw={500}>
+          {person.name}
         </Badge>
       ))}
     </Group>
@@ -62,13 +44,9 @@ function People({ ids, names }: { ids: string[]; names: Map<string, string> }) {
 /** Who works the lead (owner, warriors, co-sales, partner), why it went to them, and a way to hand it on. */
 export function PeopleCard({ lead }: { lead: Lead }) {
   const canAssign = useCan('leads:assign');
-  const canReadUsers = useCan('users:read');
   const [reassigning, reassign] = useDisclosure(false);
   const seesOwner = lead.ownerId !== undefined;
   const assignment = useAssignment(lead.id, seesOwner);
-  const warriorIds = lead.warriorIds ?? [];
-  const coSalesIds = lead.coSalesIds ?? [];
-  const names = useUserNames([...warriorIds, ...coSalesIds], canReadUsers);
   const history = assignment.data?.history ?? [];
   const [, ...earlier] = history;
   const [showHistory, historyToggle] = useDisclosure(false);
@@ -105,12 +83,12 @@ export function PeopleCard({ lead }: { lead: Lead }) {
         )}
         {lead.warriorIds !== undefined && (
           <Role label="Warriors">
-            <People ids={warriorIds} names={names} />
+            <People people={lead.warriors ?? []} />
           </Role>
         )}
         {lead.coSalesIds !== undefined && (
           <Role label="Co-sales">
-            <People ids={coSalesIds} names={names} />
+            <People people={lead.coSales ?? []} />
           </Role>
         )}
         {lead.partnerId !== undefined && (
