@@ -3,6 +3,7 @@ import {
   Button,
   Card,
   Center,
+  Checkbox,
   Code,
   CopyButton,
   EmptyState,
@@ -42,11 +43,13 @@ function CreateKeyModal({
   onCreated: (key: ApiKeyCreated) => void;
 }) {
   const [name, setName] = useState('');
+  const [readAll, setReadAll] = useState(false);
   const errors = useFormErrors(fields, labels);
   const create = useCreateApiKey();
 
   const close = () => {
     setName('');
+    setReadAll(false);
     errors.clear();
     onClose();
   };
@@ -58,13 +61,17 @@ function CreateKeyModal({
       errors.setFieldErrors({ name: 'Give the key a name, e.g. the system that will use it' });
       return;
     }
-    create.mutate(name.trim(), {
-      onSuccess: (key) => {
-        setName('');
-        onCreated(key);
+    create.mutate(
+      { name: name.trim(), scopes: readAll ? ['leads:read-all'] : [] },
+      {
+        onSuccess: (key) => {
+          setName('');
+          setReadAll(false);
+          onCreated(key);
+        },
+        onError: errors.fromError,
       },
-      onError: errors.fromError,
-    });
+    );
   };
 
   return (
@@ -82,6 +89,12 @@ function CreateKeyModal({
             }}
             error={errors.fieldErrors.name}
             data-autofocus
+          />
+          <Checkbox
+            label="Read every lead"
+            description="Without it the key sees only the leads it brought in."
+            checked={readAll}
+            onChange={(event) => setReadAll(event.currentTarget.checked)}
           />
           {errors.formError && (
             <Alert color="red" icon={<IconAlertCircle size={18} />} role="alert">

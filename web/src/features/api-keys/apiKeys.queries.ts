@@ -13,7 +13,7 @@ export function useApiKeys() {
 export function useCreateApiKey() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => unwrap(api.POST('/api/v1/api-keys', { body: { name } })),
+    mutationFn: (body: { name: string; scopes: 'leads:read-all'[] }) => unwrap(api.POST('/api/v1/api-keys', { body })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: apiKeysKey }),
   });
 }
