@@ -180,6 +180,11 @@ export interface LeadAssignments {
   strategy: string | null;
 }
 
+export interface LeadNameWords {
+  company_id: string;
+  word: string;
+}
+
 export interface LeadNotes {
   author_id: string | null;
   body: string;
@@ -383,6 +388,7 @@ export interface DB {
   idempotency_keys: IdempotencyKeys;
   jobs: Jobs;
   lead_assignments: LeadAssignments;
+  lead_name_words: LeadNameWords;
   lead_notes: LeadNotes;
   lead_stage_history: LeadStageHistory;
   lead_stage_totals: LeadStageTotals;

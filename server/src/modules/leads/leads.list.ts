@@ -76,16 +76,24 @@ async function prepare(trx: Tx, ctx: RequestContext, params: ListLeadsInput, sta
 }
 
 /**
- * The visible, filtered leads with their owner's and partner's names. A phone number or a fuzzy search is read
- * from its index first, as a subquery the planner may not merge: PostgreSQL cannot estimate how few rows those
- * match, and would otherwise walk the whole sort index looking for them.
+ * The visible, filtered leads with their owner's and partner's names. A phone number or a fuzzy search (few
+ * matches) is read from its index first, and so is a search within a role's own part of the leads, together
+ * with the visibility and filters (the search's and the owner's indexes combined): as a subquery the planner may
+ * not merge. PostgreSQL cannot estimate how few rows those match, and would otherwise walk the whole sort index
+ * looking for them (a manager's name search: 440 ms instead of 50).
  */
-function filtered(trx: Tx, prepared: Prepared, mode: SearchMode) {
+function filtered(trx: Tx, prepared: Prepared, mode: SearchMode, broad: boolean) {
   const search = prepared.search ? searchCondition(prepared.search, mode) : null;
-  const fenced = search !== null && (mode === 'fuzzy' || prepared.search?.digits != null);
+  const few = mode === 'fuzzy' || prepared.search?.digits != null;
+  const indexed = prepared.search?.words.some((w) => w.length >= 3) ?? false;
+  const ownPart = search !== null && !few && !broad && indexed;
+  const fenced = search !== null && (few || ownPart);
+  let inner = trx.selectFrom('leads as l').selectAll('l');
+  if (search) inner = inner.where(search);
+  if (ownPart) for (const condition of prepared.conditions) inner = inner.where(condition);
   let query = fenced
     ? trx
-        .selectFrom(trx.selectFrom('leads as l').selectAll('l').where(search).offset(0).as('l'))
+        .selectFrom(inner.offset(0).as('l'))
         .leftJoin('users as o', (join) =>
           join.onRef('o.company_id', '=', 'l.company_id').onRef('o.id', '=', 'l.owner_id'),
         )
@@ -95,7 +103,7 @@ function filtered(trx: Tx, prepared: Prepared, mode: SearchMode) {
         .select(leadColumns)
         .select(peopleColumn)
     : leadsQuery(trx);
-  for (const condition of prepared.conditions) query = query.where(condition);
+  if (!ownPart) for (const condition of prepared.conditions) query = query.where(condition);
   if (search && !fenced) query = query.where(search);
   return query;
 }
@@ -120,6 +128,8 @@ export async function listLeads(deps: Deps, ctx: RequestContext, input: ListLead
       });
     }
     let mode = (cursor?.mode || 'exact') as SearchMode;
+    // Roles that see every lead find a name word's matches soonest by walking the sort order.
+    const broad = ['ADMIN', 'DEV', 'GUEST'].includes(ctx.actor.role);
     if (mode === 'fuzzy' && prepared.search) await loadNearWords(trx, prepared.search);
 
     const readPage = async () => {
@@ -130,7 +140,7 @@ export async function listLeads(deps: Deps, ctx: RequestContext, input: ListLead
       for (let i = cursor?.segment ?? 0; i < plan.segments.length && rows.length <= input.limit; i++) {
         const segment = plan.segments[i];
         if (!segment) break;
-        let query = filtered(trx, prepared, mode).select(
+        let query = filtered(trx, prepared, mode, broad).select(
           segment.expr ? sql<string | null>`(${segment.expr})::text`.as('sort_key') : sql<null>`NULL`.as('sort_key'),
         );
         if (segment.where) query = query.where(segment.where);

@@ -88,6 +88,22 @@ describe('lead search', () => {
     expect(none.json()).toEqual({ data: [], nextCursor: null });
   });
 
+  it('tolerates typos in a name given by a later edit, and counts the near misses like the list', async () => {
+    const renamed = await t.as('admin@demo.test', 'PATCH', `/api/v1/leads/${ids.rohit}`, {
+      version: 1,
+      name: 'Zubeida Qureshi',
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    expect(await search('zubeda qureshy')).toEqual([ids.rohit]);
+    const counts = await t.as('admin@demo.test', 'GET', '/api/v1/leads/counts?q=zubeda%20qureshy');
+    expect(counts.json().data.find((c: { stage: string }) => c.stage === 'new')).toMatchObject({ count: 1 });
+    const back = await t.as('admin@demo.test', 'PATCH', `/api/v1/leads/${ids.rohit}`, {
+      version: 2,
+      name: 'Rohit Kumar',
+    });
+    expect(back.statusCode, back.body).toBe(200);
+  });
+
   it('finds only leads the caller may see', async () => {
     expect(await search('ananya iyer', 'sales1@demo.test')).toContain(ids.ananya);
     expect(await search('ananya iyer', 'sales2@demo.test')).not.toContain(ids.ananya);
