@@ -84,7 +84,10 @@ describe.skipIf(!chromiumPath)('leads in the browser', () => {
     const me = await userId(site.t, 'warrior1@demo.test');
     expect(mine.length).toBeGreaterThan(0);
     expect(mine.every((lead) => lead.warriorIds.includes(me))).toBe(true);
-    await page.getByText(mine[0]?.name ?? '').first().waitFor();
+    await page
+      .getByText(mine[0]?.name ?? '')
+      .first()
+      .waitFor();
     expect(await page.getByText(LEAD_NAME).count()).toBe(0);
     await site.shot(page, 'warrior-leads-390');
 
