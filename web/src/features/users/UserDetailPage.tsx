@@ -28,13 +28,14 @@ import { notifyError, notifySuccess } from '../../lib/notify';
 import { ApiError } from '../../lib/problem';
 import { useCan, useMe } from '../auth/session';
 import { ManagerSelect } from './ManagerSelect';
+import { PartnerSelect } from './PartnerSelect';
 import { assignableRoles, isRoleName, requiredManagerRole, roleOptions } from './roles';
 import { buildTeamTree, countNodes, TeamTree } from './TeamTree';
 import { UserAvatar } from './UserAvatar';
 import { useSetUserActive, useTeam, useUpdateUser, useUser } from './users.queries';
 
-const fields = ['name', 'role', 'managerId'] as const;
-const labels = { name: 'Name', role: 'Role', managerId: 'Manager' };
+const fields = ['name', 'role', 'managerId', 'partnerId'] as const;
+const labels = { name: 'Name', role: 'Role', managerId: 'Manager', partnerId: 'Partner organisation' };
 
 function Info({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -53,6 +54,7 @@ function EditUserForm({ user, roles }: { user: User; roles: readonly RoleName[] 
   const [name, setName] = useState(user.name);
   const [role, setRole] = useState<RoleName>(user.role);
   const [managerId, setManagerId] = useState<string | null>(user.managerId);
+  const [partnerId, setPartnerId] = useState<string | null>(user.partnerId);
   const errors = useFormErrors(fields, labels);
   const update = useUpdateUser(user.id);
 
@@ -60,6 +62,7 @@ function EditUserForm({ user, roles }: { user: User; roles: readonly RoleName[] 
   if (name.trim() !== user.name) changes.name = name.trim();
   if (role !== user.role) changes.role = role;
   if (managerId !== user.managerId) changes.managerId = managerId;
+  if (role === 'PARTNER' && partnerId !== user.partnerId) changes.partnerId = partnerId;
   const dirty = Object.keys(changes).length > 0;
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -79,6 +82,7 @@ function EditUserForm({ user, roles }: { user: User; roles: readonly RoleName[] 
     setName(user.name);
     setRole(user.role);
     setManagerId(user.managerId);
+    setPartnerId(user.partnerId);
     errors.clear();
   };
 
@@ -121,6 +125,16 @@ function EditUserForm({ user, roles }: { user: User; roles: readonly RoleName[] 
           excludeId={user.id}
           current={user.managerId && user.managerName ? { id: user.managerId, name: user.managerName } : null}
         />
+        {role === 'PARTNER' && (
+          <PartnerSelect
+            value={partnerId}
+            onChange={(value) => {
+              setPartnerId(value);
+              errors.clearField('partnerId');
+            }}
+            error={errors.fieldErrors.partnerId}
+          />
+        )}
         {errors.formError && (
           <Alert color="red" icon={<IconAlertCircle size={18} />} role="alert">
             {errors.formError}
