@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { RoleBadge } from '../../components/Badges';
 import { useCan, useMe } from '../auth/session';
 import classes from './DashboardPage.module.css';
+import { PipelineCard } from './PipelineCard';
 
 function greeting(hour: number): string {
   if (hour < 12) return 'Good morning';
@@ -31,6 +32,7 @@ function Fact({ icon, label, children }: { icon: ReactNode; label: string; child
 export function DashboardPage() {
   const { user, company } = useMe();
   const canSeeUsers = useCan('users:read');
+  const canSeeLeads = useCan('leads:read');
   const firstName = user.name.split(/\s+/)[0] ?? user.name;
 
   return (
@@ -49,7 +51,7 @@ export function DashboardPage() {
           <div>
             <Title order={2}>Welcome to iPerform</Title>
             <Text c="dimmed" size="sm" mt={4}>
-              Leads, follow-ups and reports will appear here as your company turns them on.
+              Your leads are below; follow-ups and reports will appear here as your company turns them on.
             </Text>
           </div>
           <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="lg">
@@ -78,6 +80,7 @@ export function DashboardPage() {
           </SimpleGrid>
         </Stack>
       </Card>
+      {canSeeLeads && <PipelineCard />}
     </Stack>
   );
 }
