@@ -1,22 +1,11 @@
-/** Built-in lead fields as people call them; custom fields are `customFields.<key>` with their own label. */
+import { fieldDefs } from '../leads/fields';
+
+/**
+ * Built-in lead fields as people call them: the lead screens' own labels, plus the assignment fields and the
+ * "all custom fields" entry that settings also name. Custom fields are `customFields.<key>` with their own label.
+ */
 export const builtInFieldLabels: Record<string, string> = {
-  name: 'Name',
-  companyName: 'Company',
-  emails: 'Emails',
-  phones: 'Phones',
-  source: 'Source',
-  campaign: 'Campaign',
-  product: 'Product',
-  city: 'City',
-  state: 'State',
-  country: 'Country',
-  territory: 'Territory',
-  expectedValue: 'Expected value',
-  currency: 'Currency',
-  expectedCloseDate: 'Expected close date',
-  tags: 'Tags',
-  notes: 'Notes',
-  lostReason: 'Lost reason',
+  ...Object.fromEntries(Object.values(fieldDefs).map((def) => [def.key, def.label])),
   ownerId: 'Owner',
   warriorIds: 'Warriors',
   coSalesIds: 'Co-sales',
