@@ -9,7 +9,7 @@ import { fieldAccessFor } from './lead-fields.ts';
 import { toLead } from './leads.dto.ts';
 import * as repo from './leads.repository.ts';
 import type { AssignInput } from './leads.schemas.ts';
-import { expectedVersion, lockForWrite, manualDecision, writeLead } from './leads.service.ts';
+import { lockForWrite, manualDecision, writeLead } from './leads.service.ts';
 
 export interface ExplicitAssignment {
   ownerId?: string | null | undefined;
@@ -134,15 +134,12 @@ export async function assignLead(
 ) {
   const { version, ...input } = body;
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-    const current = await repo.findVisibleLead(trx, ctx.actor, id);
-    if (!current) throw notFound('lead');
+    const before = await lockForWrite(trx, ctx, id, { version, ifMatch, required: false });
     if (!hasExplicitAssignment(input)) {
       throw new AppError('validation_failed', 'Say what to assign: ownerId, warriorIds, coSalesIds or partnerId', {
         errors: [{ path: 'ownerId', message: 'one of ownerId, warriorIds, coSalesIds or partnerId is required' }],
       });
     }
-    const expected = version !== undefined || ifMatch ? expectedVersion(version, ifMatch) : current.version;
-    const before = await lockForWrite(trx, ctx, id, expected);
     const columns = await checkAssignment(trx, ctx, input);
     // Warriors work for their salesperson: a new owner keeps only the warriors who report to it.
     if (columns.owner_id !== undefined && columns.owner_id !== before.owner_id && columns.warrior_ids === undefined) {

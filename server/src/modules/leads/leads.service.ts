@@ -224,11 +224,28 @@ function versionConflict(current: number) {
   });
 }
 
-/** Loads a lead the actor may see, locked for a write, and checks the version the write is based on. */
-export async function lockForWrite(trx: Tx, ctx: RequestContext, id: string, version: number): Promise<repo.LeadRow> {
+/** The version a write claims to be based on; without `required`, a write naming none applies to the current one. */
+export interface VersionClaim {
+  version: number | undefined;
+  ifMatch: string | undefined;
+  required: boolean;
+}
+
+/**
+ * Loads a lead the actor may see, locked for a write (404 before anything else is said about the request), and
+ * checks the version the write is based on (409 when stale).
+ */
+export async function lockForWrite(
+  trx: Tx,
+  ctx: RequestContext,
+  id: string,
+  claim: VersionClaim,
+): Promise<repo.LeadRow> {
   const row = await repo.findVisibleLead(trx, ctx.actor, id, { lock: true });
   if (!row) throw notFound('lead');
-  if (row.version !== version) throw versionConflict(row.version);
+  const named = claim.version !== undefined || Boolean(claim.ifMatch);
+  const expected = named || claim.required ? expectedVersion(claim.version, claim.ifMatch) : row.version;
+  if (row.version !== expected) throw versionConflict(row.version);
   return row;
 }
 
@@ -266,9 +283,7 @@ export async function updateLead(
 ): Promise<LeadDto> {
   const { version, ...fields } = body;
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-    // A lead outside the caller's reach is a 404 before anything else is said about the request.
-    if (!(await repo.findVisibleLead(trx, ctx.actor, id))) throw notFound('lead');
-    const before = await lockForWrite(trx, ctx, id, expectedVersion(version, ifMatch));
+    const before = await lockForWrite(trx, ctx, id, { version, ifMatch, required: true });
     const wctx = await loadWriteContext(trx, ctx);
     const changes = await toColumns(trx, fields, wctx.input, {
       mode: 'update',
@@ -298,10 +313,7 @@ export async function moveStage(
   canReopen: boolean,
 ): Promise<LeadDto> {
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-    const row = await repo.findVisibleLead(trx, ctx.actor, id, { lock: true });
-    if (!row) throw notFound('lead');
-    const version = body.version ?? (ifMatch ? expectedVersion(undefined, ifMatch) : row.version);
-    if (row.version !== version) throw versionConflict(row.version);
+    const row = await lockForWrite(trx, ctx, id, { version: body.version, ifMatch, required: false });
     const target = await findStage(trx, body.stage);
     if (!target)
       throw new AppError('validation_failed', `No stage ${body.stage}`, {
