@@ -9,7 +9,7 @@ import { fieldAccessFor } from './lead-fields.ts';
 import { toLead } from './leads.dto.ts';
 import * as repo from './leads.repository.ts';
 import type { AssignInput } from './leads.schemas.ts';
-import { lockForWrite, manualDecision, writeLead } from './leads.service.ts';
+import { channelOf, lockForWrite, manualDecision, writeLead } from './leads.service.ts';
 
 export interface ExplicitAssignment {
   ownerId?: string | null | undefined;
@@ -153,7 +153,7 @@ export async function assignLead(
         companyId: ctx.actor.companyId,
         leadId: id,
         byUserId: ctx.actor.userId,
-        channel: ctx.actor.apiKeyId ? 'api' : 'ui',
+        channel: channelOf(ctx),
         previousOwnerId: before.owner_id,
         decision: manualDecision(after.owner_id, `${changed}, by ${ctx.actor.name}`),
         now: deps.clock.now(),
