@@ -28,6 +28,7 @@ export type ListLeadsInput = LeadParams & {
 };
 
 interface ListSettings extends FilterContext {
+  /** The company's phone country; read only when the search text looks like a phone number. */
   phoneCountry: string;
 }
 
@@ -38,7 +39,7 @@ async function loadSettings(trx: Tx, access: FieldAccess, params: ListLeadsInput
   const stages = stagesNeeded || needs.stages || needsStages(params.sort);
   const custom = needs.customDefs || sortKey.startsWith('customFields.');
   const phone = typeof params.q === 'string' && looksLikePhone(params.q);
-  const settings: ListSettings = { access, stages: [], customDefs: [], phoneCountry: 'IN' };
+  const settings: ListSettings = { access, stages: [], customDefs: [], phoneCountry: '' };
   if (!stages && !custom && !phone) return settings;
   const stageKeys = sql`(SELECT json_agg(s.key ORDER BY s.position, s.key) FROM pipeline_stages s)`;
   const customDefs = sql`(SELECT json_agg(json_build_object('key', f.key, 'type', f.type, 'options', f.options))
@@ -53,7 +54,7 @@ async function loadSettings(trx: Tx, access: FieldAccess, params: ListLeadsInput
   const row = rows[0];
   settings.stages = row?.stages ?? [];
   settings.customDefs = (row?.custom ?? []) as CustomFieldDef[];
-  settings.phoneCountry = row?.phone_country?.trim() || 'IN';
+  settings.phoneCountry = row?.phone_country ?? '';
   return settings;
 }
 
