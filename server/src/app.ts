@@ -18,6 +18,8 @@ import { Problem } from './http/schemas.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
+import { SecretBox } from './lib/secret-box.ts';
+import { activitiesRoutes } from './modules/activities/activities.routes.ts';
 import { assignmentRoutes } from './modules/assignment/assignment.routes.ts';
 import { AuditEntry, auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
@@ -25,20 +27,28 @@ import { ApiKey, ApiKeyCreated, Company, LoginResult, Me, Session } from './modu
 import { authenticate } from './modules/auth/auth.service.ts';
 import { SessionCache } from './modules/auth/session-cache.ts';
 import { TokenSigner } from './modules/auth/tokens.ts';
+import { bulkActionsRoutes } from './modules/bulk-actions/bulk-actions.routes.ts';
 import { companiesRoutes } from './modules/companies/companies.routes.ts';
 import { customFieldsRoutes } from './modules/custom-fields/custom-fields.routes.ts';
+import { duplicatesRoutes } from './modules/duplicates/duplicates.routes.ts';
+import { emailRoutes } from './modules/email/email.routes.ts';
+import { exportsRoutes } from './modules/exports/exports.routes.ts';
 import { formsRoutes } from './modules/forms/forms.routes.ts';
+import { importsRoutes } from './modules/imports/imports.routes.ts';
 import { Assignment, leadsRoutes } from './modules/leads/leads.routes.ts';
 import { Lead, StageHistoryEntry } from './modules/leads/leads.schemas.ts';
+import { mergesRoutes } from './modules/merges/merges.routes.ts';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
 import { partnersRoutes } from './modules/partners/partners.routes.ts';
 import { pipelineRoutes } from './modules/pipeline/pipeline.routes.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
 import { timelineRoutes } from './modules/timeline/timeline.routes.ts';
+import { trashRoutes } from './modules/trash/trash.routes.ts';
 import { can } from './modules/users/roles.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
 import { RoleInfo, User } from './modules/users/users.schemas.ts';
 import { viewsRoutes } from './modules/views/views.routes.ts';
+import { whatsappRoutes } from './modules/whatsapp/whatsapp.routes.ts';
 
 export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -46,6 +56,8 @@ export interface AppOptions {
   config: Config;
   db: Database;
   jwtSecret: string;
+  /** The key secrets are sealed with at rest; derived from jwtSecret when not given. */
+  secretsKey?: string;
   /** The database URL, for the session cache's change notifications; without it the cache stays off. */
   databaseUrl?: string | null;
   clock?: Clock;
@@ -104,6 +116,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     clock: options.clock ?? systemClock,
     tokens: new TokenSigner(options.jwtSecret, config.accessTokenTtlSeconds),
     sessions: new SessionCache(config.sessionCacheSeconds),
+    secrets: new SecretBox(options.secretsKey ?? options.jwtSecret),
   };
   app.decorate('deps', deps);
   if (options.databaseUrl) await deps.sessions.listen(options.databaseUrl);
@@ -202,6 +215,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
       viewsRoutes(typed, deps);
       formsRoutes(typed, deps);
       timelineRoutes(typed, deps);
+      activitiesRoutes(typed, deps);
+      bulkActionsRoutes(typed, deps);
+      duplicatesRoutes(typed, deps);
+      emailRoutes(typed, deps);
+      exportsRoutes(typed, deps);
+      importsRoutes(typed, deps);
+      mergesRoutes(typed, deps);
+      trashRoutes(typed, deps);
+      whatsappRoutes(typed, deps);
     },
     { prefix: API },
   );

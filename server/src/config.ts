@@ -8,6 +8,8 @@ export interface Config {
   databaseUrl: string | null;
   logLevel: string;
   jwtSecret: string | null;
+  /** Seals company secrets at rest (see lib/secret-box.ts); generated into the data directory when unset. */
+  secretsKey: string | null;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   rateLimitPerMinute: number;
@@ -51,6 +53,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (jwtSecret !== null && jwtSecret.length < 32) {
     throw new ConfigError('IPERFORM_JWT_SECRET must be at least 32 characters');
   }
+  const secretsKey = env.IPERFORM_SECRETS_KEY?.trim() || null;
+  if (secretsKey !== null && secretsKey.length < 32) {
+    throw new ConfigError('IPERFORM_SECRETS_KEY must be at least 32 characters');
+  }
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
@@ -64,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     logLevel,
     jwtSecret,
+    secretsKey,
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
     refreshTokenTtlDays: int(env, 'REFRESH_TOKEN_TTL_DAYS', 30, 1, 365),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),

@@ -51,6 +51,7 @@ async function serve(): Promise<void> {
       config,
       db: runtime.dbs.app,
       jwtSecret: runtime.jwtSecret,
+      secretsKey: runtime.secretsKey,
       databaseUrl: runtime.url,
     });
     // Jobs (response-SLA checks, ...) are durable rows: a stopped worker leaves them for the next start.

@@ -16,6 +16,7 @@ export interface Runtime {
   dbs: Databases;
   embedded: EmbeddedServer | null;
   jwtSecret: string;
+  secretsKey: string;
   close(): Promise<void>;
 }
 
@@ -24,6 +25,19 @@ export function jwtSecretFor(config: Config): string {
   if (config.jwtSecret) return config.jwtSecret;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o711 });
   const file = join(config.dataDir, 'jwt-secret');
+  if (!existsSync(file)) writeFileSync(file, randomToken(48), { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * The key company secrets (SMTP passwords, access tokens) are sealed with: IPERFORM_SECRETS_KEY, or generated
+ * once and kept beside the JWT secret. Losing it makes the stored secrets unreadable, not readable by others.
+ */
+export function secretsKeyFor(config: Config): string {
+  if (config.secretsKey) return config.secretsKey;
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o711 });
+  const file = join(config.dataDir, 'secrets-key');
   if (!existsSync(file)) writeFileSync(file, randomToken(48), { mode: 0o600 });
   chmodSync(file, 0o600);
   return readFileSync(file, 'utf8').trim();
@@ -40,6 +54,7 @@ export async function openDatabase(config: Config, log: Logger, poolSize = confi
     dbs,
     embedded,
     jwtSecret: jwtSecretFor(config),
+    secretsKey: secretsKeyFor(config),
     async close() {
       await dbs.close();
       await embedded?.stop();

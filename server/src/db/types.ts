@@ -208,12 +208,15 @@ export interface Leads {
   created_via: Generated<string>;
   currency: string | null;
   custom_fields: Generated<Json>;
+  deleted_at: Timestamp | null;
+  deleted_by: string | null;
   emails: Generated<string[]>;
   expected_close_date: Timestamp | null;
   expected_value: Numeric | null;
   id: string;
   last_touched_at: Generated<Timestamp>;
   lost_reason: string | null;
+  merged_into: string | null;
   name: string;
   notes: string | null;
   owner_id: string | null;

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { Clock } from '../lib/clock.ts';
+import type { SecretBox } from '../lib/secret-box.ts';
 import type { SessionCache } from '../modules/auth/session-cache.ts';
 import type { TokenSigner } from '../modules/auth/tokens.ts';
 import type { CompanyDto } from '../modules/companies/companies.service.ts';
@@ -41,6 +42,8 @@ export interface Deps {
   clock: Clock;
   tokens: TokenSigner;
   sessions: SessionCache;
+  /** Seals and opens the secrets companies store with us (SMTP passwords, access tokens). */
+  secrets: SecretBox;
 }
 
 declare module 'fastify' {

@@ -2,10 +2,26 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_auth_lookup.ts';
 import * as m0003 from './0003_leads.ts';
+import * as m0004 from './0004_lead_lifecycle.ts';
+import * as m0005 from './0005_duplicates.ts';
+import * as m0006 from './0006_merges.ts';
+import * as m0007 from './0007_imports.ts';
+import * as m0008 from './0008_bulk_operations.ts';
+import * as m0009 from './0009_activities.ts';
+import * as m0010 from './0010_email.ts';
+import * as m0011 from './0011_whatsapp.ts';
 
 /** Every migration, in order. A new file is added here too, so the set is explicit and bundled with the code. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_auth_lookup': m0002,
   '0003_leads': m0003,
+  '0004_lead_lifecycle': m0004,
+  '0005_duplicates': m0005,
+  '0006_merges': m0006,
+  '0007_imports': m0007,
+  '0008_bulk_operations': m0008,
+  '0009_activities': m0009,
+  '0010_email': m0010,
+  '0011_whatsapp': m0011,
 };

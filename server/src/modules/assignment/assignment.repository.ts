@@ -1,6 +1,7 @@
 import { type Selectable, sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
 import type { AssignmentRules } from '../../db/types.ts';
+import { leadIsLive } from '../leads/leads.visibility.ts';
 
 export type RuleRow = Selectable<AssignmentRules>;
 
@@ -150,6 +151,7 @@ export async function openLeadCounts(trx: Tx, ids: string[]): Promise<Map<string
     .select(['l.owner_id', sql<number>`count(*)::int`.as('n')])
     .where('s.kind', '=', 'open')
     .where('l.owner_id', 'in', ids)
+    .where(leadIsLive)
     .groupBy('l.owner_id')
     .execute();
   return new Map(rows.map((r) => [r.owner_id ?? '', r.n]));

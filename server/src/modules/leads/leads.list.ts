@@ -18,7 +18,7 @@ import {
   needsStages,
   sortPlan,
 } from './leads.sort.ts';
-import { leadVisibleTo, visibilityByOwner } from './leads.visibility.ts';
+import { leadIsLive, leadVisibleTo, visibilityByOwner } from './leads.visibility.ts';
 
 export type ListLeadsInput = LeadParams & {
   q?: string | undefined;
@@ -62,7 +62,7 @@ interface Prepared {
   access: FieldAccess;
   settings: ListSettings;
   conditions: Expression<SqlBool>[];
-  /** The conditions without the visibility predicate. */
+  /** The conditions without the visibility and live predicates. */
   filters: Expression<SqlBool>[];
   search: Search | null;
 }
@@ -71,7 +71,7 @@ async function prepare(trx: Tx, ctx: RequestContext, params: ListLeadsInput, sta
   const access = await fieldAccessFor(trx, ctx.actor.role);
   const settings = await loadSettings(trx, access, params, stagesNeeded);
   const filters = buildFilters(params, settings);
-  const conditions = [leadVisibleTo(ctx.actor), ...filters];
+  const conditions = [leadVisibleTo(ctx.actor), leadIsLive, ...filters];
   const search = parseSearch(params.q, access, () => settings.phoneCountry);
   return { access, settings, conditions, filters, search } satisfies Prepared;
 }
@@ -227,6 +227,7 @@ async function countFromTotals(trx: Tx, ctx: RequestContext, params: LeadParams,
       sql<string | null>`sum(l.expected_value)::text`.as('value'),
     ])
     .where(scope.beyond)
+    .where(leadIsLive)
     .groupBy('l.stage');
   for (const condition of prepared.filters) live = live.where(condition);
   const byStage = new Map(rows.map((r) => [r.stage, { ...r }]));

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
 import type { Actor } from '../../http/context.ts';
-import { leadVisibleTo } from './leads.visibility.ts';
+import { leadIsLive, leadVisibleTo } from './leads.visibility.ts';
 
 export const leadColumns = [
   'l.id',
@@ -62,9 +62,18 @@ export async function findLead(trx: Tx, id: string) {
   return leadsQuery(trx).where('l.id', '=', id).executeTakeFirst();
 }
 
-/** A lead the actor may see; undefined otherwise (the caller answers 404). */
-export async function findVisibleLead(trx: Tx, actor: Actor, id: string, options: { lock?: boolean } = {}) {
+/**
+ * A live lead the actor may see; undefined otherwise (the caller answers 404). `includeDead` also finds it in
+ * the trash or merged away, for the routes that work on those (restore, the merged id's redirect).
+ */
+export async function findVisibleLead(
+  trx: Tx,
+  actor: Actor,
+  id: string,
+  options: { lock?: boolean; includeDead?: boolean } = {},
+) {
   let query = leadsQuery(trx).where('l.id', '=', id).where(leadVisibleTo(actor));
+  if (!options.includeDead) query = query.where(leadIsLive);
   if (options.lock) query = query.forUpdate('l');
   return query.executeTakeFirst();
 }

@@ -6,6 +6,12 @@ import { subtreeOf } from '../users/users.repository.ts';
 export const READ_ALL_LEADS_SCOPE = 'leads:read-all';
 
 /**
+ * Leads still in use, on the alias `l`: not in the trash and not merged into another lead. Everything that
+ * lists, counts, searches or works leads adds it to leadVisibleTo; the trash and the merge tombstones leave it out.
+ */
+export const leadIsLive: Expression<SqlBool> = sql<SqlBool>`(l.deleted_at IS NULL AND l.merged_into IS NULL)`;
+
+/**
  * The one predicate of which leads an actor sees, on the alias `l`. List, get, search, counts, the board and
  * export all filter with it; a lead outside it answers 404, so its existence is not disclosed.
  */

@@ -1,0 +1,8 @@
+import type { Kysely } from 'kysely';
+
+/** Placeholder: imports, saved mappings and their rows. */
+export async function up(_db: Kysely<unknown>): Promise<void> {}
+
+export async function down(): Promise<void> {
+  throw new Error('This migration cannot be reverted');
+}

@@ -1,0 +1,5 @@
+import type { App } from '../../app.ts';
+import type { Deps } from '../../http/context.ts';
+
+/** Placeholder until the module lands. */
+export function mergesRoutes(_app: App, _deps: Deps): void {}
