@@ -11,22 +11,32 @@
  * sort and counts (bench/leads-bench.ts), with 10 connections for 10 s each unless told otherwise.
  * BENCH_DATA_DIR=<dir> keeps the prepared database there and reuses it on the next run (generating a million
  * leads takes a few minutes).
+ *
+ * BENCH_ONLY=exports exports that data set whole as CSV, XLSX and JSON (bench/exports-bench.ts), sampling the
+ * server's memory while it streams; BENCH_FORMATS=csv limits the formats.
+ *
+ * BENCH_ONLY=imports imports a generated CSV of BENCH_IMPORT_ROWS leads (100,000 by default) through the API and
+ * the server's job worker (bench/imports-bench.ts), sampling the server's memory while it runs.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
+import { sql } from 'kysely';
 import { connect, migrate, withTenant } from '../server/src/db/client.ts';
 import { startEmbedded } from '../server/src/db/embedded.ts';
 import { newId } from '../server/src/lib/ids.ts';
 import { hashPassword } from '../server/src/modules/auth/passwords.ts';
 import { DEMO_PASSWORD, seedDemo } from '../server/src/modules/companies/demo-seed.ts';
+import { exportsTable, runExportsBench } from './exports-bench.ts';
+import { importsTable, runImportsBench } from './imports-bench.ts';
 import { type LoadResult, markdownTable, runLeadsBench } from './leads-bench.ts';
 import { generateLeads } from './leads-data.ts';
 
 const only = process.env.BENCH_ONLY;
-const leadsMode = only === 'leads';
+// The export benchmark streams the leads benchmark's data set out again.
+const leadsMode = only === 'leads' || only === 'exports';
 const seconds = Number(process.env.BENCH_SECONDS ?? (leadsMode ? 10 : 20));
 const connections = Number(process.env.BENCH_CONNECTIONS ?? (leadsMode ? 10 : 100));
 const leadCount = Number(process.env.BENCH_LEADS ?? 1_000_000);
@@ -50,6 +60,9 @@ async function prepare(): Promise<void> {
     await migrate(dbs.owner);
     const seeded = await seedDemo(dbs.app);
     if (!seeded) throw new Error('demo seed did not run');
+    // A database in service has planner statistics (autovacuum gathers them within a minute of the seed); the
+    // import benchmark takes them at once instead of racing autovacuum (docs/benchmarks.md says why it matters).
+    if (only === 'imports') await sql`ANALYZE`.execute(dbs.owner);
     const hash = await hashPassword(DEMO_PASSWORD);
     await withTenant(dbs.app, seeded.demoCompanyId, async (trx) => {
       const rows: {
@@ -189,7 +202,13 @@ try {
       .map((l) => l.toFixed(2))
       .join(' ')}`,
   );
-  if (leadsMode) {
+  if (only === 'imports') {
+    if (!server.pid) throw new Error('the server has no process id');
+    console.log(importsTable(await runImportsBench(base, server.pid)));
+  } else if (only === 'exports') {
+    if (!server.pid) throw new Error('the server has no process id');
+    console.log(exportsTable(await runExportsBench(base, server.pid)));
+  } else if (leadsMode) {
     const results = await runLeadsBench(base, load);
     console.log(
       `\nload average after: ${loadavg()

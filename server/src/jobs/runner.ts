@@ -112,11 +112,28 @@ export async function pruneJobs(deps: Deps, keepDays = 14): Promise<number> {
   return Number(result.numDeletedRows);
 }
 
+/** Whether a job is due now and free to claim (what a finished job may just have enqueued). */
+export async function workDue(deps: Deps): Promise<boolean> {
+  const now = deps.clock.now();
+  const row = await deps.db
+    .selectFrom('jobs')
+    .select('id')
+    .where('done_at', 'is', null)
+    .where('run_at', '<=', now)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export interface JobWorker {
   stop(): Promise<void>;
 }
 
-/** Polls for due jobs every `intervalMs`, at once again while batches come back full; stops cleanly. */
+/**
+ * Polls for due jobs every `intervalMs`, at once again while batches come back full or finished jobs left more work
+ * due; stops cleanly.
+ */
 export function startJobWorker(deps: Deps, options: { intervalMs: number; log: Logger }): JobWorker {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
@@ -129,7 +146,8 @@ export function startJobWorker(deps: Deps, options: { intervalMs: number; log: L
     let full = false;
     try {
       const result = await runDueJobs(deps, { limit: batch, log: options.log });
-      full = result.claimed === batch;
+      // A chain of chunks (an import, a bulk action) enqueues its next step due now: run it without waiting a poll.
+      full = result.claimed === batch || (result.done > 0 && (await workDue(deps)));
       if (deps.clock.now().getTime() - prunedAt > 3_600_000) {
         prunedAt = deps.clock.now().getTime();
         await pruneJobs(deps);

@@ -5,9 +5,11 @@ import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, type FieldError } from '../../http/errors.ts';
 import { fieldErrors, validatorCompiler } from '../../http/validation.ts';
+import type { OnDuplicate } from '../duplicates/duplicates.policy.ts';
+import { DuplicateRef } from '../duplicates/duplicates.schemas.ts';
 import { onceForKey, requestHash, type StoredResponse } from './leads.idempotency.ts';
 import { CreateLeadBody, type CreateLeadInput } from './leads.schemas.ts';
-import { createLeadInTx, loadWriteContext } from './leads.service.ts';
+import { createLeadOrMatchInTx, loadWriteContext } from './leads.service.ts';
 
 export const BULK_MAX = 500;
 
@@ -45,29 +47,48 @@ const ItemError = Type.Object({
   errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
 });
 
+const outcomes = ['created', 'skipped', 'merged', 'duplicate', 'failed'] as const;
+type Outcome = (typeof outcomes)[number];
+
 export const BulkCreateResult = Type.Object({
   results: Type.Array(
     Type.Object({
       index: Type.Integer({ description: 'Position of the item in `leads`' }),
-      status: Type.Integer({ description: '201 created; else the status a single create would have answered' }),
-      id: Type.Optional(Type.String({ format: 'uuid' })),
+      status: Type.Integer({
+        description: '201 created, 200 skipped or merged; else the status a single create would have answered',
+      }),
+      outcome: Type.Unsafe<Outcome>({
+        type: 'string',
+        enum: [...outcomes],
+        description: 'duplicate: refused by the duplicate policy (409); `duplicates` lists the matches',
+      }),
+      id: Type.Optional(Type.String({ format: 'uuid', description: 'The lead created, skipped for or merged into' })),
+      duplicates: Type.Optional(Type.Array(DuplicateRef)),
       error: Type.Optional(ItemError),
     }),
   ),
   created: Type.Integer(),
-  failed: Type.Integer(),
+  skipped: Type.Integer(),
+  merged: Type.Integer(),
+  failed: Type.Integer({ description: 'Items refused, duplicates included' }),
 });
+
+type Match = { id: string; name: string; matchedOn: ('email' | 'phone' | 'name')[]; score?: number };
 
 interface ItemResult {
   index: number;
   status: number;
+  outcome: Outcome;
   id?: string;
+  duplicates?: Match[];
   error?: { code: string; detail?: string; errors?: FieldError[] };
 }
 
 export interface BulkResult {
   results: ItemResult[];
   created: number;
+  skipped: number;
+  merged: number;
   failed: number;
 }
 
@@ -82,15 +103,23 @@ export async function createLeadsInBulk(
   ctx: RequestContext,
   items: unknown[],
   key: string | null,
+  onDuplicate?: OnDuplicate,
 ): Promise<StoredResponse<BulkResult>> {
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-    const work = async () => ({ status: 200, body: await createItems(trx, deps, ctx, items) });
+    const work = async () => ({ status: 200, body: await createItems(trx, deps, ctx, items, onDuplicate) });
     if (!key) return { ...(await work()), replayed: false };
-    return onceForKey(trx, deps, ctx, { key, hash: requestHash('POST /leads/bulk', { leads: items }) }, work);
+    const route = onDuplicate ? `POST /leads/bulk?onDuplicate=${onDuplicate}` : 'POST /leads/bulk';
+    return onceForKey(trx, deps, ctx, { key, hash: requestHash(route, { leads: items }) }, work);
   });
 }
 
-async function createItems(trx: Tx, deps: Deps, ctx: RequestContext, items: unknown[]): Promise<BulkResult> {
+async function createItems(
+  trx: Tx,
+  deps: Deps,
+  ctx: RequestContext,
+  items: unknown[],
+  onDuplicate: OnDuplicate | undefined,
+): Promise<BulkResult> {
   const wctx = await loadWriteContext(trx, ctx);
   const results: ItemResult[] = [];
   for (const [index, item] of items.entries()) {
@@ -103,24 +132,48 @@ async function createItems(trx: Tx, deps: Deps, ctx: RequestContext, items: unkn
       results.push({
         index,
         status: 400,
+        outcome: 'failed',
         error: problemOf(new AppError('validation_failed', describe(errors), { errors })),
       });
       continue;
     }
     await sql`SAVEPOINT bulk_item`.execute(trx);
     try {
-      const row = await createLeadInTx(trx, deps, ctx, wctx, item as CreateLeadInput, { channel: 'bulk', basePath });
+      const done = await createLeadOrMatchInTx(trx, deps, ctx, wctx, item as CreateLeadInput, {
+        channel: 'bulk',
+        basePath,
+        onDuplicate,
+      });
       await sql`RELEASE SAVEPOINT bulk_item`.execute(trx);
-      results.push({ index, status: 201, id: row.id });
+      results.push({
+        index,
+        status: done.status === 'created' ? 201 : 200,
+        outcome: done.status,
+        ...(done.row ? { id: done.row.id } : {}),
+        ...(done.duplicates.length > 0 ? { duplicates: done.duplicates } : {}),
+      });
     } catch (error) {
       // Anything but a refusal of this item is a fault of ours: the whole call fails and nothing is kept.
       if (!(error instanceof AppError)) throw error;
       await sql`ROLLBACK TO SAVEPOINT bulk_item`.execute(trx);
-      results.push({ index, status: error.status, error: problemOf(error) });
+      const duplicate = error.code === 'duplicate_lead';
+      results.push({
+        index,
+        status: error.status,
+        outcome: duplicate ? 'duplicate' : 'failed',
+        ...(duplicate ? { duplicates: error.extra.duplicates as Match[] } : {}),
+        error: problemOf(error),
+      });
     }
   }
-  const created = results.filter((r) => r.status === 201).length;
-  return { results, created, failed: results.length - created };
+  const count = (outcome: Outcome) => results.filter((r) => r.outcome === outcome).length;
+  return {
+    results,
+    created: count('created'),
+    skipped: count('skipped'),
+    merged: count('merged'),
+    failed: count('failed') + count('duplicate'),
+  };
 }
 
 function describe(errors: FieldError[]): string {

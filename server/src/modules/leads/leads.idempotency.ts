@@ -3,9 +3,10 @@ import { Type } from 'typebox';
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
-import { type LeadDto, toLead } from './leads.dto.ts';
+import { type CreateAnswer, createAnswer } from '../duplicates/duplicates.create.ts';
+import type { OnDuplicate } from '../duplicates/duplicates.policy.ts';
 import type { CreateLeadInput } from './leads.schemas.ts';
-import { channelOf, createLead, createLeadInTx, loadWriteContext } from './leads.service.ts';
+import { channelOf, createLeadOrMatchInTx, loadWriteContext } from './leads.service.ts';
 
 /**
  * Idempotent creation: a client that did not hear the answer (timeout, dropped connection) sends the same
@@ -148,19 +149,23 @@ async function storeResponse(trx: Tx, owner: KeyOwner, result: { status: number;
     .execute();
 }
 
-/** `POST /leads`, honouring an Idempotency-Key when one is sent. */
+/** `POST /leads`, honouring an Idempotency-Key when one is sent; a replay answers the first status too. */
 export async function createLeadOnce(
   deps: Deps,
   ctx: RequestContext,
   body: CreateLeadInput,
   key: string | null,
-): Promise<StoredResponse<LeadDto>> {
-  if (!key) return { status: 201, body: await createLead(deps, ctx, body), replayed: false };
-  return withTenant(deps.db, ctx.actor.companyId, (trx) =>
-    onceForKey(trx, deps, ctx, { key, hash: requestHash('POST /leads', body) }, async () => {
+  onDuplicate?: OnDuplicate,
+): Promise<StoredResponse<CreateAnswer['body']>> {
+  return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
+    const work = async () => {
       const wctx = await loadWriteContext(trx, ctx);
-      const row = await createLeadInTx(trx, deps, ctx, wctx, body, { channel: channelOf(ctx) });
-      return { status: 201, body: toLead(row, wctx.input.access) };
-    }),
-  );
+      const outcome = await createLeadOrMatchInTx(trx, deps, ctx, wctx, body, { channel: channelOf(ctx), onDuplicate });
+      return createAnswer(outcome, wctx.input.access);
+    };
+    if (!key) return { ...(await work()), replayed: false };
+    // The same body with another onDuplicate is another request (a key reused for it is a 422).
+    const route = onDuplicate ? `POST /leads?onDuplicate=${onDuplicate}` : 'POST /leads';
+    return onceForKey(trx, deps, ctx, { key, hash: requestHash(route, body) }, work);
+  });
 }

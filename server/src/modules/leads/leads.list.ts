@@ -8,7 +8,7 @@ import { type FieldAccess, fieldAccessFor } from './lead-fields.ts';
 import type { CustomFieldDef } from './lead-input.ts';
 import { type LeadDto, toLead } from './leads.dto.ts';
 import { buildFilters, type FilterContext, filterNeeds, type LeadParams } from './leads.filters.ts';
-import { leadColumns, leadsQuery, peopleColumn } from './leads.repository.ts';
+import { type LeadRow, leadColumns, leadsQuery, peopleColumn } from './leads.repository.ts';
 import { loadNearWords, parseSearch, type Search, type SearchMode, searchCondition } from './leads.search.ts';
 import {
   afterCursor,
@@ -115,71 +115,100 @@ function filtered(trx: Tx, prepared: Prepared, mode: SearchMode, broad: boolean)
  */
 export async function listLeads(deps: Deps, ctx: RequestContext, input: ListLeadsInput): Promise<Page<LeadDto>> {
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-    const prepared = await prepare(trx, ctx, input);
-    const { settings } = prepared;
-    const plan = sortPlan(input.sort, prepared.access, {
-      stages: () => settings.stages,
-      customDefs: () => settings.customDefs,
-    });
-    const cursor = decodeLeadCursor(input.cursor, plan);
-    const modes = prepared.search ? ['exact', 'fuzzy'] : [''];
-    if (cursor && !modes.includes(cursor.mode)) {
-      throw new AppError('validation_failed', 'The cursor belongs to another search', {
-        errors: [{ path: 'cursor', message: 'belongs to another search' }],
-      });
-    }
-    let mode = (cursor?.mode || 'exact') as SearchMode;
-    // Roles that see every lead find a name word's matches soonest by walking the sort order.
-    const broad = ['ADMIN', 'DEV', 'GUEST'].includes(ctx.actor.role);
-    if (mode === 'fuzzy' && prepared.search) await loadNearWords(trx, prepared.search);
-
-    const readPage = async () => {
-      const rows: (Awaited<ReturnType<ReturnType<typeof leadsQuery>['execute']>>[number] & {
-        sort_key: string | null;
-        segment: number;
-      })[] = [];
-      for (let i = cursor?.segment ?? 0; i < plan.segments.length && rows.length <= input.limit; i++) {
-        const segment = plan.segments[i];
-        if (!segment) break;
-        let query = filtered(trx, prepared, mode, broad).select(
-          segment.expr ? sql<string | null>`(${segment.expr})::text`.as('sort_key') : sql<null>`NULL`.as('sort_key'),
-        );
-        if (segment.where) query = query.where(segment.where);
-        if (cursor && i === cursor.segment) query = query.where(afterCursor(segment, cursor));
-        const direction = segment.desc ? 'desc' : 'asc';
-        if (segment.expr) query = query.orderBy(segment.expr, direction);
-        const found = await query
-          .orderBy('l.id', direction)
-          .limit(input.limit + 1 - rows.length)
-          .execute();
-        for (const row of found) rows.push({ ...row, segment: i });
-      }
-      return rows;
-    };
-
-    let rows = await readPage();
-    if (rows.length === 0 && !cursor && prepared.search?.fuzzy) {
-      mode = 'fuzzy';
-      await loadNearWords(trx, prepared.search);
-      rows = await readPage();
-    }
-    const data = rows.slice(0, input.limit);
-    const last = data.at(-1);
-    const next: LeadCursor | null =
-      rows.length > input.limit && last
-        ? {
-            sort: plan.key,
-            mode: prepared.search ? mode : '',
-            segment: last.segment,
-            value: last.sort_key,
-            id: last.id,
-          }
-        : null;
-    return {
-      data: data.map((row) => toLead(row, prepared.access)),
-      nextCursor: next ? encodeLeadCursor(next) : null,
-    };
+    const page = await listLeadRows(trx, ctx, input);
+    return { data: page.rows.map((row) => toLead(row, page.access)), nextCursor: page.nextCursor };
   });
+}
+
+/** One page of the list as rows (before field permissions), with the caller's field access to apply. */
+export interface LeadRowsPage {
+  rows: LeadRow[];
+  access: FieldAccess;
+  nextCursor: string | null;
+}
+
+/** The list's page in the caller's transaction: what listLeads shows, as rows. */
+export async function listLeadRows(trx: Tx, ctx: RequestContext, input: ListLeadsInput): Promise<LeadRowsPage> {
+  const prepared = await prepare(trx, ctx, input);
+  const { settings } = prepared;
+  const plan = sortPlan(input.sort, prepared.access, {
+    stages: () => settings.stages,
+    customDefs: () => settings.customDefs,
+  });
+  const cursor = decodeLeadCursor(input.cursor, plan);
+  const modes = prepared.search ? ['exact', 'fuzzy'] : [''];
+  if (cursor && !modes.includes(cursor.mode)) {
+    throw new AppError('validation_failed', 'The cursor belongs to another search', {
+      errors: [{ path: 'cursor', message: 'belongs to another search' }],
+    });
+  }
+  let mode = (cursor?.mode || 'exact') as SearchMode;
+  // Roles that see every lead find a name word's matches soonest by walking the sort order.
+  const broad = ['ADMIN', 'DEV', 'GUEST'].includes(ctx.actor.role);
+  if (mode === 'fuzzy' && prepared.search) await loadNearWords(trx, prepared.search);
+
+  const readPage = async () => {
+    const rows: (Awaited<ReturnType<ReturnType<typeof leadsQuery>['execute']>>[number] & {
+      sort_key: string | null;
+      segment: number;
+    })[] = [];
+    for (let i = cursor?.segment ?? 0; i < plan.segments.length && rows.length <= input.limit; i++) {
+      const segment = plan.segments[i];
+      if (!segment) break;
+      let query = filtered(trx, prepared, mode, broad).select(
+        segment.expr ? sql<string | null>`(${segment.expr})::text`.as('sort_key') : sql<null>`NULL`.as('sort_key'),
+      );
+      if (segment.where) query = query.where(segment.where);
+      if (cursor && i === cursor.segment) query = query.where(afterCursor(segment, cursor));
+      const direction = segment.desc ? 'desc' : 'asc';
+      if (segment.expr) query = query.orderBy(segment.expr, direction);
+      const found = await query
+        .orderBy('l.id', direction)
+        .limit(input.limit + 1 - rows.length)
+        .execute();
+      for (const row of found) rows.push({ ...row, segment: i });
+    }
+    return rows;
+  };
+
+  let rows = await readPage();
+  if (rows.length === 0 && !cursor && prepared.search?.fuzzy) {
+    mode = 'fuzzy';
+    await loadNearWords(trx, prepared.search);
+    rows = await readPage();
+  }
+  const data = rows.slice(0, input.limit);
+  const last = data.at(-1);
+  const next: LeadCursor | null =
+    rows.length > input.limit && last
+      ? {
+          sort: plan.key,
+          mode: prepared.search ? mode : '',
+          segment: last.segment,
+          value: last.sort_key,
+          id: last.id,
+        }
+      : null;
+  return { rows: data, access: prepared.access, nextCursor: next ? encodeLeadCursor(next) : null };
+}
+
+/**
+ * Every lead of the list (same filters, search, sort and visibility), page after page for export and bulk
+ * actions. Each page is read in a transaction of its own: a slow reader of a million rows holds none open.
+ */
+export async function* iterateLeadRows(
+  deps: Deps,
+  ctx: RequestContext,
+  params: Omit<ListLeadsInput, 'limit' | 'cursor'>,
+  pageSize = 2000,
+): AsyncGenerator<LeadRowsPage> {
+  let cursor: string | undefined;
+  do {
+    const input: ListLeadsInput = { ...params, limit: pageSize, ...(cursor ? { cursor } : {}) };
+    const page = await withTenant(deps.db, ctx.actor.companyId, (trx) => listLeadRows(trx, ctx, input));
+    yield page;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
 }
 
 export interface StageCount {
@@ -280,18 +309,19 @@ export async function countLeads(deps: Deps, ctx: RequestContext, params: LeadPa
 
 /**
  * Checks a saved view's filters and sort as the list would read them, for the caller's role; returns the sort
- * in its normal form. Problems name `filters.<param>` or `sort`.
+ * in its normal form. Problems name `<prefix><param>` (`filters.` by default) or `sort`.
  */
 export async function checkSavedQuery(
   trx: Tx,
   ctx: RequestContext,
   filters: LeadParams,
   sort: string | null,
+  prefix = 'filters.',
 ): Promise<string | null> {
   const params = { ...filters, limit: 0, ...(sort ? { sort } : {}) } as ListLeadsInput;
   const access = await fieldAccessFor(trx, ctx.actor.role);
   const settings = await loadSettings(trx, access, params, false);
-  buildFilters(filters, settings, 'filters.');
+  buildFilters(filters, settings, prefix);
   if (!sort) return null;
   return sortPlan(sort, access, { stages: () => settings.stages, customDefs: () => settings.customDefs }).key;
 }

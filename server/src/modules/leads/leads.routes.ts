@@ -2,6 +2,8 @@ import { Type } from 'typebox';
 import type { App } from '../../app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { IdParams, List, Nullable, Page } from '../../http/schemas.ts';
+import type { OnDuplicate } from '../duplicates/duplicates.policy.ts';
+import { CreatedLead, DuplicateOutcome, OnDuplicateQuery } from '../duplicates/duplicates.schemas.ts';
 import { can } from '../users/roles.ts';
 import { assignLead, assignmentHistory } from './lead-assign.ts';
 import { BulkCreateBody, BulkCreateResult, bulkValidatorCompiler, createLeadsInBulk } from './leads.bulk.ts';
@@ -56,16 +58,24 @@ export function leadsRoutes(app: App, deps: Deps): void {
       schema: {
         tags: ['leads'],
         summary: 'Create a lead; the assignment rules pick its owner unless the body assigns it',
+        description:
+          'A lead matching an existing one (same email or phone, similar name and company) is handled by the ' +
+          "company's duplicate policy for the channel: block (409 `duplicate_lead` listing the matches you may " +
+          'see), warn (201 with `duplicates`) or allow; `onDuplicate` overrides it per call.',
         headers: IdempotencyHeaders,
+        querystring: OnDuplicateQuery,
         body: CreateLeadBody,
-        response: { 201: LeadRef },
+        response: { 201: CreatedLead, 200: DuplicateOutcome },
       },
     },
     async (request, reply) => {
       const key = idempotencyKeyOf(request.headers['idempotency-key']);
-      const result = await createLeadOnce(deps, contextOf(request), request.body, key);
+      const { onDuplicate } = request.query;
+      const result = await createLeadOnce(deps, contextOf(request), request.body, key, onDuplicate);
       if (result.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.code(201).header('etag', `"${result.body.version}"`).send(result.body);
+      if (result.status === 201) reply.header('etag', `"${result.body.version}"`);
+      // The body is the created lead (201) or the skip/merge outcome (200), as createAnswer built it.
+      return reply.code(result.status as 201).send(result.body as never);
     },
   );
 
@@ -78,6 +88,7 @@ export function leadsRoutes(app: App, deps: Deps): void {
         tags: ['leads'],
         summary: 'Create up to 500 leads; each item succeeds or fails on its own, with its own status',
         headers: IdempotencyHeaders,
+        querystring: OnDuplicateQuery,
         body: BulkCreateBody,
         response: { 200: BulkCreateResult },
       },
@@ -85,7 +96,8 @@ export function leadsRoutes(app: App, deps: Deps): void {
     async (request, reply) => {
       const key = idempotencyKeyOf(request.headers['idempotency-key']);
       const items = (request.body as { leads: unknown[] }).leads;
-      const result = await createLeadsInBulk(deps, contextOf(request), items, key);
+      const { onDuplicate } = request.query as { onDuplicate?: OnDuplicate };
+      const result = await createLeadsInBulk(deps, contextOf(request), items, key, onDuplicate);
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(200).send(result.body);
     },
@@ -116,11 +128,30 @@ export function leadsRoutes(app: App, deps: Deps): void {
     '/leads/:id',
     {
       config: { permission: 'leads:read' },
-      schema: { tags: ['leads'], summary: 'One lead', params: IdParams, response: { 200: LeadRef } },
+      schema: {
+        tags: ['leads'],
+        summary: 'One lead; a lead merged into another answers 301 with the Location of the survivor',
+        params: IdParams,
+        response: {
+          200: LeadRef,
+          301: Type.Null({
+            description:
+              'The lead was merged away: Location names the survivor (the end of a chain of merges). Not ' +
+              'cacheable, since undoing the merge brings the lead back. 404 when you may not see the survivor.',
+          }),
+        },
+      },
     },
     async (request, reply) => {
-      const lead = await service.getLead(deps, contextOf(request), request.params.id);
-      return reply.header('etag', `"${lead.version}"`).send(lead);
+      const found = await service.getLead(deps, contextOf(request), request.params.id);
+      if ('movedTo' in found) {
+        return reply
+          .code(301)
+          .header('location', `/api/v1/leads/${found.movedTo}`)
+          .header('cache-control', 'no-store')
+          .send();
+      }
+      return reply.header('etag', `"${found.lead.version}"`).send(found.lead);
     },
   );
 

@@ -130,6 +130,13 @@ export const MoveStageBody = Type.Object(
     stage: StageKey,
     version: Type.Optional(Type.Integer({ minimum: 1 })),
     fields: Type.Optional(LeadFields),
+    closeFollowUps: Type.Optional(
+      Type.Boolean({
+        description:
+          'Moving to a Won or Lost stage while the lead has open follow-ups: true cancels them with the move, ' +
+          'false keeps them; without it the move answers 409 open_follow_ups listing them',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

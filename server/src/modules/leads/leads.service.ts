@@ -3,8 +3,13 @@ import { withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { settleOpenFollowUps } from '../activities/activities.lifecycle.ts';
 import { type Channel, type RoutingDecision, recordAssignment, routeLead } from '../assignment/assignment.engine.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { type CreateOutcome, settleCreated, settleWithoutCreating } from '../duplicates/duplicates.create.ts';
+import { decideOnCreate, type OnDuplicate } from '../duplicates/duplicates.policy.ts';
+import { type DuplicateSettings, loadDuplicateSettings } from '../duplicates/duplicates.settings.ts';
+import { survivorOf } from '../merges/merges.redirect.ts';
 import { findStage, listStages } from '../pipeline/pipeline.repository.ts';
 import { checkAssignment, type ExplicitAssignment, hasExplicitAssignment } from './lead-assign.ts';
 import { fieldAccessFor } from './lead-fields.ts';
@@ -21,18 +26,22 @@ export function channelOf(ctx: RequestContext): Channel {
 export interface WriteContext {
   input: InputContext;
   stages: Awaited<ReturnType<typeof listStages>>;
+  duplicates: DuplicateSettings;
 }
 
 export async function loadWriteContext(trx: Tx, ctx: RequestContext): Promise<WriteContext> {
   const access = await fieldAccessFor(trx, ctx.actor.role);
-  const [input, stages] = await Promise.all([loadInputContext(trx, access), listStages(trx)]);
-  return { input, stages };
+  const [input, stages, duplicates] = await Promise.all([
+    loadInputContext(trx, access),
+    listStages(trx),
+    loadDuplicateSettings(trx),
+  ]);
+  return { input, stages, duplicates };
 }
 
 /**
- * Creates one lead inside the caller's transaction: fields normalised and checked, the creator's implied
- * assignment (a salesperson owns what it enters, a warrior works it for its salesperson, a partner's lead is
- * its partner's), else the assignment rules; the why is recorded and the audit row written with it.
+ * Creates one lead inside the caller's transaction, or refuses it as a duplicate (409 `duplicate_lead`) as the
+ * company's policy for the channel says. See createLeadOrMatchInTx for a caller that skips or merges instead.
  */
 export async function createLeadInTx(
   trx: Tx,
@@ -42,6 +51,25 @@ export async function createLeadInTx(
   body: CreateLeadInput,
   options: { channel: Channel; basePath?: string; defaultSource?: string },
 ): Promise<repo.LeadRow> {
+  const outcome = await createLeadOrMatchInTx(trx, deps, ctx, wctx, body, options);
+  if (outcome.status !== 'created' || !outcome.row) throw new Error('a create without onDuplicate created nothing');
+  return outcome.row;
+}
+
+/**
+ * Creates one lead inside the caller's transaction: fields normalised and checked, the duplicate policy applied
+ * (or the caller's `onDuplicate`: skip, merge into the match, create anyway), the creator's implied assignment
+ * (a salesperson owns what it enters, a warrior works it for its salesperson, a partner's lead is its
+ * partner's), else the assignment rules; the why is recorded and the audit row written with it.
+ */
+export async function createLeadOrMatchInTx(
+  trx: Tx,
+  deps: Deps,
+  ctx: RequestContext,
+  wctx: WriteContext,
+  body: CreateLeadInput,
+  options: { channel: Channel; basePath?: string; defaultSource?: string; onDuplicate?: OnDuplicate | undefined },
+): Promise<CreateOutcome> {
   const { name, source, stage, ownerId, warriorIds, coSalesIds, partnerId, ...fields } = body;
   const columns = await toColumns(trx, { name, ...fields }, wctx.input, {
     mode: 'create',
@@ -64,6 +92,19 @@ export async function createLeadInTx(
   const leadSource = source ?? options.defaultSource ?? defaultSource(ctx);
   const values = { ...columns, ...assignment, name: columns.name ?? name, source: leadSource, stage: stageKey };
   if (target.kind !== 'open') checkStageRequirements(target, apiValues(values), `${base}`);
+  const duplicates = await decideOnCreate(trx, ctx, wctx.duplicates, {
+    channel: options.channel,
+    probe: {
+      emails: values.emails ?? [],
+      phones: values.phones ?? [],
+      name: values.name,
+      companyName: values.company_name,
+    },
+    onDuplicate: options.onDuplicate,
+  });
+  if (duplicates.action !== 'create') {
+    return settleWithoutCreating(trx, deps, ctx, duplicates, columns, options.channel);
+  }
 
   let decision: RoutingDecision | null = null;
   if (values.owner_id === undefined) {
@@ -111,7 +152,8 @@ export async function createLeadInTx(
     before: null,
     after: leadSnapshot(row),
   });
-  return row;
+  await settleCreated(trx, duplicates, { companyId: ctx.actor.companyId, id }, now);
+  return { status: 'created', row, duplicates: duplicates.shown };
 }
 
 export function manualDecision(ownerId: string | null, detail: string): RoutingDecision {
@@ -192,19 +234,21 @@ export function checkStageRequirements(
   }
 }
 
-export async function createLead(deps: Deps, ctx: RequestContext, body: CreateLeadInput): Promise<LeadDto> {
-  return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-    const wctx = await loadWriteContext(trx, ctx);
-    const row = await createLeadInTx(trx, deps, ctx, wctx, body, { channel: channelOf(ctx) });
-    return toLead(row, wctx.input.access);
-  });
-}
-
-export async function getLead(deps: Deps, ctx: RequestContext, id: string): Promise<LeadDto> {
+/**
+ * One lead, or where a merged-away lead lives on: `movedTo` names the survivor (at the end of a chain of merges)
+ * when the caller may see it. Anything else is a 404, which says nothing about whether the id exists.
+ */
+export async function getLead(
+  deps: Deps,
+  ctx: RequestContext,
+  id: string,
+): Promise<{ lead: LeadDto } | { movedTo: string }> {
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
     const row = await repo.findVisibleLead(trx, ctx.actor, id);
-    if (!row) throw notFound('lead');
-    return toLead(row, await fieldAccessFor(trx, ctx.actor.role));
+    if (row) return { lead: toLead(row, await fieldAccessFor(trx, ctx.actor.role)) };
+    const survivorId = await survivorOf(trx, ctx.actor, id);
+    if (!survivorId) throw notFound('lead');
+    return { movedTo: survivorId };
   });
 }
 
@@ -308,7 +352,7 @@ export async function moveStage(
   deps: Deps,
   ctx: RequestContext,
   id: string,
-  body: { stage: string; version?: number; fields?: LeadFieldsInput & { name?: string } },
+  body: { stage: string; version?: number; fields?: LeadFieldsInput & { name?: string }; closeFollowUps?: boolean },
   ifMatch: string | undefined,
   canReopen: boolean,
 ): Promise<LeadDto> {
@@ -333,6 +377,10 @@ export async function moveStage(
       : {};
     checkStageRequirements(target, { ...leadValues(row), ...apiChanges(changes, row) }, 'fields.');
     if (target.key === row.stage && Object.keys(changes).length === 0) return toLead(row, wctx.input.access);
+    // Won or Lost: open follow-ups are asked about (409 open_follow_ups), never closed silently.
+    if (target.key !== row.stage && target.kind !== 'open') {
+      await settleOpenFollowUps(trx, deps, ctx, row, target, body.closeFollowUps);
+    }
     const now = deps.clock.now();
     if (target.key !== row.stage) {
       await repo.insertStageHistory(trx, {

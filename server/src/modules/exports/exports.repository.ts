@@ -1,0 +1,21 @@
+import type { Tx } from '../../db/client.ts';
+import { activeCustomFields } from '../leads/leads.repository.ts';
+import type { Lookups } from './exports.columns.ts';
+
+/** The company's custom fields and the names an export writes instead of ids (people, stages), read once. */
+export async function exportSettings(
+  trx: Tx,
+): Promise<{ customDefs: Awaited<ReturnType<typeof activeCustomFields>>; lookups: Lookups }> {
+  const [customDefs, users, stages] = await Promise.all([
+    activeCustomFields(trx),
+    trx.selectFrom('users').select(['id', 'name']).execute(),
+    trx.selectFrom('pipeline_stages').select(['key', 'name']).execute(),
+  ]);
+  return {
+    customDefs,
+    lookups: {
+      userNames: new Map(users.map((u) => [u.id, u.name])),
+      stageNames: new Map(stages.map((s) => [s.key, s.name])),
+    },
+  };
+}

@@ -1,0 +1,250 @@
+import type { FastifySchemaValidationError } from 'fastify';
+import type { Tx } from '../../db/client.ts';
+import { AppError } from '../../http/errors.ts';
+import { fieldErrors, validatorCompiler } from '../../http/validation.ts';
+import { type CustomFieldDef, type InputContext, toColumns } from '../leads/lead-input.ts';
+import type { LeadColumns } from '../leads/leads.repository.ts';
+import { CreateLeadBody } from '../leads/leads.schemas.ts';
+import { type CompiledMapping, ownerOf, sourceOf, stageOf, type UserRef } from './imports.mapping.ts';
+import { parseBoolean, parseDate, parseNumber, splitList } from './imports.values.ts';
+
+/** Why a row cannot be imported as it is: the lead field, the column it came from, and what is wrong. */
+export interface RowError {
+  field: string;
+  column: string | null;
+  message: string;
+}
+
+export interface Stage {
+  key: string;
+  name: string;
+  kind: string;
+  required_fields: string[];
+}
+
+/** What reading rows needs, loaded once per chunk (or once per dry run). */
+export interface RowEnv {
+  compiled: CompiledMapping;
+  input: InputContext;
+  stages: Stage[];
+  users: UserRef[];
+  decimal: '.' | ',';
+}
+
+/** A row read and checked: its lead columns and explicit owner when it passed, else its errors. */
+export interface PreparedRow {
+  index: number;
+  row: number;
+  errors: RowError[];
+  columns?: LeadColumns & { name: string; source: string; stage: string };
+  /** The owner the mapping names for this row; undefined when it names none (rules or the importer decide). */
+  ownerId?: string;
+}
+
+type LeadInput = Record<string, unknown> & { customFields?: Record<string, unknown> };
+
+const textFields = ['companyName', 'campaign', 'product', 'city', 'state', 'country', 'territory', 'lostReason'];
+
+/** Turns one row's cells into a lead body in API terms, collecting every problem instead of stopping at the first. */
+export function readRow(cells: string[], env: RowEnv): { lead: LeadInput; owner?: string; errors: RowError[] } {
+  const { compiled } = env;
+  const errors: RowError[] = [];
+  const lead: LeadInput = {};
+  const names: Record<'firstName' | 'name' | 'lastName', string[]> = { firstName: [], name: [], lastName: [] };
+  const notes: { header: string; text: string }[] = [];
+  let owner: string | undefined;
+  const fail = (field: string, column: string | null, message: string) => errors.push({ field, column, message });
+
+  const take = (target: string, raw: string, column: string | null) => {
+    const text = raw.trim();
+    if (!text) return;
+    if (target === 'name' || target === 'firstName' || target === 'lastName') names[target].push(text);
+    else if (target === 'email') lead.emails = [...((lead.emails as string[]) ?? []), ...splitList(text, /[\s,;]+/)];
+    else if (target === 'phone') lead.phones = [...((lead.phones as string[]) ?? []), ...splitList(text, /[,;/|]/)];
+    else if (target === 'tags') lead.tags = [...((lead.tags as string[]) ?? []), ...splitList(text)];
+    else if (target === 'notes') notes.push({ header: column ?? 'notes', text });
+    else if (textFields.includes(target)) lead[target] = text;
+    else if (target === 'source') {
+      const source = sourceOf(text, compiled);
+      if (source) lead.source = source;
+      else fail('source', column, `"${text}" is not a lead source: map it in values.source`);
+    } else if (target === 'stage') {
+      const stage = stageOf(text, compiled, env.stages);
+      if (stage) lead.stage = stage;
+      else fail('stage', column, `"${text}" is not a stage: map it in values.stage`);
+    } else if (target === 'owner') {
+      const id = ownerOf(text, compiled, env.users);
+      if (id) owner = id;
+      else fail('ownerId', column, `no active user is called "${text}": map it in values.owner`);
+    } else if (target === 'expectedValue') {
+      const value = parseNumber(text, env.decimal);
+      if (value === null) fail('expectedValue', column, `"${text}" is not a number`);
+      else lead.expectedValue = value;
+    } else if (target === 'currency') lead.currency = text.toUpperCase();
+    else if (target === 'expectedCloseDate') {
+      const value = parseDate(text, compiled.dateOrder);
+      if (value === null) fail('expectedCloseDate', column, `"${text}" is not a date (${dateHint(compiled)})`);
+      else lead.expectedCloseDate = value;
+    } else if (target.startsWith('customFields.')) {
+      const key = target.slice('customFields.'.length);
+      const def = env.input.customDefs.find((d) => d.key === key);
+      if (!def) return;
+      const value = customValue(def, text, env, compiled);
+      if (value.error) fail(target, column, value.error);
+      else lead.customFields = { ...(lead.customFields ?? {}), [key]: value.value };
+    }
+  };
+
+  for (const feed of compiled.feeds) take(feed.target, cells[feed.index] ?? '', feed.header);
+  for (const [target, value] of Object.entries(compiled.constants)) {
+    if (target === 'lostReason') continue;
+    const key = target.startsWith('customFields.') ? target.slice('customFields.'.length) : null;
+    const has = key
+      ? lead.customFields?.[key] !== undefined
+      : target === 'owner'
+        ? owner !== undefined
+        : hasValue(lead, target);
+    if (!has) take(target, value, null);
+  }
+  const name = [...names.firstName, ...names.name, ...names.lastName].join(' ').trim();
+  if (name) lead.name = name;
+  else fail('name', compiled.columnOf.get('name') ?? compiled.columnOf.get('lastName') ?? null, nameMissing(compiled));
+  if (notes.length === 1) lead.notes = notes[0]?.text;
+  else if (notes.length > 1) lead.notes = notes.map((n) => `${n.header}: ${n.text}`).join('\n');
+  const lostReason = compiled.constants.lostReason;
+  const stageKind = env.stages.find((s) => s.key === (lead.stage ?? env.stages[0]?.key))?.kind;
+  if (lostReason && lead.lostReason === undefined && stageKind === 'lost') lead.lostReason = lostReason.trim();
+  return { lead, ...(owner ? { owner } : {}), errors };
+}
+
+const targetKey: Record<string, string> = { email: 'emails', phone: 'phones' };
+
+function hasValue(lead: LeadInput, target: string): boolean {
+  const value = lead[targetKey[target] ?? target];
+  return value !== undefined && !(Array.isArray(value) && value.length === 0);
+}
+
+function nameMissing(compiled: CompiledMapping): string {
+  const named = compiled.feeds.some((f) => ['name', 'firstName', 'lastName'].includes(f.target));
+  return named ? 'is blank in this row' : 'is required: no column maps to name (or firstName and lastName)';
+}
+
+function dateHint(compiled: CompiledMapping): string {
+  return `${{ dmy: 'dd/mm/yyyy', mdy: 'mm/dd/yyyy', ymd: 'yyyy/mm/dd' }[compiled.dateOrder]} or YYYY-MM-DD`;
+}
+
+function customValue(
+  def: CustomFieldDef,
+  text: string,
+  env: RowEnv,
+  compiled: CompiledMapping,
+): { value?: unknown; error?: string } {
+  switch (def.type) {
+    case 'number': {
+      const value = parseNumber(text, env.decimal);
+      return value === null ? { error: `"${text}" is not a number` } : { value };
+    }
+    case 'boolean': {
+      const value = parseBoolean(text);
+      return value === null ? { error: `"${text}" is not yes or no` } : { value };
+    }
+    case 'date': {
+      const value = parseDate(text, compiled.dateOrder);
+      return value === null ? { error: `"${text}" is not a date (${dateHint(compiled)})` } : { value };
+    }
+    case 'select': {
+      const option = def.options.find((o) => o.toLowerCase() === text.toLowerCase());
+      return option ? { value: option } : { error: `"${text}" is not one of: ${def.options.join(', ')}` };
+    }
+    case 'multi_select': {
+      const picked = splitList(text).map((v) => def.options.find((o) => o.toLowerCase() === v.toLowerCase()) ?? v);
+      const unknown = picked.filter((v) => !def.options.includes(v));
+      return unknown.length > 0
+        ? { error: `"${unknown.join(', ')}" is not one of: ${def.options.join(', ')}` }
+        : { value: picked };
+    }
+    case 'user': {
+      const id = ownerOf(text, { ...compiled, ownerValues: new Map() }, env.users);
+      return id ? { value: id } : { error: `no active user is called "${text}"` };
+    }
+    default:
+      return { value: text };
+  }
+}
+
+const validateLead = validatorCompiler({ schema: CreateLeadBody, httpPart: 'body' });
+
+const fieldOf = (path: string) =>
+  path.startsWith('customFields.') ? path.split('.').slice(0, 2).join('.') : (path.split('.')[0] ?? path);
+const columnFor = (field: string, compiled: CompiledMapping) =>
+  compiled.columnOf.get({ emails: 'email', phones: 'phone', ownerId: 'owner' }[field] ?? field) ?? null;
+
+/**
+ * Reads and checks one row the way a lead create checks its body: the schema (lengths, counts), then the
+ * shared normalisation (emails, phones to E.164 with the company's country, custom fields), then what the
+ * target stage requires. Nothing is written.
+ */
+export async function prepareRow(
+  trx: Tx,
+  env: RowEnv,
+  index: number,
+  row: number,
+  cells: string[],
+  parseError?: string,
+): Promise<PreparedRow> {
+  if (parseError) return { index, row, errors: [{ field: 'row', column: null, message: `The row ${parseError}` }] };
+  const { lead, owner, errors } = readRow(cells, env);
+  const known = new Set(errors.map((e) => e.field));
+  if (!validateLead(lead)) {
+    const found = fieldErrors((validateLead.errors ?? []) as unknown as FastifySchemaValidationError[]);
+    for (const e of found) {
+      const field = fieldOf(e.path);
+      if (!known.has(field)) errors.push({ field, column: columnFor(field, env.compiled), message: e.message });
+    }
+  }
+  if (errors.length > 0) return { index, row, errors };
+  const { source, stage, ...fields } = lead as { source?: string; stage?: string; name: string };
+  let columns: LeadColumns;
+  try {
+    columns = await toColumns(trx, fields, env.input, { mode: 'create' });
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const found = error.errors ?? [{ path: 'row', message: error.detail ?? error.message }];
+    return {
+      index,
+      row,
+      errors: found.map((e) => ({
+        field: fieldOf(e.path),
+        column: columnFor(fieldOf(e.path), env.compiled),
+        message: e.message,
+      })),
+    };
+  }
+  const target = env.stages.find((s) => s.key === (stage ?? env.stages.find((st) => st.kind === 'open')?.key));
+  if (!target)
+    return { index, row, errors: [{ field: 'stage', column: null, message: 'the pipeline has no open stage' }] };
+  const missing = target.required_fields.filter((field) => {
+    const value = field.startsWith('customFields.')
+      ? columns.custom_fields?.[field.slice('customFields.'.length)]
+      : lead[field];
+    return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+  });
+  if (missing.length > 0) {
+    return {
+      index,
+      row,
+      errors: missing.map((field) => ({
+        field,
+        column: columnFor(field, env.compiled),
+        message: `is required in the ${target.name} stage`,
+      })),
+    };
+  }
+  return {
+    index,
+    row,
+    errors: [],
+    columns: { ...columns, name: columns.name ?? fields.name, source: source ?? 'import', stage: target.key },
+    ...(owner ? { ownerId: owner } : {}),
+  };
+}
