@@ -46,6 +46,15 @@ export async function unreadCount(trx: Tx, userId: string): Promise<number> {
   return row?.n ?? 0;
 }
 
+export async function findNotification(trx: Tx, userId: string, id: string) {
+  return trx
+    .selectFrom('notifications')
+    .select(columns)
+    .where('user_id', '=', userId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
 export async function markRead(trx: Tx, userId: string, id: string, now: Date) {
   await trx
     .updateTable('notifications')

@@ -2,14 +2,21 @@ import { Type } from 'typebox';
 import type { App } from '../../app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { IdParams, Limit, Nullable } from '../../http/schemas.ts';
+import { replanForPreference } from '../activities/activities.reminders.ts';
+import { liveNotifications } from './notifications.live.ts';
+import { getPreferences, Preferences, putPreferences } from './notifications.preferences.ts';
 import * as service from './notifications.service.ts';
+import { streamNotifications } from './notifications.stream.ts';
 
 const tags = ['notifications'];
 
 const Notification = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
-    kind: Type.String({ description: 'e.g. lead.assigned, lead.sla_missed' }),
+    kind: Type.String({
+      description:
+        'lead.assigned, lead.sla_missed, lead.mentioned, activity.assigned, activity.due, activity.missed, whatsapp_inbound, bulk_action',
+    }),
     title: Type.String(),
     body: Nullable(Type.String()),
     leadId: Nullable(Type.String({ format: 'uuid' })),
@@ -19,8 +26,11 @@ const Notification = Type.Object(
   { additionalProperties: false },
 );
 
-/** The caller's notifications. */
+/** The caller's notifications: the list, read marks, a live stream and reminder preferences. */
 export function notificationsRoutes(app: App, deps: Deps): void {
+  // Open streams would keep the server from closing: end them first.
+  app.addHook('preClose', () => liveNotifications(deps).close());
+
   app.get(
     '/notifications',
     {
@@ -69,5 +79,48 @@ export function notificationsRoutes(app: App, deps: Deps): void {
       schema: { tags, summary: 'Mark one of my notifications read', params: IdParams, response: { 200: Notification } },
     },
     (request) => service.markRead(deps, contextOf(request), request.params.id),
+  );
+
+  app.get(
+    '/notifications/stream',
+    {
+      config: { permission: 'notifications:self' },
+      schema: {
+        tags,
+        summary: 'My notifications as they happen (Server-Sent Events)',
+        description:
+          'A `text/event-stream`: `ready` `{unreadCount, live}` at once; then `notification` ' +
+          '`{notification, unreadCount}` for each new one and `unread` `{unreadCount}` when read marks change ' +
+          '(in another tab too). A comment every 25 s keeps it open. Authenticate with `Authorization: Bearer` ' +
+          '(read it with fetch, not EventSource); the stream ends when the token expires or the session ends: ' +
+          'reconnect with a fresh token.',
+        response: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: {} } } } },
+      },
+    },
+    (request, reply) => streamNotifications(deps, request, reply),
+  );
+
+  app.get(
+    '/notifications/preferences',
+    {
+      config: { permission: 'notifications:self' },
+      schema: { tags, summary: 'How I want follow-up reminders', response: { 200: Preferences } },
+    },
+    (request) => getPreferences(deps, contextOf(request)),
+  );
+
+  app.put(
+    '/notifications/preferences',
+    {
+      config: { permission: 'notifications:self' },
+      schema: {
+        tags,
+        summary: 'Set how and how long before they are due my follow-ups are reminded',
+        description: 'A new lead time re-plans the reminders still to come (those without a lead time of their own).',
+        body: Preferences,
+        response: { 200: Preferences },
+      },
+    },
+    (request) => putPreferences(deps, contextOf(request), request.body, replanForPreference),
   );
 }

@@ -3,9 +3,14 @@ import type { Deps, RequestContext } from '../../http/context.ts';
 import { notFound } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { newId } from '../../lib/ids.ts';
+import { toNotification } from './notifications.dto.ts';
+import { announce } from './notifications.live.ts';
 import * as repo from './notifications.repository.ts';
 
-/** Adds a notification for a user, in the caller's transaction. */
+/**
+ * Adds a notification for a user, in the caller's transaction; once it commits, the user's live streams (in
+ * every process) receive it.
+ */
 export async function notify(
   trx: Tx,
   input: {
@@ -18,9 +23,10 @@ export async function notify(
     now: Date;
   },
 ): Promise<void> {
+  const id = newId();
   await repo.insertNotification(trx, {
     company_id: input.companyId,
-    id: newId(),
+    id,
     user_id: input.userId,
     kind: input.kind,
     title: input.title,
@@ -28,18 +34,7 @@ export async function notify(
     lead_id: input.leadId ?? null,
     created_at: input.now,
   });
-}
-
-function toNotification(row: repo.NotificationRow) {
-  return {
-    id: row.id,
-    kind: row.kind,
-    title: row.title,
-    body: row.body,
-    leadId: row.lead_id,
-    readAt: row.read_at ? new Date(row.read_at).toISOString() : null,
-    createdAt: new Date(row.created_at).toISOString(),
-  };
+  await announce(trx, input.companyId, input.userId, id);
 }
 
 export async function listNotifications(
@@ -69,12 +64,19 @@ export async function markRead(deps: Deps, ctx: RequestContext, id: string) {
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
     const row = await repo.markRead(trx, ctx.actor.userId, id, deps.clock.now());
     if (!row) throw notFound('notification');
+    await announce(trx, ctx.actor.companyId, ctx.actor.userId, null);
     return toNotification(row);
   });
 }
 
 export async function markAllRead(deps: Deps, ctx: RequestContext) {
-  return withTenant(deps.db, ctx.actor.companyId, async (trx) => ({
-    updated: await repo.markAllRead(trx, ctx.actor.userId, deps.clock.now()),
-  }));
+  return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
+    const updated = await repo.markAllRead(trx, ctx.actor.userId, deps.clock.now());
+    if (updated > 0) await announce(trx, ctx.actor.companyId, ctx.actor.userId, null);
+    return { updated };
+  });
+}
+
+export async function unreadCountOf(deps: Deps, ctx: RequestContext): Promise<number> {
+  return withTenant(deps.db, ctx.actor.companyId, (trx) => repo.unreadCount(trx, ctx.actor.userId));
 }
