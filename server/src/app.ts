@@ -38,6 +38,7 @@ import { importsRoutes } from './modules/imports/imports.routes.ts';
 import { Assignment, leadsRoutes } from './modules/leads/leads.routes.ts';
 import { Lead, StageHistoryEntry } from './modules/leads/leads.schemas.ts';
 import { mergesRoutes } from './modules/merges/merges.routes.ts';
+import { liveNotifications } from './modules/notifications/notifications.live.ts';
 import { notificationsRoutes } from './modules/notifications/notifications.routes.ts';
 import { partnersRoutes } from './modules/partners/partners.routes.ts';
 import { pipelineRoutes } from './modules/pipeline/pipeline.routes.ts';
@@ -120,6 +121,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   };
   app.decorate('deps', deps);
   if (options.databaseUrl) await deps.sessions.listen(options.databaseUrl);
+  // New notifications reach the connected streams of this process, whichever process created them.
+  if (options.databaseUrl) await liveNotifications(deps).listen(options.databaseUrl);
   app.addHook('onClose', () => deps.sessions.close());
 
   app.setValidatorCompiler(validatorCompiler);
@@ -179,13 +182,15 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   const perUser = new RateLimiter('default', config.rateLimitPerMinute, 60);
   const perAddress = new RateLimiter('auth', 60, 60);
+  const perMachine = new RateLimiter('machine', 6000, 60);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
     const route = request.routeOptions;
     if (request.is404 || !route.url?.startsWith(API)) return;
     if (route.config.public) {
-      for (const [k, v] of Object.entries(perAddress.take(request.ip, Date.now()))) reply.header(k, v);
+      const bucket = route.config.machine ? perMachine : perAddress;
+      for (const [k, v] of Object.entries(bucket.take(request.ip, Date.now()))) reply.header(k, v);
       return;
     }
     const authenticated = await authenticate(deps, request.headers.authorization);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/lib/ids.ts';
+import { uploaded } from '../src/modules/imports/imports.fixtures.ts';
 import { createTestApp, type TestApp, userId } from './harness.ts';
 
 /**
@@ -102,9 +103,55 @@ describe('tenant isolation of every id route', () => {
     const notification = (await t.as('sales1@demo.test', 'GET', '/api/v1/notifications')).json().data[0];
     const session = (await t.as('sales1@demo.test', 'GET', '/api/v1/auth/sessions')).json().data[0];
     const key = await t.as('integration@demo.test', 'POST', '/api/v1/api-keys', { name: 'isolation' });
+    const survivor = await ok('POST', '/api/v1/leads', { name: 'Isolation Survivor', ownerId: sales1 });
+    const mergedAway = await ok('POST', '/api/v1/leads', { name: 'Isolation Merged', ownerId: sales1 });
+    const leadMerge = await ok('POST', '/api/v1/leads/merge', { survivorId: survivor.id, mergedIds: [mergedAway.id] });
+    await ok('PUT', '/api/v1/email/settings', {
+      host: '127.0.0.1',
+      port: 2525,
+      security: 'none',
+      fromName: 'Demo Co',
+      fromAddress: 'sales@demo-co.example',
+    });
+    const email = await ok('POST', `/api/v1/leads/${lead.id}/emails`, {
+      subject: 'Isolation',
+      text: 'x',
+      to: ['someone@example.com'],
+    });
+    const template = await ok('POST', '/api/v1/email/templates', {
+      name: 'Isolation template',
+      subject: 'x',
+      text: 'y',
+    });
+    const activity = await ok('POST', '/api/v1/activities', {
+      leadId: lead.id,
+      type: 'follow_up',
+      dueAt: '2030-01-07T10:00:00.000Z',
+      assigneeId: sales1,
+    });
+    const group = (await ok('GET', '/api/v1/duplicates/groups')).data[0];
+    const scan = await ok('POST', '/api/v1/duplicates/scan');
+    const imp = await uploaded(t, admin, 'isolation.csv', 'Name\nIsolated Import\n');
+    const mapping = await ok('POST', '/api/v1/imports/mappings', {
+      name: 'Isolation mapping',
+      mapping: { columns: { Name: 'name' } },
+    });
+    const bulk = await ok('POST', '/api/v1/leads/bulk-actions', {
+      action: 'tag',
+      filter: { q: 'Isolated Lead' },
+      params: { tags: ['iso'] },
+    });
 
     const ids: [RegExp, string][] = [
+      [/^\/api\/v1\/leads\/bulk-actions\//, bulk.id],
       [/^\/api\/v1\/leads\//, lead.id],
+      [/^\/api\/v1\/activities\//, activity.id],
+      [/^\/api\/v1\/imports\/mappings\//, mapping.id],
+      [/^\/api\/v1\/imports\//, imp.id],
+      [/^\/api\/v1\/duplicates\/groups\//, group.id],
+      [/^\/api\/v1\/duplicates\/scans\//, scan.id],
+      [/^\/api\/v1\/emails\//, email.id],
+      [/^\/api\/v1\/email\/templates\//, template.id],
       [/^\/api\/v1\/users\//, sales1],
       [/^\/api\/v1\/assignment-rules\//, rule.id],
       [/^\/api\/v1\/notifications\//, notification.id],
@@ -118,6 +165,7 @@ describe('tenant isolation of every id route', () => {
       path
         .replace('{id}', ids.find(([re]) => re.test(path))?.[1] ?? 'unknown')
         .replace('{noteId}', note.id)
+        .replace('{mergeId}', leadMerge.mergeId)
         .replace('{leaveId}', leave.id)
         .replace('{key}', path.includes('pipeline') ? stage.key : field.key);
 

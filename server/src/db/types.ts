@@ -30,6 +30,38 @@ export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
 export type UserRole = "ADMIN" | "COSALES" | "CUSTOMER_SUCCESS" | "DEV" | "GUEST" | "INTEGRATION" | "MANAGER" | "PARTNER" | "SALESPERSON" | "WARRIOR";
 
+export interface Activities {
+  assignee_id: string;
+  call_direction: string | null;
+  call_result: string | null;
+  cancelled_at: Timestamp | null;
+  cancelled_by: string | null;
+  channel: string | null;
+  company_id: string;
+  completed_at: Timestamp | null;
+  completed_by: string | null;
+  created_at: Timestamp;
+  created_by: string | null;
+  due_at: Timestamp;
+  duration_seconds: number | null;
+  id: string;
+  lead_id: string;
+  location: string | null;
+  missed_at: Timestamp | null;
+  notes: string | null;
+  outcome: string | null;
+  previous_id: string | null;
+  remind_at: Timestamp | null;
+  reminded_at: Timestamp | null;
+  reminder_minutes: number | null;
+  status: Generated<string>;
+  timeline_at: Generated<Timestamp | null>;
+  title: string;
+  type: string;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
 export interface ApiKeys {
   company_id: string;
   created_at: Generated<Timestamp>;
@@ -101,6 +133,37 @@ export interface AuthSessions {
   user_id: string;
 }
 
+export interface BulkActionItems {
+  bulk_action_id: string;
+  code: string | null;
+  company_id: string;
+  lead_id: string;
+  message: string | null;
+  position: number;
+  status: Generated<string>;
+}
+
+export interface BulkActions {
+  action: string;
+  api_key_id: string | null;
+  company_id: string;
+  created_at: Timestamp;
+  created_by: string;
+  done: Generated<number>;
+  error: string | null;
+  failed: Generated<number>;
+  filter: Json | null;
+  finished_at: Timestamp | null;
+  id: string;
+  ip: Generated<string>;
+  params: Generated<Json>;
+  request_id: string;
+  started_at: Timestamp | null;
+  status: Generated<string>;
+  total: number | null;
+  user_agent: string | null;
+}
+
 export interface Companies {
   created_at: Generated<Timestamp>;
   currency: Generated<string>;
@@ -127,6 +190,175 @@ export interface CustomFields {
   updated_at: Generated<Timestamp>;
 }
 
+export interface DuplicateDismissals {
+  at: Timestamp;
+  by_user_id: string | null;
+  company_id: string;
+  group_id: string | null;
+  lead_a: string;
+  lead_b: string;
+}
+
+export interface DuplicateGroupMembers {
+  company_id: string;
+  group_id: string;
+  lead_id: string;
+  matched_on: Generated<string[]>;
+}
+
+export interface DuplicateGroups {
+  company_id: string;
+  confidence: number;
+  created_at: Timestamp;
+  id: string;
+  matched_on: Generated<string[]>;
+  origin: string;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  status: Generated<string>;
+  updated_at: Timestamp;
+}
+
+export interface DuplicatePairs {
+  company_id: string;
+  key: string;
+  lead_a: string;
+  lead_b: string;
+  scan_id: string;
+  score: number;
+}
+
+export interface DuplicateScans {
+  company_id: string;
+  created_at: Timestamp;
+  cursor: string | null;
+  error: string | null;
+  finished_at: Timestamp | null;
+  groups_open: Generated<number>;
+  id: string;
+  job_id: string | null;
+  leads_done: Generated<number>;
+  leads_total: Generated<number>;
+  pairs_found: Generated<number>;
+  requested_by: string | null;
+  started_at: Timestamp | null;
+  status: Generated<string>;
+  trigger: string;
+}
+
+export interface DuplicateSettings {
+  company_id: string;
+  name_threshold: Generated<number>;
+  plus_addressing: Generated<boolean>;
+  policy_api: Generated<string>;
+  policy_import: Generated<string>;
+  policy_integration: Generated<string>;
+  policy_ui: Generated<string>;
+  policy_web_form: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  updated_by: string | null;
+}
+
+export interface EmailEvents {
+  at: Timestamp;
+  company_id: string;
+  first: boolean;
+  id: string;
+  kind: string;
+  link_index: number | null;
+  message_id: string;
+  url: string | null;
+  user_agent: string | null;
+}
+
+export interface EmailMessages {
+  attempts: Generated<number>;
+  bcc_addresses: Generated<string[]>;
+  cc_addresses: Generated<string[]>;
+  click_count: Generated<number>;
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  error_code: string | null;
+  failed_at: Timestamp | null;
+  first_clicked_at: Timestamp | null;
+  first_opened_at: Timestamp | null;
+  from_address: string | null;
+  from_name: string | null;
+  html: string | null;
+  id: string;
+  job_id: string | null;
+  last_clicked_at: Timestamp | null;
+  last_error: string | null;
+  last_opened_at: Timestamp | null;
+  last_reply: string | null;
+  lead_id: string | null;
+  links: Generated<Json>;
+  next_attempt_at: Timestamp | null;
+  open_count: Generated<number>;
+  purpose: string;
+  reply_to: string | null;
+  sender_id: string | null;
+  sent_at: Timestamp | null;
+  smtp_message_id: string;
+  status: string;
+  subject: string;
+  template_id: string | null;
+  template_name: string | null;
+  text: string;
+  to_addresses: string[];
+  to_user_id: string | null;
+  track_clicks: Generated<boolean>;
+  track_opens: Generated<boolean>;
+  tracking_base_url: string | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface EmailSettings {
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  from_address: string;
+  from_name: string;
+  host: string;
+  password_sealed: string | null;
+  port: number;
+  reply_to: string | null;
+  security: string;
+  track_clicks: Generated<boolean>;
+  track_opens: Generated<boolean>;
+  updated_at: Generated<Timestamp>;
+  updated_by: string | null;
+  username: string | null;
+}
+
+export interface EmailSignatures {
+  company_id: string;
+  html: string | null;
+  phone: string | null;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+}
+
+export interface EmailTemplates {
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  html: string | null;
+  id: string;
+  name: string;
+  owner_id: string | null;
+  scope: string;
+  subject: string;
+  text: string | null;
+  updated_at: Generated<Timestamp>;
+  updated_by: string | null;
+}
+
+export interface EmailTrackingKeys {
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  key_sealed: string;
+}
+
 export interface FieldPermissions {
   access: string;
   company_id: string;
@@ -147,6 +379,66 @@ export interface IdempotencyKeys {
   request_hash: string;
   status: number;
   user_id: string;
+}
+
+export interface ImportChunks {
+  chunk: number;
+  company_id: string;
+  first_row: number;
+  import_id: string;
+  outcomes: Json | null;
+  parse_errors: Generated<Json>;
+  rows: Json;
+}
+
+export interface ImportMappings {
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  id: string;
+  mapping: Json;
+  name: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Imports {
+  api_key_id: string | null;
+  assigned: Generated<Json>;
+  chunk_count: number;
+  column_values: Generated<Json>;
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  created_by: string;
+  created_count: Generated<number>;
+  delimiter: string | null;
+  dry_run: Json | null;
+  encoding: string | null;
+  error: string | null;
+  failed_count: Generated<number>;
+  file_name: string;
+  file_size: Int8;
+  finished_at: Timestamp | null;
+  format: string;
+  headers: string[];
+  id: string;
+  mapping: Json | null;
+  mapping_id: string | null;
+  next_chunk: Generated<number>;
+  on_duplicate: string | null;
+  parse_failures: Generated<number>;
+  rows_done: Generated<number>;
+  sample: Generated<Json>;
+  skipped_count: Generated<number>;
+  started_at: Timestamp | null;
+  status: string;
+  total_rows: number;
+  undo_reverted: Generated<number>;
+  undo_trashed: Generated<number>;
+  undone_at: Timestamp | null;
+  undone_by: string | null;
+  updated_at: Generated<Timestamp>;
+  updated_count: Generated<number>;
+  use_rules: Generated<boolean>;
 }
 
 export interface Jobs {
@@ -180,6 +472,24 @@ export interface LeadAssignments {
   strategy: string | null;
 }
 
+export interface LeadMerges {
+  after_images: Json;
+  at: Timestamp;
+  before_images: Json;
+  by_user_id: string | null;
+  company_id: string;
+  created_rows: Generated<Json>;
+  field_choices: Generated<Json>;
+  id: string;
+  merged_ids: string[];
+  moved_rows: Generated<Json>;
+  seq: Generated<Int8>;
+  survivor_id: string;
+  undo_id: string | null;
+  undone_at: Timestamp | null;
+  undone_by: string | null;
+}
+
 export interface LeadNameWords {
   company_id: string;
   word: string;
@@ -201,6 +511,7 @@ export interface Leads {
   city: string | null;
   co_sales_ids: Generated<string[]>;
   company_id: string;
+  company_key: string | null;
   company_name: string | null;
   country: string | null;
   created_at: Generated<Timestamp>;
@@ -210,6 +521,7 @@ export interface Leads {
   custom_fields: Generated<Json>;
   deleted_at: Timestamp | null;
   deleted_by: string | null;
+  email_keys: Generated<string[]>;
   emails: Generated<string[]>;
   expected_close_date: Timestamp | null;
   expected_value: Numeric | null;
@@ -218,6 +530,8 @@ export interface Leads {
   lost_reason: string | null;
   merged_into: string | null;
   name: string;
+  name_digits: Generated<string>;
+  name_key: Generated<string>;
   notes: string | null;
   owner_id: string | null;
   partner_id: string | null;
@@ -259,6 +573,14 @@ export interface LoginThrottle {
   key: string;
   locked_until: Timestamp | null;
   window_started_at: Timestamp;
+}
+
+export interface NotificationPreferences {
+  company_id: string;
+  reminder_channel: Generated<string>;
+  reminder_minutes_before: Generated<number>;
+  updated_at: Timestamp;
+  user_id: string;
 }
 
 export interface Notifications {
@@ -378,25 +700,106 @@ export interface WebForms {
   updated_at: Generated<Timestamp>;
 }
 
+export interface WhatsappDirectory {
+  company_id: string;
+  phone_number_id: string;
+  verify_token_hash: string;
+}
+
+export interface WhatsappMessages {
+  at: Timestamp;
+  attempts: Generated<number>;
+  body: string | null;
+  company_id: string;
+  contact_name: string | null;
+  content: Json | null;
+  created_at: Generated<Timestamp>;
+  delivered_at: Timestamp | null;
+  direction: string;
+  error_code: number | null;
+  error_detail: string | null;
+  error_title: string | null;
+  failed_at: Timestamp | null;
+  id: string;
+  lead_id: string | null;
+  phone: string;
+  phone_number_id: string | null;
+  read_at: Timestamp | null;
+  sent_at: Timestamp | null;
+  sent_by: string | null;
+  status: string;
+  template_language: string | null;
+  template_name: string | null;
+  template_params: Generated<string[]>;
+  type: string;
+  updated_at: Generated<Timestamp>;
+  wamid: string | null;
+}
+
+export interface WhatsappPendingStatuses {
+  at: Timestamp;
+  company_id: string;
+  error_code: number | null;
+  error_detail: string | null;
+  error_title: string | null;
+  received_at: Timestamp;
+  status: string;
+  wamid: string;
+}
+
+export interface WhatsappSettings {
+  access_token_sealed: string;
+  api_base_url: string;
+  app_secret_sealed: string;
+  company_id: string;
+  create_leads_from_unknown: Generated<boolean>;
+  created_at: Generated<Timestamp>;
+  phone_number_id: string;
+  updated_at: Generated<Timestamp>;
+  updated_by: string | null;
+  verify_token_sealed: string;
+  waba_id: string | null;
+}
+
 export interface DB {
+  activities: Activities;
   api_keys: ApiKeys;
   assignment_rules: AssignmentRules;
   audit_log: AuditLog;
   auth_events: AuthEvents;
   auth_sessions: AuthSessions;
+  bulk_action_items: BulkActionItems;
+  bulk_actions: BulkActions;
   companies: Companies;
   custom_fields: CustomFields;
+  duplicate_dismissals: DuplicateDismissals;
+  duplicate_group_members: DuplicateGroupMembers;
+  duplicate_groups: DuplicateGroups;
+  duplicate_pairs: DuplicatePairs;
+  duplicate_scans: DuplicateScans;
+  duplicate_settings: DuplicateSettings;
+  email_events: EmailEvents;
+  email_messages: EmailMessages;
+  email_settings: EmailSettings;
+  email_signatures: EmailSignatures;
+  email_templates: EmailTemplates;
+  email_tracking_keys: EmailTrackingKeys;
   field_permissions: FieldPermissions;
   form_directory: FormDirectory;
   idempotency_keys: IdempotencyKeys;
+  import_chunks: ImportChunks;
+  import_mappings: ImportMappings;
+  imports: Imports;
   jobs: Jobs;
   lead_assignments: LeadAssignments;
+  lead_merges: LeadMerges;
   lead_name_words: LeadNameWords;
   lead_notes: LeadNotes;
   lead_stage_history: LeadStageHistory;
   lead_stage_totals: LeadStageTotals;
   leads: Leads;
   login_throttle: LoginThrottle;
+  notification_preferences: NotificationPreferences;
   notifications: Notifications;
   partners: Partners;
   pipeline_stages: PipelineStages;
@@ -407,4 +810,8 @@ export interface DB {
   user_leaves: UserLeaves;
   users: Users;
   web_forms: WebForms;
+  whatsapp_directory: WhatsappDirectory;
+  whatsapp_messages: WhatsappMessages;
+  whatsapp_pending_statuses: WhatsappPendingStatuses;
+  whatsapp_settings: WhatsappSettings;
 }

@@ -51,6 +51,11 @@ declare module 'fastify' {
     /** The permission a caller needs; every /api/v1 route declares one, or `public: true`. */
     permission?: Permission;
     public?: boolean;
+    /**
+     * A public route called by other systems rather than people (webhooks, email open/click tracking), which
+     * arrive from a few addresses in bursts: limited in a bucket of its own, wider than sign-in's.
+     */
+    machine?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | null;

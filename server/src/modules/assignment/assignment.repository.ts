@@ -184,12 +184,17 @@ export async function findAssignment(trx: Tx, id: string) {
 }
 
 export async function lockLead(trx: Tx, id: string) {
-  return trx
-    .selectFrom('leads')
-    .select(['id', 'name', 'owner_id', 'last_touched_at', 'stage'])
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
+  return (
+    trx
+      .selectFrom('leads')
+      .select(['id', 'name', 'owner_id', 'last_touched_at', 'stage'])
+      .where('id', '=', id)
+      // A lead in the trash or merged away is nobody's to answer any more.
+      .where('deleted_at', 'is', null)
+      .where('merged_into', 'is', null)
+      .forUpdate()
+      .executeTakeFirst()
+  );
 }
 
 /** A new owner by the system: a new version of the lead, but not a touch (nobody worked it). */

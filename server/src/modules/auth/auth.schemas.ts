@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Nullable } from '../../http/schemas.ts';
+import { permissions } from '../users/roles.ts';
 
 export const LoginBody = Type.Object(
   {
@@ -53,7 +54,7 @@ export const Me = Type.Object(
   {
     user: Type.Ref('User'),
     company: Type.Ref('Company'),
-    permissions: Type.Array(Type.String()),
+    permissions: Type.Array(Type.Enum([...permissions])),
     authenticatedWith: Type.Union([Type.Literal('session'), Type.Literal('api_key')]),
   },
   { $id: 'Me' },

@@ -2,11 +2,15 @@ import { type Database, withTenant } from '../../db/client.ts';
 import type { RequestContext } from '../../http/context.ts';
 import { type Clock, systemClock } from '../../lib/clock.ts';
 import { newId } from '../../lib/ids.ts';
+import { seedDemoActivities } from '../activities/activities.demo.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { hashPassword } from '../auth/passwords.ts';
+import { seedDemoDuplicates } from '../duplicates/duplicates.demo.ts';
+import { seedDemoEmails } from '../email/email.demo.ts';
 import { insertPartner } from '../partners/partners.repository.ts';
 import type { Role } from '../users/roles.ts';
 import * as usersRepo from '../users/users.repository.ts';
+import { seedDemoWhatsapp } from '../whatsapp/whatsapp.demo.ts';
 import { createCompany } from './companies.service.ts';
 import { seedDemoLeads } from './demo-leads.ts';
 
@@ -160,5 +164,9 @@ export async function seedDemo(
   });
   // Last, once both companies and the whole team (with its partner organisation) exist.
   await seedDemoLeads(db, clock.now(), { demoCompanyId: demo.companyId, otherCompanyId: other.companyId });
+  await seedDemoWhatsapp(db, demo.companyId, clock.now());
+  await seedDemoActivities(db, demo.companyId, clock.now());
+  await seedDemoEmails(db, demo.companyId, clock.now());
+  await seedDemoDuplicates(db, demo.companyId, clock.now());
   return { demoCompanyId: demo.companyId, otherCompanyId: other.companyId };
 }

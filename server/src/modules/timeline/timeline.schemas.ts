@@ -40,9 +40,13 @@ export const TimelineQuery = Type.Object(
   {
     limit: Limit,
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
-    kinds: Type.Optional(
-      Type.String({ maxLength: 200, description: 'Only these kinds, separated by commas (e.g. `note,stage`)' }),
+    kind: Type.Optional(
+      Type.String({
+        maxLength: 200,
+        description: 'Only these kinds, separated by commas (e.g. `note,activity,email`)',
+      }),
     ),
+    kinds: Type.Optional(Type.String({ maxLength: 200, description: 'The same as `kind` (its earlier name)' })),
   },
   { additionalProperties: false },
 );

@@ -25,7 +25,7 @@ export function timelineEntrySchema() {
   );
 }
 
-function parseKinds(value: string | undefined): string[] | null {
+function parseKinds(value: string | undefined, param: string): string[] | null {
   if (!value) return null;
   const wanted = [
     ...new Set(
@@ -38,7 +38,7 @@ function parseKinds(value: string | undefined): string[] | null {
   const unknown = wanted.filter((k) => !kinds().includes(k));
   if (unknown.length > 0) {
     throw new AppError('validation_failed', `Unknown timeline kinds: ${unknown.join(', ')}`, {
-      errors: [{ path: 'kinds', message: `must be among: ${kinds().join(', ')}` }],
+      errors: [{ path: param, message: `must be among: ${kinds().join(', ')}` }],
     });
   }
   return wanted;
@@ -54,10 +54,10 @@ export async function leadTimeline(
   deps: Deps,
   ctx: RequestContext,
   leadId: string,
-  query: { limit: number; cursor?: string | undefined; kinds?: string | undefined },
+  query: { limit: number; cursor?: string | undefined; kind?: string | undefined; kinds?: string | undefined },
 ) {
   const after = decodeCursor(query.cursor, ['number', 'uuid']);
-  const wanted = parseKinds(query.kinds);
+  const wanted = query.kind ? parseKinds(query.kind, 'kind') : parseKinds(query.kinds, 'kinds');
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
     const lead = await findVisibleLead(trx, ctx.actor, leadId);
     if (!lead) throw notFound('lead');

@@ -1,8 +1,13 @@
 import { type TSchema, Type } from 'typebox';
 import type { Tx } from '../../db/client.ts';
 import { Nullable } from '../../http/schemas.ts';
+import { activitySource } from '../activities/activities.timeline.ts';
+import { emailEventSource, emailSource } from '../email/email.timeline.ts';
 import { controlledFields, customAccess, type FieldAccess } from '../leads/lead-fields.ts';
 import type { LeadRow } from '../leads/leads.repository.ts';
+import { mergeSource, mergeUndoneSource } from '../merges/merges.timeline.ts';
+import { trashTimelineSource } from '../trash/trash.timeline.ts';
+import { whatsappTimelineSource } from '../whatsapp/whatsapp.timeline.ts';
 import { listNotes } from './notes.repository.ts';
 import * as repo from './timeline.repository.ts';
 import { PersonRef } from './timeline.schemas.ts';
@@ -194,4 +199,17 @@ const created: TimelineSource = {
 };
 
 /** Every source of the timeline; later modules append theirs here. */
-export const timelineSources: TimelineSource[] = [notes, stages, assignments, changes, created];
+export const timelineSources: TimelineSource[] = [
+  notes,
+  stages,
+  assignments,
+  changes,
+  created,
+  whatsappTimelineSource,
+  mergeSource,
+  mergeUndoneSource,
+  emailSource,
+  emailEventSource,
+  activitySource,
+  trashTimelineSource,
+];
