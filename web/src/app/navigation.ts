@@ -1,10 +1,15 @@
 import {
+  IconCalendarMonth,
+  IconCopy,
+  IconFileImport,
   IconHistory,
   IconKey,
   IconLayoutDashboard,
   IconLayoutKanban,
+  IconListCheck,
   IconSettings,
   IconTargetArrow,
+  IconTrash,
   IconUserCircle,
   IconUsers,
 } from '@tabler/icons-react';
@@ -21,9 +26,14 @@ export interface NavItem {
 }
 
 export const navItems: readonly NavItem[] = [
+  { label: 'My day', to: '/my-day', icon: IconListCheck, permission: 'activities:read' },
   { label: 'Dashboard', to: '/', icon: IconLayoutDashboard },
+  { label: 'Calendar', to: '/calendar', icon: IconCalendarMonth, permission: 'activities:read' },
   { label: 'Leads', to: '/leads', icon: IconTargetArrow, permission: 'leads:read' },
   { label: 'Board', to: '/leads/board', icon: IconLayoutKanban, permission: 'leads:read' },
+  { label: 'Import', to: '/leads/import', icon: IconFileImport, permission: 'leads:import' },
+  { label: 'Duplicates', to: '/leads/duplicates', icon: IconCopy, permission: 'leads:merge' },
+  { label: 'Trash', to: '/leads/trash', icon: IconTrash, permission: 'leads:restore' },
   {
     label: 'Users',
     to: '/users',

@@ -1,16 +1,23 @@
 import { createBrowserRouter } from 'react-router';
 import { NotFoundPage } from '../components/StatusPages';
+import { CalendarPage } from '../features/activities/CalendarPage';
+import { MyDayPage } from '../features/activities/MyDayPage';
 import { ApiKeysPage } from '../features/api-keys/ApiKeysPage';
 import { AuditPage } from '../features/audit/AuditPage';
 import { LoginPage } from '../features/auth/LoginPage';
 import { RequireAuth } from '../features/auth/RequireAuth';
 import { RequirePermission } from '../features/auth/RequirePermission';
 import { DashboardPage } from '../features/dashboard/DashboardPage';
+import { DuplicatesPage } from '../features/duplicates/DuplicatesPage';
+import { MergePage } from '../features/duplicates/MergePage';
+import { ImportsPage } from '../features/imports/ImportsPage';
+import { ImportWizardPage } from '../features/imports/ImportWizardPage';
 import { BoardPage } from '../features/leads/BoardPage';
 import { LeadPage } from '../features/leads/LeadPage';
 import { LeadsPage } from '../features/leads/LeadsPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { settingsRoute } from '../features/settings/routes';
+import { TrashPage } from '../features/trash/TrashPage';
 import { UserDetailPage } from '../features/users/UserDetailPage';
 import { UsersPage } from '../features/users/UsersPage';
 import { AppLayout } from './layout/AppLayout';
@@ -25,6 +32,22 @@ export const router = createBrowserRouter([
     ),
     children: [
       { index: true, element: <DashboardPage /> },
+      {
+        path: 'my-day',
+        element: (
+          <RequirePermission permission="activities:read">
+            <MyDayPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'calendar',
+        element: (
+          <RequirePermission permission="activities:read">
+            <CalendarPage />
+          </RequirePermission>
+        ),
+      },
       {
         path: 'users',
         element: (
@@ -54,6 +77,46 @@ export const router = createBrowserRouter([
         element: (
           <RequirePermission permission="leads:read">
             <BoardPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'leads/import',
+        element: (
+          <RequirePermission permission="leads:import">
+            <ImportsPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'leads/import/:id',
+        element: (
+          <RequirePermission permission="leads:import">
+            <ImportWizardPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'leads/duplicates',
+        element: (
+          <RequirePermission permission="leads:read">
+            <DuplicatesPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'leads/merge',
+        element: (
+          <RequirePermission permission="leads:merge">
+            <MergePage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'leads/trash',
+        element: (
+          <RequirePermission permission="leads:restore">
+            <TrashPage />
           </RequirePermission>
         ),
       },

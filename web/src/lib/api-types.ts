@@ -1322,10 +1322,16 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a lead; the assignment rules pick its owner unless the body assigns it */
+        /**
+         * Create a lead; the assignment rules pick its owner unless the body assigns it
+         * @description A lead matching an existing one (same email or phone, similar name and company) is handled by the company's duplicate policy for the channel: block (409 `duplicate_lead` listing the matches you may see), warn (201 with `duplicates`) or allow; `onDuplicate` overrides it per call.
+         */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description What to do when the lead matches an existing one, instead of the company policy: `create` anyway (past a block: needs duplicates:override), `skip` (200, nothing written), `merge` (200: its values fill the empty fields of the best match you may see; needs leads:write) */
+                    onDuplicate?: "create" | "skip" | "merge";
+                };
                 header?: {
                     /** @description 1 to 200 visible ASCII characters. The same key and body within 24 hours answer the first response again (with `Idempotent-Replayed: true`); the same key with another body is a 422. */
                     "idempotency-key"?: string;
@@ -1370,12 +1376,109 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "skipped" | "merged";
+                            /**
+                             * Format: uuid
+                             * @description The existing lead; null when skipped for a lead you may not see
+                             */
+                            id: string | null;
+                            lead?: components["schemas"]["Lead"];
+                            duplicates: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @description What matched: the same email, the same phone (E.164), or a similar name (and company name) */
+                                matchedOn: ("email" | "phone" | "name")[];
+                                /** @description 1 for the same email or phone; else how alike the names are (0..1) */
+                                score: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["Lead"];
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            companyName?: string | null;
+                            emails?: string[];
+                            phones?: string[];
+                            source?: string;
+                            campaign?: string | null;
+                            product?: string | null;
+                            city?: string | null;
+                            state?: string | null;
+                            country?: string | null;
+                            territory?: string | null;
+                            expectedValue?: number | null;
+                            currency?: string | null;
+                            /** Format: date */
+                            expectedCloseDate?: string | null;
+                            tags?: string[];
+                            notes?: string | null;
+                            stage: string;
+                            lostReason?: string | null;
+                            /** Format: uuid */
+                            ownerId?: string | null;
+                            ownerName?: string | null;
+                            warriorIds?: string[];
+                            /** @description The warriors, with their names */
+                            warriors?: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                            coSalesIds?: string[];
+                            /** @description The co-sales, with their names */
+                            coSales?: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                            /** Format: uuid */
+                            partnerId?: string | null;
+                            partnerName?: string | null;
+                            customFields?: {
+                                [key: string]: string | number | boolean | string[] | null;
+                            };
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            /** @description The channel the lead came in through */
+                            createdVia: string;
+                            version: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            stageChangedAt: string;
+                            /** Format: date-time */
+                            lastTouchedAt: string;
+                            /** @description The fields the caller may change on this lead */
+                            editable: string[];
+                            /** @description The existing leads it matches that you may see (warn policy) */
+                            duplicates?: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @description What matched: the same email, the same phone (E.164), or a similar name (and company name) */
+                                matchedOn: ("email" | "phone" | "name")[];
+                                /** @description 1 for the same email or phone; else how alike the names are (0..1) */
+                                score: number;
+                            }[];
+                        };
                     };
                 };
                 /** @description RFC 9457 problem details; `code` says which */
@@ -1416,7 +1519,10 @@ export interface paths {
         /** Create up to 500 leads; each item succeeds or fails on its own, with its own status */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description What to do when the lead matches an existing one, instead of the company policy: `create` anyway (past a block: needs duplicates:override), `skip` (200, nothing written), `merge` (200: its values fill the empty fields of the best match you may see; needs leads:write) */
+                    onDuplicate?: "create" | "skip" | "merge";
+                };
                 header?: {
                     /** @description 1 to 200 visible ASCII characters. The same key and body within 24 hours answer the first response again (with `Idempotent-Replayed: true`); the same key with another body is a 422. */
                     "idempotency-key"?: string;
@@ -1473,10 +1579,26 @@ export interface paths {
                             results: {
                                 /** @description Position of the item in `leads` */
                                 index: number;
-                                /** @description 201 created; else the status a single create would have answered */
+                                /** @description 201 created, 200 skipped or merged; else the status a single create would have answered */
                                 status: number;
-                                /** Format: uuid */
+                                /**
+                                 * @description duplicate: refused by the duplicate policy (409); `duplicates` lists the matches
+                                 * @enum {string}
+                                 */
+                                outcome: "created" | "skipped" | "merged" | "duplicate" | "failed";
+                                /**
+                                 * Format: uuid
+                                 * @description The lead created, skipped for or merged into
+                                 */
                                 id?: string;
+                                duplicates?: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    /** @description What matched: the same email, the same phone (E.164), or a similar name (and company name) */
+                                    matchedOn: ("email" | "phone" | "name")[];
+                                    score?: number;
+                                }[];
                                 error?: {
                                     code: string;
                                     detail?: string;
@@ -1487,6 +1609,9 @@ export interface paths {
                                 };
                             }[];
                             created: number;
+                            skipped: number;
+                            merged: number;
+                            /** @description Items refused, duplicates included */
                             failed: number;
                         };
                     };
@@ -1524,7 +1649,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One lead */
+        /** One lead; a lead merged into another answers 301 with the Location of the survivor */
         get: {
             parameters: {
                 query?: never;
@@ -1544,6 +1669,13 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["Lead"];
                     };
+                };
+                /** @description The lead was merged away: Location names the survivor (the end of a chain of merges). Not cacheable, since undoing the merge brings the lead back. 404 when you may not see the survivor. */
+                301: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
                 /** @description RFC 9457 problem details; `code` says which */
                 "4XX": {
@@ -1567,7 +1699,51 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Move a lead to the trash (an admin can restore it for 30 days)
+         * @description The lead leaves every list, count, search and GET at once. `If-Match` (optional) makes the delete conditional on the version you read (409 when stale).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The version you read; optional */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         /** Change fields of a lead; carries the version read (or If-Match); a stale one answers 409 */
@@ -1692,6 +1868,8 @@ export interface paths {
                                 [key: string]: string | number | boolean | string[] | null;
                             };
                         };
+                        /** @description Moving to a Won or Lost stage while the lead has open follow-ups: true cancels them with the move, false keeps them; without it the move answers 409 open_follow_ups listing them */
+                        closeFollowUps?: boolean;
                     };
                 };
             };
@@ -3106,7 +3284,7 @@ export interface paths {
                             data: {
                                 /** Format: uuid */
                                 id: string;
-                                /** @description e.g. lead.assigned, lead.sla_missed */
+                                /** @description lead.assigned, lead.sla_missed, lead.mentioned, activity.assigned, activity.due, activity.missed, whatsapp_inbound, bulk_action */
                                 kind: string;
                                 title: string;
                                 body: string | null;
@@ -3237,7 +3415,7 @@ export interface paths {
                         "application/json": {
                             /** Format: uuid */
                             id: string;
-                            /** @description e.g. lead.assigned, lead.sla_missed */
+                            /** @description lead.assigned, lead.sla_missed, lead.mentioned, activity.assigned, activity.due, activity.missed, whatsapp_inbound, bulk_action */
                             kind: string;
                             title: string;
                             body: string | null;
@@ -3270,6 +3448,186 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My notifications as they happen (Server-Sent Events)
+         * @description A `text/event-stream`: `ready` `{unreadCount, live}` at once; then `notification` `{notification, unreadCount}` for each new one and `unread` `{unreadCount}` when read marks change (in another tab too). A comment every 25 s keeps it open. Authenticate with `Authorization: Bearer` (read it with fetch, not EventSource); the stream ends when the token expires or the session ends: reconnect with a fresh token.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/event-stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": unknown;
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How I want follow-up reminders */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Where follow-up reminders go: the notification centre, e-mail, or both
+                             * @enum {string}
+                             */
+                            reminderChannel: "in_app" | "email" | "both";
+                            /** @description How long before a follow-up is due to remind (0 to 10080 minutes, a week) */
+                            reminderMinutesBefore: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Set how and how long before they are due my follow-ups are reminded
+         * @description A new lead time re-plans the reminders still to come (those without a lead time of their own).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Where follow-up reminders go: the notification centre, e-mail, or both
+                         * @enum {string}
+                         */
+                        reminderChannel: "in_app" | "email" | "both";
+                        /** @description How long before a follow-up is due to remind (0 to 10080 minutes, a week) */
+                        reminderMinutesBefore: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description Where follow-up reminders go: the notification centre, e-mail, or both
+                             * @enum {string}
+                             */
+                            reminderChannel: "in_app" | "email" | "both";
+                            /** @description How long before a follow-up is due to remind (0 to 10080 minutes, a week) */
+                            reminderMinutesBefore: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5499,7 +5857,9 @@ export interface paths {
                     /** @description Page size (default 50, at most 200) */
                     limit?: number;
                     cursor?: string;
-                    /** @description Only these kinds, separated by commas (e.g. `note,stage`) */
+                    /** @description Only these kinds, separated by commas (e.g. `note,activity,email`) */
+                    kind?: string;
+                    /** @description The same as `kind` (its earlier name) */
                     kinds?: string;
                 };
                 header?: never;
@@ -5522,7 +5882,7 @@ export interface paths {
                                 id: string;
                                 /** Format: date-time */
                                 at: string;
-                                /** @description One of: note, stage, assignment, change, created */
+                                /** @description One of: note, stage, assignment, change, created, whatsapp, merge, merge_undone, email, email_event, activity, trash */
                                 kind: string;
                                 /** @description Who did it; null when the system did (e.g. the assignment rules) */
                                 actor: {
@@ -5571,6 +5931,129 @@ export interface paths {
                                     via: string;
                                     source?: string;
                                 };
+                                whatsapp?: {
+                                    /** @description outbound or inbound */
+                                    direction: string;
+                                    /** @description text, template, image, document, ... */
+                                    type: string;
+                                    phone: string | null;
+                                    contactName: string | null;
+                                    text: string | null;
+                                    template: {
+                                        name: string;
+                                        language: string;
+                                        params: string[];
+                                    } | null;
+                                    /** @description queued, sent, delivered, read, failed (outbound); received (inbound) */
+                                    status: string;
+                                    /** Format: date-time */
+                                    sentAt: string | null;
+                                    /** Format: date-time */
+                                    deliveredAt: string | null;
+                                    /** Format: date-time */
+                                    readAt: string | null;
+                                    /** Format: date-time */
+                                    failedAt: string | null;
+                                    error: {
+                                        /** @description WhatsApp's error code, e.g. 131047 */
+                                        code: number | null;
+                                        title: string;
+                                        detail: string | null;
+                                    } | null;
+                                };
+                                merge?: {
+                                    /** Format: uuid */
+                                    mergeId: string;
+                                    /** @description survivor: the others were merged into this lead; merged: this lead was */
+                                    role: string;
+                                    survivor: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    };
+                                    merged: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    }[];
+                                    /** @description Whether the merge was undone since */
+                                    undone: boolean;
+                                };
+                                merge_undone?: {
+                                    /** Format: uuid */
+                                    mergeId: string;
+                                    /** @description survivor: the others were merged into this lead; merged: this lead was */
+                                    role: string;
+                                    survivor: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    };
+                                    merged: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    }[];
+                                };
+                                email?: {
+                                    /** Format: uuid */
+                                    messageId: string;
+                                    subject: string;
+                                    /** @description Empty for a role that may not see the lead's addresses */
+                                    to: string[];
+                                    /** @description queued, sending, retrying, sent or failed */
+                                    status: string;
+                                    lastError: string | null;
+                                    /** @description The template's name */
+                                    template: string | null;
+                                    opens: number;
+                                    clicks: number;
+                                    /** Format: date-time */
+                                    firstOpenedAt: string | null;
+                                    /** Format: date-time */
+                                    sentAt: string | null;
+                                };
+                                email_event?: {
+                                    /** @description opened or clicked */
+                                    event: string;
+                                    /** Format: uuid */
+                                    messageId: string;
+                                    subject: string;
+                                    /** @description The link clicked */
+                                    url: string | null;
+                                };
+                                activity?: {
+                                    /** Format: uuid */
+                                    activityId: string;
+                                    /** @description follow_up, call, meeting or note */
+                                    type: string;
+                                    channel: string | null;
+                                    /** @description open, done, cancelled or missed */
+                                    status: string;
+                                    title: string;
+                                    notes: string | null;
+                                    outcome: string | null;
+                                    location: string | null;
+                                    /** Format: date-time */
+                                    dueAt: string;
+                                    /** Format: date-time */
+                                    completedAt: string | null;
+                                    /** Format: date-time */
+                                    missedAt: string | null;
+                                    call: {
+                                        direction: string | null;
+                                        durationSeconds: number | null;
+                                        result: string | null;
+                                    } | null;
+                                    assignee: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    };
+                                };
+                                trash?: {
+                                    action: "deleted" | "restored";
+                                };
                             }[];
                             /** @description null on the last page */
                             nextCursor: string | null;
@@ -5599,6 +6082,6814 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Activities on the leads you can see, by due time; filters combine with AND */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A user id, or `me` */
+                    assigneeId?: string;
+                    leadId?: string;
+                    /** @description One or more types, comma-separated */
+                    type?: string;
+                    /** @description One or more statuses, comma-separated */
+                    status?: string;
+                    /** @description Due at or after (inclusive) */
+                    dueFrom?: string;
+                    /** @description Due before (exclusive) */
+                    dueTo?: string;
+                    /** @description In your time zone: today; overdue (open or missed, due before now); this_week (Monday to Sunday) */
+                    range?: "today" | "overdue" | "this_week";
+                    /** @description By due time, earliest first (default) or latest first */
+                    sort?: "dueAt" | "-dueAt";
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                leadId: string;
+                                leadName: string;
+                                /** @enum {string} */
+                                type: "follow_up" | "call" | "meeting" | "note";
+                                channel: string | null;
+                                /** @enum {string} */
+                                status: "open" | "done" | "cancelled" | "missed";
+                                title: string;
+                                notes: string | null;
+                                outcome: string | null;
+                                location: string | null;
+                                direction: string | null;
+                                durationSeconds: number | null;
+                                callResult: string | null;
+                                assignee: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                /**
+                                 * Format: date-time
+                                 * @description UTC
+                                 */
+                                dueAt: string;
+                                /** @description The assignee's time zone (their availability's, else the company's) */
+                                timezone: string;
+                                /** @description dueAt in the assignee's time zone, ISO 8601 with its offset */
+                                dueAtLocal: string;
+                                /** @description Open or missed, and its due time has passed */
+                                overdue: boolean;
+                                reminderMinutesBefore: number | null;
+                                /**
+                                 * Format: date-time
+                                 * @description The reminder still to come, if any
+                                 */
+                                remindAt: string | null;
+                                /** Format: date-time */
+                                remindedAt: string | null;
+                                /** Format: date-time */
+                                missedAt: string | null;
+                                createdBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** Format: date-time */
+                                completedAt: string | null;
+                                completedBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** Format: date-time */
+                                cancelledAt: string | null;
+                                cancelledBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The activity whose completion scheduled it
+                                 */
+                                previousId: string | null;
+                                version: number;
+                            }[];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Schedule a follow-up or meeting, or log a call, meeting or note, on a lead you can see
+         * @description Follow-ups and meetings need `dueAt` and start open; their assignee (default: you) is reminded before they are due and they are marked missed an hour after, if still open. Calls and notes are logged as done at `dueAt` (default now). The assignee must be someone who can see the lead (422 otherwise).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        leadId: string;
+                        /** @enum {string} */
+                        type: "follow_up" | "call" | "meeting" | "note";
+                        /** @description Defaults to a title made of the type and lead */
+                        title?: string;
+                        notes?: string | null;
+                        /** @description What came of it */
+                        outcome?: string | null;
+                        /** @description Meetings and site visits */
+                        location?: string | null;
+                        /**
+                         * @description Follow-ups only: how it is to be done (default call)
+                         * @enum {string|null}
+                         */
+                        channel?: "call" | "meeting" | "demo" | "site_visit" | "email" | "whatsapp" | "other" | null;
+                        /**
+                         * @description Logged calls only: inbound or outbound
+                         * @enum {string|null}
+                         */
+                        direction?: "in" | "out" | null;
+                        /** @description Calls and meetings: how long it took */
+                        durationSeconds?: number | null;
+                        /**
+                         * @description Logged calls only
+                         * @enum {string|null}
+                         */
+                        callResult?: "connected" | "no_answer" | "busy" | "voicemail" | "wrong_number" | "other" | null;
+                        /**
+                         * Format: uuid
+                         * @description Who is to do it (default: you); must be someone who can see the lead
+                         */
+                        assigneeId?: string;
+                        /**
+                         * Format: date-time
+                         * @description Required for follow-ups and meetings; for calls and notes, when it happened (default now)
+                         */
+                        dueAt?: string;
+                        /** @description Minutes before dueAt to remind the assignee (at most a week); null: their own preference */
+                        reminderMinutesBefore?: number | null;
+                        /**
+                         * @description Follow-ups and meetings start open; send done to log one that already happened. Calls and notes are done.
+                         * @enum {string}
+                         */
+                        status?: "open" | "done";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            leadId: string;
+                            leadName: string;
+                            /** @enum {string} */
+                            type: "follow_up" | "call" | "meeting" | "note";
+                            channel: string | null;
+                            /** @enum {string} */
+                            status: "open" | "done" | "cancelled" | "missed";
+                            title: string;
+                            notes: string | null;
+                            outcome: string | null;
+                            location: string | null;
+                            direction: string | null;
+                            durationSeconds: number | null;
+                            callResult: string | null;
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description UTC
+                             */
+                            dueAt: string;
+                            /** @description The assignee's time zone (their availability's, else the company's) */
+                            timezone: string;
+                            /** @description dueAt in the assignee's time zone, ISO 8601 with its offset */
+                            dueAtLocal: string;
+                            /** @description Open or missed, and its due time has passed */
+                            overdue: boolean;
+                            reminderMinutesBefore: number | null;
+                            /**
+                             * Format: date-time
+                             * @description The reminder still to come, if any
+                             */
+                            remindAt: string | null;
+                            /** Format: date-time */
+                            remindedAt: string | null;
+                            /** Format: date-time */
+                            missedAt: string | null;
+                            createdBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            completedAt: string | null;
+                            completedBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** Format: date-time */
+                            cancelledAt: string | null;
+                            cancelledBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /**
+                             * Format: uuid
+                             * @description The activity whose completion scheduled it
+                             */
+                            previousId: string | null;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One activity */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            leadId: string;
+                            leadName: string;
+                            /** @enum {string} */
+                            type: "follow_up" | "call" | "meeting" | "note";
+                            channel: string | null;
+                            /** @enum {string} */
+                            status: "open" | "done" | "cancelled" | "missed";
+                            title: string;
+                            notes: string | null;
+                            outcome: string | null;
+                            location: string | null;
+                            direction: string | null;
+                            durationSeconds: number | null;
+                            callResult: string | null;
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description UTC
+                             */
+                            dueAt: string;
+                            /** @description The assignee's time zone (their availability's, else the company's) */
+                            timezone: string;
+                            /** @description dueAt in the assignee's time zone, ISO 8601 with its offset */
+                            dueAtLocal: string;
+                            /** @description Open or missed, and its due time has passed */
+                            overdue: boolean;
+                            reminderMinutesBefore: number | null;
+                            /**
+                             * Format: date-time
+                             * @description The reminder still to come, if any
+                             */
+                            remindAt: string | null;
+                            /** Format: date-time */
+                            remindedAt: string | null;
+                            /** Format: date-time */
+                            missedAt: string | null;
+                            createdBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            completedAt: string | null;
+                            completedBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** Format: date-time */
+                            cancelledAt: string | null;
+                            cancelledBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /**
+                             * Format: uuid
+                             * @description The activity whose completion scheduled it
+                             */
+                            previousId: string | null;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change an activity; carries the version read (or If-Match); a stale one answers 409
+         * @description A new `dueAt`, assignee or lead time re-plans the reminder; a done or cancelled follow-up keeps its time and assignee (409 `activity_closed`) but its notes and outcome can still be corrected.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Defaults to a title made of the type and lead */
+                        title?: string;
+                        notes?: string | null;
+                        /** @description What came of it */
+                        outcome?: string | null;
+                        /** @description Meetings and site visits */
+                        location?: string | null;
+                        /**
+                         * @description Follow-ups only: how it is to be done (default call)
+                         * @enum {string|null}
+                         */
+                        channel?: "call" | "meeting" | "demo" | "site_visit" | "email" | "whatsapp" | "other" | null;
+                        /**
+                         * @description Logged calls only: inbound or outbound
+                         * @enum {string|null}
+                         */
+                        direction?: "in" | "out" | null;
+                        /** @description Calls and meetings: how long it took */
+                        durationSeconds?: number | null;
+                        /**
+                         * @description Logged calls only
+                         * @enum {string|null}
+                         */
+                        callResult?: "connected" | "no_answer" | "busy" | "voicemail" | "wrong_number" | "other" | null;
+                        /** Format: uuid */
+                        assigneeId?: string;
+                        /** Format: date-time */
+                        dueAt?: string;
+                        /** @description Minutes before dueAt to remind the assignee (at most a week); null: their own preference */
+                        reminderMinutesBefore?: number | null;
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            leadId: string;
+                            leadName: string;
+                            /** @enum {string} */
+                            type: "follow_up" | "call" | "meeting" | "note";
+                            channel: string | null;
+                            /** @enum {string} */
+                            status: "open" | "done" | "cancelled" | "missed";
+                            title: string;
+                            notes: string | null;
+                            outcome: string | null;
+                            location: string | null;
+                            direction: string | null;
+                            durationSeconds: number | null;
+                            callResult: string | null;
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description UTC
+                             */
+                            dueAt: string;
+                            /** @description The assignee's time zone (their availability's, else the company's) */
+                            timezone: string;
+                            /** @description dueAt in the assignee's time zone, ISO 8601 with its offset */
+                            dueAtLocal: string;
+                            /** @description Open or missed, and its due time has passed */
+                            overdue: boolean;
+                            reminderMinutesBefore: number | null;
+                            /**
+                             * Format: date-time
+                             * @description The reminder still to come, if any
+                             */
+                            remindAt: string | null;
+                            /** Format: date-time */
+                            remindedAt: string | null;
+                            /** Format: date-time */
+                            missedAt: string | null;
+                            createdBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            completedAt: string | null;
+                            completedBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** Format: date-time */
+                            cancelledAt: string | null;
+                            cancelledBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /**
+                             * Format: uuid
+                             * @description The activity whose completion scheduled it
+                             */
+                            previousId: string | null;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/activities/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark an open or missed activity done and, in the same step, schedule the next one */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description What came of it */
+                        outcome?: string | null;
+                        notes?: string | null;
+                        /**
+                         * @description Logged calls only
+                         * @enum {string|null}
+                         */
+                        callResult?: "connected" | "no_answer" | "busy" | "voicemail" | "wrong_number" | "other" | null;
+                        /** @description Calls and meetings: how long it took */
+                        durationSeconds?: number | null;
+                        version?: number;
+                        next?: {
+                            /** @enum {string} */
+                            type: "follow_up" | "meeting";
+                            /** Format: date-time */
+                            dueAt: string;
+                            /** @description Defaults to a title made of the type and lead */
+                            title?: string;
+                            notes?: string | null;
+                            /**
+                             * @description Follow-ups only: how it is to be done (default call)
+                             * @enum {string|null}
+                             */
+                            channel?: "call" | "meeting" | "demo" | "site_visit" | "email" | "whatsapp" | "other" | null;
+                            /** @description Meetings and site visits */
+                            location?: string | null;
+                            /**
+                             * Format: uuid
+                             * @description Default: the completed one’s assignee
+                             */
+                            assigneeId?: string;
+                            /** @description Minutes before dueAt to remind the assignee (at most a week); null: their own preference */
+                            reminderMinutesBefore?: number | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activity: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                leadId: string;
+                                leadName: string;
+                                /** @enum {string} */
+                                type: "follow_up" | "call" | "meeting" | "note";
+                                channel: string | null;
+                                /** @enum {string} */
+                                status: "open" | "done" | "cancelled" | "missed";
+                                title: string;
+                                notes: string | null;
+                                outcome: string | null;
+                                location: string | null;
+                                direction: string | null;
+                                durationSeconds: number | null;
+                                callResult: string | null;
+                                assignee: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                /**
+                                 * Format: date-time
+                                 * @description UTC
+                                 */
+                                dueAt: string;
+                                /** @description The assignee's time zone (their availability's, else the company's) */
+                                timezone: string;
+                                /** @description dueAt in the assignee's time zone, ISO 8601 with its offset */
+                                dueAtLocal: string;
+                                /** @description Open or missed, and its due time has passed */
+                                overdue: boolean;
+                                reminderMinutesBefore: number | null;
+                                /**
+                                 * Format: date-time
+                                 * @description The reminder still to come, if any
+                                 */
+                                remindAt: string | null;
+                                /** Format: date-time */
+                                remindedAt: string | null;
+                                /** Format: date-time */
+                                missedAt: string | null;
+                                createdBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** Format: date-time */
+                                completedAt: string | null;
+                                completedBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** Format: date-time */
+                                cancelledAt: string | null;
+                                cancelledBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The activity whose completion scheduled it
+                                 */
+                                previousId: string | null;
+                                version: number;
+                            };
+                            /** @description The activity scheduled next, if asked for */
+                            next: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                leadId: string;
+                                leadName: string;
+                                /** @enum {string} */
+                                type: "follow_up" | "call" | "meeting" | "note";
+                                channel: string | null;
+                                /** @enum {string} */
+                                status: "open" | "done" | "cancelled" | "missed";
+                                title: string;
+                                notes: string | null;
+                                outcome: string | null;
+                                location: string | null;
+                                direction: string | null;
+                                durationSeconds: number | null;
+                                callResult: string | null;
+                                assignee: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                /**
+                                 * Format: date-time
+                                 * @description UTC
+                                 */
+                                dueAt: string;
+                                /** @description The assignee's time zone (their availability's, else the company's) */
+                                timezone: string;
+                                /** @description dueAt in the assignee's time zone, ISO 8601 with its offset */
+                                dueAtLocal: string;
+                                /** @description Open or missed, and its due time has passed */
+                                overdue: boolean;
+                                reminderMinutesBefore: number | null;
+                                /**
+                                 * Format: date-time
+                                 * @description The reminder still to come, if any
+                                 */
+                                remindAt: string | null;
+                                /** Format: date-time */
+                                remindedAt: string | null;
+                                /** Format: date-time */
+                                missedAt: string | null;
+                                createdBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** Format: date-time */
+                                completedAt: string | null;
+                                completedBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** Format: date-time */
+                                cancelledAt: string | null;
+                                cancelledBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The activity whose completion scheduled it
+                                 */
+                                previousId: string | null;
+                                version: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an open or missed activity; its reminder is dropped */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Kept as the outcome */
+                        reason?: string;
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            leadId: string;
+                            leadName: string;
+                            /** @enum {string} */
+                            type: "follow_up" | "call" | "meeting" | "note";
+                            channel: string | null;
+                            /** @enum {string} */
+                            status: "open" | "done" | "cancelled" | "missed";
+                            title: string;
+                            notes: string | null;
+                            outcome: string | null;
+                            location: string | null;
+                            direction: string | null;
+                            durationSeconds: number | null;
+                            callResult: string | null;
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description UTC
+                             */
+                            dueAt: string;
+                            /** @description The assignee's time zone (their availability's, else the company's) */
+                            timezone: string;
+                            /** @description dueAt in the assignee's time zone, ISO 8601 with its offset */
+                            dueAtLocal: string;
+                            /** @description Open or missed, and its due time has passed */
+                            overdue: boolean;
+                            reminderMinutesBefore: number | null;
+                            /**
+                             * Format: date-time
+                             * @description The reminder still to come, if any
+                             */
+                            remindAt: string | null;
+                            /** Format: date-time */
+                            remindedAt: string | null;
+                            /** Format: date-time */
+                            missedAt: string | null;
+                            createdBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            completedAt: string | null;
+                            completedBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** Format: date-time */
+                            cancelledAt: string | null;
+                            cancelledBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /**
+                             * Format: uuid
+                             * @description The activity whose completion scheduled it
+                             */
+                            previousId: string | null;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{id}/reschedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move an open or missed follow-up or meeting to a new time (open again, reminder re-planned) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        dueAt: string;
+                        /** Format: uuid */
+                        assigneeId?: string;
+                        /** @description Minutes before dueAt to remind the assignee (at most a week); null: their own preference */
+                        reminderMinutesBefore?: number | null;
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            leadId: string;
+                            leadName: string;
+                            /** @enum {string} */
+                            type: "follow_up" | "call" | "meeting" | "note";
+                            channel: string | null;
+                            /** @enum {string} */
+                            status: "open" | "done" | "cancelled" | "missed";
+                            title: string;
+                            notes: string | null;
+                            outcome: string | null;
+                            location: string | null;
+                            direction: string | null;
+                            durationSeconds: number | null;
+                            callResult: string | null;
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /**
+                             * Format: date-time
+                             * @description UTC
+                             */
+                            dueAt: string;
+                            /** @description The assignee's time zone (their availability's, else the company's) */
+                            timezone: string;
+                            /** @description dueAt in the assignee's time zone, ISO 8601 with its offset */
+                            dueAtLocal: string;
+                            /** @description Open or missed, and its due time has passed */
+                            overdue: boolean;
+                            reminderMinutesBefore: number | null;
+                            /**
+                             * Format: date-time
+                             * @description The reminder still to come, if any
+                             */
+                            remindAt: string | null;
+                            /** Format: date-time */
+                            remindedAt: string | null;
+                            /** Format: date-time */
+                            missedAt: string | null;
+                            createdBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            completedAt: string | null;
+                            completedBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** Format: date-time */
+                            cancelledAt: string | null;
+                            cancelledBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /**
+                             * Format: uuid
+                             * @description The activity whose completion scheduled it
+                             */
+                            previousId: string | null;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/active": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who is active: the users you oversee (an admin: everyone), last seen and signed-in sessions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            asOf: string;
+                            activeNow: number;
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                email: string;
+                                role: string;
+                                /** Format: uuid */
+                                managerId: string | null;
+                                /** @description A session was used within the access token lifetime and 5 minutes */
+                                activeNow: boolean;
+                                /** @description Sessions signed in and not ended or expired */
+                                activeSessions: number;
+                                /** Format: date-time */
+                                lastSeenAt: string | null;
+                                /** Format: date-time */
+                                lastLoginAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/logins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's sign-in history, newest first: your own, or (with users:activity) of someone below you; an admin: anyone's */
+        get: {
+            parameters: {
+                query?: {
+                    outcome?: "success" | "failure";
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date-time */
+                                at: string;
+                                /** @description One of: login, logout, session_revoked, password_change, token_reuse */
+                                event: string;
+                                /** @description success or failure */
+                                outcome: string;
+                                /** @description Why a sign-in failed: wrong_password, inactive, throttled */
+                                reason: string | null;
+                                ip: string | null;
+                                userAgent: string | null;
+                                /** Format: uuid */
+                                sessionId: string | null;
+                            }[];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/bulk-actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your latest bulk actions, newest first, with their progress */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                action: string;
+                                /** @description failed: the whole action stopped (see error); items that failed on their own are in failures */
+                                status: "queued" | "running" | "done" | "failed";
+                                params: {
+                                    [key: string]: unknown;
+                                };
+                                filter: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** @description null while a filter's leads are still being listed */
+                                total: number | null;
+                                done: number;
+                                failed: number;
+                                error: string | null;
+                                /** @description The first 200 failed items, in the order they were given */
+                                failures: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @description Absent when you may not see the lead */
+                                    name?: string;
+                                    code: string;
+                                    message: string;
+                                }[];
+                                /** Format: uuid */
+                                createdBy: string;
+                                createdByName: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Assign, move, tag, untag, hand to a partner or delete many leads: a selection or a whole filter
+         * @description Each lead goes through the same rules as its single edit, in a transaction of its own; one failing does not stop the others. Up to 100 ids answer 200 with a result per lead; more ids, or a filter, answer 202 with the queued action: follow it at GET /leads/bulk-actions/{id}. Problems that hold for every lead (a bad filter, an owner out of reach, a stage that does not exist) answer before anything changes.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description assign (leads:assign), stage, tag, untag (leads:write), partner (leads:assign), delete */
+                        action: "assign" | "stage" | "tag" | "untag" | "partner" | "delete";
+                        /** @description The selected leads (1 to 10000); up to 100 run at once, more as a job */
+                        ids?: string[];
+                        /** @description Every lead of a list view instead of ids: the list's query parameters as an object (q, stage, ownerId, cf.<key>, ...). Always runs as a job. */
+                        filter?: {
+                            [key: string]: string | number | string[];
+                        };
+                        params?: {
+                            /**
+                             * Format: uuid
+                             * @description assign: the new owner (a salesperson), or null
+                             */
+                            ownerId?: string | null;
+                            /** @description stage: the stage key */
+                            stage?: string;
+                            fields?: {
+                                name?: string;
+                                companyName?: string | null;
+                                emails?: string[];
+                                phones?: string[];
+                                campaign?: string | null;
+                                product?: string | null;
+                                city?: string | null;
+                                state?: string | null;
+                                country?: string | null;
+                                territory?: string | null;
+                                expectedValue?: number | null;
+                                currency?: string | null;
+                                /** Format: date */
+                                expectedCloseDate?: string | null;
+                                tags?: string[];
+                                notes?: string | null;
+                                lostReason?: string | null;
+                                customFields?: {
+                                    [key: string]: string | number | boolean | string[] | null;
+                                };
+                            };
+                            /** @description stage, to Won or Lost: close (true) or keep (false) the open follow-ups of each lead; without it a lead with open follow-ups fails with open_follow_ups, as its single move would */
+                            closeFollowUps?: boolean;
+                            /** @description tag / untag: the tags to add or remove */
+                            tags?: string[];
+                            /**
+                             * Format: uuid
+                             * @description partner: the partner to hand the leads to, or null
+                             */
+                            partnerId?: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            action: string;
+                            total: number;
+                            done: number;
+                            failed: number;
+                            results: {
+                                /** Format: uuid */
+                                id: string;
+                                status: "done" | "failed";
+                                /** @description Why it failed: the code a single edit would have answered */
+                                code?: string;
+                                message?: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            action: string;
+                            /** @description failed: the whole action stopped (see error); items that failed on their own are in failures */
+                            status: "queued" | "running" | "done" | "failed";
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            filter: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description null while a filter's leads are still being listed */
+                            total: number | null;
+                            done: number;
+                            failed: number;
+                            error: string | null;
+                            /** @description The first 200 failed items, in the order they were given */
+                            failures: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Absent when you may not see the lead */
+                                name?: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            /** Format: uuid */
+                            createdBy: string;
+                            createdByName: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/bulk-actions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bulk action: its status, progress (total, done, failed) and the leads that failed, with why */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            action: string;
+                            /** @description failed: the whole action stopped (see error); items that failed on their own are in failures */
+                            status: "queued" | "running" | "done" | "failed";
+                            params: {
+                                [key: string]: unknown;
+                            };
+                            filter: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description null while a filter's leads are still being listed */
+                            total: number | null;
+                            done: number;
+                            failed: number;
+                            error: string | null;
+                            /** @description The first 200 failed items, in the order they were given */
+                            failures: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Absent when you may not see the lead */
+                                name?: string;
+                                code: string;
+                                message: string;
+                            }[];
+                            /** Format: uuid */
+                            createdBy: string;
+                            createdByName: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The duplicate policy per channel (block, warn, allow), the name threshold and plus-addressing */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            policies: {
+                                /** @enum {string} */
+                                ui: "block" | "warn" | "allow";
+                                /** @enum {string} */
+                                api: "block" | "warn" | "allow";
+                                /** @enum {string} */
+                                import: "block" | "warn" | "allow";
+                                /** @enum {string} */
+                                web_form: "block" | "warn" | "allow";
+                                /** @enum {string} */
+                                integration: "block" | "warn" | "allow";
+                            };
+                            nameThreshold: number;
+                            plusAddressing: boolean;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                            /** Format: uuid */
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Change the duplicate settings; what is not sent stays as it is. A web form may not block. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Per channel: block (409), warn (created, the matches listed) or allow (created silently) */
+                        policies?: {
+                            /** @enum {string} */
+                            ui?: "block" | "warn" | "allow";
+                            /** @enum {string} */
+                            api?: "block" | "warn" | "allow";
+                            /** @enum {string} */
+                            import?: "block" | "warn" | "allow";
+                            /** @enum {string} */
+                            web_form?: "block" | "warn" | "allow";
+                            /** @enum {string} */
+                            integration?: "block" | "warn" | "allow";
+                        };
+                        /** @description Similarity (0.3..1) from which names count as alike */
+                        nameThreshold?: number;
+                        /** @description Match a+tag@b.com with a@b.com */
+                        plusAddressing?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            policies: {
+                                /** @enum {string} */
+                                ui: "block" | "warn" | "allow";
+                                /** @enum {string} */
+                                api: "block" | "warn" | "allow";
+                                /** @enum {string} */
+                                import: "block" | "warn" | "allow";
+                                /** @enum {string} */
+                                web_form: "block" | "warn" | "allow";
+                                /** @enum {string} */
+                                integration: "block" | "warn" | "allow";
+                            };
+                            nameThreshold: number;
+                            plusAddressing: boolean;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                            /** Format: uuid */
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/duplicate-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The leads you may see that a lead being typed would match (phones in any written form) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        companyName?: string | null;
+                        emails?: string[];
+                        phones?: string[];
+                        /**
+                         * Format: uuid
+                         * @description The lead being edited, left out
+                         */
+                        excludeId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @description What matched: the same email, the same phone (E.164), or a similar name (and company name) */
+                                matchedOn: ("email" | "phone" | "name")[];
+                                /** @description 1 for the same email or phone; else how alike the names are (0..1) */
+                                score: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/duplicates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live leads you may see that match this one, best first (dismissed pairs left out) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @description What matched: the same email, the same phone (E.164), or a similar name (and company name) */
+                                matchedOn: ("email" | "phone" | "name")[];
+                                /** @description 1 for the same email or phone; else how alike the names are (0..1) */
+                                score: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Scan every live lead for duplicates in the background (the one under way, when there is one) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "done" | "failed";
+                            trigger: string;
+                            /** Format: uuid */
+                            jobId: string | null;
+                            leadsTotal: number;
+                            leadsDone: number;
+                            pairsFound: number;
+                            groupsOpen: number;
+                            error: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates/scans/latest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The latest scan and its progress (null before the first) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            scan: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                status: "queued" | "running" | "done" | "failed";
+                                trigger: string;
+                                /** Format: uuid */
+                                jobId: string | null;
+                                leadsTotal: number;
+                                leadsDone: number;
+                                pairsFound: number;
+                                groupsOpen: number;
+                                error: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates/scans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A scan and its progress */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            status: "queued" | "running" | "done" | "failed";
+                            trigger: string;
+                            /** Format: uuid */
+                            jobId: string | null;
+                            leadsTotal: number;
+                            leadsDone: number;
+                            pairsFound: number;
+                            groupsOpen: number;
+                            error: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The review queue: groups of likely duplicates you may see, most certain first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Default open */
+                    status?: "open" | "merged" | "dismissed" | "resolved" | "all";
+                    /** @description Groups holding this lead */
+                    leadId?: string;
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * @description resolved: no longer two live leads, none of them merged (e.g. trashed)
+                                 * @enum {string}
+                                 */
+                                status: "open" | "merged" | "dismissed" | "resolved";
+                                /** @description The weakest link between its leads (1 = same email or phone) */
+                                confidence: number;
+                                /** @description What matched: the same email, the same phone (E.164), or a similar name (and company name) */
+                                matchedOn: ("email" | "phone" | "name")[];
+                                /** @enum {string} */
+                                origin: "create" | "scan";
+                                /** @description The leads of the group you may see */
+                                members: {
+                                    lead: components["schemas"]["Lead"];
+                                    /** @description What matched: the same email, the same phone (E.164), or a similar name (and company name) */
+                                    matchedOn: ("email" | "phone" | "name")[];
+                                    /** @enum {string} */
+                                    state: "live" | "merged" | "trashed";
+                                    /** Format: uuid */
+                                    mergedInto: string | null;
+                                }[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** Format: date-time */
+                                resolvedAt: string | null;
+                                /** Format: uuid */
+                                resolvedBy: string | null;
+                            }[];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates/groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One group of likely duplicates */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * @description resolved: no longer two live leads, none of them merged (e.g. trashed)
+                             * @enum {string}
+                             */
+                            status: "open" | "merged" | "dismissed" | "resolved";
+                            /** @description The weakest link between its leads (1 = same email or phone) */
+                            confidence: number;
+                            /** @description What matched: the same email, the same phone (E.164), or a similar name (and company name) */
+                            matchedOn: ("email" | "phone" | "name")[];
+                            /** @enum {string} */
+                            origin: "create" | "scan";
+                            /** @description The leads of the group you may see */
+                            members: {
+                                lead: components["schemas"]["Lead"];
+                                /** @description What matched: the same email, the same phone (E.164), or a similar name (and company name) */
+                                matchedOn: ("email" | "phone" | "name")[];
+                                /** @enum {string} */
+                                state: "live" | "merged" | "trashed";
+                                /** Format: uuid */
+                                mergedInto: string | null;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            /** Format: uuid */
+                            resolvedBy: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duplicates/groups/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Not duplicates: the group leaves the queue and its leads are not paired again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * @description resolved: no longer two live leads, none of them merged (e.g. trashed)
+                             * @enum {string}
+                             */
+                            status: "open" | "merged" | "dismissed" | "resolved";
+                            /** @description The weakest link between its leads (1 = same email or phone) */
+                            confidence: number;
+                            /** @description What matched: the same email, the same phone (E.164), or a similar name (and company name) */
+                            matchedOn: ("email" | "phone" | "name")[];
+                            /** @enum {string} */
+                            origin: "create" | "scan";
+                            /** @description The leads of the group you may see */
+                            members: {
+                                lead: components["schemas"]["Lead"];
+                                /** @description What matched: the same email, the same phone (E.164), or a similar name (and company name) */
+                                matchedOn: ("email" | "phone" | "name")[];
+                                /** @enum {string} */
+                                state: "live" | "merged" | "trashed";
+                                /** Format: uuid */
+                                mergedInto: string | null;
+                            }[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            resolvedAt: string | null;
+                            /** Format: uuid */
+                            resolvedBy: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/email/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's outgoing email server */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false until an admin sets up a server; sending answers 422 until then */
+                            configured: boolean;
+                            host: string | null;
+                            port: number | null;
+                            /** @enum {string|null} */
+                            security: "tls" | "starttls" | "none" | null;
+                            username: string | null;
+                            /** @description The password itself is never returned */
+                            passwordSet: boolean;
+                            fromName: string | null;
+                            fromAddress: string | null;
+                            replyTo: string | null;
+                            trackOpens: boolean;
+                            trackClicks: boolean;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                            updatedBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Set the outgoing email server (SMTP); the password is stored encrypted and never returned */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description e.g. email-smtp.eu-west-1.amazonaws.com, smtp.office365.com */
+                        host: string;
+                        /** @description 465 with tls; 587 with starttls; 25 with none */
+                        port: number;
+                        /**
+                         * @description tls: TLS from the start (465); starttls: upgraded, and required (587, Office 365); none: no encryption
+                         * @enum {string}
+                         */
+                        security: "tls" | "starttls" | "none";
+                        username?: string | null;
+                        /** @description Write-only, stored encrypted. Leave out to keep the stored one; null removes it */
+                        password?: string | null;
+                        fromName: string;
+                        /** Format: email */
+                        fromAddress: string;
+                        /** Format: email */
+                        replyTo?: string | null;
+                        /** @default true */
+                        trackOpens?: boolean;
+                        /** @default true */
+                        trackClicks?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false until an admin sets up a server; sending answers 422 until then */
+                            configured: boolean;
+                            host: string | null;
+                            port: number | null;
+                            /** @enum {string|null} */
+                            security: "tls" | "starttls" | "none" | null;
+                            username: string | null;
+                            /** @description The password itself is never returned */
+                            passwordSet: boolean;
+                            fromName: string | null;
+                            fromAddress: string | null;
+                            replyTo: string | null;
+                            trackOpens: boolean;
+                            trackClicks: boolean;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                            updatedBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the outgoing email server; sending answers 422 until one is set */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/email/settings/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test email now with the saved settings; answers with the server's reply
+         * @description A failure is a 502 problem saying what went wrong: `smtp_unreachable`, `smtp_auth_failed`, `smtp_tls_failed` or `smtp_rejected`, with `serverReply` and `responseCode` when the server answered.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            /** @description The server's final answer, e.g. `250 Ok: queued as ...` */
+                            serverReply: string;
+                            accepted: string[];
+                            rejected: string[];
+                            messageId: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/email/signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your email signature and phone */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Shown by {{ sender.phone }} and {{ owner.phone }} */
+                            phone: string | null;
+                            /** @description Appended to the emails you send to leads */
+                            html: string | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Set your email signature and phone */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        phone: string | null;
+                        html: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Shown by {{ sender.phone }} and {{ owner.phone }} */
+                            phone: string | null;
+                            /** @description Appended to the emails you send to leads */
+                            html: string | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/email/variables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The variables a template may use, with custom fields */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                name: string;
+                                label: string;
+                                example: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/email/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Company templates and the caller's personal ones */
+        get: {
+            parameters: {
+                query?: {
+                    scope?: "company" | "personal";
+                    /** @description Part of the name */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                scope: "company" | "personal";
+                                /** @description Whose personal template it is; null for company templates */
+                                owner: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                subject: string;
+                                html: string | null;
+                                text: string | null;
+                                /** @description Whether the caller may change or delete it */
+                                editable: boolean;
+                                createdBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a template (company ones: admins and managers) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /**
+                         * @description personal (default): only you see it; company: everyone (admins and managers)
+                         * @enum {string}
+                         */
+                        scope?: "company" | "personal";
+                        /** @description Liquid, e.g. `Your quote, {{ lead.firstName }}` */
+                        subject: string;
+                        /** @description Liquid; every output is HTML-escaped */
+                        html?: string | null;
+                        /** @description Liquid; derived from html when absent */
+                        text?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            scope: "company" | "personal";
+                            /** @description Whose personal template it is; null for company templates */
+                            owner: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            subject: string;
+                            html: string | null;
+                            text: string | null;
+                            /** @description Whether the caller may change or delete it */
+                            editable: boolean;
+                            createdBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/email/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One template */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            scope: "company" | "personal";
+                            /** @description Whose personal template it is; null for company templates */
+                            owner: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            subject: string;
+                            html: string | null;
+                            text: string | null;
+                            /** @description Whether the caller may change or delete it */
+                            editable: boolean;
+                            createdBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a template */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a template */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @description Liquid, e.g. `Your quote, {{ lead.firstName }}` */
+                        subject?: string;
+                        /** @description Liquid; every output is HTML-escaped */
+                        html?: string | null;
+                        /** @description Liquid; derived from html when absent */
+                        text?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            scope: "company" | "personal";
+                            /** @description Whose personal template it is; null for company templates */
+                            owner: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            subject: string;
+                            html: string | null;
+                            text: string | null;
+                            /** @description Whether the caller may change or delete it */
+                            editable: boolean;
+                            createdBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/email/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Render a template or draft with a real lead, as you would send it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description A template (templateId), your own subject and html/text, or a template with some parts replaced */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        leadId: string;
+                        /** Format: uuid */
+                        templateId?: string;
+                        /** @description Liquid, e.g. `Your quote, {{ lead.firstName }}` */
+                        subject?: string;
+                        /** @description Liquid; every output is HTML-escaped */
+                        html?: string | null;
+                        /** @description Liquid; derived from html when absent */
+                        text?: string | null;
+                        /**
+                         * @description Append your email signature (if you have one)
+                         * @default true
+                         */
+                        signature?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subject: string;
+                            html: string | null;
+                            text: string;
+                            /** @description Who it would go to by default: the lead's first email */
+                            to: string[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/emails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A lead's emails, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * @description lead: sent to a lead; system: to a user (reminders)
+                                 * @enum {string}
+                                 */
+                                purpose: "lead" | "system";
+                                /** Format: uuid */
+                                leadId: string | null;
+                                /** @description Who sent it; null when the system did */
+                                sender: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                from: {
+                                    name: string | null;
+                                    address: string;
+                                } | null;
+                                replyTo: string | null;
+                                to: string[];
+                                cc: string[];
+                                bcc: string[];
+                                subject: string;
+                                html: string | null;
+                                text: string;
+                                template: {
+                                    /** Format: uuid */
+                                    id: string | null;
+                                    name: string;
+                                } | null;
+                                /**
+                                 * @description queued, sending, retrying (after a failure; see lastError and nextAttemptAt), sent, failed
+                                 * @enum {string}
+                                 */
+                                status: "queued" | "sending" | "retrying" | "sent" | "failed";
+                                attempts: number;
+                                /** @description e.g. smtp_unreachable, smtp_auth_failed, email_not_configured */
+                                errorCode: string | null;
+                                lastError: string | null;
+                                /** @description The SMTP server's last answer */
+                                serverReply: string | null;
+                                /** @description The Message-ID header */
+                                messageId: string;
+                                /** Format: date-time */
+                                nextAttemptAt: string | null;
+                                /** Format: date-time */
+                                queuedAt: string;
+                                /** Format: date-time */
+                                sentAt: string | null;
+                                /** Format: date-time */
+                                failedAt: string | null;
+                                tracking: {
+                                    opens: boolean;
+                                    clicks: boolean;
+                                };
+                                opens: {
+                                    count: number;
+                                    /** Format: date-time */
+                                    firstAt: string | null;
+                                    /** Format: date-time */
+                                    lastAt: string | null;
+                                };
+                                clicks: {
+                                    count: number;
+                                    /** Format: date-time */
+                                    firstAt: string | null;
+                                    /** Format: date-time */
+                                    lastAt: string | null;
+                                };
+                                /** @description The tracked links, with their clicks */
+                                links: {
+                                    url: string;
+                                    clicks: number;
+                                }[];
+                            }[];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Email a lead: stored, queued (202) and sent by a job with retries */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description A template (templateId), or subject with html and/or text, or a template with some parts replaced. All are Liquid. */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        templateId?: string;
+                        /** @description Liquid, e.g. `Your quote, {{ lead.firstName }}` */
+                        subject?: string;
+                        /** @description Liquid; every output is HTML-escaped */
+                        html?: string | null;
+                        /** @description Liquid; derived from html when absent */
+                        text?: string | null;
+                        /** @description Default: the lead's first email address */
+                        to?: string[];
+                        /** @description Copies */
+                        cc?: string[];
+                        /** @description Blind copies */
+                        bcc?: string[];
+                        /**
+                         * @description Append your email signature (if you have one)
+                         * @default true
+                         */
+                        signature?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * @description lead: sent to a lead; system: to a user (reminders)
+                             * @enum {string}
+                             */
+                            purpose: "lead" | "system";
+                            /** Format: uuid */
+                            leadId: string | null;
+                            /** @description Who sent it; null when the system did */
+                            sender: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            from: {
+                                name: string | null;
+                                address: string;
+                            } | null;
+                            replyTo: string | null;
+                            to: string[];
+                            cc: string[];
+                            bcc: string[];
+                            subject: string;
+                            html: string | null;
+                            text: string;
+                            template: {
+                                /** Format: uuid */
+                                id: string | null;
+                                name: string;
+                            } | null;
+                            /**
+                             * @description queued, sending, retrying (after a failure; see lastError and nextAttemptAt), sent, failed
+                             * @enum {string}
+                             */
+                            status: "queued" | "sending" | "retrying" | "sent" | "failed";
+                            attempts: number;
+                            /** @description e.g. smtp_unreachable, smtp_auth_failed, email_not_configured */
+                            errorCode: string | null;
+                            lastError: string | null;
+                            /** @description The SMTP server's last answer */
+                            serverReply: string | null;
+                            /** @description The Message-ID header */
+                            messageId: string;
+                            /** Format: date-time */
+                            nextAttemptAt: string | null;
+                            /** Format: date-time */
+                            queuedAt: string;
+                            /** Format: date-time */
+                            sentAt: string | null;
+                            /** Format: date-time */
+                            failedAt: string | null;
+                            tracking: {
+                                opens: boolean;
+                                clicks: boolean;
+                            };
+                            opens: {
+                                count: number;
+                                /** Format: date-time */
+                                firstAt: string | null;
+                                /** Format: date-time */
+                                lastAt: string | null;
+                            };
+                            clicks: {
+                                count: number;
+                                /** Format: date-time */
+                                firstAt: string | null;
+                                /** Format: date-time */
+                                lastAt: string | null;
+                            };
+                            /** @description The tracked links, with their clicks */
+                            links: {
+                                url: string;
+                                clicks: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/emails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Emails you may see across leads (the outbox), newest first; e.g. `status=failed,retrying` */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                    cursor?: string;
+                    /** @description Comma-separated, e.g. `failed,retrying` (the outbox to look at) */
+                    status?: string;
+                    purpose?: "lead" | "system";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * @description lead: sent to a lead; system: to a user (reminders)
+                                 * @enum {string}
+                                 */
+                                purpose: "lead" | "system";
+                                /** Format: uuid */
+                                leadId: string | null;
+                                /** @description Who sent it; null when the system did */
+                                sender: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                from: {
+                                    name: string | null;
+                                    address: string;
+                                } | null;
+                                replyTo: string | null;
+                                to: string[];
+                                cc: string[];
+                                bcc: string[];
+                                subject: string;
+                                html: string | null;
+                                text: string;
+                                template: {
+                                    /** Format: uuid */
+                                    id: string | null;
+                                    name: string;
+                                } | null;
+                                /**
+                                 * @description queued, sending, retrying (after a failure; see lastError and nextAttemptAt), sent, failed
+                                 * @enum {string}
+                                 */
+                                status: "queued" | "sending" | "retrying" | "sent" | "failed";
+                                attempts: number;
+                                /** @description e.g. smtp_unreachable, smtp_auth_failed, email_not_configured */
+                                errorCode: string | null;
+                                lastError: string | null;
+                                /** @description The SMTP server's last answer */
+                                serverReply: string | null;
+                                /** @description The Message-ID header */
+                                messageId: string;
+                                /** Format: date-time */
+                                nextAttemptAt: string | null;
+                                /** Format: date-time */
+                                queuedAt: string;
+                                /** Format: date-time */
+                                sentAt: string | null;
+                                /** Format: date-time */
+                                failedAt: string | null;
+                                tracking: {
+                                    opens: boolean;
+                                    clicks: boolean;
+                                };
+                                opens: {
+                                    count: number;
+                                    /** Format: date-time */
+                                    firstAt: string | null;
+                                    /** Format: date-time */
+                                    lastAt: string | null;
+                                };
+                                clicks: {
+                                    count: number;
+                                    /** Format: date-time */
+                                    firstAt: string | null;
+                                    /** Format: date-time */
+                                    lastAt: string | null;
+                                };
+                                /** @description The tracked links, with their clicks */
+                                links: {
+                                    url: string;
+                                    clicks: number;
+                                }[];
+                            }[];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/emails/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One email with its delivery state, opens and clicks */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * @description lead: sent to a lead; system: to a user (reminders)
+                             * @enum {string}
+                             */
+                            purpose: "lead" | "system";
+                            /** Format: uuid */
+                            leadId: string | null;
+                            /** @description Who sent it; null when the system did */
+                            sender: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            from: {
+                                name: string | null;
+                                address: string;
+                            } | null;
+                            replyTo: string | null;
+                            to: string[];
+                            cc: string[];
+                            bcc: string[];
+                            subject: string;
+                            html: string | null;
+                            text: string;
+                            template: {
+                                /** Format: uuid */
+                                id: string | null;
+                                name: string;
+                            } | null;
+                            /**
+                             * @description queued, sending, retrying (after a failure; see lastError and nextAttemptAt), sent, failed
+                             * @enum {string}
+                             */
+                            status: "queued" | "sending" | "retrying" | "sent" | "failed";
+                            attempts: number;
+                            /** @description e.g. smtp_unreachable, smtp_auth_failed, email_not_configured */
+                            errorCode: string | null;
+                            lastError: string | null;
+                            /** @description The SMTP server's last answer */
+                            serverReply: string | null;
+                            /** @description The Message-ID header */
+                            messageId: string;
+                            /** Format: date-time */
+                            nextAttemptAt: string | null;
+                            /** Format: date-time */
+                            queuedAt: string;
+                            /** Format: date-time */
+                            sentAt: string | null;
+                            /** Format: date-time */
+                            failedAt: string | null;
+                            tracking: {
+                                opens: boolean;
+                                clicks: boolean;
+                            };
+                            opens: {
+                                count: number;
+                                /** Format: date-time */
+                                firstAt: string | null;
+                                /** Format: date-time */
+                                lastAt: string | null;
+                            };
+                            clicks: {
+                                count: number;
+                                /** Format: date-time */
+                                firstAt: string | null;
+                                /** Format: date-time */
+                                lastAt: string | null;
+                            };
+                            /** @description The tracked links, with their clicks */
+                            links: {
+                                url: string;
+                                clicks: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/emails/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a failed email again, or a retrying one now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /**
+                             * @description lead: sent to a lead; system: to a user (reminders)
+                             * @enum {string}
+                             */
+                            purpose: "lead" | "system";
+                            /** Format: uuid */
+                            leadId: string | null;
+                            /** @description Who sent it; null when the system did */
+                            sender: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            from: {
+                                name: string | null;
+                                address: string;
+                            } | null;
+                            replyTo: string | null;
+                            to: string[];
+                            cc: string[];
+                            bcc: string[];
+                            subject: string;
+                            html: string | null;
+                            text: string;
+                            template: {
+                                /** Format: uuid */
+                                id: string | null;
+                                name: string;
+                            } | null;
+                            /**
+                             * @description queued, sending, retrying (after a failure; see lastError and nextAttemptAt), sent, failed
+                             * @enum {string}
+                             */
+                            status: "queued" | "sending" | "retrying" | "sent" | "failed";
+                            attempts: number;
+                            /** @description e.g. smtp_unreachable, smtp_auth_failed, email_not_configured */
+                            errorCode: string | null;
+                            lastError: string | null;
+                            /** @description The SMTP server's last answer */
+                            serverReply: string | null;
+                            /** @description The Message-ID header */
+                            messageId: string;
+                            /** Format: date-time */
+                            nextAttemptAt: string | null;
+                            /** Format: date-time */
+                            queuedAt: string;
+                            /** Format: date-time */
+                            sentAt: string | null;
+                            /** Format: date-time */
+                            failedAt: string | null;
+                            tracking: {
+                                opens: boolean;
+                                clicks: boolean;
+                            };
+                            opens: {
+                                count: number;
+                                /** Format: date-time */
+                                firstAt: string | null;
+                                /** Format: date-time */
+                                lastAt: string | null;
+                            };
+                            clicks: {
+                                count: number;
+                                /** Format: date-time */
+                                firstAt: string | null;
+                                /** Format: date-time */
+                                lastAt: string | null;
+                            };
+                            /** @description The tracked links, with their clicks */
+                            links: {
+                                url: string;
+                                clicks: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/t/o/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open-tracking pixel (1x1 GIF) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/t/c/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Click-tracking redirect to the link the email had */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the leads of a list view (its filters, search, sort and columns) as CSV, XLSX or JSON
+         * @description Streamed: any number of rows. Takes the list’s filters, `q` and `sort`. Visibility and field permissions apply as in the list: a column you may not see cannot be asked for (400). CSV and XLSX name people and stages; JSON holds each lead as `GET /leads/{id}` shows it, ids beside names. Cells a spreadsheet would read as a formula start with an apostrophe. Every export is audited (`leads.exported`: format, filter, rows). At most 10 a minute per user.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Search name, company, email and phone: words, typos, any phone format */
+                    q?: string;
+                    /** @description A stage key, or several separated by commas */
+                    stage?: string;
+                    /** @description A user id, several separated by commas, or `none` */
+                    ownerId?: string;
+                    /** @description A source, or several separated by commas */
+                    source?: string;
+                    /** @description Leads whose campaign is this (case-insensitive); repeat the parameter for any of several */
+                    campaign?: string[];
+                    /** @description Leads whose product is this (case-insensitive); repeat the parameter for any of several */
+                    product?: string[];
+                    /** @description Leads whose city is this (case-insensitive); repeat the parameter for any of several */
+                    city?: string[];
+                    /** @description Leads whose state is this (case-insensitive); repeat the parameter for any of several */
+                    state?: string[];
+                    /** @description Leads whose country is this (case-insensitive); repeat the parameter for any of several */
+                    country?: string[];
+                    /** @description Leads whose territory is this (case-insensitive); repeat the parameter for any of several */
+                    territory?: string[];
+                    /** @description A currency code, or several separated by commas */
+                    currency?: string;
+                    /** @description Leads whose lost reason is this (case-insensitive); repeat the parameter for any of several */
+                    lostReason?: string[];
+                    /** @description A tag, or several separated by commas */
+                    tags?: string;
+                    /** @description Any of the tags (default) or all */
+                    tagsMatch?: "any" | "all";
+                    /** @description A partner id, several separated by commas, or `none` */
+                    partnerId?: string;
+                    /** @description A warrior user id (leads it works), several separated by commas, or `none` */
+                    warriorId?: string;
+                    /** @description A co-sales user id, several separated by commas, or `none` */
+                    coSalesId?: string;
+                    /** @description The user id that created the lead, or several separated by commas */
+                    createdBy?: string;
+                    /** @description Created at or after (date or date-time) */
+                    "createdAt.min"?: string;
+                    /** @description Created at or before (date or date-time) */
+                    "createdAt.max"?: string;
+                    /** @description Changed at or after (date or date-time) */
+                    "updatedAt.min"?: string;
+                    /** @description Changed at or before (date or date-time) */
+                    "updatedAt.max"?: string;
+                    /** @description Moved to its stage at or after (date or date-time) */
+                    "stageChangedAt.min"?: string;
+                    /** @description Moved to its stage at or before (date or date-time) */
+                    "stageChangedAt.max"?: string;
+                    /** @description Last worked at or after (date or date-time) */
+                    "lastTouchedAt.min"?: string;
+                    /** @description Last worked at or before (date or date-time) */
+                    "lastTouchedAt.max"?: string;
+                    /** @description Expected to close on or after (date) */
+                    "expectedCloseDate.min"?: string;
+                    /** @description Expected to close on or before (date) */
+                    "expectedCloseDate.max"?: string;
+                    /** @description Expected value at least */
+                    "expectedValue.min"?: number;
+                    /** @description Expected value at most */
+                    "expectedValue.max"?: number;
+                    /** @description A field to sort by, `-` first for descending (default `-updatedAt`): name, companyName, stage, expectedValue, expectedCloseDate, createdAt, updatedAt, ownerName, city, customFields.<key>, ... */
+                    sort?: string;
+                    /** @description Default csv */
+                    format?: "csv" | "xlsx" | "json";
+                    /** @description Comma-separated fields, in order, as the list view names them (name, companyName, ownerName, customFields.<key>, ...); default: every field you may see */
+                    columns?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file, as an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                        "application/json": Record<string, never>[];
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Imports, newest first: an admin sees every import, anyone else its own */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "uploaded" | "queued" | "running" | "done" | "failed" | "undoing" | "undone";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                fileName: string;
+                                format: string;
+                                status: "uploaded" | "queued" | "running" | "done" | "failed" | "undoing" | "undone";
+                                progress: {
+                                    rowsDone: number;
+                                    totalRows: number;
+                                };
+                                counts: {
+                                    created: number;
+                                    updated: number;
+                                    skipped: number;
+                                    failed: number;
+                                };
+                                /** Format: uuid */
+                                createdBy: string;
+                                createdByName: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                                /** Format: date-time */
+                                undoneAt: string | null;
+                                error: string | null;
+                            }[];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Upload a file of leads to import: answers its format, encoding, headers, a sample and a suggested mapping */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /**
+                         * Format: binary
+                         * @description The file: CSV, XLSX, JSON, NDJSON or XML, at most 50 MB
+                         */
+                        file: string;
+                        /** @description Detected when absent */
+                        format?: "csv" | "xlsx" | "json" | "ndjson" | "xml";
+                        /** @description CSV only; sniffed when absent (, ; tab |) */
+                        delimiter?: string;
+                        /** @description auto (default): byte-order mark, else UTF-8 when valid, else Windows-1252; a named one is held to strictly */
+                        encoding?: "auto" | "utf-8" | "utf-16le" | "utf-16be" | "windows-1252" | "iso-8859-1";
+                        /**
+                         * Format: uuid
+                         * @description A saved mapping to start from
+                         */
+                        mappingId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            fileName: string;
+                            format: string;
+                            status: "uploaded" | "queued" | "running" | "done" | "failed" | "undoing" | "undone";
+                            progress: {
+                                rowsDone: number;
+                                totalRows: number;
+                            };
+                            counts: {
+                                created: number;
+                                updated: number;
+                                skipped: number;
+                                failed: number;
+                            };
+                            /** Format: uuid */
+                            createdBy: string;
+                            createdByName: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            undoneAt: string | null;
+                            error: string | null;
+                            fileSize: number;
+                            encoding: string | null;
+                            delimiter: string | null;
+                            headers: string[];
+                            /** @description The first rows, cells in header order */
+                            sample: string[][];
+                            /** @description Up to 50 distinct values per column (null when it has more): what value maps map */
+                            columnValues: {
+                                [key: string]: string[] | null;
+                            };
+                            /** @description Rows the file could not give as records (ragged rows, bad JSON lines) */
+                            parseFailures: number;
+                            mapping: {
+                                /** @description Column header -> the field it feeds (or several). Several columns may feed name (joined with spaces in column order), email, phone, tags and notes; firstName and lastName make the name. Unlisted columns are ignored. */
+                                columns: {
+                                    [key: string]: string | string[];
+                                };
+                                /** @description Values for rows whose own is blank, read like a cell (e.g. source: referral). A lostReason constant only goes on rows in a lost stage. */
+                                constants?: {
+                                    [key: string]: string;
+                                };
+                                values?: {
+                                    /** @description The file's status values -> stage keys */
+                                    stage?: {
+                                        [key: string]: string;
+                                    };
+                                    /** @description The file's source values -> lead sources */
+                                    source?: {
+                                        [key: string]: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                                    };
+                                    /** @description The file's owner values -> user ids */
+                                    owner?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
+                                dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                            } | null;
+                            /** Format: uuid */
+                            mappingId: string | null;
+                            suggestedMapping: {
+                                /** @description Column header -> the field it feeds (or several). Several columns may feed name (joined with spaces in column order), email, phone, tags and notes; firstName and lastName make the name. Unlisted columns are ignored. */
+                                columns: {
+                                    [key: string]: string | string[];
+                                };
+                                /** @description Values for rows whose own is blank, read like a cell (e.g. source: referral). A lostReason constant only goes on rows in a lost stage. */
+                                constants?: {
+                                    [key: string]: string;
+                                };
+                                values?: {
+                                    /** @description The file's status values -> stage keys */
+                                    stage?: {
+                                        [key: string]: string;
+                                    };
+                                    /** @description The file's source values -> lead sources */
+                                    source?: {
+                                        [key: string]: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                                    };
+                                    /** @description The file's owner values -> user ids */
+                                    owner?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
+                                dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                            };
+                            onDuplicate: "create" | "skip" | "merge" | null;
+                            useAssignmentRules: boolean;
+                            /** @description What undo took back so far: created leads moved to the trash, merged-into leads reverted */
+                            undone: {
+                                trashed: number;
+                                reverted: number;
+                            };
+                            dryRun: {
+                                /** Format: date-time */
+                                at: string;
+                                create: number;
+                                update: number;
+                                skip: number;
+                                fail: number;
+                                duplicates: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's saved column mappings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                mapping: {
+                                    /** @description Column header -> the field it feeds (or several). Several columns may feed name (joined with spaces in column order), email, phone, tags and notes; firstName and lastName make the name. Unlisted columns are ignored. */
+                                    columns: {
+                                        [key: string]: string | string[];
+                                    };
+                                    /** @description Values for rows whose own is blank, read like a cell (e.g. source: referral). A lostReason constant only goes on rows in a lost stage. */
+                                    constants?: {
+                                        [key: string]: string;
+                                    };
+                                    values?: {
+                                        /** @description The file's status values -> stage keys */
+                                        stage?: {
+                                            [key: string]: string;
+                                        };
+                                        /** @description The file's source values -> lead sources */
+                                        source?: {
+                                            [key: string]: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                                        };
+                                        /** @description The file's owner values -> user ids */
+                                        owner?: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                    /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
+                                    dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                                };
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Save a column mapping by name */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        mapping: {
+                            /** @description Column header -> the field it feeds (or several). Several columns may feed name (joined with spaces in column order), email, phone, tags and notes; firstName and lastName make the name. Unlisted columns are ignored. */
+                            columns: {
+                                [key: string]: string | string[];
+                            };
+                            /** @description Values for rows whose own is blank, read like a cell (e.g. source: referral). A lostReason constant only goes on rows in a lost stage. */
+                            constants?: {
+                                [key: string]: string;
+                            };
+                            values?: {
+                                /** @description The file's status values -> stage keys */
+                                stage?: {
+                                    [key: string]: string;
+                                };
+                                /** @description The file's source values -> lead sources */
+                                source?: {
+                                    [key: string]: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                                };
+                                /** @description The file's owner values -> user ids */
+                                owner?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
+                            dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            mapping: {
+                                /** @description Column header -> the field it feeds (or several). Several columns may feed name (joined with spaces in column order), email, phone, tags and notes; firstName and lastName make the name. Unlisted columns are ignored. */
+                                columns: {
+                                    [key: string]: string | string[];
+                                };
+                                /** @description Values for rows whose own is blank, read like a cell (e.g. source: referral). A lostReason constant only goes on rows in a lost stage. */
+                                constants?: {
+                                    [key: string]: string;
+                                };
+                                values?: {
+                                    /** @description The file's status values -> stage keys */
+                                    stage?: {
+                                        [key: string]: string;
+                                    };
+                                    /** @description The file's source values -> lead sources */
+                                    source?: {
+                                        [key: string]: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                                    };
+                                    /** @description The file's owner values -> user ids */
+                                    owner?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
+                                dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                            };
+                            /** Format: uuid */
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/mappings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a saved mapping (its creator or an admin) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One import: status, progress, counts, file facts, mapping and the suggested one */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            fileName: string;
+                            format: string;
+                            status: "uploaded" | "queued" | "running" | "done" | "failed" | "undoing" | "undone";
+                            progress: {
+                                rowsDone: number;
+                                totalRows: number;
+                            };
+                            counts: {
+                                created: number;
+                                updated: number;
+                                skipped: number;
+                                failed: number;
+                            };
+                            /** Format: uuid */
+                            createdBy: string;
+                            createdByName: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            undoneAt: string | null;
+                            error: string | null;
+                            fileSize: number;
+                            encoding: string | null;
+                            delimiter: string | null;
+                            headers: string[];
+                            /** @description The first rows, cells in header order */
+                            sample: string[][];
+                            /** @description Up to 50 distinct values per column (null when it has more): what value maps map */
+                            columnValues: {
+                                [key: string]: string[] | null;
+                            };
+                            /** @description Rows the file could not give as records (ragged rows, bad JSON lines) */
+                            parseFailures: number;
+                            mapping: {
+                                /** @description Column header -> the field it feeds (or several). Several columns may feed name (joined with spaces in column order), email, phone, tags and notes; firstName and lastName make the name. Unlisted columns are ignored. */
+                                columns: {
+                                    [key: string]: string | string[];
+                                };
+                                /** @description Values for rows whose own is blank, read like a cell (e.g. source: referral). A lostReason constant only goes on rows in a lost stage. */
+                                constants?: {
+                                    [key: string]: string;
+                                };
+                                values?: {
+                                    /** @description The file's status values -> stage keys */
+                                    stage?: {
+                                        [key: string]: string;
+                                    };
+                                    /** @description The file's source values -> lead sources */
+                                    source?: {
+                                        [key: string]: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                                    };
+                                    /** @description The file's owner values -> user ids */
+                                    owner?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
+                                dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                            } | null;
+                            /** Format: uuid */
+                            mappingId: string | null;
+                            suggestedMapping: {
+                                /** @description Column header -> the field it feeds (or several). Several columns may feed name (joined with spaces in column order), email, phone, tags and notes; firstName and lastName make the name. Unlisted columns are ignored. */
+                                columns: {
+                                    [key: string]: string | string[];
+                                };
+                                /** @description Values for rows whose own is blank, read like a cell (e.g. source: referral). A lostReason constant only goes on rows in a lost stage. */
+                                constants?: {
+                                    [key: string]: string;
+                                };
+                                values?: {
+                                    /** @description The file's status values -> stage keys */
+                                    stage?: {
+                                        [key: string]: string;
+                                    };
+                                    /** @description The file's source values -> lead sources */
+                                    source?: {
+                                        [key: string]: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                                    };
+                                    /** @description The file's owner values -> user ids */
+                                    owner?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
+                                dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                            };
+                            onDuplicate: "create" | "skip" | "merge" | null;
+                            useAssignmentRules: boolean;
+                            /** @description What undo took back so far: created leads moved to the trash, merged-into leads reverted */
+                            undone: {
+                                trashed: number;
+                                reverted: number;
+                            };
+                            dryRun: {
+                                /** Format: date-time */
+                                at: string;
+                                create: number;
+                                update: number;
+                                skip: number;
+                                fail: number;
+                                duplicates: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the column mapping (or a saved one); saveAs also saves it by name */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        mapping?: {
+                            /** @description Column header -> the field it feeds (or several). Several columns may feed name (joined with spaces in column order), email, phone, tags and notes; firstName and lastName make the name. Unlisted columns are ignored. */
+                            columns: {
+                                [key: string]: string | string[];
+                            };
+                            /** @description Values for rows whose own is blank, read like a cell (e.g. source: referral). A lostReason constant only goes on rows in a lost stage. */
+                            constants?: {
+                                [key: string]: string;
+                            };
+                            values?: {
+                                /** @description The file's status values -> stage keys */
+                                stage?: {
+                                    [key: string]: string;
+                                };
+                                /** @description The file's source values -> lead sources */
+                                source?: {
+                                    [key: string]: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                                };
+                                /** @description The file's owner values -> user ids */
+                                owner?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
+                            dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                        };
+                        /** Format: uuid */
+                        mappingId?: string;
+                        /** @description Also save it under this name */
+                        saveAs?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            fileName: string;
+                            format: string;
+                            status: "uploaded" | "queued" | "running" | "done" | "failed" | "undoing" | "undone";
+                            progress: {
+                                rowsDone: number;
+                                totalRows: number;
+                            };
+                            counts: {
+                                created: number;
+                                updated: number;
+                                skipped: number;
+                                failed: number;
+                            };
+                            /** Format: uuid */
+                            createdBy: string;
+                            createdByName: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            undoneAt: string | null;
+                            error: string | null;
+                            fileSize: number;
+                            encoding: string | null;
+                            delimiter: string | null;
+                            headers: string[];
+                            /** @description The first rows, cells in header order */
+                            sample: string[][];
+                            /** @description Up to 50 distinct values per column (null when it has more): what value maps map */
+                            columnValues: {
+                                [key: string]: string[] | null;
+                            };
+                            /** @description Rows the file could not give as records (ragged rows, bad JSON lines) */
+                            parseFailures: number;
+                            mapping: {
+                                /** @description Column header -> the field it feeds (or several). Several columns may feed name (joined with spaces in column order), email, phone, tags and notes; firstName and lastName make the name. Unlisted columns are ignored. */
+                                columns: {
+                                    [key: string]: string | string[];
+                                };
+                                /** @description Values for rows whose own is blank, read like a cell (e.g. source: referral). A lostReason constant only goes on rows in a lost stage. */
+                                constants?: {
+                                    [key: string]: string;
+                                };
+                                values?: {
+                                    /** @description The file's status values -> stage keys */
+                                    stage?: {
+                                        [key: string]: string;
+                                    };
+                                    /** @description The file's source values -> lead sources */
+                                    source?: {
+                                        [key: string]: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                                    };
+                                    /** @description The file's owner values -> user ids */
+                                    owner?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
+                                dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                            } | null;
+                            /** Format: uuid */
+                            mappingId: string | null;
+                            suggestedMapping: {
+                                /** @description Column header -> the field it feeds (or several). Several columns may feed name (joined with spaces in column order), email, phone, tags and notes; firstName and lastName make the name. Unlisted columns are ignored. */
+                                columns: {
+                                    [key: string]: string | string[];
+                                };
+                                /** @description Values for rows whose own is blank, read like a cell (e.g. source: referral). A lostReason constant only goes on rows in a lost stage. */
+                                constants?: {
+                                    [key: string]: string;
+                                };
+                                values?: {
+                                    /** @description The file's status values -> stage keys */
+                                    stage?: {
+                                        [key: string]: string;
+                                    };
+                                    /** @description The file's source values -> lead sources */
+                                    source?: {
+                                        [key: string]: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                                    };
+                                    /** @description The file's owner values -> user ids */
+                                    owner?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
+                                dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                            };
+                            onDuplicate: "create" | "skip" | "merge" | null;
+                            useAssignmentRules: boolean;
+                            /** @description What undo took back so far: created leads moved to the trash, merged-into leads reverted */
+                            undone: {
+                                trashed: number;
+                                reverted: number;
+                            };
+                            dryRun: {
+                                /** Format: date-time */
+                                at: string;
+                                create: number;
+                                update: number;
+                                skip: number;
+                                fail: number;
+                                duplicates: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What the import would do to each row (errors, duplicates, summary counts), writing nothing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        mapping?: {
+                            /** @description Column header -> the field it feeds (or several). Several columns may feed name (joined with spaces in column order), email, phone, tags and notes; firstName and lastName make the name. Unlisted columns are ignored. */
+                            columns: {
+                                [key: string]: string | string[];
+                            };
+                            /** @description Values for rows whose own is blank, read like a cell (e.g. source: referral). A lostReason constant only goes on rows in a lost stage. */
+                            constants?: {
+                                [key: string]: string;
+                            };
+                            values?: {
+                                /** @description The file's status values -> stage keys */
+                                stage?: {
+                                    [key: string]: string;
+                                };
+                                /** @description The file's source values -> lead sources */
+                                source?: {
+                                    [key: string]: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                                };
+                                /** @description The file's owner values -> user ids */
+                                owner?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
+                            dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                        };
+                        /** Format: uuid */
+                        mappingId?: string;
+                        /** @description Overrides the company's import duplicate policy for this import */
+                        onDuplicate?: "create" | "skip" | "merge";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            totalRows: number;
+                            create: number;
+                            update: number;
+                            skip: number;
+                            fail: number;
+                            /** @description Rows matching an existing lead or an earlier row */
+                            duplicates: number;
+                            /** @description What a duplicate does in this import: block, warn, allow, create, skip or merge */
+                            policy: string;
+                            /** @description Rows with errors or duplicates, at most 1,000 */
+                            rows: {
+                                /** @description Spreadsheet numbering for CSV and XLSX (the header is row 1); record number otherwise */
+                                row: number;
+                                outcome: "create" | "update" | "skip" | "fail";
+                                errors: {
+                                    field: string;
+                                    column: string | null;
+                                    message: string;
+                                }[];
+                                duplicates: {
+                                    /** Format: uuid */
+                                    leadId: string | null;
+                                    /** @description null for a lead you may not see */
+                                    name: string | null;
+                                    /** @description The earlier row of this file it repeats */
+                                    row: number | null;
+                                    matchedOn: string[];
+                                }[];
+                            }[];
+                            truncated: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the import: it runs in the background, in chunks; follow GET /imports/{id} */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        mapping?: {
+                            /** @description Column header -> the field it feeds (or several). Several columns may feed name (joined with spaces in column order), email, phone, tags and notes; firstName and lastName make the name. Unlisted columns are ignored. */
+                            columns: {
+                                [key: string]: string | string[];
+                            };
+                            /** @description Values for rows whose own is blank, read like a cell (e.g. source: referral). A lostReason constant only goes on rows in a lost stage. */
+                            constants?: {
+                                [key: string]: string;
+                            };
+                            values?: {
+                                /** @description The file's status values -> stage keys */
+                                stage?: {
+                                    [key: string]: string;
+                                };
+                                /** @description The file's source values -> lead sources */
+                                source?: {
+                                    [key: string]: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                                };
+                                /** @description The file's owner values -> user ids */
+                                owner?: {
+                                    [key: string]: string;
+                                };
+                            };
+                            /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
+                            dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                        };
+                        /** Format: uuid */
+                        mappingId?: string;
+                        /** @description Overrides the company's import duplicate policy for this import */
+                        onDuplicate?: "create" | "skip" | "merge";
+                        /** @description Route leads without an owner by the assignment rules (default true) */
+                        useAssignmentRules?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            fileName: string;
+                            format: string;
+                            status: "uploaded" | "queued" | "running" | "done" | "failed" | "undoing" | "undone";
+                            progress: {
+                                rowsDone: number;
+                                totalRows: number;
+                            };
+                            counts: {
+                                created: number;
+                                updated: number;
+                                skipped: number;
+                                failed: number;
+                            };
+                            /** Format: uuid */
+                            createdBy: string;
+                            createdByName: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            undoneAt: string | null;
+                            error: string | null;
+                            fileSize: number;
+                            encoding: string | null;
+                            delimiter: string | null;
+                            headers: string[];
+                            /** @description The first rows, cells in header order */
+                            sample: string[][];
+                            /** @description Up to 50 distinct values per column (null when it has more): what value maps map */
+                            columnValues: {
+                                [key: string]: string[] | null;
+                            };
+                            /** @description Rows the file could not give as records (ragged rows, bad JSON lines) */
+                            parseFailures: number;
+                            mapping: {
+                                /** @description Column header -> the field it feeds (or several). Several columns may feed name (joined with spaces in column order), email, phone, tags and notes; firstName and lastName make the name. Unlisted columns are ignored. */
+                                columns: {
+                                    [key: string]: string | string[];
+                                };
+                                /** @description Values for rows whose own is blank, read like a cell (e.g. source: referral). A lostReason constant only goes on rows in a lost stage. */
+                                constants?: {
+                                    [key: string]: string;
+                                };
+                                values?: {
+                                    /** @description The file's status values -> stage keys */
+                                    stage?: {
+                                        [key: string]: string;
+                                    };
+                                    /** @description The file's source values -> lead sources */
+                                    source?: {
+                                        [key: string]: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                                    };
+                                    /** @description The file's owner values -> user ids */
+                                    owner?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
+                                dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                            } | null;
+                            /** Format: uuid */
+                            mappingId: string | null;
+                            suggestedMapping: {
+                                /** @description Column header -> the field it feeds (or several). Several columns may feed name (joined with spaces in column order), email, phone, tags and notes; firstName and lastName make the name. Unlisted columns are ignored. */
+                                columns: {
+                                    [key: string]: string | string[];
+                                };
+                                /** @description Values for rows whose own is blank, read like a cell (e.g. source: referral). A lostReason constant only goes on rows in a lost stage. */
+                                constants?: {
+                                    [key: string]: string;
+                                };
+                                values?: {
+                                    /** @description The file's status values -> stage keys */
+                                    stage?: {
+                                        [key: string]: string;
+                                    };
+                                    /** @description The file's source values -> lead sources */
+                                    source?: {
+                                        [key: string]: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                                    };
+                                    /** @description The file's owner values -> user ids */
+                                    owner?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
+                                dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                            };
+                            onDuplicate: "create" | "skip" | "merge" | null;
+                            useAssignmentRules: boolean;
+                            /** @description What undo took back so far: created leads moved to the trash, merged-into leads reverted */
+                            undone: {
+                                trashed: number;
+                                reverted: number;
+                            };
+                            dryRun: {
+                                /** Format: date-time */
+                                at: string;
+                                create: number;
+                                update: number;
+                                skip: number;
+                                fail: number;
+                                duplicates: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every row with its outcome (created, updated, skipped, failed), lead id and reason, as CSV */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV: Row, Outcome, Lead ID, Reason, then the file’s columns */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/imports/{id}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo a finished import: its created leads go to the trash, its updates are reverted (in the background) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            fileName: string;
+                            format: string;
+                            status: "uploaded" | "queued" | "running" | "done" | "failed" | "undoing" | "undone";
+                            progress: {
+                                rowsDone: number;
+                                totalRows: number;
+                            };
+                            counts: {
+                                created: number;
+                                updated: number;
+                                skipped: number;
+                                failed: number;
+                            };
+                            /** Format: uuid */
+                            createdBy: string;
+                            createdByName: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            /** Format: date-time */
+                            undoneAt: string | null;
+                            error: string | null;
+                            fileSize: number;
+                            encoding: string | null;
+                            delimiter: string | null;
+                            headers: string[];
+                            /** @description The first rows, cells in header order */
+                            sample: string[][];
+                            /** @description Up to 50 distinct values per column (null when it has more): what value maps map */
+                            columnValues: {
+                                [key: string]: string[] | null;
+                            };
+                            /** @description Rows the file could not give as records (ragged rows, bad JSON lines) */
+                            parseFailures: number;
+                            mapping: {
+                                /** @description Column header -> the field it feeds (or several). Several columns may feed name (joined with spaces in column order), email, phone, tags and notes; firstName and lastName make the name. Unlisted columns are ignored. */
+                                columns: {
+                                    [key: string]: string | string[];
+                                };
+                                /** @description Values for rows whose own is blank, read like a cell (e.g. source: referral). A lostReason constant only goes on rows in a lost stage. */
+                                constants?: {
+                                    [key: string]: string;
+                                };
+                                values?: {
+                                    /** @description The file's status values -> stage keys */
+                                    stage?: {
+                                        [key: string]: string;
+                                    };
+                                    /** @description The file's source values -> lead sources */
+                                    source?: {
+                                        [key: string]: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                                    };
+                                    /** @description The file's owner values -> user ids */
+                                    owner?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
+                                dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                            } | null;
+                            /** Format: uuid */
+                            mappingId: string | null;
+                            suggestedMapping: {
+                                /** @description Column header -> the field it feeds (or several). Several columns may feed name (joined with spaces in column order), email, phone, tags and notes; firstName and lastName make the name. Unlisted columns are ignored. */
+                                columns: {
+                                    [key: string]: string | string[];
+                                };
+                                /** @description Values for rows whose own is blank, read like a cell (e.g. source: referral). A lostReason constant only goes on rows in a lost stage. */
+                                constants?: {
+                                    [key: string]: string;
+                                };
+                                values?: {
+                                    /** @description The file's status values -> stage keys */
+                                    stage?: {
+                                        [key: string]: string;
+                                    };
+                                    /** @description The file's source values -> lead sources */
+                                    source?: {
+                                        [key: string]: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                                    };
+                                    /** @description The file's owner values -> user ids */
+                                    owner?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
+                                dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                            };
+                            onDuplicate: "create" | "skip" | "merge" | null;
+                            useAssignmentRules: boolean;
+                            /** @description What undo took back so far: created leads moved to the trash, merged-into leads reverted */
+                            undone: {
+                                trashed: number;
+                                reverted: number;
+                            };
+                            dryRun: {
+                                /** Format: date-time */
+                                at: string;
+                                create: number;
+                                update: number;
+                                skip: number;
+                                fail: number;
+                                duplicates: number;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge leads into one: chosen fields, combined lists, every note and history row moved; undoable
+         * @description Every lead must be live and visible to you (else 404). The merged leads become tombstones: a GET of their id answers 301 to the survivor. Choosing a value of a field your role may not change is a 403.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description The lead that stays; the others are merged into it
+                         */
+                        survivorId: string;
+                        /** @description The leads merged into the survivor (1 to 10); each becomes a tombstone pointing at it */
+                        mergedIds: string[];
+                        /** @description Field (`name`, `companyName`, `source`, `campaign`, `product`, `city`, `state`, `country`, `territory`, `expectedValue`, `currency`, `expectedCloseDate`, `lostReason`, `notes`, `stage`, `ownerId`, `partnerId`, `customFields.<key>`) -> the id of the lead whose value the survivor keeps. A field left out keeps the survivor's value, or the first non-empty one of the merged leads when the survivor's is empty; currency follows the lead the expected value came from. Emails, phones, tags, warriors and co-sales are combined. */
+                        fieldChoices?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description The merge; undo it within 30 days with its id */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            mergeId: string;
+                            /** Format: uuid */
+                            survivorId: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/merges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Merge history, newest first, of the leads you see (or of one lead with leadId) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only merges this lead took part in, as survivor or merged */
+                    leadId?: string;
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: date-time */
+                                at: string;
+                                by: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                survivor: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                /** @description The merged leads, named as they were before the merge */
+                                merged: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                }[];
+                                /** Format: date-time */
+                                undoneAt: string | null;
+                                undoneBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /**
+                                 * Format: date-time
+                                 * @description The last moment the merge can be undone
+                                 */
+                                undoDeadline: string;
+                            }[];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/merges/{mergeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One merge: what was merged and moved, what undo would restore, and whether it still can */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    mergeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: date-time */
+                            at: string;
+                            by: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            survivor: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /** @description The merged leads, named as they were before the merge */
+                            merged: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            }[];
+                            /** Format: date-time */
+                            undoneAt: string | null;
+                            undoneBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /**
+                             * Format: date-time
+                             * @description The last moment the merge can be undone
+                             */
+                            undoDeadline: string;
+                            /** @description The fields the survivor took from another lead, and from which one */
+                            fieldChoices: {
+                                [key: string]: string;
+                            };
+                            /** @description Rows moved from the merged leads to the survivor, per kind */
+                            moved: {
+                                table: string;
+                                label: string;
+                                count: number;
+                            }[];
+                            undo: {
+                                possible: boolean;
+                                /** @description Why not: merge_already_undone, merge_undo_expired, merge_survivor_trashed, merge_dependency */
+                                code: string | null;
+                                reason: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The later merge to undo first
+                                 */
+                                blockingMergeId: string | null;
+                                /** @description The leads undo brings back */
+                                restores: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                }[];
+                                /** @description The survivor's fields undo puts back */
+                                survivorChanges: {
+                                    field: string;
+                                    /** @description The value now */
+                                    current: unknown;
+                                    /** @description The value undo would put back */
+                                    restored: unknown;
+                                }[];
+                                /** @description Fields of the survivor changed both by the merge and later: undo keeps the later value */
+                                keptLaterEdits: string[];
+                                moveBack: {
+                                    table: string;
+                                    /** @description What the rows are, e.g. notes, stage moves */
+                                    label: string;
+                                    count: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/merges/{mergeId}/undo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Undo a merge within 30 days: the leads, their fields and their rows come back as they were
+         * @description Fields of the survivor changed after the merge keep the later value (listed in keptLaterEdits). 409 merge_dependency names a later merge of these leads to undo first (blockingMergeId); 409 merge_already_undone, 409 merge_survivor_trashed, 410 merge_undo_expired.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    mergeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            mergeId: string;
+                            /** Format: uuid */
+                            survivorId: string;
+                            restoredIds: string[];
+                            /** Format: date-time */
+                            undoneAt: string;
+                            /** @description The survivor's fields that kept a value set after the merge */
+                            keptLaterEdits: string[];
+                            movedBack: {
+                                table: string;
+                                /** @description What the rows are, e.g. notes, stage moves */
+                                label: string;
+                                count: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/trash": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deleted leads, newest first: who deleted each, when, and the days left to restore it */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Words of the name, company, email or phone */
+                    q?: string;
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                companyName?: string | null;
+                                emails?: string[];
+                                phones?: string[];
+                                source?: string;
+                                campaign?: string | null;
+                                product?: string | null;
+                                city?: string | null;
+                                state?: string | null;
+                                country?: string | null;
+                                territory?: string | null;
+                                expectedValue?: number | null;
+                                currency?: string | null;
+                                /** Format: date */
+                                expectedCloseDate?: string | null;
+                                tags?: string[];
+                                notes?: string | null;
+                                stage: string;
+                                lostReason?: string | null;
+                                /** Format: uuid */
+                                ownerId?: string | null;
+                                ownerName?: string | null;
+                                warriorIds?: string[];
+                                /** @description The warriors, with their names */
+                                warriors?: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                }[];
+                                coSalesIds?: string[];
+                                /** @description The co-sales, with their names */
+                                coSales?: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                }[];
+                                /** Format: uuid */
+                                partnerId?: string | null;
+                                partnerName?: string | null;
+                                customFields?: {
+                                    [key: string]: string | number | boolean | string[] | null;
+                                };
+                                /** Format: uuid */
+                                createdBy: string | null;
+                                /** @description The channel the lead came in through */
+                                createdVia: string;
+                                version: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** Format: date-time */
+                                stageChangedAt: string;
+                                /** Format: date-time */
+                                lastTouchedAt: string;
+                                /** @description The fields the caller may change on this lead */
+                                editable: string[];
+                                /** Format: date-time */
+                                deletedAt: string;
+                                /**
+                                 * Format: uuid
+                                 * @description null when a job deleted it (an import undo)
+                                 */
+                                deletedBy: string | null;
+                                deletedByName: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description When the daily purge removes it for good
+                                 */
+                                purgeAt: string;
+                                /** @description Whole days left to restore it */
+                                daysLeft: number;
+                            }[];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bring a deleted lead back from the trash, within 30 days of its deletion
+         * @description 409 `not_in_trash` when the lead is not deleted (or was merged away: undo the merge instead); 410 `restore_expired` once the restore window has passed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Lead"];
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/whatsapp/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's WhatsApp Business connection (secrets are never shown, only whether they are set) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false until settings are saved; sending needs them */
+                            connected: boolean;
+                            phoneNumberId: string | null;
+                            wabaId: string | null;
+                            apiBaseUrl: string;
+                            verifyToken: string | null;
+                            accessTokenSet: boolean;
+                            appSecretSet: boolean;
+                            createLeadsFromUnknown: boolean;
+                            /** @description The callback URL to enter in the Meta app (same for every company) */
+                            webhookUrl: string;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Connect WhatsApp or change the connection; omitted secrets keep their stored values */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The WhatsApp phone number id (Meta app > WhatsApp > API setup), not the number itself */
+                        phoneNumberId: string;
+                        /** @description The WhatsApp Business Account id */
+                        wabaId?: string | null;
+                        /** @description A system user access token; write-only, stored encrypted. Required the first time. */
+                        accessToken?: string;
+                        /** @description The Meta app's secret, which signs webhooks; write-only, stored encrypted. Required the first time. */
+                        appSecret?: string;
+                        /** @description Any text you choose and also enter in the Meta app webhook settings */
+                        verifyToken: string;
+                        /** @description Graph API base, default https://graph.facebook.com/v21.0; https (http only for localhost) */
+                        apiBaseUrl?: string;
+                        /** @description A message from a number no lead has creates a lead (source whatsapp) */
+                        createLeadsFromUnknown?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false until settings are saved; sending needs them */
+                            connected: boolean;
+                            phoneNumberId: string | null;
+                            wabaId: string | null;
+                            apiBaseUrl: string;
+                            verifyToken: string | null;
+                            accessTokenSet: boolean;
+                            appSecretSet: boolean;
+                            createLeadsFromUnknown: boolean;
+                            /** @description The callback URL to enter in the Meta app (same for every company) */
+                            webhookUrl: string;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Disconnect WhatsApp: sending stops, webhooks are ignored; messages stay on their leads */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/whatsapp/settings/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask WhatsApp about the connected number: proves the phone number id and the access token */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            displayPhoneNumber: string | null;
+                            verifiedName: string | null;
+                            qualityRating: string | null;
+                            error: {
+                                httpStatus: number | null;
+                                code: number | null;
+                                message: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/whatsapp/unattached": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conversations with numbers no lead has, one row per number, latest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                phone: string;
+                                contactName: string | null;
+                                messages: number;
+                                lastText: string | null;
+                                lastType: string;
+                                /** Format: date-time */
+                                lastAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/whatsapp/unattached/attach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** File a number's unattached messages on a lead */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The number, as the unattached list shows it */
+                        phone: string;
+                        /** Format: uuid */
+                        leadId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            attached: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/whatsapp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The WhatsApp conversation with a lead, newest first, with the 24-hour service window */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Newest first */
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                leadId: string | null;
+                                direction: "outbound" | "inbound";
+                                /** @description text, template, or what the customer sent: image, document, location, ... */
+                                type: string;
+                                /** @description The customer's number (E.164); null when your role may not see it */
+                                phone: string | null;
+                                /** @description The customer's WhatsApp profile name (inbound) */
+                                contactName: string | null;
+                                /** @description The text, or the caption of media */
+                                text: string | null;
+                                template: {
+                                    name: string;
+                                    language: string;
+                                    params: string[];
+                                } | null;
+                                /** @description The typed part of inbound media */
+                                content: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** @description queued, sent, delivered, read or failed (outbound); received (inbound) */
+                                status: "queued" | "sent" | "delivered" | "read" | "failed" | "received";
+                                /** @description WhatsApp's message id */
+                                wamid: string | null;
+                                /** @description Why it failed; on a queued message, why the last attempt failed (it will be tried again) */
+                                error: {
+                                    /** @description WhatsApp's error code, e.g. 131047 */
+                                    code: number | null;
+                                    title: string;
+                                    detail: string | null;
+                                } | null;
+                                attempts: number;
+                                sentBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** Format: date-time */
+                                at: string;
+                                /** Format: date-time */
+                                sentAt: string | null;
+                                /** Format: date-time */
+                                deliveredAt: string | null;
+                                /** Format: date-time */
+                                readAt: string | null;
+                                /** Format: date-time */
+                                failedAt: string | null;
+                            }[];
+                            nextCursor: string | null;
+                            /** @description Whether the company has WhatsApp set up (sending needs it) */
+                            connected: boolean;
+                            /**
+                             * Format: date-time
+                             * @description The lead's last message + 24 h: until then any text may be sent; after it only templates (null: never wrote)
+                             */
+                            windowEndsAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Send a text or an approved template to the lead; kept at once (queued), sent by a job */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description Either `text` or `templateName` (with `language` and `params`) */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A text message */
+                        text?: string;
+                        /** @description Show a preview of the first link in the text */
+                        previewUrl?: boolean;
+                        /** @description An approved template (instead of text) */
+                        templateName?: string;
+                        /** @description The template's language, default en_US */
+                        language?: string;
+                        /** @description Values of the template body's {{1}}, {{2}}, ... in order */
+                        params?: string[];
+                        /** @description One of the lead's numbers; default its first */
+                        phone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            leadId: string | null;
+                            direction: "outbound" | "inbound";
+                            /** @description text, template, or what the customer sent: image, document, location, ... */
+                            type: string;
+                            /** @description The customer's number (E.164); null when your role may not see it */
+                            phone: string | null;
+                            /** @description The customer's WhatsApp profile name (inbound) */
+                            contactName: string | null;
+                            /** @description The text, or the caption of media */
+                            text: string | null;
+                            template: {
+                                name: string;
+                                language: string;
+                                params: string[];
+                            } | null;
+                            /** @description The typed part of inbound media */
+                            content: {
+                                [key: string]: unknown;
+                            } | null;
+                            /** @description queued, sent, delivered, read or failed (outbound); received (inbound) */
+                            status: "queued" | "sent" | "delivered" | "read" | "failed" | "received";
+                            /** @description WhatsApp's message id */
+                            wamid: string | null;
+                            /** @description Why it failed; on a queued message, why the last attempt failed (it will be tried again) */
+                            error: {
+                                /** @description WhatsApp's error code, e.g. 131047 */
+                                code: number | null;
+                                title: string;
+                                detail: string | null;
+                            } | null;
+                            attempts: number;
+                            sentBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /** Format: date-time */
+                            at: string;
+                            /** Format: date-time */
+                            sentAt: string | null;
+                            /** Format: date-time */
+                            deliveredAt: string | null;
+                            /** Format: date-time */
+                            readAt: string | null;
+                            /** Format: date-time */
+                            failedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -5643,6 +12934,106 @@ export interface paths {
                     content: {
                         "application/json": {
                             message: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/whatsapp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** WhatsApp's subscription check: answers hub.challenge when hub.verify_token is a company's */
+        get: {
+            parameters: {
+                query?: {
+                    "hub.mode"?: string;
+                    "hub.verify_token"?: string;
+                    "hub.challenge"?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The challenge, as text/plain */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** WhatsApp events (messages, statuses), signed with X-Hub-Signature-256; 401 when it does not match */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "x-hub-signature-256"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            received: number;
                         };
                     };
                 };
@@ -5816,7 +13207,7 @@ export interface components {
              */
             role: "ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST";
             label: string;
-            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage")[];
+            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send")[];
             userScope: "all" | "subtree" | "self_and_warriors" | "self";
         };
         Company: {
@@ -5832,7 +13223,7 @@ export interface components {
         Me: {
             user: components["schemas"]["User"];
             company: components["schemas"]["Company"];
-            permissions: string[];
+            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send")[];
             authenticatedWith: "session" | "api_key";
         };
         Session: {

@@ -14,6 +14,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { Link, Outlet, useLocation } from 'react-router';
 import { Brand } from '../../components/Brand';
 import { useMe } from '../../features/auth/session';
+import { NotificationBell } from '../../features/notifications/NotificationBell';
 import { roleLabel } from '../../features/users/roles';
 import { isActivePath, visibleNavItems } from '../navigation';
 import classes from './AppLayout.module.css';
@@ -49,7 +50,10 @@ export function AppLayout() {
               {me.company.name}
             </Text>
           </Group>
-          <UserMenu />
+          <Group gap={6} wrap="nowrap">
+            <NotificationBell />
+            <UserMenu />
+          </Group>
         </Group>
       </AppShell.Header>
 

@@ -4,30 +4,8 @@ import { useNavigate } from 'react-router';
 import { api, endSession, type Me, unwrap } from '../../lib/api';
 import { accessTokenSnapshot, subscribeTokens } from '../../lib/tokens';
 
-export type Permission =
-  | 'profile:self'
-  | 'users:read'
-  | 'users:manage'
-  | 'roles:read'
-  | 'audit:read'
-  | 'api-keys:manage'
-  | 'company:read'
-  | 'company:manage'
-  | 'notifications:self'
-  | 'leads:read'
-  | 'leads:create'
-  | 'leads:write'
-  | 'leads:assign'
-  | 'leads:reopen'
-  | 'leads:export'
-  | 'views:share'
-  | 'pipeline:manage'
-  | 'fields:manage'
-  | 'assignment:manage'
-  | 'availability:manage'
-  | 'partners:read'
-  | 'partners:manage'
-  | 'forms:manage';
+/** Every permission the server knows (its roles matrix), from the generated API types. */
+export type Permission = Me['permissions'][number];
 
 export const meQueryKey = ['auth', 'me'] as const;
 

@@ -8,6 +8,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useCan } from '../auth/session';
 import { BoardColumn, type BoardDrag } from './BoardColumn';
 import { type StageCounts, type StageTotal, useStageCounts } from './counts.queries';
+import { ExportButton } from './ExportButton';
 import classes from './LeadBoard.module.css';
 import { LeadFiltersBar } from './LeadFiltersBar';
 import { toListParams, useLeadFilters } from './leadFilters';
@@ -108,6 +109,7 @@ export function BoardPage() {
             <Button component={Link} to="/leads" variant="default" leftSection={<IconList size={18} />}>
               List
             </Button>
+            <ExportButton filter={query} />
             {canCreate && (
               <Button leftSection={<IconPlus size={18} />} onClick={createModal.open}>
                 New lead

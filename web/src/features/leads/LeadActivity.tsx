@@ -1,5 +1,6 @@
-import { Button, Card, Group, SegmentedControl, Skeleton, Stack, Text, Timeline } from '@mantine/core';
-import { useState } from 'react';
+import { Button, Card, Group, Select, Skeleton, Stack, Text, Timeline } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { ConfirmModal } from '../../components/ConfirmModal';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { notifyError } from '../../lib/notify';
@@ -7,6 +8,7 @@ import { errorMessage } from '../../lib/problem';
 import { useCan, useMe } from '../auth/session';
 import { useCustomFields } from './customFields.queries';
 import { fieldLabel } from './FieldInput';
+import { leadsKeys } from './leads.queries';
 import type { Lead, TimelineItem } from './leads.types';
 import { NoteComposer } from './NoteComposer';
 import type { Stage } from './stages';
@@ -16,11 +18,31 @@ import { useAddNote, useDeleteNote, useEditNote, useTimeline } from './timeline.
 const kindsOptions = [
   { value: 'all', label: 'Everything' },
   { value: 'note', label: 'Notes' },
+  { value: 'activity', label: 'Calls and follow-ups' },
+  { value: 'email,email_event', label: 'Emails' },
+  { value: 'whatsapp', label: 'WhatsApp' },
   { value: 'stage,assignment', label: 'Moves' },
   { value: 'change', label: 'Changes' },
 ];
 
-/** The lead's story, newest first (notes, stage moves, assignments, field changes), and a box to add a note. */
+const emptyTexts: Record<string, string> = {
+  note: 'No notes yet.',
+  activity: 'No calls or follow-ups yet.',
+  'email,email_event': 'No emails yet.',
+  whatsapp: 'No WhatsApp messages yet.',
+};
+
+/** Messages still on their way: while one is shown, the timeline asks again so its status moves on its own. */
+function inFlight(item: TimelineItem): boolean {
+  if (item.email) return ['queued', 'sending', 'retrying'].includes(item.email.status);
+  if (item.whatsapp) return item.whatsapp.direction === 'outbound' && ['queued', 'sent'].includes(item.whatsapp.status);
+  return false;
+}
+
+/**
+ * The lead's story, newest first (notes, calls and follow-ups, emails, WhatsApp, stage moves, assignments, field
+ * changes), narrowed by kind, and a box to add a note.
+ */
 export function LeadActivity({ lead, stages }: { lead: Lead; stages: readonly Stage[] }) {
   const me = useMe();
   const canNote = useCan('leads:write') && lead.editable.length > 0;
@@ -43,6 +65,15 @@ export function LeadActivity({ lead, stages }: { lead: Lead; stages: readonly St
   const items = (timeline.data?.pages.flatMap((page) => page.data) ?? []).filter(
     (item) => item.kind !== 'change' || visibleChanges(item).length > 0,
   );
+  const queryClient = useQueryClient();
+  const pending = items.some(inFlight);
+  useEffect(() => {
+    if (!pending) return;
+    const timer = setInterval(() => {
+      void queryClient.invalidateQueries({ queryKey: leadsKeys.timeline(lead.id) });
+    }, 8000);
+    return () => clearInterval(timer);
+  }, [pending, queryClient, lead.id]);
   // The server decides; offering the menu only on one's own notes (or to an admin) avoids a certain refusal.
   const mayChange = (item: TimelineItem) => item.actor?.id === me.user.id || me.user.role === 'ADMIN';
 
@@ -50,7 +81,15 @@ export function LeadActivity({ lead, stages }: { lead: Lead; stages: readonly St
     <Card>
       <Group justify="space-between" mb="md" gap="sm">
         <Text fw={650}>Activity</Text>
-        <SegmentedControl size="xs" data={kindsOptions} value={kinds} onChange={setKinds} aria-label="Show" />
+        <Select
+          size="xs"
+          data={kindsOptions}
+          value={kinds}
+          onChange={(value) => setKinds(value ?? 'all')}
+          allowDeselect={false}
+          aria-label="Show"
+          w={190}
+        />
       </Group>
 
       {canNote && (
@@ -82,7 +121,7 @@ export function LeadActivity({ lead, stages }: { lead: Lead; stages: readonly St
         <ErrorAlert error={timeline.error} onRetry={() => timeline.refetch()} title="Could not load the activity" />
       ) : items.length === 0 ? (
         <Text size="sm" c="dimmed">
-          {kinds === 'note' ? 'No notes yet.' : 'Nothing to show yet.'}
+          {emptyTexts[kinds] ?? 'Nothing to show yet.'}
         </Text>
       ) : (
         <Timeline bulletSize={26} lineWidth={2} aria-label="Activity">

@@ -6,11 +6,17 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { ApiError } from '../../lib/problem';
 import { useCan } from '../auth/session';
+import { LeadDuplicatesCard } from '../duplicates/LeadDuplicatesCard';
+import { MergedNotice, useFollowMerge } from '../duplicates/MergedNotice';
+import { MergeHistoryCard } from '../duplicates/MergeHistoryCard';
+import { DeleteLeadMenu } from '../trash/DeleteLeadMenu';
 import { sourceLabel } from './fields';
 import { InlineField } from './InlineField';
 import { LeadActivity } from './LeadActivity';
 import { LeadFieldsCard } from './LeadFieldsCard';
+import { LeadFollowUpsCard } from './LeadFollowUpsCard';
 import classes from './LeadPage.module.css';
+import { LeadQuickActions } from './LeadQuickActions';
 import { StageBadge } from './leadColumns';
 import { useLead } from './leads.queries';
 import type { Lead } from './leads.types';
@@ -89,6 +95,7 @@ export function LeadPage() {
   const { stages } = useStages();
   const canWrite = useCan('leads:write');
   const mover = useStageMove();
+  useFollowMerge(id, lead.data?.id);
 
   if (lead.isPending) {
     return (
@@ -118,8 +125,12 @@ export function LeadPage() {
 
   return (
     <>
+      <MergedNotice />
       <Stack gap={6} mb="lg">
-        <BackLink />
+        <Group justify="space-between" gap="xs">
+          <BackLink />
+          <DeleteLeadMenu lead={data} />
+        </Group>
         <InlineField
           lead={data}
           field="name"
@@ -150,6 +161,9 @@ export function LeadPage() {
         </Group>
       </Stack>
 
+      <div style={{ marginBottom: 'var(--mantine-spacing-md)' }}>
+        <LeadQuickActions lead={data} />
+      </div>
       <Card mb="lg" p="sm">
         <StageBar
           stages={stages}
@@ -165,8 +179,11 @@ export function LeadPage() {
           <LeadFieldsCard lead={data} closedLost={stage?.kind === 'lost'} />
         </div>
         <Stack gap="lg" className={classes.side}>
+          <LeadFollowUpsCard lead={data} />
           <PeopleCard lead={data} />
+          <LeadDuplicatesCard lead={data} />
           <Facts lead={data} />
+          <MergeHistoryCard lead={data} />
         </Stack>
         <div className={classes.activity}>
           <LeadActivity lead={data} stages={stages} />

@@ -9,10 +9,12 @@ import { useCan, useMe } from '../auth/session';
 import { BulkActions } from './BulkActions';
 import { ColumnChooser, useColumnChoice } from './ColumnChooser';
 import { useCustomFields } from './customFields.queries';
+import { ExportButton } from './ExportButton';
 import { canSee } from './fields';
 import { LeadFiltersBar } from './LeadFiltersBar';
 import classes from './LeadsPage.module.css';
 import { LeadCards, LeadTable, type Sort } from './LeadTable';
+import { LeadToolsMenu } from './LeadToolsMenu';
 import { type ColumnContext, columnsByIds, customColumns, leadColumns } from './leadColumns';
 import { activeFilterCount, emptyFilters, filtersFrom, toListParams, useLeadFilters } from './leadFilters';
 import { useLeadList } from './leads.queries';
@@ -132,11 +134,13 @@ export function LeadsPage() {
             <Button component={Link} to="/leads/board" variant="default" leftSection={<IconLayoutKanban size={18} />}>
               Board
             </Button>
+            <ExportButton filter={query} sort={sort} columns={columns.map((c) => c.id)} />
             {canCreate && (
               <Button leftSection={<IconPlus size={18} />} onClick={createModal.open}>
                 New lead
               </Button>
             )}
+            <LeadToolsMenu />
           </>
         }
       />
@@ -218,7 +222,13 @@ export function LeadsPage() {
       </Card>
 
       {selection && (
-        <BulkActions selected={[...selected.values()]} stages={stages} onClear={() => setSelected(new Map())} />
+        <BulkActions
+          selected={[...selected.values()]}
+          stages={stages}
+          onClear={() => setSelected(new Map())}
+          filter={query}
+          moreThanShown={Boolean(list.hasNextPage) && leads.length > 0 && leads.every((l) => selected.has(l.id))}
+        />
       )}
       {canCreate && (
         <NewLeadModal

@@ -5,10 +5,16 @@ import { type FormEvent, useState } from 'react';
 import { notifySuccess } from '../../lib/notify';
 import { ApiError, errorMessage } from '../../lib/problem';
 import { useCan, useMe } from '../auth/session';
+import {
+  type BlockedMatch,
+  DuplicateLeadError,
+  type OnDuplicate,
+  useCreateLeadChecked,
+} from '../duplicates/createLead';
+import { BlockedDuplicate, DuplicateHint } from '../duplicates/DuplicateHint';
 import { type CustomFieldDef, useCustomFields } from './customFields.queries';
 import { FieldInput, type FieldValue, toApiValue } from './FieldInput';
 import { isEmptyValue, isLeadSource } from './fields';
-import { useCreateLead } from './leads.queries';
 import type { CreateLeadBody, Lead } from './leads.types';
 import { UserPicker } from './UserPicker';
 
@@ -76,13 +82,15 @@ function NewLeadForm({ onClose, onCreated }: { onClose: () => void; onCreated?: 
   const canAssign = useCan('leads:assign');
   const customFields = useCustomFields();
   const defs = customFields.data ?? [];
-  const create = useCreateLead();
+  const create = useCreateLeadChecked();
+  const [blocked, setBlocked] = useState<{ matches: BlockedMatch[]; detail: string } | null>(null);
   const [values, setValues] = useState<Values>(initialValues);
   const [ownerId, setOwnerId] = useState<string | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
 
   const set = (field: string, value: FieldValue) => {
+    setBlocked(null);
     setValues((current) => ({ ...current, [field]: value }));
     setErrors((current) => (current[field] ? { ...current, [field]: '' } : current));
   };
@@ -99,9 +107,64 @@ function NewLeadForm({ onClose, onCreated }: { onClose: () => void; onCreated?: 
     />
   );
 
+  const send = (onDuplicate?: OnDuplicate) => {
+    setFormError(null);
+    create.mutate(
+      { body: toBody(values, ownerId, defs), onDuplicate },
+      {
+        onSuccess: (answer) => {
+          if (answer.kind === 'existing') {
+            const lead = answer.outcome.lead;
+            notifySuccess(
+              lead ? `The details were added to ${lead.name}.` : 'Nothing was created: the lead already exists.',
+              lead ? 'Added to the existing lead' : 'Lead already exists',
+            );
+            if (lead) onCreated?.(lead);
+            onClose();
+            return;
+          }
+          const lead = answer.lead;
+          const alike = lead.duplicates ?? [];
+          notifySuccess(
+            `${lead.ownerName ? `${lead.name} was created and assigned to ${lead.ownerName}.` : `${lead.name} was created.`}${alike.length > 0 ? ` It looks like ${alike.map((d) => d.name).join(', ')}: see the lead's possible duplicates.` : ''}`,
+            'Lead created',
+          );
+          onCreated?.(lead);
+          onClose();
+        },
+        onError: (error) => {
+          if (error instanceof DuplicateLeadError) {
+            setErrors({});
+            setBlocked({ matches: error.duplicates, detail: errorMessage(error) });
+            return;
+          }
+          const next: Record<string, string> = {};
+          const unplaced: string[] = [];
+          const known = new Set([
+            'name',
+            'ownerId',
+            ...contactFields,
+            ...dealFields,
+            ...placeFields,
+            ...defs.map((d) => `customFields.${d.key}`),
+          ]);
+          for (const item of error instanceof ApiError ? (error.problem.errors ?? []) : []) {
+            const field = formFieldOfPath(item.path);
+            if (known.has(field) && !next[field]) next[field] = item.message.replace(/^[a-z]/, (c) => c.toUpperCase());
+            else unplaced.push(item.message);
+          }
+          setErrors(next);
+          if (Object.keys(next).length === 0) setFormError(errorMessage(error));
+          else if (unplaced.length > 0) setFormError(unplaced.join(' '));
+        },
+      },
+    );
+  };
+
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setFormError(null);
+    setBlocked(null);
     const missing: Record<string, string> = {};
     if (!String(values.name ?? '').trim()) missing.name = 'Enter a name';
     for (const def of defs) {
@@ -113,36 +176,15 @@ function NewLeadForm({ onClose, onCreated }: { onClose: () => void; onCreated?: 
       setErrors(missing);
       return;
     }
-    create.mutate(toBody(values, ownerId, defs), {
-      onSuccess: (lead) => {
-        notifySuccess(
-          lead.ownerName ? `${lead.name} was created and assigned to ${lead.ownerName}.` : `${lead.name} was created.`,
-          'Lead created',
-        );
-        onCreated?.(lead);
-        onClose();
-      },
-      onError: (error) => {
-        const next: Record<string, string> = {};
-        const unplaced: string[] = [];
-        const known = new Set([
-          'name',
-          'ownerId',
-          ...contactFields,
-          ...dealFields,
-          ...placeFields,
-          ...defs.map((d) => `customFields.${d.key}`),
-        ]);
-        for (const item of error instanceof ApiError ? (error.problem.errors ?? []) : []) {
-          const field = formFieldOfPath(item.path);
-          if (known.has(field) && !next[field]) next[field] = item.message.replace(/^[a-z]/, (c) => c.toUpperCase());
-          else unplaced.push(item.message);
-        }
-        setErrors(next);
-        if (Object.keys(next).length === 0) setFormError(errorMessage(error));
-        else if (unplaced.length > 0) setFormError(unplaced.join(' '));
-      },
-    });
+    send();
+  };
+
+  const asList = (value: FieldValue | undefined) => (Array.isArray(value) ? value : []);
+  const probe = {
+    name: String(values.name ?? ''),
+    companyName: String(values.companyName ?? ''),
+    emails: asList(values.emails),
+    phones: asList(values.phones),
   };
 
   return (
@@ -152,6 +194,7 @@ function NewLeadForm({ onClose, onCreated }: { onClose: () => void; onCreated?: 
         <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="md">
           {contactFields.map((field) => input(field))}
         </SimpleGrid>
+        {!blocked && <DuplicateHint probe={probe} />}
 
         <Divider label="Deal" labelPosition="left" />
         <SimpleGrid cols={{ base: 1, sm: 3 }} spacing="md">
@@ -192,6 +235,14 @@ function NewLeadForm({ onClose, onCreated }: { onClose: () => void; onCreated?: 
           </>
         )}
 
+        {blocked && (
+          <BlockedDuplicate
+            matches={blocked.matches}
+            detail={blocked.detail}
+            onRetry={(onDuplicate) => send(onDuplicate)}
+            busy={create.isPending}
+          />
+        )}
         {formError && (
           <Alert color="red" icon={<IconAlertCircle size={18} />} role="alert">
             {formError}

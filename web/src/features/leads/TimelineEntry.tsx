@@ -8,7 +8,6 @@ import {
   IconTrash,
   IconUserShare,
 } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { useMe } from '../auth/session';
 import { assignmentSummary } from './AssignmentWhy';
@@ -17,6 +16,7 @@ import { formatDay, formatMoney, sourceLabel } from './fields';
 import type { Assignment, TimelineItem } from './leads.types';
 import { splitMentions } from './mentions';
 import { type Stage, stageColor, stageName } from './stages';
+import { type Presented, presentComms } from './TimelineComms';
 
 /** "3 days", "5 hours", "12 minutes": how long a lead sat in a stage. */
 export function formatDuration(seconds: number): string {
@@ -86,13 +86,6 @@ function Changes({ item, labelOf }: { item: TimelineItem; labelOf: (field: strin
       ))}
     </Stack>
   );
-}
-
-interface Presented {
-  icon: ReactNode;
-  color: string;
-  body: ReactNode;
-  detail?: string | null;
 }
 
 function present(
@@ -174,7 +167,9 @@ function present(
         .join(', '),
     };
   }
-  return { icon: <IconSparkles size={13} />, color: 'gray', body: <Text size="sm">{item.kind}</Text> };
+  return (
+    presentComms(item) ?? { icon: <IconSparkles size={13} />, color: 'gray', body: <Text size="sm">{item.kind}</Text> }
+  );
 }
 
 export function TimelineBullet({ item, stages }: { item: TimelineItem; stages: readonly Stage[] }) {

@@ -9,7 +9,7 @@ import {
 } from '@tanstack/react-query';
 import { api, unwrap } from '../../lib/api';
 import { ApiError } from '../../lib/problem';
-import type { AssignBody, CreateLeadBody, Lead, LeadListQuery, MoveStageBody, UpdateLeadBody } from './leads.types';
+import type { AssignBody, Lead, LeadListQuery, MoveStageBody, UpdateLeadBody } from './leads.types';
 
 export type LeadPage = { data: Lead[]; nextCursor: string | null };
 export type LeadListParams = Omit<LeadListQuery, 'cursor'>;
@@ -103,14 +103,6 @@ export function useLeadSaved() {
     void queryClient.invalidateQueries({ queryKey: leadsKeys.stageHistory(lead.id) });
     void queryClient.invalidateQueries({ queryKey: leadsKeys.timeline(lead.id) });
   };
-}
-
-export function useCreateLead() {
-  const saved = useLeadSaved();
-  return useMutation({
-    mutationFn: (body: CreateLeadBody) => unwrap(api.POST('/api/v1/leads', { body })),
-    onSuccess: saved,
-  });
 }
 
 export function useUpdateLead(id: string) {

@@ -6,6 +6,7 @@ import { type FieldValue, toApiValue } from './FieldInput';
 import { fieldValue, isEmptyValue } from './fields';
 import { leadsKeys, moveLeadStage, useLeadSaved } from './leads.queries';
 import type { Lead, StageFields } from './leads.types';
+import { type FollowUpsQuestion, OpenFollowUpsModal } from './OpenFollowUpsModal';
 import { useStages } from './pipeline.queries';
 import { type StagePrompt, StageRequirementsModal } from './StageRequirementsModal';
 import type { Stage } from './stages';
@@ -57,6 +58,7 @@ export function useStageMove(options: { onMoved?: (lead: Lead) => void } = {}) {
   const saved = useLeadSaved();
   const { stages } = useStages();
   const [pending, setPending] = useState<Pending | null>(null);
+  const [followUps, setFollowUps] = useState<FollowUpsQuestion | null>(null);
   const mutation = useMutation({ mutationFn: moveLeadStage });
 
   const reload = (lead: Lead) => {
@@ -65,16 +67,40 @@ export function useStageMove(options: { onMoved?: (lead: Lead) => void } = {}) {
     void queryClient.invalidateQueries({ queryKey: ['leads', 'counts'] });
   };
 
-  const send = (lead: Lead, stage: Stage, fields: StageFields | undefined, rollback?: () => void) => {
+  const send = (
+    lead: Lead,
+    stage: Stage,
+    fields: StageFields | undefined,
+    rollback?: () => void,
+    closeFollowUps?: boolean,
+  ) => {
     mutation.mutate(
-      { id: lead.id, stage: stage.key, version: lead.version, ...(fields ? { fields } : {}) },
+      {
+        id: lead.id,
+        stage: stage.key,
+        version: lead.version,
+        ...(fields ? { fields } : {}),
+        ...(closeFollowUps !== undefined ? { closeFollowUps } : {}),
+      },
       {
         onSuccess: (moved) => {
           setPending(null);
+          setFollowUps(null);
+          if (closeFollowUps) {
+            void queryClient.invalidateQueries({ queryKey: ['activities'] });
+            void queryClient.invalidateQueries({ queryKey: leadsKeys.timeline(moved.id) });
+          }
           saved(moved);
           options.onMoved?.(moved);
         },
         onError: (error) => {
+          if (error instanceof ApiError && error.code === 'open_follow_ups') {
+            // Won or Lost with follow-ups still open: the person says what becomes of them.
+            setPending(null);
+            setFollowUps({ lead, stage, fields, rollback });
+            return;
+          }
+          setFollowUps(null);
           const required = requiredFieldsOf(error);
           if (required) {
             const errors = Object.fromEntries(
@@ -133,14 +159,28 @@ export function useStageMove(options: { onMoved?: (lead: Lead) => void } = {}) {
   };
 
   const modal = (
-    <StageRequirementsModal
-      prompt={pending}
-      submitting={mutation.isPending}
-      onCancel={cancel}
-      onSubmit={(values) => {
-        if (pending) send(pending.lead, pending.stage, toStageFields(values), pending.rollback);
-      }}
-    />
+    <>
+      <StageRequirementsModal
+        prompt={pending}
+        submitting={mutation.isPending}
+        onCancel={cancel}
+        onSubmit={(values) => {
+          if (pending) send(pending.lead, pending.stage, toStageFields(values), pending.rollback);
+        }}
+      />
+      <OpenFollowUpsModal
+        question={followUps}
+        submitting={mutation.isPending}
+        onAnswer={(close) => {
+          if (followUps) send(followUps.lead, followUps.stage, followUps.fields, followUps.rollback, close);
+        }}
+        onCancel={() => {
+          if (mutation.isPending) return;
+          followUps?.rollback?.();
+          setFollowUps(null);
+        }}
+      />
+    </>
   );
 
   return { move, modal, isMoving: mutation.isPending, movingId: mutation.isPending ? mutation.variables.id : null };

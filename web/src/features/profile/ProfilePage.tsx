@@ -7,7 +7,9 @@ import { formatDate } from '../../lib/format';
 import { useCan, useMe } from '../auth/session';
 import { UserAvatar } from '../users/UserAvatar';
 import { ChangePasswordCard } from './ChangePasswordCard';
+import { ReminderPreferencesCard } from './ReminderPreferencesCard';
 import { SessionsCard } from './SessionsCard';
+import { SignatureCard } from './SignatureCard';
 
 function Info({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -25,10 +27,15 @@ function Info({ label, children }: { label: string; children: ReactNode }) {
 export function ProfilePage() {
   const { user, company } = useMe();
   const canSeeUsers = useCan('users:read');
+  const hasFollowUps = useCan('activities:read');
+  const sendsEmail = useCan('email:send');
 
   return (
     <>
-      <PageHeader title="My profile" description="Your account, your password and where you are signed in." />
+      <PageHeader
+        title="My profile"
+        description="Your account, your password, your reminders and where you are signed in."
+      />
       <Stack gap="lg">
         <Grid gap="lg">
           <Grid.Col span={{ base: 12, md: 6 }}>
@@ -65,6 +72,20 @@ export function ProfilePage() {
             <ChangePasswordCard />
           </Grid.Col>
         </Grid>
+        {(hasFollowUps || sendsEmail) && (
+          <Grid gap="lg">
+            {hasFollowUps && (
+              <Grid.Col span={{ base: 12, md: sendsEmail ? 5 : 12 }}>
+                <ReminderPreferencesCard />
+              </Grid.Col>
+            )}
+            {sendsEmail && (
+              <Grid.Col span={{ base: 12, md: hasFollowUps ? 7 : 12 }}>
+                <SignatureCard />
+              </Grid.Col>
+            )}
+          </Grid>
+        )}
         <SessionsCard />
       </Stack>
     </>

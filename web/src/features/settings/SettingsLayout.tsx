@@ -24,7 +24,10 @@ export function SettingsLayout() {
 
   return (
     <>
-      <PageHeader title="Settings" description={`How leads are staged, recorded and routed at ${me.company.name}.`} />
+      <PageHeader
+        title="Settings"
+        description={`How leads are staged, recorded, routed and contacted at ${me.company.name}.`}
+      />
       <div className={classes.layout}>
         <nav className={classes.nav} aria-label="Settings sections">
           {sections.map((section) => {

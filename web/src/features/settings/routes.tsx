@@ -5,6 +5,8 @@ import type { Permission } from '../auth/session';
 import { AssignmentRulesPage } from './assignment/AssignmentRulesPage';
 import { RuleEditorPage } from './assignment/RuleEditorPage';
 import { AvailabilityPage } from './availability/AvailabilityPage';
+import { DuplicateSettingsPage } from './duplicates/DuplicateSettingsPage';
+import { EmailServerPage } from './email/EmailServerPage';
 import { CustomFieldsPage } from './fields/CustomFieldsPage';
 import { FieldAccessPage } from './fields/FieldAccessPage';
 import { FormEditorPage } from './forms/FormEditorPage';
@@ -12,6 +14,8 @@ import { FormsPage } from './forms/FormsPage';
 import { PartnersPage } from './partners/PartnersPage';
 import { PipelinePage } from './pipeline/PipelinePage';
 import { SettingsIndex, SettingsLayout } from './SettingsLayout';
+import { TemplatesPage } from './templates/TemplatesPage';
+import { WhatsAppSettingsPage } from './whatsapp/WhatsAppSettingsPage';
 
 function guarded(path: string, permission: Permission, element: ReactNode): RouteObject {
   return { path, element: <RequirePermission permission={permission}>{element}</RequirePermission> };
@@ -32,5 +36,37 @@ export const settingsRoute: RouteObject = {
     guarded('partners', 'partners:manage', <PartnersPage />),
     guarded('forms', 'forms:manage', <FormsPage />),
     guarded('forms/:id', 'forms:manage', <FormEditorPage />),
+    {
+      path: 'duplicates',
+      element: (
+        <RequirePermission permission="duplicates:manage">
+          <DuplicateSettingsPage />
+        </RequirePermission>
+      ),
+    },
+    {
+      path: 'email-server',
+      element: (
+        <RequirePermission permission="email:manage">
+          <EmailServerPage />
+        </RequirePermission>
+      ),
+    },
+    {
+      path: 'whatsapp',
+      element: (
+        <RequirePermission permission="whatsapp:manage">
+          <WhatsAppSettingsPage />
+        </RequirePermission>
+      ),
+    },
+    {
+      path: 'email-templates',
+      element: (
+        <RequirePermission permission="email:send">
+          <TemplatesPage />
+        </RequirePermission>
+      ),
+    },
   ],
 };

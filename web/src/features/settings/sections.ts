@@ -1,9 +1,13 @@
 import {
+  IconBrandWhatsapp,
   IconCalendarTime,
+  IconCopy,
   IconForms,
   IconHeartHandshake,
   IconLayoutKanban,
   IconListDetails,
+  IconMailCode,
+  IconMailCog,
   IconRoute,
   IconShieldLock,
 } from '@tabler/icons-react';
@@ -69,6 +73,34 @@ export const settingsSections: readonly SettingsSection[] = [
     description: 'Forms for your website that turn visitors into leads.',
     icon: IconForms,
     permission: 'forms:manage',
+  },
+  {
+    path: 'duplicates',
+    label: 'Duplicates',
+    description: 'What happens when a new lead matches an existing one, per channel, and how alike names must be.',
+    icon: IconCopy,
+    permission: 'duplicates:manage',
+  },
+  {
+    path: 'email-server',
+    label: 'Email server',
+    description: 'The SMTP server emails to leads and reminders go out through, with a test email.',
+    icon: IconMailCog,
+    permission: 'email:manage',
+  },
+  {
+    path: 'whatsapp',
+    label: 'WhatsApp',
+    description: 'Your WhatsApp Business number, so the team can message leads and see their replies.',
+    icon: IconBrandWhatsapp,
+    permission: 'whatsapp:manage',
+  },
+  {
+    path: 'email-templates',
+    label: 'Email templates',
+    description: 'Company and personal email templates with the lead’s details filled in.',
+    icon: IconMailCode,
+    permission: 'email:send',
   },
 ];
 
