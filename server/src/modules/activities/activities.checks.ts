@@ -1,6 +1,7 @@
 import type { Tx } from '../../db/client.ts';
 import type { Actor, RequestContext } from '../../http/context.ts';
 import { AppError, type FieldError } from '../../http/errors.ts';
+import { leadVisibleToUser } from '../leads/leads.repository.ts';
 import { can, type Role } from '../users/roles.ts';
 import * as repo from './activities.repository.ts';
 import { type ActivityType, scheduledTypes } from './activities.schemas.ts';
@@ -78,7 +79,7 @@ export async function checkAssignee(
     sessionId: null,
     apiKeyId: null,
   };
-  const sees = can(actor.role, 'activities:read') && (await repo.leadVisibleToUser(trx, leadId, actor));
+  const sees = can(actor.role, 'activities:read') && (await leadVisibleToUser(trx, leadId, actor));
   if (!sees) throw invalid([{ path: at, message: `names ${user.name}, who cannot see this lead` }]);
   return { id: user.id, name: user.name };
 }

@@ -195,17 +195,6 @@ export async function userForAssignment(trx: Tx, id: string) {
     .executeTakeFirst();
 }
 
-export async function leadVisibleToUser(trx: Tx, leadId: string, actor: Actor): Promise<boolean> {
-  const row = await trx
-    .selectFrom('leads as l')
-    .select('l.id')
-    .where('l.id', '=', leadId)
-    .where(leadVisibleTo(actor))
-    .where(leadIsLive)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 export async function userName(trx: Tx, id: string): Promise<string | null> {
   const row = await trx.selectFrom('users').select('name').where('id', '=', id).executeTakeFirst();
   return row?.name ?? null;

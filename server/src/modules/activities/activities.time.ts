@@ -1,46 +1,19 @@
-import { localTime } from '../assignment/local-time.ts';
+import { localTime, offsetAt, wallClock } from '../assignment/local-time.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** An instant as the wall clock of a time zone shows it, ISO 8601 with the zone's offset at that instant. */
 export function isoInZone(instant: Date, timeZone: string): string {
-  const p: Record<string, string> = {};
-  for (const part of formatter(timeZone).formatToParts(instant)) p[part.type] = part.value;
-  const wall = Date.UTC(
-    Number(p.year),
-    Number(p.month) - 1,
-    Number(p.day),
-    Number(p.hour),
-    Number(p.minute),
-    Number(p.second),
-  );
-  const offsetMinutes = Math.round((wall - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+  const p = wallClock(instant, timeZone);
+  const offsetMinutes = Math.round(offsetAt(instant, timeZone) / 60_000);
   const sign = offsetMinutes < 0 ? '-' : '+';
   const abs = Math.abs(offsetMinutes);
   const pad = (n: number) => String(n).padStart(2, '0');
   const offset = `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
   const ms = String(((instant.getTime() % 1000) + 1000) % 1000).padStart(3, '0');
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}.${ms}${offset}`;
+  const date = `${p.year}-${pad(p.month)}-${pad(p.day)}`;
+  return `${date}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}.${ms}${offset}`;
 }
 
 /** The time of day in a zone, HH:MM, for notification titles. */

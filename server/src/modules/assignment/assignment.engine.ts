@@ -139,47 +139,87 @@ export async function decideAmong(
   now: Date,
   options: { preview: boolean },
 ): Promise<RoutingDecision & { ownerName: string | null }> {
-  const notes: string[] = [];
-  const candidates: Candidate[] = [];
-  let last: EvaluatedRule | null = null;
-  for (const rule of [matched, fallback]) {
-    if (!rule || (last && rule.id === last.id)) continue;
-    last = rule;
+  const trail = new RoutingTrail(matched, fallback);
+  for (const rule of trail.turns) {
     const attempt = await tryRule(trx, rule, now, options);
-    candidates.push(...attempt.candidates);
+    const chosen = attempt.ownerId
+      ? { userId: attempt.ownerId, name: attempt.ownerName, because: attempt.because }
+      : null;
+    const decision = trail.turn(rule, attempt.candidates, chosen);
+    if (decision) return { ...decision, ownerName: attempt.ownerName };
+  }
+  return { ...trail.unassigned(), ownerName: null };
+}
+
+type TriedRule = Pick<EvaluatedRule, 'id' | 'name' | 'is_default' | 'strategy' | 'sla_minutes'>;
+
+/**
+ * A routing decision built as rules take their turn (the matched rule, then the default), with the why naming
+ * each. Shared by the engine (one lead, rules tried against the database) and the import's chunk router (in memory).
+ */
+export class RoutingTrail<R extends TriedRule> {
+  /** The rules to try, in order: the matched one, then the default unless it is the same rule. */
+  readonly turns: R[] = [];
+  private readonly matched: R | null;
+  private readonly notes: string[] = [];
+  private readonly candidates: Candidate[] = [];
+
+  constructor(matched: R | null, fallback: R | null) {
+    this.matched = matched;
+    for (const rule of [matched, fallback]) {
+      const last = this.turns.at(-1);
+      if (rule && !(last && rule.id === last.id)) this.turns.push(rule);
+    }
+  }
+
+  /** One rule's turn: the decision when it chose an owner, else null (and the why notes it had nobody). */
+  turn(
+    rule: R,
+    candidates: Candidate[],
+    chosen: { userId: string; name: string | null; because: string } | null,
+  ): RoutingDecision | null {
+    this.candidates.push(...candidates);
     const label = rule.is_default ? `the default rule "${rule.name}"` : `rule "${rule.name}"`;
     const lead =
-      notes.length > 0 ? `Then ${label}` : rule === matched ? `Matched ${label}` : `No rule matched; ${label}`;
-    if (attempt.ownerId) {
-      notes.push(
-        `${lead} chose ${attempt.ownerName} by ${strategyLabels[rule.strategy] ?? rule.strategy} (${attempt.because})`,
-      );
-      return {
-        ownerId: attempt.ownerId,
-        ownerName: attempt.ownerName,
-        reason: 'rule',
-        ruleId: rule.id,
-        ruleName: rule.name,
-        strategy: rule.strategy,
-        slaMinutes: rule.sla_minutes,
-        candidates,
-        detail: notes.join('. '),
-      };
+      this.notes.length > 0
+        ? `Then ${label}`
+        : rule === this.matched
+          ? `Matched ${label}`
+          : `No rule matched; ${label}`;
+    if (!chosen) {
+      this.notes.push(`${lead} had no eligible candidate`);
+      return null;
     }
-    notes.push(`${lead} had no eligible candidate`);
+    this.notes.push(
+      `${lead} chose ${chosen.name} by ${strategyLabels[rule.strategy] ?? rule.strategy} (${chosen.because})`,
+    );
+    return {
+      ownerId: chosen.userId,
+      reason: 'rule',
+      ruleId: rule.id,
+      ruleName: rule.name,
+      strategy: rule.strategy,
+      slaMinutes: rule.sla_minutes,
+      candidates: this.candidates,
+      detail: this.notes.join('. '),
+    };
   }
-  if (!last) notes.push('No assignment rule matched and there is no default rule');
-  return {
-    ownerId: null,
-    ownerName: null,
-    reason: 'unassigned',
-    ruleId: last?.id ?? null,
-    ruleName: last?.name ?? null,
-    strategy: last?.strategy ?? null,
-    slaMinutes: null,
-    candidates,
-    detail: `${notes.join('. ')}: the lead is unassigned`,
-  };
+
+  /** The decision when no rule's turn chose an owner. */
+  unassigned(): RoutingDecision {
+    const last = this.turns.at(-1) ?? null;
+    if (!last) this.notes.push('No assignment rule matched and there is no default rule');
+    return {
+      ownerId: null,
+      reason: 'unassigned',
+      ruleId: last?.id ?? null,
+      ruleName: last?.name ?? null,
+      strategy: last?.strategy ?? null,
+      slaMinutes: null,
+      candidates: this.candidates,
+      detail: `${this.notes.join('. ')}: the lead is unassigned`,
+    };
+  }
 }
 
 /**

@@ -42,7 +42,8 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
-function parts(instant: Date, timeZone: string) {
+/** The wall clock of a time zone at an instant, field by field (month 1-12, weekday ISO). */
+export function wallClock(instant: Date, timeZone: string) {
   const out: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(instant)) out[p.type] = p.value;
   return {
@@ -57,14 +58,14 @@ function parts(instant: Date, timeZone: string) {
 }
 
 /** How far the zone's wall clock is ahead of UTC at an instant, in ms. */
-function offsetAt(instant: Date, timeZone: string): number {
-  const p = parts(instant, timeZone);
+export function offsetAt(instant: Date, timeZone: string): number {
+  const p = wallClock(instant, timeZone);
   const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return wall - Math.floor(instant.getTime() / 1000) * 1000;
 }
 
 export function localTime(instant: Date, timeZone: string): LocalTime {
-  const p = parts(instant, timeZone);
+  const p = wallClock(instant, timeZone);
   const pad = (n: number) => String(n).padStart(2, '0');
   const midnight = Date.UTC(p.year, p.month - 1, p.day);
   // The offset at midnight may differ from now's (a DST change during the day): correct once with it.

@@ -14,7 +14,7 @@ import * as repo from './imports.repository.ts';
 import { ChunkRouter } from './imports.routing.ts';
 import type { Mapping } from './imports.schemas.ts';
 import { IMPORT_CHUNK_JOB, IMPORT_FLAG_JOB } from './imports.service.ts';
-import { createLeads, mergeInto, type NewLead } from './imports.write.ts';
+import { createLeads, leadFields, mergeInto, type NewLead } from './imports.write.ts';
 
 /** Attempts before a chunk that keeps failing for a reason of ours fails the import (the runner's limit). */
 const LAST_ATTEMPT = 5;
@@ -64,29 +64,7 @@ export function chunkHandler(
 
 /** A lead's values in API terms, as the assignment rules' conditions read them. */
 function ruleValues(c: NonNullable<RowDecision['prepared']['columns']>): Record<string, unknown> {
-  return {
-    name: c.name,
-    companyName: c.company_name ?? null,
-    emails: c.emails ?? [],
-    phones: c.phones ?? [],
-    source: c.source,
-    campaign: c.campaign ?? null,
-    product: c.product ?? null,
-    city: c.city ?? null,
-    state: c.state ?? null,
-    country: c.country ?? null,
-    territory: c.territory ?? null,
-    expectedValue: c.expected_value ?? null,
-    currency: c.currency ?? null,
-    expectedCloseDate: c.expected_close_date ?? null,
-    tags: c.tags ?? [],
-    notes: c.notes ?? null,
-    lostReason: c.lost_reason ?? null,
-    stage: c.stage,
-    ownerId: null,
-    partnerId: null,
-    customFields: c.custom_fields ?? {},
-  };
+  return { ...leadFields(c), ownerId: null, partnerId: null, customFields: c.custom_fields ?? {} };
 }
 
 function errorText(d: RowDecision): string {

@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
 import type { Assessed } from '../assignment/assignment.eligibility.ts';
 import { assessCandidates } from '../assignment/assignment.eligibility.ts';
-import { type Candidate, evaluateRule, type RoutingDecision } from '../assignment/assignment.engine.ts';
+import { evaluateRule, type RoutingDecision, RoutingTrail } from '../assignment/assignment.engine.ts';
 import * as rulesRepo from '../assignment/assignment.repository.ts';
-import { pick, strategyLabels } from '../assignment/assignment.strategies.ts';
+import { pick } from '../assignment/assignment.strategies.ts';
 import { localTime } from '../assignment/local-time.ts';
 
 type Rule = rulesRepo.RuleRow;
@@ -64,47 +64,18 @@ export class ChunkRouter {
   route(lead: Record<string, unknown>, open: boolean): RoutingDecision {
     const fallback = this.rules.find((r) => r.is_default) ?? null;
     const matched = this.rules.find((r) => !r.is_default && evaluateRule(r, lead).matched) ?? null;
-    const notes: string[] = [];
-    const candidates: Candidate[] = [];
-    let last: Rule | null = null;
-    for (const rule of [matched, fallback]) {
-      if (!rule || (last && rule.id === last.id)) continue;
-      last = rule;
+    const trail = new RoutingTrail(matched, fallback);
+    for (const rule of trail.turns) {
       const result = pick({ ...rule, state: this.states.get(rule.id) ?? rule.state }, this.assessed, new Set());
-      candidates.push(...result.candidates);
-      const label = rule.is_default ? `the default rule "${rule.name}"` : `rule "${rule.name}"`;
-      const lead =
-        notes.length > 0 ? `Then ${label}` : rule === matched ? `Matched ${label}` : `No rule matched; ${label}`;
-      if (result.chosen) {
+      const chosen = result.chosen ? { ...result.chosen, because: result.because } : null;
+      const decision = trail.turn(rule, result.candidates, chosen);
+      if (decision && result.chosen) {
         if (result.state) this.states.set(rule.id, result.state);
         this.took(result.chosen.userId, open);
-        notes.push(
-          `${lead} chose ${result.chosen.name} by ${strategyLabels[rule.strategy] ?? rule.strategy} (${result.because})`,
-        );
-        return {
-          ownerId: result.chosen.userId,
-          reason: 'rule',
-          ruleId: rule.id,
-          ruleName: rule.name,
-          strategy: rule.strategy,
-          slaMinutes: rule.sla_minutes,
-          candidates,
-          detail: notes.join('. '),
-        };
+        return decision;
       }
-      notes.push(`${lead} had no eligible candidate`);
     }
-    if (!last) notes.push('No assignment rule matched and there is no default rule');
-    return {
-      ownerId: null,
-      reason: 'unassigned',
-      ruleId: last?.id ?? null,
-      ruleName: last?.name ?? null,
-      strategy: last?.strategy ?? null,
-      slaMinutes: null,
-      candidates,
-      detail: `${notes.join('. ')}: the lead is unassigned`,
-    };
+    return trail.unassigned();
   }
 
   /** One more lead for a user: its load and day count move, and a cap it reaches makes it ineligible. */

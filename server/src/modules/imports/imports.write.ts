@@ -108,8 +108,8 @@ const jobColumns: Column[] = [
   ['created_at', 'timestamptz'],
 ];
 
-/** The lead as the audit log keeps it (the same fields as leadSnapshot, from the columns just written). */
-function snapshot(c: NewLead['columns']): Record<string, unknown> {
+/** A new lead's own fields in API terms, from its columns: what the audit log and the assignment rules both read. */
+export function leadFields(c: NewLead['columns']): Record<string, unknown> {
   return {
     name: c.name,
     companyName: c.company_name ?? null,
@@ -129,6 +129,13 @@ function snapshot(c: NewLead['columns']): Record<string, unknown> {
     notes: c.notes ?? null,
     stage: c.stage,
     lostReason: c.lost_reason ?? null,
+  };
+}
+
+/** The lead as the audit log keeps it (the same fields as leadSnapshot, from the columns just written). */
+function snapshot(c: NewLead['columns']): Record<string, unknown> {
+  return {
+    ...leadFields(c),
     ownerId: c.owner_id ?? null,
     warriorIds: [],
     coSalesIds: [],

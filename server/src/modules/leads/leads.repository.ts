@@ -78,6 +78,18 @@ export async function findVisibleLead(
   return query.executeTakeFirst();
 }
 
+/** Whether `actor` (e.g. a colleague being mentioned or given an activity) sees the live lead, by leadVisibleTo. */
+export async function leadVisibleToUser(trx: Tx, leadId: string, actor: Actor): Promise<boolean> {
+  const row = await trx
+    .selectFrom('leads as l')
+    .select('l.id')
+    .where('l.id', '=', leadId)
+    .where(leadVisibleTo(actor))
+    .where(leadIsLive)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export interface LeadColumns {
   name?: string;
   company_name?: string | null;

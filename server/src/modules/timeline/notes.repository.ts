@@ -1,6 +1,4 @@
 import type { Tx } from '../../db/client.ts';
-import type { Actor } from '../../http/context.ts';
-import { leadVisibleTo } from '../leads/leads.visibility.ts';
 import { atMicros, type Cursor, olderThan } from './timeline.repository.ts';
 
 function notesQuery(trx: Tx) {
@@ -74,15 +72,4 @@ export async function usersByIds(trx: Tx, ids: string[]) {
     .select(['id', 'name', 'email', 'role', 'manager_id', 'active'])
     .where('id', 'in', ids)
     .execute();
-}
-
-/** Whether `actor` (a colleague being mentioned) can open the lead, by the one visibility predicate. */
-export async function leadVisibleToUser(trx: Tx, leadId: string, actor: Actor): Promise<boolean> {
-  const row = await trx
-    .selectFrom('leads as l')
-    .select('l.id')
-    .where('l.id', '=', leadId)
-    .where(leadVisibleTo(actor))
-    .executeTakeFirst();
-  return row !== undefined;
 }

@@ -4,7 +4,7 @@ import { AppError, type FieldError, notFound } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { findVisibleLead, type LeadRow, touchLead } from '../leads/leads.repository.ts';
+import { findVisibleLead, type LeadRow, leadVisibleToUser, touchLead } from '../leads/leads.repository.ts';
 import { notify } from '../notifications/notifications.service.ts';
 import { can } from '../users/roles.ts';
 import { mentionedIds, plainText } from './mentions.ts';
@@ -59,7 +59,7 @@ async function resolveMentions(trx: Tx, ctx: RequestContext, lead: LeadRow, body
       sessionId: null,
       apiKeyId: null,
     };
-    const sees = can(user.role, 'leads:read') && (await repo.leadVisibleToUser(trx, lead.id, actor));
+    const sees = can(user.role, 'leads:read') && (await leadVisibleToUser(trx, lead.id, actor));
     if (!sees) errors.push({ path: 'body', message: `mentions ${user.name}, who cannot see this lead` });
   }
   if (errors.length > 0) {
