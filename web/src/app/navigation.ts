@@ -1,4 +1,5 @@
 import {
+  IconActivity,
   IconCalendarMonth,
   IconCopy,
   IconFileImport,
@@ -40,6 +41,7 @@ export const navItems: readonly NavItem[] = [
     icon: IconUsers,
     permission: 'users:read',
   },
+  { label: 'Who is active', to: '/users/active', icon: IconActivity, permission: 'users:activity' },
   {
     label: 'Audit log',
     to: '/audit',

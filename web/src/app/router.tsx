@@ -18,6 +18,7 @@ import { LeadsPage } from '../features/leads/LeadsPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { settingsRoute } from '../features/settings/routes';
 import { TrashPage } from '../features/trash/TrashPage';
+import { ActiveUsersPage } from '../features/users/ActiveUsersPage';
 import { UserDetailPage } from '../features/users/UserDetailPage';
 import { UsersPage } from '../features/users/UsersPage';
 import { AppLayout } from './layout/AppLayout';
@@ -53,6 +54,14 @@ export const router = createBrowserRouter([
         element: (
           <RequirePermission permission="users:read">
             <UsersPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'users/active',
+        element: (
+          <RequirePermission permission="users:activity">
+            <ActiveUsersPage />
           </RequirePermission>
         ),
       },

@@ -27,6 +27,7 @@ import { useFormErrors } from '../../lib/forms';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { ApiError } from '../../lib/problem';
 import { useCan, useMe } from '../auth/session';
+import { LoginHistoryCard } from './LoginHistoryCard';
 import { ManagerSelect } from './ManagerSelect';
 import { PartnerSelect } from './PartnerSelect';
 import { assignableRoles, isRoleName, requiredManagerRole, roleOptions } from './roles';
@@ -249,6 +250,7 @@ export function UserDetailPage() {
   const { id = '' } = useParams();
   const me = useMe();
   const canManage = useCan('users:manage');
+  const canSeeActivity = useCan('users:activity');
   const query = useUser(id);
 
   const back = (
@@ -348,6 +350,8 @@ export function UserDetailPage() {
           <TeamCard user={user} />
         </Grid.Col>
       </Grid>
+
+      {(isSelf || canSeeActivity) && <LoginHistoryCard key={user.id} userId={user.id} isSelf={isSelf} />}
     </Stack>
   );
 }

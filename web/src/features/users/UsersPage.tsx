@@ -17,7 +17,7 @@ import {
   UnstyledButton,
 } from '@mantine/core';
 import { useDebouncedCallback, useDisclosure, useMediaQuery } from '@mantine/hooks';
-import { IconPlus, IconSearch, IconUsers } from '@tabler/icons-react';
+import { IconActivity, IconPlus, IconSearch, IconUsers } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { RoleBadge, StatusBadge } from '../../components/Badges';
@@ -161,6 +161,7 @@ function UserCards({ users }: { users: User[] }) {
 export function UsersPage() {
   const me = useMe();
   const canManage = useCan('users:manage');
+  const canSeeActivity = useCan('users:activity');
   const assignable = assignableRoles(me.user.role);
   const { role, status, q, update } = useUserFilters();
   const [search, setSearch] = useState(q);
@@ -189,10 +190,19 @@ export function UsersPage() {
         title="Users"
         description={`People at ${me.company.name}, their roles and who they report to.`}
         actions={
-          canManage && assignable.length > 0 ? (
-            <Button leftSection={<IconPlus size={18} />} onClick={createModal.open}>
-              New user
-            </Button>
+          canSeeActivity || (canManage && assignable.length > 0) ? (
+            <>
+              {canSeeActivity && (
+                <Button component={Link} to="/users/active" variant="default" leftSection={<IconActivity size={18} />}>
+                  Who is active
+                </Button>
+              )}
+              {canManage && assignable.length > 0 && (
+                <Button leftSection={<IconPlus size={18} />} onClick={createModal.open}>
+                  New user
+                </Button>
+              )}
+            </>
           ) : null
         }
       />

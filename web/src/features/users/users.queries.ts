@@ -103,3 +103,45 @@ export function useSetUserActive(id: string) {
     onSuccess: saved,
   });
 }
+
+export type ActiveUsers = Awaited<ReturnType<typeof fetchActiveUsers>>;
+export type ActiveUser = ActiveUsers['data'][number];
+export type LoginEvent = Awaited<ReturnType<typeof fetchLogins>>['data'][number];
+
+const activeKey = ['users', 'active'] as const;
+const loginsKey = (id: string) => ['users', 'logins', id] as const;
+const LOGINS_PAGE_SIZE = 20;
+
+function fetchActiveUsers() {
+  return unwrap(api.GET('/api/v1/users/active'));
+}
+
+function fetchLogins(id: string, cursor: string | null) {
+  return unwrap(
+    api.GET('/api/v1/users/{id}/logins', {
+      params: { path: { id }, query: { limit: LOGINS_PAGE_SIZE, ...(cursor ? { cursor } : {}) } },
+    }),
+  );
+}
+
+/** Who is active among the users you oversee; refreshed every minute while the page is open and visible. */
+export function useActiveUsers() {
+  return useQuery({
+    queryKey: activeKey,
+    queryFn: fetchActiveUsers,
+    refetchInterval: 60_000,
+    refetchOnWindowFocus: true,
+    staleTime: 15_000,
+  });
+}
+
+/** A user's sign-in history, newest first, a page at a time. */
+export function useLoginHistory(id: string, enabled = true) {
+  return useInfiniteQuery({
+    queryKey: loginsKey(id),
+    queryFn: ({ pageParam }) => fetchLogins(id, pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (lastPage) => lastPage.nextCursor ?? null,
+    enabled,
+  });
+}
