@@ -1,30 +1,14 @@
 import type { FieldError } from '../../http/errors.ts';
+import { type ConditionKind, leadFields } from '../leads/lead-catalog.ts';
 import type { ConditionInput, Operator } from './assignment.schemas.ts';
 
 /** How a condition reads a field: text, a list of texts, a number, a calendar date or a yes/no. */
-export type FieldKind = 'text' | 'list' | 'number' | 'date' | 'boolean';
+export type FieldKind = ConditionKind;
 
-/** The built-in lead fields a condition may test, in API terms. */
-export const leadFieldKinds: Record<string, FieldKind> = {
-  name: 'text',
-  companyName: 'text',
-  emails: 'list',
-  phones: 'list',
-  source: 'text',
-  campaign: 'text',
-  product: 'text',
-  city: 'text',
-  state: 'text',
-  country: 'text',
-  territory: 'text',
-  expectedValue: 'number',
-  currency: 'text',
-  expectedCloseDate: 'date',
-  tags: 'list',
-  notes: 'text',
-  stage: 'text',
-  partnerId: 'text',
-};
+/** The built-in lead fields a condition may test, in API terms (the catalog's `condition`). */
+export const leadFieldKinds: Record<string, FieldKind> = Object.fromEntries(
+  leadFields.flatMap((f) => (f.condition ? [[f.key, f.condition]] : [])),
+);
 
 const customKinds: Record<string, FieldKind> = {
   text: 'text',

@@ -11,33 +11,14 @@ import {
   defaultFieldAccess,
   fieldAccessFor,
 } from '../leads/lead-fields.ts';
+import { leadField } from '../leads/lead-catalog.ts';
 import { type Role, roles } from '../users/roles.ts';
 import * as repo from './custom-fields.repository.ts';
 
-/** What the settings screen and lead forms call each controlled field. */
-export const fieldLabels: Record<ControlledField, string> = {
-  companyName: 'Company',
-  emails: 'Emails',
-  phones: 'Phones',
-  source: 'Source',
-  campaign: 'Campaign',
-  product: 'Product',
-  city: 'City',
-  state: 'State',
-  country: 'Country',
-  territory: 'Territory',
-  expectedValue: 'Expected value',
-  currency: 'Currency',
-  expectedCloseDate: 'Expected close date',
-  tags: 'Tags',
-  notes: 'Notes',
-  lostReason: 'Lost reason',
-  ownerId: 'Owner',
-  warriorIds: 'Warriors',
-  coSalesIds: 'Co-sales',
-  partnerId: 'Partner',
-  customFields: 'Custom fields (all)',
-};
+/** What the settings screen calls each controlled field: the catalog's label ("all" for the custom fields' default). */
+export const fieldLabels = Object.fromEntries(
+  controlledFields.map((field) => [field, field === 'customFields' ? 'Custom fields (all)' : leadField(field)?.label]),
+) as Record<ControlledField, string>;
 
 const rank: Record<Access, number> = { hidden: 0, read: 1, write: 2 };
 

@@ -2,23 +2,15 @@ import type { Tx } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { leadFields } from '../leads/lead-catalog.ts';
 import { leadSnapshot } from '../leads/leads.dto.ts';
 import * as leads from '../leads/leads.repository.ts';
 
-/** Fields an incoming duplicate may fill when the existing lead has none; assignment and stage are never touched. */
-const fillable = [
-  'company_name',
-  'campaign',
-  'product',
-  'city',
-  'state',
-  'country',
-  'territory',
-  'notes',
-  'expected_value',
-  'currency',
-  'expected_close_date',
-] as const;
+/**
+ * Fields an incoming duplicate may fill when the existing lead has none (the catalog's `fill`); assignment and
+ * stage are never touched. Custom fields fill key by key below.
+ */
+const fillable = leadFields.filter((f) => f.fill && f.type !== 'jsonb').map((f) => f.column as keyof leads.LeadColumns);
 
 const empty = (value: unknown) => value === null || value === undefined || value === '';
 

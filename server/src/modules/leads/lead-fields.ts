@@ -1,38 +1,14 @@
 import type { Tx } from '../../db/client.ts';
 import { can, type Role } from '../users/roles.ts';
+import { assignmentFields, type ControlledField, controlledFields } from './lead-catalog.ts';
 
 /**
- * The lead fields whose access is set per role. Always shown: id, name, stage, version and the timestamps.
- * Assignment fields (owner, warriors, co-sales, partner) change through /assign, never through PATCH;
- * their access here only decides whether they are shown.
+ * The lead fields whose access is set per role come from the catalog (`access: controlled | assignment`).
+ * Always shown: id, name, stage, version and the timestamps. Assignment fields (owner, warriors, co-sales,
+ * partner) change through /assign, never through PATCH; their access here only decides whether they are shown.
  */
-export const controlledFields = [
-  'companyName',
-  'emails',
-  'phones',
-  'source',
-  'campaign',
-  'product',
-  'city',
-  'state',
-  'country',
-  'territory',
-  'expectedValue',
-  'currency',
-  'expectedCloseDate',
-  'tags',
-  'notes',
-  'lostReason',
-  'ownerId',
-  'warriorIds',
-  'coSalesIds',
-  'partnerId',
-  'customFields',
-] as const;
-export type ControlledField = (typeof controlledFields)[number];
+export { assignmentFields, type ControlledField, controlledFields };
 export type Access = 'hidden' | 'read' | 'write';
-
-export const assignmentFields: readonly ControlledField[] = ['ownerId', 'warriorIds', 'coSalesIds', 'partnerId'];
 
 const dataFields = controlledFields.filter((f) => !assignmentFields.includes(f));
 

@@ -1,3 +1,4 @@
+import { type LeadFieldType, leadFields } from './lead-catalog.ts';
 import { type ControlledField, controlledFields, customAccess, type FieldAccess } from './lead-fields.ts';
 import type { LeadRow } from './leads.repository.ts';
 
@@ -12,33 +13,22 @@ const day = (value: Date | string | null) => {
   return `${y}-${m}-${d}`;
 };
 
-/** Every field of a lead row in API terms, before field permissions are applied. */
+/** The catalog's person-facing fields: everything but the system ones, which every response carries as they are. */
+const valueFields = leadFields.filter((f) => f.access !== 'system');
+
+function apiValue(type: LeadFieldType, value: unknown): unknown {
+  if (type === 'numeric') return value === null ? null : Number(value);
+  if (type === 'date') return day(value as Date | string | null);
+  if (type === 'jsonb') return (value ?? {}) as Record<string, unknown>;
+  return value;
+}
+
+/** Every field of a lead row in API terms, before field permissions are applied (read from the catalog). */
 export function leadValues(row: LeadRow): Record<ControlledField | string, unknown> {
-  return {
-    name: row.name,
-    companyName: row.company_name,
-    emails: row.emails,
-    phones: row.phones,
-    source: row.source,
-    campaign: row.campaign,
-    product: row.product,
-    city: row.city,
-    state: row.state,
-    country: row.country,
-    territory: row.territory,
-    expectedValue: row.expected_value === null ? null : Number(row.expected_value),
-    currency: row.currency,
-    expectedCloseDate: day(row.expected_close_date as Date | string | null),
-    tags: row.tags,
-    notes: row.notes,
-    stage: row.stage,
-    lostReason: row.lost_reason,
-    ownerId: row.owner_id,
-    warriorIds: row.warrior_ids,
-    coSalesIds: row.co_sales_ids,
-    partnerId: row.partner_id,
-    customFields: (row.custom_fields ?? {}) as Record<string, unknown>,
-  };
+  const values: Record<string, unknown> = {};
+  const cells = row as unknown as Record<string, unknown>;
+  for (const f of valueFields) values[f.key] = apiValue(f.type, cells[f.column]);
+  return values;
 }
 
 /** The lead as the caller may see it: hidden fields are left out, custom fields filtered one by one. */

@@ -1,7 +1,8 @@
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { AppError, type FieldError } from '../../http/errors.ts';
 import { isUuid } from '../../lib/ids.ts';
-import { type ControlledField, customAccess, type FieldAccess } from './lead-fields.ts';
+import { accessFieldOf, type LeadFieldDef, leadFields } from './lead-catalog.ts';
+import { customAccess, type FieldAccess } from './lead-fields.ts';
 import type { CustomFieldDef } from './lead-input.ts';
 import { leadSources } from './leads.schemas.ts';
 
@@ -16,63 +17,23 @@ export interface FilterContext {
   customDefs: CustomFieldDef[];
 }
 
-/** The field a filter reads: a role that may not see it may not filter by it (the matches would reveal it). */
-const paramField: Record<string, ControlledField | null> = {
-  stage: null,
-  ownerId: 'ownerId',
-  source: 'source',
-  campaign: 'campaign',
-  product: 'product',
-  city: 'city',
-  state: 'state',
-  country: 'country',
-  territory: 'territory',
-  currency: 'currency',
-  lostReason: 'lostReason',
-  tags: 'tags',
-  tagsMatch: 'tags',
-  partnerId: 'partnerId',
-  warriorId: 'warriorIds',
-  coSalesId: 'coSalesIds',
-  createdBy: null,
-  'createdAt.min': null,
-  'createdAt.max': null,
-  'updatedAt.min': null,
-  'updatedAt.max': null,
-  'stageChangedAt.min': null,
-  'stageChangedAt.max': null,
-  'lastTouchedAt.min': null,
-  'lastTouchedAt.max': null,
-  'expectedCloseDate.min': 'expectedCloseDate',
-  'expectedCloseDate.max': 'expectedCloseDate',
-  'expectedValue.min': 'expectedValue',
-  'expectedValue.max': 'expectedValue',
-};
+/** The list filter parameters of the catalog's fields, with the field each reads. */
+const filterFields = new Map<string, LeadFieldDef>(
+  leadFields.flatMap((f): [string, LeadFieldDef][] => {
+    if (!f.filter) return [];
+    if (f.filter.kind === 'range')
+      return [
+        [`${f.key}.min`, f],
+        [`${f.key}.max`, f],
+      ];
+    const params: [string, LeadFieldDef][] = [[f.filter.param ?? f.key, f]];
+    if (f.display === 'tags') params.push([`${f.key}Match`, f]);
+    return params;
+  }),
+);
 
 const NOT_FILTERS = new Set(['q', 'sort', 'limit', 'cursor']);
 const CUSTOM = /^cf\.([a-z][a-z0-9_]{0,39})(?:\.(min|max))?$/;
-
-const textColumns: Record<string, string> = {
-  campaign: 'l.campaign',
-  product: 'l.product',
-  city: 'l.city',
-  state: 'l.state',
-  country: 'l.country',
-  territory: 'l.territory',
-  lostReason: 'l.lost_reason',
-};
-const idColumns: Record<string, string> = {
-  ownerId: 'l.owner_id',
-  partnerId: 'l.partner_id',
-  createdBy: 'l.created_by',
-};
-const idArrays: Record<string, string> = { warriorId: 'l.warrior_ids', coSalesId: 'l.co_sales_ids' };
-const instants: Record<string, string> = {
-  createdAt: 'l.created_at',
-  updatedAt: 'l.updated_at',
-  stageChangedAt: 'l.stage_changed_at',
-  lastTouchedAt: 'l.last_touched_at',
-};
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/i;
@@ -120,16 +81,18 @@ export function buildFilters(params: LeadParams, ctx: FilterContext, pathPrefix 
       if (condition) conditions.push(condition);
       continue;
     }
-    if (!Object.hasOwn(paramField, param)) {
+    const def = filterFields.get(param);
+    if (!def) {
       fail(param, 'is not a known filter');
       continue;
     }
-    const field = paramField[param];
+    // A role that may not see a field may not filter by it (the matches would reveal it).
+    const field = accessFieldOf(def.key);
     if (field && ctx.access.fields[field] === 'hidden') {
       fail(param, 'is a field your role may not see');
       continue;
     }
-    const condition = builtInFilter(param, value, params, ctx, fail);
+    const condition = builtInFilter(param, def, value, params, ctx, fail);
     if (condition) conditions.push(condition);
   }
   if (errors.length > 0) {
@@ -140,79 +103,76 @@ export function buildFilters(params: LeadParams, ctx: FilterContext, pathPrefix 
 
 function builtInFilter(
   param: string,
+  def: LeadFieldDef,
   value: unknown,
   params: LeadParams,
   ctx: FilterContext,
   fail: Fail,
 ): Expression<SqlBool> | null {
-  if (param === 'stage') {
+  const column = sql.ref(`l.${def.column}`);
+  if (def.filter?.kind === 'range') return rangeFilter(param, def, param.endsWith('.min'), value, fail);
+  if (def.type === 'uuid' || def.type === 'uuid[]') return idFilter(param, def, value, fail);
+  if (def.display === 'stage') {
     const stages = csv(value);
     const unknown = stages.filter((s) => !ctx.stages.includes(s));
     if (unknown.length > 0) return fail(param, `${unknown.join(', ')} is not a stage of this pipeline`);
-    return stages.length > 0 ? sql<SqlBool>`l.stage IN (${sql.join(stages)})` : null;
+    return stages.length > 0 ? sql<SqlBool>`${column} IN (${sql.join(stages)})` : null;
   }
-  if (param === 'source') {
+  if (def.display === 'source') {
     const sources = csv(value);
     const unknown = sources.filter((s) => !(leadSources as readonly string[]).includes(s));
     if (unknown.length > 0) return fail(param, `${unknown.join(', ')} is not a lead source`);
-    return sources.length > 0 ? sql<SqlBool>`l.source IN (${sql.join(sources)})` : null;
+    return sources.length > 0 ? sql<SqlBool>`${column} IN (${sql.join(sources)})` : null;
   }
-  if (param === 'currency') {
+  if (def.display === 'currency') {
     const codes = csv(value).map((c) => c.toUpperCase());
     if (codes.some((c) => !/^[A-Z]{3}$/.test(c))) return fail(param, 'must be 3-letter currency codes');
-    return codes.length > 0 ? sql<SqlBool>`l.currency IN (${sql.join(codes)})` : null;
+    return codes.length > 0 ? sql<SqlBool>`${column} IN (${sql.join(codes)})` : null;
   }
-  if (Object.hasOwn(textColumns, param)) {
-    const values = texts(value).map((v) => v.toLowerCase());
-    return values.length > 0
-      ? sql<SqlBool>`lower(${sql.ref(textColumns[param] as string)}) IN (${sql.join(values)})`
-      : null;
-  }
-  if (param === 'tags') {
+  if (def.display === 'tags') {
+    if (param !== def.key) return null; // tagsMatch only qualifies the tags filter
     const tags = csv(value);
     if (tags.length === 0) return null;
-    const op = sql.raw(params.tagsMatch === 'all' ? '@>' : '&&');
-    return sql<SqlBool>`l.tags ${op} ARRAY[${sql.join(tags)}]::text[]`;
+    const op = sql.raw(params[`${def.key}Match`] === 'all' ? '@>' : '&&');
+    return sql<SqlBool>`${column} ${op} ARRAY[${sql.join(tags)}]::text[]`;
   }
-  if (param === 'tagsMatch') return null;
-  if (Object.hasOwn(idColumns, param) || Object.hasOwn(idArrays, param)) return idFilter(param, value, fail);
-  const range = /^(.+)\.(min|max)$/.exec(param);
-  if (range) return rangeFilter(param, range[1] as string, range[2] === 'min', value, fail);
-  return null;
+  const values = texts(value).map((v) => v.toLowerCase());
+  return values.length > 0 ? sql<SqlBool>`lower(${column}) IN (${sql.join(values)})` : null;
 }
 
-function idFilter(param: string, value: unknown, fail: Fail) {
+function idFilter(param: string, def: LeadFieldDef, value: unknown, fail: Fail) {
   const values = csv(value);
-  const none = values.includes('none') && param !== 'createdBy';
-  const ids = values.filter((v) => v !== 'none' || param === 'createdBy');
+  // `none` asks for leads without one; who created a lead is always known.
+  const noneAllowed = def.access !== 'system';
+  const none = values.includes('none') && noneAllowed;
+  const ids = values.filter((v) => v !== 'none' || !noneAllowed);
   const bad = ids.filter((v) => !isUuid(v));
   if (bad.length > 0) return fail(param, `${bad.join(', ')} is not an id`);
   const alternatives: RawBuilder<SqlBool>[] = [];
-  const array = idArrays[param];
-  const column = idColumns[param];
-  if (array) {
-    if (ids.length > 0) alternatives.push(sql<SqlBool>`${sql.ref(array)} && ARRAY[${sql.join(ids)}]::uuid[]`);
-    if (none) alternatives.push(sql<SqlBool>`cardinality(${sql.ref(array)}) = 0`);
-  } else if (column) {
-    if (ids.length > 0) alternatives.push(sql<SqlBool>`${sql.ref(column)} IN (${sql.join(ids)})`);
-    if (none) alternatives.push(sql<SqlBool>`${sql.ref(column)} IS NULL`);
+  const column = sql.ref(`l.${def.column}`);
+  if (def.type === 'uuid[]') {
+    if (ids.length > 0) alternatives.push(sql<SqlBool>`${column} && ARRAY[${sql.join(ids)}]::uuid[]`);
+    if (none) alternatives.push(sql<SqlBool>`cardinality(${column}) = 0`);
+  } else {
+    if (ids.length > 0) alternatives.push(sql<SqlBool>`${column} IN (${sql.join(ids)})`);
+    if (none) alternatives.push(sql<SqlBool>`${column} IS NULL`);
   }
   if (alternatives.length === 0) return null;
   return sql<SqlBool>`(${sql.join(alternatives, sql` OR `)})`;
 }
 
-function rangeFilter(param: string, name: string, isMin: boolean, value: unknown, fail: Fail) {
+function rangeFilter(param: string, def: LeadFieldDef, isMin: boolean, value: unknown, fail: Fail) {
   const op = sql.raw(isMin ? '>=' : '<=');
-  if (name === 'expectedValue') {
+  const column = sql.ref(`l.${def.column}`);
+  if (def.type === 'numeric') {
     if (typeof value !== 'number' || !Number.isFinite(value)) return fail(param, 'must be a number');
-    return sql<SqlBool>`l.expected_value ${op} ${value}`;
+    return sql<SqlBool>`${column} ${op} ${value}`;
   }
   const text = String(value).trim();
-  if (name === 'expectedCloseDate') {
+  if (def.type === 'date') {
     if (!isDate(text)) return fail(param, 'must be a date (YYYY-MM-DD)');
-    return sql<SqlBool>`l.expected_close_date ${op} ${text}::date`;
+    return sql<SqlBool>`${column} ${op} ${text}::date`;
   }
-  const column = sql.ref(instants[name] as string);
   if (isDate(text)) {
     // A calendar day in the company's time zone: the max bound takes in the whole of that day.
     const zone = sql`(SELECT c.timezone FROM companies c WHERE c.id = app_current_company())`;

@@ -1,6 +1,7 @@
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { AppError, fieldError } from '../../http/errors.ts';
 import { isUuid } from '../../lib/ids.ts';
+import { accessFieldOf, type LeadFieldType, leadFields } from './lead-catalog.ts';
 import { type ControlledField, customAccess, type FieldAccess } from './lead-fields.ts';
 import type { CustomFieldDef } from './lead-input.ts';
 
@@ -15,34 +16,35 @@ interface Column {
   field: ControlledField | null;
 }
 
-const lowered = (column: string, field: ControlledField | null, nullable = true): Column => ({
-  expr: sql`lower(${sql.ref(column)})`,
-  cast: 'text',
-  nullable,
-  field,
-});
-
-const columns: Record<string, Column> = {
-  name: lowered('l.name', null, false),
-  companyName: lowered('l.company_name', 'companyName'),
-  source: { expr: sql`l.source`, cast: 'text', nullable: false, field: 'source' },
-  campaign: lowered('l.campaign', 'campaign'),
-  product: lowered('l.product', 'product'),
-  city: lowered('l.city', 'city'),
-  state: lowered('l.state', 'state'),
-  country: lowered('l.country', 'country'),
-  territory: lowered('l.territory', 'territory'),
-  lostReason: lowered('l.lost_reason', 'lostReason'),
-  ownerName: lowered('o.name', 'ownerId'),
-  partnerName: lowered('p.name', 'partnerId'),
-  currency: { expr: sql`l.currency`, cast: 'text', nullable: true, field: 'currency' },
-  expectedValue: { expr: sql`l.expected_value`, cast: 'numeric', nullable: true, field: 'expectedValue' },
-  expectedCloseDate: { expr: sql`l.expected_close_date`, cast: 'date', nullable: true, field: 'expectedCloseDate' },
-  createdAt: { expr: sql`l.created_at`, cast: 'timestamptz', nullable: false, field: null },
-  updatedAt: { expr: sql`l.updated_at`, cast: 'timestamptz', nullable: false, field: null },
-  stageChangedAt: { expr: sql`l.stage_changed_at`, cast: 'timestamptz', nullable: false, field: null },
-  lastTouchedAt: { expr: sql`l.last_touched_at`, cast: 'timestamptz', nullable: false, field: null },
+const casts: Partial<Record<LeadFieldType, SortCast>> = {
+  text: 'text',
+  numeric: 'numeric',
+  date: 'date',
+  timestamptz: 'timestamptz',
 };
+
+/**
+ * The catalog's sortable fields by sort key (the stage sorts by the pipeline's order, below). Free text sorts
+ * case-insensitively; keys (source, currency) as they are.
+ */
+const columns: Record<string, Column> = Object.fromEntries(
+  leadFields.flatMap((f): [string, Column][] => {
+    if (!f.sort || f.display === 'stage') return [];
+    const ref = sql.ref(f.sort.expr ?? `l.${f.column}`);
+    const lowered = f.sort.expr !== undefined || f.display === 'text' || f.display === 'longtext';
+    return [
+      [
+        f.sort.by ?? f.key,
+        {
+          expr: lowered ? sql`lower(${ref})` : sql`${ref}`,
+          cast: casts[f.type] ?? 'text',
+          nullable: !f.required,
+          field: accessFieldOf(f.key),
+        },
+      ],
+    ];
+  }),
+);
 
 export const sortableFields = [...Object.keys(columns), 'stage', 'customFields.<key>'];
 

@@ -1,38 +1,18 @@
 import { AppError, type FieldError } from '../../http/errors.ts';
+import { accessFieldOf, leadField, leadFields } from '../leads/lead-catalog.ts';
 import { customAccess, type FieldAccess } from '../leads/lead-fields.ts';
 import type { LeadColumns, LeadRow } from '../leads/leads.repository.ts';
 
-/** The fields a merge takes from one lead, by API name, and their columns. */
-export const chosenColumns = {
-  name: 'name',
-  companyName: 'company_name',
-  source: 'source',
-  campaign: 'campaign',
-  product: 'product',
-  city: 'city',
-  state: 'state',
-  country: 'country',
-  territory: 'territory',
-  expectedValue: 'expected_value',
-  currency: 'currency',
-  expectedCloseDate: 'expected_close_date',
-  lostReason: 'lost_reason',
-  notes: 'notes',
-  stage: 'stage',
-  ownerId: 'owner_id',
-  partnerId: 'partner_id',
-} as const;
-type ChosenField = keyof typeof chosenColumns;
+const mergeColumns = (how: 'choose' | 'union'): Readonly<Record<string, string>> =>
+  Object.fromEntries(leadFields.filter((f) => f.merge === how).map((f) => [f.key, f.column]));
 
-/** The fields a merge combines from every lead. */
-export const unionColumns = {
-  emails: 'emails',
-  phones: 'phones',
-  tags: 'tags',
-  warriorIds: 'warrior_ids',
-  coSalesIds: 'co_sales_ids',
-} as const;
-type UnionField = keyof typeof unionColumns;
+/** The fields a merge takes from one lead, by API name, and their columns (the catalog's `merge: choose`). */
+export const chosenColumns = mergeColumns('choose');
+type ChosenField = string;
+
+/** The fields a merge combines from every lead (the catalog's `merge: union`). */
+export const unionColumns = mergeColumns('union');
+type UnionField = string;
 
 /** Column -> API field, to name the fields of a row image. */
 export const fieldOfColumn: Record<string, string> = {
@@ -122,11 +102,11 @@ export function resolveFields(
     return rows.find((r) => !isEmpty(valueIn(r))) ?? s;
   };
   const writable = (field: ChosenField | UnionField): boolean => {
-    if (field === 'name' || field === 'stage') return perms.access.canWrite;
-    if (field === 'ownerId' || field === 'partnerId' || field === 'warriorIds' || field === 'coSalesIds') {
-      return perms.canAssign;
-    }
-    return perms.access.fields[field] === 'write';
+    const def = leadField(field);
+    if (def?.access === 'assignment') return perms.canAssign;
+    const controlled = accessFieldOf(field);
+    if (controlled === null) return perms.access.canWrite;
+    return perms.access.fields[controlled] === 'write';
   };
 
   const sources: Partial<Record<ChosenField, Row>> = {};

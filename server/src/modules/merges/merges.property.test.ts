@@ -147,7 +147,7 @@ describe('merge and undo, for random leads', () => {
             const valueIn = (row: Record<string, unknown>) => (row.custom_fields as Record<string, unknown>)[key];
             expect(valueIn(survivorRow), field).toEqual(valueIn(source));
           } else {
-            const column = chosenColumns[field as keyof typeof chosenColumns];
+            const column = chosenColumns[field] as string;
             expect(survivorRow[column], field).toEqual(source[column]);
           }
         }

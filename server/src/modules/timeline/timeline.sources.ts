@@ -3,7 +3,8 @@ import type { Tx } from '../../db/client.ts';
 import { Nullable } from '../../http/schemas.ts';
 import { activitySource } from '../activities/activities.timeline.ts';
 import { emailEventSource, emailSource } from '../email/email.timeline.ts';
-import { controlledFields, customAccess, type FieldAccess } from '../leads/lead-fields.ts';
+import { accessFieldOf, type ControlledField, leadField } from '../leads/lead-catalog.ts';
+import { customAccess, type FieldAccess } from '../leads/lead-fields.ts';
 import type { LeadRow } from '../leads/leads.repository.ts';
 import { mergeSource, mergeUndoneSource } from '../merges/merges.timeline.ts';
 import { trashTimelineSource } from '../trash/trash.timeline.ts';
@@ -136,9 +137,8 @@ function visibleChanges(changes: Changes, access: FieldAccess): Changes | null {
     if (field === 'stage' || field === 'ownerId') continue;
     const shown = field.startsWith('customFields.')
       ? customAccess(access, field.slice('customFields.'.length)) !== 'hidden'
-      : field === 'name' ||
-        ((controlledFields as readonly string[]).includes(field) &&
-          access.fields[field as (typeof controlledFields)[number]] !== 'hidden');
+      : leadField(field)?.timeline === true &&
+        (accessFieldOf(field) === null || access.fields[accessFieldOf(field) as ControlledField] !== 'hidden');
     if (shown) visible[field] = change;
   }
   return Object.keys(visible).length > 0 ? visible : null;

@@ -1,0 +1,498 @@
+/**
+ * The lead's built-in fields, declared once. Every list of lead fields on the server (list filters and sort,
+ * export columns, import mapping, duplicate fill, merge choices, assignment-rule conditions, field permissions,
+ * the timeline's field changes, report dimensions and measures) derives from this table; the web app reads the
+ * same table from the generated `web/src/lib/lead-catalog.ts` (`npm run generate`). A company's custom fields
+ * join it at run time (`GET /leads/fields`).
+ *
+ * Adding a built-in field: a migration adds the column, one entry here says what it takes part in, and
+ * `lead-catalog.test.ts` fails until every place its flags promise serves it.
+ */
+
+/** How the value is stored and carried in the API. */
+export type LeadFieldType =
+  | 'uuid'
+  | 'uuid[]'
+  | 'text'
+  | 'text[]'
+  | 'numeric'
+  | 'date'
+  | 'timestamptz'
+  | 'integer'
+  | 'jsonb';
+
+/** How a person sees and edits it. */
+export type LeadFieldDisplay =
+  | 'text'
+  | 'longtext'
+  | 'emails'
+  | 'phones'
+  | 'tags'
+  | 'source'
+  | 'stage'
+  | 'money'
+  | 'currency'
+  | 'date'
+  | 'datetime'
+  | 'user'
+  | 'users'
+  | 'partner'
+  | 'custom'
+  | 'channel'
+  | 'id'
+  | 'integer';
+
+/**
+ * Who decides whether a role sees it: `always` (every role that sees the lead), `controlled` (field permissions,
+ * per role, overridable per company), `assignment` (controlled, and changed only through /assign), `system`
+ * (always shown, never written by a person).
+ */
+export type LeadFieldAccess = 'always' | 'controlled' | 'assignment' | 'system';
+
+/** How the list filters it: `text` (repeat the parameter), `keys` (comma-separated keys or ids), `range` (.min/.max). */
+export type LeadFilterKind = 'text' | 'keys' | 'range';
+
+/** How an assignment-rule condition reads it. */
+export type ConditionKind = 'text' | 'list' | 'number' | 'date' | 'boolean';
+
+export interface LeadFieldDef {
+  /** The API name. */
+  readonly key: string;
+  /** The column of `leads`. */
+  readonly column: string;
+  readonly type: LeadFieldType;
+  readonly display: LeadFieldDisplay;
+  readonly label: string;
+  readonly access: LeadFieldAccess;
+  /** The column is NOT NULL (arrays and custom fields are empty rather than null). */
+  readonly required?: boolean;
+  /** The list filter parameter(s) it answers, and how (`param` when the parameter is not the key). */
+  readonly filter?: { readonly kind: LeadFilterKind; readonly param?: string };
+  /**
+   * Sortable in lists; `by` names the sort key when it is not the field and `expr` the joined column it reads
+   * (the owner sorts by its name).
+   */
+  readonly sort?: { readonly by?: string; readonly expr?: string };
+  /** Matched by the list's free-text search. */
+  readonly search?: boolean;
+  /** A column of exports. */
+  readonly export?: boolean;
+  /** A target of the import mapping. */
+  readonly import?: boolean;
+  /** An incoming duplicate fills it when the existing lead has none. */
+  readonly fill?: boolean;
+  /** What a merge does with it: one lead's value is chosen, or every lead's values are combined. */
+  readonly merge?: 'choose' | 'union';
+  /** An assignment rule may test it. */
+  readonly condition?: ConditionKind;
+  /** A change of it is an entry of the lead's timeline (read from the audit log). */
+  readonly timeline?: boolean;
+  /** What reports may do with it. */
+  readonly report?: 'dimension' | 'measure' | 'time';
+}
+
+export const leadCatalog = [
+  { key: 'id', column: 'id', type: 'uuid', display: 'id', label: 'ID', access: 'system', required: true, export: true },
+  {
+    key: 'name',
+    column: 'name',
+    type: 'text',
+    display: 'text',
+    label: 'Name',
+    access: 'always',
+    required: true,
+    sort: {},
+    search: true,
+    export: true,
+    import: true,
+    merge: 'choose',
+    condition: 'text',
+    timeline: true,
+  },
+  {
+    key: 'companyName',
+    column: 'company_name',
+    type: 'text',
+    display: 'text',
+    label: 'Company',
+    access: 'controlled',
+    sort: {},
+    search: true,
+    export: true,
+    import: true,
+    fill: true,
+    merge: 'choose',
+    condition: 'text',
+    timeline: true,
+    report: 'dimension',
+  },
+  {
+    key: 'emails',
+    column: 'emails',
+    type: 'text[]',
+    display: 'emails',
+    label: 'Emails',
+    access: 'controlled',
+    required: true,
+    search: true,
+    export: true,
+    import: true,
+    merge: 'union',
+    condition: 'list',
+    timeline: true,
+  },
+  {
+    key: 'phones',
+    column: 'phones',
+    type: 'text[]',
+    display: 'phones',
+    label: 'Phones',
+    access: 'controlled',
+    required: true,
+    search: true,
+    export: true,
+    import: true,
+    merge: 'union',
+    condition: 'list',
+    timeline: true,
+  },
+  {
+    key: 'source',
+    column: 'source',
+    type: 'text',
+    display: 'source',
+    label: 'Source',
+    access: 'controlled',
+    required: true,
+    filter: { kind: 'keys' },
+    sort: {},
+    export: true,
+    import: true,
+    merge: 'choose',
+    condition: 'text',
+    timeline: true,
+    report: 'dimension',
+  },
+  ...(['campaign', 'product'] as const).map((key) => ({
+    key,
+    column: key,
+    type: 'text' as const,
+    display: 'text' as const,
+    label: key === 'campaign' ? 'Campaign' : 'Product',
+    access: 'controlled' as const,
+    filter: { kind: 'text' as const },
+    sort: {},
+    export: true,
+    import: true,
+    fill: true,
+    merge: 'choose' as const,
+    condition: 'text' as const,
+    timeline: true,
+    report: 'dimension' as const,
+  })),
+  ...(['city', 'state', 'country', 'territory'] as const).map((key) => ({
+    key,
+    column: key,
+    type: 'text' as const,
+    display: 'text' as const,
+    label: key.charAt(0).toUpperCase() + key.slice(1),
+    access: 'controlled' as const,
+    filter: { kind: 'text' as const },
+    sort: {},
+    export: true,
+    import: true,
+    fill: true,
+    merge: 'choose' as const,
+    condition: 'text' as const,
+    timeline: true,
+    report: 'dimension' as const,
+  })),
+  {
+    key: 'expectedValue',
+    column: 'expected_value',
+    type: 'numeric',
+    display: 'money',
+    label: 'Expected value',
+    access: 'controlled',
+    filter: { kind: 'range' },
+    sort: {},
+    export: true,
+    import: true,
+    fill: true,
+    merge: 'choose',
+    condition: 'number',
+    timeline: true,
+    report: 'measure',
+  },
+  {
+    key: 'currency',
+    column: 'currency',
+    type: 'text',
+    display: 'currency',
+    label: 'Currency',
+    access: 'controlled',
+    filter: { kind: 'keys' },
+    sort: {},
+    export: true,
+    import: true,
+    fill: true,
+    merge: 'choose',
+    condition: 'text',
+    timeline: true,
+    report: 'dimension',
+  },
+  {
+    key: 'expectedCloseDate',
+    column: 'expected_close_date',
+    type: 'date',
+    display: 'date',
+    label: 'Expected close date',
+    access: 'controlled',
+    filter: { kind: 'range' },
+    sort: {},
+    export: true,
+    import: true,
+    fill: true,
+    merge: 'choose',
+    condition: 'date',
+    timeline: true,
+    report: 'time',
+  },
+  {
+    key: 'tags',
+    column: 'tags',
+    type: 'text[]',
+    display: 'tags',
+    label: 'Tags',
+    access: 'controlled',
+    required: true,
+    filter: { kind: 'keys' },
+    export: true,
+    import: true,
+    merge: 'union',
+    condition: 'list',
+    timeline: true,
+    report: 'dimension',
+  },
+  {
+    key: 'notes',
+    column: 'notes',
+    type: 'text',
+    display: 'longtext',
+    label: 'Notes',
+    access: 'controlled',
+    export: true,
+    import: true,
+    fill: true,
+    merge: 'choose',
+    condition: 'text',
+    timeline: true,
+  },
+  {
+    key: 'stage',
+    column: 'stage',
+    type: 'text',
+    display: 'stage',
+    label: 'Stage',
+    access: 'always',
+    required: true,
+    filter: { kind: 'keys' },
+    sort: {},
+    export: true,
+    import: true,
+    merge: 'choose',
+    condition: 'text',
+    report: 'dimension',
+  },
+  {
+    key: 'lostReason',
+    column: 'lost_reason',
+    type: 'text',
+    display: 'longtext',
+    label: 'Lost reason',
+    access: 'controlled',
+    filter: { kind: 'text' },
+    sort: {},
+    export: true,
+    import: true,
+    merge: 'choose',
+    timeline: true,
+    report: 'dimension',
+  },
+  {
+    key: 'ownerId',
+    column: 'owner_id',
+    type: 'uuid',
+    display: 'user',
+    label: 'Owner',
+    access: 'assignment',
+    filter: { kind: 'keys' },
+    sort: { by: 'ownerName', expr: 'o.name' },
+    export: true,
+    import: true,
+    merge: 'choose',
+    report: 'dimension',
+  },
+  {
+    key: 'warriorIds',
+    column: 'warrior_ids',
+    type: 'uuid[]',
+    display: 'users',
+    label: 'Warriors',
+    access: 'assignment',
+    required: true,
+    filter: { kind: 'keys', param: 'warriorId' },
+    export: true,
+    merge: 'union',
+    timeline: true,
+    report: 'dimension',
+  },
+  {
+    key: 'coSalesIds',
+    column: 'co_sales_ids',
+    type: 'uuid[]',
+    display: 'users',
+    label: 'Co-sales',
+    access: 'assignment',
+    required: true,
+    filter: { kind: 'keys', param: 'coSalesId' },
+    export: true,
+    merge: 'union',
+    timeline: true,
+    report: 'dimension',
+  },
+  {
+    key: 'partnerId',
+    column: 'partner_id',
+    type: 'uuid',
+    display: 'partner',
+    label: 'Partner',
+    access: 'assignment',
+    filter: { kind: 'keys' },
+    sort: { by: 'partnerName', expr: 'p.name' },
+    export: true,
+    merge: 'choose',
+    condition: 'text',
+    timeline: true,
+    report: 'dimension',
+  },
+  {
+    key: 'customFields',
+    column: 'custom_fields',
+    type: 'jsonb',
+    display: 'custom',
+    label: 'Custom fields',
+    access: 'controlled',
+    required: true,
+    export: true,
+    import: true,
+    fill: true,
+    timeline: true,
+  },
+  {
+    key: 'createdBy',
+    column: 'created_by',
+    type: 'uuid',
+    display: 'user',
+    label: 'Created by',
+    access: 'system',
+    filter: { kind: 'keys' },
+    report: 'dimension',
+  },
+  {
+    key: 'createdVia',
+    column: 'created_via',
+    type: 'text',
+    display: 'channel',
+    label: 'Channel',
+    access: 'system',
+    required: true,
+    export: true,
+    report: 'dimension',
+  },
+  ...(
+    [
+      ['createdAt', 'created_at', 'Created'],
+      ['updatedAt', 'updated_at', 'Updated'],
+      ['stageChangedAt', 'stage_changed_at', 'In stage since'],
+      ['lastTouchedAt', 'last_touched_at', 'Last worked'],
+    ] as const
+  ).map(([key, column, label]) => ({
+    key,
+    column,
+    type: 'timestamptz' as const,
+    display: 'datetime' as const,
+    label,
+    access: 'system' as const,
+    required: true,
+    filter: { kind: 'range' as const },
+    sort: {},
+    export: true,
+    report: 'time' as const,
+  })),
+  {
+    key: 'version',
+    column: 'version',
+    type: 'integer',
+    display: 'integer',
+    label: 'Version',
+    access: 'system',
+    required: true,
+  },
+] as const satisfies readonly LeadFieldDef[];
+
+type Catalog = (typeof leadCatalog)[number];
+export type LeadFieldKey = Catalog['key'];
+
+/** Columns of `leads` that are no field of the lead: tenancy, lifecycle and the search keys kept by triggers. */
+export const internalLeadColumns = [
+  'company_id',
+  'company_key',
+  'email_keys',
+  'name_digits',
+  'name_key',
+  'search_text',
+  'deleted_at',
+  'deleted_by',
+  'merged_into',
+] as const;
+
+export const leadFields: readonly LeadFieldDef[] = leadCatalog;
+
+export function leadField(key: string): LeadFieldDef | undefined {
+  return byKey.get(key);
+}
+const byKey = new Map<string, LeadFieldDef>(leadFields.map((f) => [f.key, f]));
+
+export function leadFieldsWhere(test: (f: LeadFieldDef) => boolean): LeadFieldDef[] {
+  return leadFields.filter(test);
+}
+
+/** API name -> column, for every built-in field. */
+export const columnOf: Readonly<Record<string, string>> = Object.fromEntries(leadFields.map((f) => [f.key, f.column]));
+/** Column -> API name. */
+export const fieldOfColumn: Readonly<Record<string, string>> = Object.fromEntries(
+  leadFields.map((f) => [f.column, f.key]),
+);
+
+type Keys<T> = T extends { key: infer K } ? K : never;
+/** The fields whose visibility field permissions decide, in catalog order. */
+export type ControlledField = Keys<Extract<Catalog, { access: 'controlled' | 'assignment' }>>;
+export const controlledFields = leadFields
+  .filter((f) => f.access === 'controlled' || f.access === 'assignment')
+  .map((f) => f.key) as readonly ControlledField[];
+/** The assignment fields: shown by field permissions, changed only through /assign. */
+export const assignmentFields = leadFields
+  .filter((f) => f.access === 'assignment')
+  .map((f) => f.key) as readonly ControlledField[];
+
+/** The field permission a field's visibility follows (null: always shown). */
+export function accessFieldOf(key: string): ControlledField | null {
+  const def = byKey.get(key);
+  return def && (def.access === 'controlled' || def.access === 'assignment') ? (def.key as ControlledField) : null;
+}
+
+/** The catalog as the API and the web app see it (no SQL columns). */
+export function publicCatalog() {
+  return leadFields.map(({ column: _column, ...rest }) => rest);
+}
