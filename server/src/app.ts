@@ -35,6 +35,7 @@ import { emailRoutes } from './modules/email/email.routes.ts';
 import { exportsRoutes } from './modules/exports/exports.routes.ts';
 import { formsRoutes } from './modules/forms/forms.routes.ts';
 import { importsRoutes } from './modules/imports/imports.routes.ts';
+import { leadCatalogRoutes } from './modules/leads/lead-catalog.routes.ts';
 import { Assignment, leadsRoutes } from './modules/leads/leads.routes.ts';
 import { Lead, StageHistoryEntry } from './modules/leads/leads.schemas.ts';
 import { mergesRoutes } from './modules/merges/merges.routes.ts';
@@ -212,6 +213,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       companiesRoutes(typed, deps);
       auditRoutes(typed, deps);
       leadsRoutes(typed, deps);
+      leadCatalogRoutes(typed, deps);
       assignmentRoutes(typed, deps);
       notificationsRoutes(typed, deps);
       pipelineRoutes(typed, deps);

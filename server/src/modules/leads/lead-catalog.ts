@@ -3,7 +3,7 @@
  * export columns, import mapping, duplicate fill, merge choices, assignment-rule conditions, field permissions,
  * the timeline's field changes, report dimensions and measures) derives from this table; the web app reads the
  * same table from the generated `web/src/lib/lead-catalog.ts` (`npm run generate`). A company's custom fields
- * join it at run time (`GET /leads/fields`).
+ * join it at run time (`GET /leads/catalog`).
  *
  * Adding a built-in field: a migration adds the column, one entry here says what it takes part in, and
  * `lead-catalog.test.ts` fails until every place its flags promise serves it.
