@@ -1,35 +1,21 @@
 import { type Static, Type } from 'typebox';
 import { Nullable } from '../../http/schemas.ts';
+import { leadFields } from '../leads/lead-catalog.ts';
 import { leadSources } from '../leads/leads.schemas.ts';
 import { importEncodings, importFormats } from './imports.decode.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 
-/** The lead fields a column can feed; `ignore` reads nothing. */
+/**
+ * What a column can feed: the catalog's import targets, the name in parts (firstName, lastName), and `ignore`
+ * (reads nothing). Custom fields are customFields.<key>.
+ */
 export const targetFields = [
-  'name',
   'firstName',
   'lastName',
-  'companyName',
-  'email',
-  'phone',
-  'source',
-  'campaign',
-  'product',
-  'city',
-  'state',
-  'country',
-  'territory',
-  'expectedValue',
-  'currency',
-  'expectedCloseDate',
-  'tags',
-  'notes',
-  'stage',
-  'lostReason',
-  'owner',
+  ...leadFields.flatMap((f) => (f.import && f.type !== 'jsonb' ? [f.import.target ?? f.key] : [])),
   'ignore',
-] as const;
+];
 
 export const Target = Type.String({
   pattern: `^(${targetFields.join('|')}|customFields\\.[a-z][a-z0-9_]{0,39})$`,

@@ -1,3 +1,4 @@
+import { leadFields } from '../leads/lead-catalog.ts';
 import { leadSources } from '../leads/leads.schemas.ts';
 import type { Mapping } from './imports.schemas.ts';
 
@@ -10,71 +11,21 @@ export const squash = (text: string) =>
     .replace(/[^a-z0-9]/g, '');
 
 /**
- * Header names per field, best first, from our own field names and labels and the lead exports of Salesforce
- * (API names: FirstName, MobilePhone, LeadSource...), HubSpot (labels: "Phone Number", "Lead Status",
- * "Country/Region"...) and Zoho CRM ("Lead Source", "Lead Status", "Mobile"...). A field that takes one value
- * gets the best-ranked header only.
+ * Header names per field, best first: the name parts here, the lead's own fields from the catalog's `import`.
+ * A field that takes one value gets the best-ranked header only.
  */
-const aliases: [string, string[]][] = [
+const aliases: [string, readonly string[]][] = [
   ['firstName', ['firstname', 'first', 'givenname', 'fname', 'forename']],
   ['lastName', ['lastname', 'last', 'surname', 'familyname', 'lname']],
-  ['name', ['name', 'fullname', 'leadname', 'contactname', 'customername', 'dealname', 'opportunityname', 'contact']],
-  [
-    'companyName',
-    [
-      'company',
-      'companyname',
-      'account',
-      'accountname',
-      'organization',
-      'organisation',
-      'associatedcompany',
-      'business',
-    ],
-  ],
-  ['email', ['email', 'emailaddress', 'email1', 'email2', 'workemail', 'primaryemail', 'secondaryemail', 'mail']],
-  [
-    'phone',
-    [
-      'phone',
-      'phonenumber',
-      'mobile',
-      'mobilephone',
-      'mobilephonenumber',
-      'mobilenumber',
-      'mobileno',
-      'phoneno',
-      'cell',
-      'cellphone',
-      'telephone',
-      'tel',
-      'contactnumber',
-      'whatsapp',
-      'whatsappnumber',
-      'whatsappphonenumber',
-      'workphone',
-      'homephone',
-    ],
-  ],
-  ['source', ['leadsource', 'source', 'originalsource', 'latestsource', 'sourcechannel']],
-  ['stage', ['leadstatus', 'status', 'stage', 'dealstage', 'leadstage', 'pipelinestage']],
-  ['owner', ['owner', 'leadowner', 'contactowner', 'assignedto', 'salesagent', 'salesrep', 'salesperson', 'agent']],
-  ['campaign', ['campaign', 'campaignname', 'adcampaignname', 'utmcampaign']],
-  ['product', ['product', 'productname', 'productinterest', 'productc', 'interestedin']],
-  ['city', ['city', 'town', 'ipcity']],
-  ['state', ['state', 'stateregion', 'province', 'statecode', 'ipstateregion']],
-  ['country', ['country', 'countryregion', 'addresscountryregion', 'countrycode', 'ipcountry']],
-  ['territory', ['territory', 'salesterritory', 'regionc', 'zone']],
-  ['expectedValue', ['expectedvalue', 'amount', 'dealvalue', 'dealamount', 'value', 'closevalue', 'opportunityamount']],
-  ['currency', ['currency', 'currencycode', 'currencyisocode']],
-  ['expectedCloseDate', ['expectedclosedate', 'closedate', 'expectedclose', 'closingdate']],
-  ['tags', ['tags', 'tag', 'labels']],
-  ['notes', ['notes', 'note', 'description', 'comments', 'comment', 'message', 'remarks']],
-  ['lostReason', ['lostreason', 'reasonlost', 'closedlostreason', 'lossreason']],
+  ...leadFields.flatMap((f): [string, readonly string[]][] =>
+    f.import && f.import.aliases.length > 0 ? [[f.import.target ?? f.key, f.import.aliases]] : [],
+  ),
 ];
 
 /** Fields several columns may feed (their values are joined or listed). */
-export const multiColumnFields = new Set(['name', 'email', 'phone', 'tags', 'notes']);
+export const multiColumnFields = new Set(
+  leadFields.flatMap((f) => (f.import?.multi ? [f.import.target ?? f.key] : [])),
+);
 
 export interface SuggestContext {
   customFields: { key: string; label: string }[];

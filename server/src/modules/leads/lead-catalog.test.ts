@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, userId } from '../../../test/harness.ts';
+import { targetFields } from '../imports/imports.schemas.ts';
+import { suggestMapping } from '../imports/imports.suggest.ts';
 import { internalLeadColumns, type LeadFieldDef, leadFields } from './lead-catalog.ts';
 import { leadColumns } from './leads.repository.ts';
 
@@ -138,6 +140,16 @@ describe('the lead field catalog', () => {
       lead: { name: 'x' },
     });
     expect(refused.statusCode).toBe(400);
+  });
+
+  it('maps an import column to every field flagged import, suggested from its header', () => {
+    for (const f of flagged((f) => f.import && f.type !== 'jsonb')) {
+      const target = f.import?.target ?? f.key;
+      expect(targetFields, f.key).toContain(target);
+      const header = f.import?.aliases[0] as string;
+      const mapping = suggestMapping([header], { [header]: [] }, { customFields: [], stages: [], users: [] });
+      expect(mapping.columns[header], `${f.key} from "${header}"`).toBe(target);
+    }
   });
 
   it('lists every controlled field in the field permissions, with its label', async () => {

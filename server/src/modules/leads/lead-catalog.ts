@@ -77,8 +77,12 @@ export interface LeadFieldDef {
   readonly search?: boolean;
   /** A column of exports. */
   readonly export?: boolean;
-  /** A target of the import mapping. */
-  readonly import?: boolean;
+  /**
+   * A target of the import mapping: `target` names it when it is not the key (a column feeds one email, the
+   * lead keeps a list), `multi` lets several columns feed it, `aliases` are the header names that suggest it,
+   * best first (our own names and those of Salesforce, HubSpot and Zoho CRM lead exports).
+   */
+  readonly import?: { readonly target?: string; readonly multi?: boolean; readonly aliases: readonly string[] };
   /** An incoming duplicate fills it when the existing lead has none. */
   readonly fill?: boolean;
   /** What a merge does with it: one lead's value is chosen, or every lead's values are combined. */
@@ -90,6 +94,16 @@ export interface LeadFieldDef {
   /** What reports may do with it. */
   readonly report?: 'dimension' | 'measure' | 'time';
 }
+
+/** Header names that suggest the place and campaign fields in an import (see `import` below). */
+const importAliases = {
+  campaign: ['campaign', 'campaignname', 'adcampaignname', 'utmcampaign'],
+  product: ['product', 'productname', 'productinterest', 'productc', 'interestedin'],
+  city: ['city', 'town', 'ipcity'],
+  state: ['state', 'stateregion', 'province', 'statecode', 'ipstateregion'],
+  country: ['country', 'countryregion', 'addresscountryregion', 'countrycode', 'ipcountry'],
+  territory: ['territory', 'salesterritory', 'regionc', 'zone'],
+} as const;
 
 export const leadCatalog = [
   { key: 'id', column: 'id', type: 'uuid', display: 'id', label: 'ID', access: 'system', required: true, export: true },
@@ -104,7 +118,19 @@ export const leadCatalog = [
     sort: {},
     search: true,
     export: true,
-    import: true,
+    import: {
+      multi: true,
+      aliases: [
+        'name',
+        'fullname',
+        'leadname',
+        'contactname',
+        'customername',
+        'dealname',
+        'opportunityname',
+        'contact',
+      ],
+    },
     merge: 'choose',
     condition: 'text',
     timeline: true,
@@ -119,7 +145,18 @@ export const leadCatalog = [
     sort: {},
     search: true,
     export: true,
-    import: true,
+    import: {
+      aliases: [
+        'company',
+        'companyname',
+        'account',
+        'accountname',
+        'organization',
+        'organisation',
+        'associatedcompany',
+        'business',
+      ],
+    },
     fill: true,
     merge: 'choose',
     condition: 'text',
@@ -136,7 +173,11 @@ export const leadCatalog = [
     required: true,
     search: true,
     export: true,
-    import: true,
+    import: {
+      target: 'email',
+      multi: true,
+      aliases: ['email', 'emailaddress', 'email1', 'email2', 'workemail', 'primaryemail', 'secondaryemail', 'mail'],
+    },
     merge: 'union',
     condition: 'list',
     timeline: true,
@@ -151,7 +192,30 @@ export const leadCatalog = [
     required: true,
     search: true,
     export: true,
-    import: true,
+    import: {
+      target: 'phone',
+      multi: true,
+      aliases: [
+        'phone',
+        'phonenumber',
+        'mobile',
+        'mobilephone',
+        'mobilephonenumber',
+        'mobilenumber',
+        'mobileno',
+        'phoneno',
+        'cell',
+        'cellphone',
+        'telephone',
+        'tel',
+        'contactnumber',
+        'whatsapp',
+        'whatsappnumber',
+        'whatsappphonenumber',
+        'workphone',
+        'homephone',
+      ],
+    },
     merge: 'union',
     condition: 'list',
     timeline: true,
@@ -167,7 +231,7 @@ export const leadCatalog = [
     filter: { kind: 'keys' },
     sort: {},
     export: true,
-    import: true,
+    import: { aliases: ['leadsource', 'source', 'originalsource', 'latestsource', 'sourcechannel'] },
     merge: 'choose',
     condition: 'text',
     timeline: true,
@@ -183,7 +247,7 @@ export const leadCatalog = [
     filter: { kind: 'text' as const },
     sort: {},
     export: true,
-    import: true,
+    import: { aliases: importAliases[key] },
     fill: true,
     merge: 'choose' as const,
     condition: 'text' as const,
@@ -200,7 +264,7 @@ export const leadCatalog = [
     filter: { kind: 'text' as const },
     sort: {},
     export: true,
-    import: true,
+    import: { aliases: importAliases[key] },
     fill: true,
     merge: 'choose' as const,
     condition: 'text' as const,
@@ -217,7 +281,9 @@ export const leadCatalog = [
     filter: { kind: 'range' },
     sort: {},
     export: true,
-    import: true,
+    import: {
+      aliases: ['expectedvalue', 'amount', 'dealvalue', 'dealamount', 'value', 'closevalue', 'opportunityamount'],
+    },
     fill: true,
     merge: 'choose',
     condition: 'number',
@@ -234,7 +300,7 @@ export const leadCatalog = [
     filter: { kind: 'keys' },
     sort: {},
     export: true,
-    import: true,
+    import: { aliases: ['currency', 'currencycode', 'currencyisocode'] },
     fill: true,
     merge: 'choose',
     condition: 'text',
@@ -251,7 +317,7 @@ export const leadCatalog = [
     filter: { kind: 'range' },
     sort: {},
     export: true,
-    import: true,
+    import: { aliases: ['expectedclosedate', 'closedate', 'expectedclose', 'closingdate'] },
     fill: true,
     merge: 'choose',
     condition: 'date',
@@ -268,7 +334,7 @@ export const leadCatalog = [
     required: true,
     filter: { kind: 'keys' },
     export: true,
-    import: true,
+    import: { multi: true, aliases: ['tags', 'tag', 'labels'] },
     merge: 'union',
     condition: 'list',
     timeline: true,
@@ -282,7 +348,7 @@ export const leadCatalog = [
     label: 'Notes',
     access: 'controlled',
     export: true,
-    import: true,
+    import: { multi: true, aliases: ['notes', 'note', 'description', 'comments', 'comment', 'message', 'remarks'] },
     fill: true,
     merge: 'choose',
     condition: 'text',
@@ -299,7 +365,7 @@ export const leadCatalog = [
     filter: { kind: 'keys' },
     sort: {},
     export: true,
-    import: true,
+    import: { aliases: ['leadstatus', 'status', 'stage', 'dealstage', 'leadstage', 'pipelinestage'] },
     merge: 'choose',
     condition: 'text',
     report: 'dimension',
@@ -314,7 +380,7 @@ export const leadCatalog = [
     filter: { kind: 'text' },
     sort: {},
     export: true,
-    import: true,
+    import: { aliases: ['lostreason', 'reasonlost', 'closedlostreason', 'lossreason'] },
     merge: 'choose',
     timeline: true,
     report: 'dimension',
@@ -329,7 +395,10 @@ export const leadCatalog = [
     filter: { kind: 'keys' },
     sort: { by: 'ownerName', expr: 'o.name' },
     export: true,
-    import: true,
+    import: {
+      target: 'owner',
+      aliases: ['owner', 'leadowner', 'contactowner', 'assignedto', 'salesagent', 'salesrep', 'salesperson', 'agent'],
+    },
     merge: 'choose',
     report: 'dimension',
   },
@@ -385,7 +454,7 @@ export const leadCatalog = [
     access: 'controlled',
     required: true,
     export: true,
-    import: true,
+    import: { aliases: [] },
     fill: true,
     timeline: true,
   },
@@ -494,5 +563,8 @@ export function accessFieldOf(key: string): ControlledField | null {
 
 /** The catalog as the API and the web app see it (no SQL columns). */
 export function publicCatalog() {
-  return leadFields.map(({ column: _column, ...rest }) => rest);
+  return leadFields.map(({ column: _column, sort, ...rest }) => ({
+    ...rest,
+    ...(sort ? { sort: { by: sort.by ?? rest.key } } : {}),
+  }));
 }

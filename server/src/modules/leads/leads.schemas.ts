@@ -1,5 +1,6 @@
-import { type Static, Type } from 'typebox';
+import { type Static, type TSchema, Type } from 'typebox';
 import { Limit, Nullable } from '../../http/schemas.ts';
+import { leadFields } from './lead-catalog.ts';
 
 export const leadSources = [
   'manual',
@@ -164,6 +165,44 @@ const textParam = (field: string) =>
 const rangeParam = (description: string) => Type.Optional(Type.String({ maxLength: 40, description }));
 const numberParam = (description: string) => Type.Optional(Type.Number({ description }));
 
+const keysDescription: Record<string, string> = {
+  stage: 'A stage key, or several separated by commas',
+  source: 'A source, or several separated by commas',
+  currency: 'A currency code, or several separated by commas',
+  tags: 'A tag, or several separated by commas',
+};
+
+/** The list filter parameters of the catalog's fields (`filter`), described from their labels. */
+function catalogFilterParams() {
+  const params: Record<string, TSchema> = {};
+  for (const f of leadFields) {
+    if (!f.filter) continue;
+    const label = f.label.toLowerCase();
+    if (f.filter.kind === 'text') params[f.key] = textParam(label);
+    else if (f.filter.kind === 'keys') {
+      const param = f.filter.param ?? f.key;
+      const none = f.access === 'system' ? '' : ', or `none`';
+      params[param] =
+        f.type === 'uuid' || f.type === 'uuid[]'
+          ? csvParam(`${f.label}: a user or partner id, several separated by commas${none}`)
+          : csvParam(keysDescription[f.key] ?? `A ${label}, or several separated by commas`);
+      if (f.display === 'tags') {
+        params[`${f.key}Match`] = Type.Optional(
+          Type.Union([Type.Literal('any'), Type.Literal('all')], { description: 'Any of the tags (default) or all' }),
+        );
+      }
+    } else if (f.type === 'numeric') {
+      params[`${f.key}.min`] = numberParam(`${f.label} at least`);
+      params[`${f.key}.max`] = numberParam(`${f.label} at most`);
+    } else {
+      const what = f.type === 'date' ? '(date)' : '(date or date-time)';
+      params[`${f.key}.min`] = rangeParam(`${f.label}: on or after ${what}`);
+      params[`${f.key}.max`] = rangeParam(`${f.label}: on or before ${what}`);
+    }
+  }
+  return params;
+}
+
 /**
  * The list's filters, shared by the list, the stage counts and saved views. Multi-valued ids and keys are
  * comma-separated; free-text fields repeat the parameter. Ranges are inclusive; a date alone (YYYY-MM-DD) on a
@@ -177,37 +216,7 @@ export const leadFilterParams = {
       description: 'Search name, company, email and phone: words, typos, any phone format',
     }),
   ),
-  stage: csvParam('A stage key, or several separated by commas'),
-  ownerId: csvParam('A user id, several separated by commas, or `none`'),
-  source: csvParam('A source, or several separated by commas'),
-  campaign: textParam('campaign'),
-  product: textParam('product'),
-  city: textParam('city'),
-  state: textParam('state'),
-  country: textParam('country'),
-  territory: textParam('territory'),
-  currency: csvParam('A currency code, or several separated by commas'),
-  lostReason: textParam('lost reason'),
-  tags: csvParam('A tag, or several separated by commas'),
-  tagsMatch: Type.Optional(
-    Type.Union([Type.Literal('any'), Type.Literal('all')], { description: 'Any of the tags (default) or all' }),
-  ),
-  partnerId: csvParam('A partner id, several separated by commas, or `none`'),
-  warriorId: csvParam('A warrior user id (leads it works), several separated by commas, or `none`'),
-  coSalesId: csvParam('A co-sales user id, several separated by commas, or `none`'),
-  createdBy: csvParam('The user id that created the lead, or several separated by commas'),
-  'createdAt.min': rangeParam('Created at or after (date or date-time)'),
-  'createdAt.max': rangeParam('Created at or before (date or date-time)'),
-  'updatedAt.min': rangeParam('Changed at or after (date or date-time)'),
-  'updatedAt.max': rangeParam('Changed at or before (date or date-time)'),
-  'stageChangedAt.min': rangeParam('Moved to its stage at or after (date or date-time)'),
-  'stageChangedAt.max': rangeParam('Moved to its stage at or before (date or date-time)'),
-  'lastTouchedAt.min': rangeParam('Last worked at or after (date or date-time)'),
-  'lastTouchedAt.max': rangeParam('Last worked at or before (date or date-time)'),
-  'expectedCloseDate.min': rangeParam('Expected to close on or after (date)'),
-  'expectedCloseDate.max': rangeParam('Expected to close on or before (date)'),
-  'expectedValue.min': numberParam('Expected value at least'),
-  'expectedValue.max': numberParam('Expected value at most'),
+  ...catalogFilterParams(),
 };
 
 /** `cf.<key>` and `cf.<key>.min|max`: custom field filters, checked against the company's fields. */
