@@ -1,3 +1,4 @@
+import { leadCatalog } from '../../lib/lead-catalog';
 import type { CustomFieldDef } from '../leads/customFields.queries';
 import { canEdit, canSee, fieldValue, isEmptyValue } from '../leads/fields';
 import type { Lead } from '../leads/leads.types';
@@ -10,32 +11,15 @@ export interface ChoiceField {
   custom?: CustomFieldDef;
 }
 
-/** Fields whose values are all kept: the survivor gets the union of every lead's. */
-export const unionFields = [
-  { key: 'emails', label: 'Emails' },
-  { key: 'phones', label: 'Phones' },
-  { key: 'tags', label: 'Tags' },
-] as const;
+/** Fields whose values are all kept: the survivor gets the union of every lead's (the catalog's `merge: union`). */
+export const unionFields = leadCatalog
+  .filter((f) => 'merge' in f && f.merge === 'union' && f.access !== 'assignment')
+  .map((f) => ({ key: f.key, label: f.label }));
 
-const builtinChoices: readonly ChoiceField[] = [
-  { key: 'name', label: 'Name' },
-  { key: 'companyName', label: 'Company' },
-  { key: 'stage', label: 'Stage' },
-  { key: 'ownerId', label: 'Owner' },
-  { key: 'partnerId', label: 'Partner' },
-  { key: 'source', label: 'Source' },
-  { key: 'campaign', label: 'Campaign' },
-  { key: 'product', label: 'Product' },
-  { key: 'expectedValue', label: 'Expected value' },
-  { key: 'currency', label: 'Currency' },
-  { key: 'expectedCloseDate', label: 'Expected close date' },
-  { key: 'lostReason', label: 'Lost reason' },
-  { key: 'city', label: 'City' },
-  { key: 'state', label: 'State' },
-  { key: 'country', label: 'Country' },
-  { key: 'territory', label: 'Territory' },
-  { key: 'notes', label: 'Notes' },
-];
+/** Fields one lead's value is kept for (the catalog's `merge: choose`). */
+const builtinChoices: readonly ChoiceField[] = leadCatalog
+  .filter((f) => 'merge' in f && f.merge === 'choose')
+  .map((f) => ({ key: f.key, label: f.label }));
 
 export function choiceFields(defs: readonly CustomFieldDef[]): ChoiceField[] {
   return [...builtinChoices, ...defs.map((def) => ({ key: `customFields.${def.key}`, label: def.label, custom: def }))];

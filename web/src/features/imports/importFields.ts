@@ -1,44 +1,37 @@
+import { leadCatalog } from '../../lib/lead-catalog';
 import type { CustomFieldDef } from '../leads/customFields.queries';
 import type { Mapping } from './imports.queries';
 
-/** The lead fields a column can feed, in the order a person looks for them. */
+/** What an import mapping calls a catalog field (a column feeds one email; the lead keeps a list). */
+function targetName(f: (typeof leadCatalog)[number]): string | null {
+  if (!('import' in f)) return null;
+  const spec = f.import as { target?: string };
+  return spec.target ?? f.key;
+}
+
+const importTargets = leadCatalog.flatMap((f) => {
+  const target = targetName(f);
+  return target && f.type !== 'jsonb' ? [{ key: f.key, target, label: f.label }] : [];
+});
+/** How a column feeding one value of a list field is named ("Email" feeds one of the lead's emails). */
+const singular: Record<string, string> = { email: 'Email', phone: 'Phone' };
+const contact = new Set(['name', 'companyName', 'emails', 'phones']);
+const location = new Set(['city', 'state', 'country', 'territory']);
+const item = (f: (typeof importTargets)[number]) => ({ value: f.target, label: singular[f.target] ?? f.label });
+
+/** The lead fields a column can feed (the catalog's import targets), in the order a person looks for them. */
 export const targetGroups: { group: string; items: { value: string; label: string }[] }[] = [
   {
     group: 'Contact',
     items: [
-      { value: 'name', label: 'Name' },
+      ...importTargets.filter((f) => f.key === 'name').map(item),
       { value: 'firstName', label: 'First name' },
       { value: 'lastName', label: 'Last name' },
-      { value: 'companyName', label: 'Company' },
-      { value: 'email', label: 'Email' },
-      { value: 'phone', label: 'Phone' },
+      ...importTargets.filter((f) => contact.has(f.key) && f.key !== 'name').map(item),
     ],
   },
-  {
-    group: 'Deal',
-    items: [
-      { value: 'stage', label: 'Stage' },
-      { value: 'owner', label: 'Owner' },
-      { value: 'source', label: 'Source' },
-      { value: 'campaign', label: 'Campaign' },
-      { value: 'product', label: 'Product' },
-      { value: 'expectedValue', label: 'Expected value' },
-      { value: 'currency', label: 'Currency' },
-      { value: 'expectedCloseDate', label: 'Expected close date' },
-      { value: 'lostReason', label: 'Lost reason' },
-      { value: 'tags', label: 'Tags' },
-      { value: 'notes', label: 'Notes' },
-    ],
-  },
-  {
-    group: 'Location',
-    items: [
-      { value: 'city', label: 'City' },
-      { value: 'state', label: 'State' },
-      { value: 'country', label: 'Country' },
-      { value: 'territory', label: 'Territory' },
-    ],
-  },
+  { group: 'Deal', items: importTargets.filter((f) => !contact.has(f.key) && !location.has(f.key)).map(item) },
+  { group: 'Location', items: importTargets.filter((f) => location.has(f.key)).map(item) },
 ];
 
 export const IGNORE = 'ignore';
@@ -66,12 +59,9 @@ export function targetLabel(target: string, defs: readonly CustomFieldDef[]): st
 }
 
 /** The lead's own field names, which row errors may use instead of the import's. */
-const apiFieldLabels: Record<string, string> = {
-  emails: 'Email',
-  phones: 'Phone',
-  ownerId: 'Owner',
-  partnerId: 'Partner',
-};
+const apiFieldLabels: Record<string, string> = Object.fromEntries(
+  leadCatalog.map((f) => [f.key, singular[targetName(f) ?? f.key] ?? f.label]),
+);
 
 /** The field one column feeds; a column feeding several shows its first (the rest are kept as they are). */
 export function targetOf(mapping: Mapping, header: string): string {

@@ -1,3 +1,4 @@
+import { leadSources as catalogSources, type LeadCatalogField, leadCatalog } from '../../lib/lead-catalog';
 import type { Lead, LeadSource } from './leads.types';
 
 /** How a built-in lead field is shown and edited. */
@@ -10,61 +11,42 @@ export interface FieldDef {
   placeholder?: string;
 }
 
-export type BuiltinField =
-  | 'name'
-  | 'companyName'
-  | 'emails'
-  | 'phones'
-  | 'source'
-  | 'campaign'
-  | 'product'
-  | 'city'
-  | 'state'
-  | 'country'
-  | 'territory'
-  | 'expectedValue'
-  | 'currency'
-  | 'expectedCloseDate'
-  | 'tags'
-  | 'notes'
-  | 'lostReason';
-
-export const fieldDefs: Record<BuiltinField, FieldDef> = {
-  name: { key: 'name', label: 'Name', kind: 'text' },
-  companyName: { key: 'companyName', label: 'Company', kind: 'text' },
-  emails: { key: 'emails', label: 'Emails', kind: 'list', placeholder: 'Type an email, press Enter' },
-  phones: { key: 'phones', label: 'Phones', kind: 'list', placeholder: 'Type a number, press Enter' },
-  source: { key: 'source', label: 'Source', kind: 'source' },
-  campaign: { key: 'campaign', label: 'Campaign', kind: 'text' },
-  product: { key: 'product', label: 'Product', kind: 'text' },
-  city: { key: 'city', label: 'City', kind: 'text' },
-  state: { key: 'state', label: 'State', kind: 'text' },
-  country: { key: 'country', label: 'Country', kind: 'text' },
-  territory: { key: 'territory', label: 'Territory', kind: 'text' },
-  expectedValue: { key: 'expectedValue', label: 'Expected value', kind: 'money' },
-  currency: { key: 'currency', label: 'Currency', kind: 'currency', placeholder: 'e.g. INR' },
-  expectedCloseDate: { key: 'expectedCloseDate', label: 'Expected close date', kind: 'date' },
-  tags: { key: 'tags', label: 'Tags', kind: 'list', placeholder: 'Type a tag, press Enter' },
-  notes: { key: 'notes', label: 'Notes', kind: 'longtext' },
-  lostReason: { key: 'lostReason', label: 'Lost reason', kind: 'longtext' },
+const kinds: Partial<Record<LeadCatalogField['display'], FieldKind>> = {
+  text: 'text',
+  longtext: 'longtext',
+  emails: 'list',
+  phones: 'list',
+  tags: 'list',
+  money: 'money',
+  date: 'date',
+  source: 'source',
+  currency: 'currency',
 };
+const placeholders: Partial<Record<LeadCatalogField['display'], string>> = {
+  emails: 'Type an email, press Enter',
+  phones: 'Type a number, press Enter',
+  tags: 'Type a tag, press Enter',
+  currency: 'e.g. INR',
+};
+
+type Editable = Extract<LeadCatalogField, { display: keyof typeof kinds }>;
+/** The built-in fields a person edits on the lead itself (the catalog's fields with an editor; not the stage). */
+export type BuiltinField = Exclude<Editable['key'], 'stage'>;
+
+export const fieldDefs = Object.fromEntries(
+  leadCatalog.flatMap((f) => {
+    const kind = kinds[f.display];
+    if (!kind || f.access === 'system') return [];
+    const placeholder = placeholders[f.display];
+    return [[f.key, { key: f.key, label: f.label, kind, ...(placeholder ? { placeholder } : {}) }]];
+  }),
+) as Record<BuiltinField, FieldDef>;
 
 export function isBuiltinField(key: string): key is BuiltinField {
   return key in fieldDefs;
 }
 
-export const leadSources: readonly LeadSource[] = [
-  'manual',
-  'import',
-  'api',
-  'web_form',
-  'facebook',
-  'whatsapp',
-  'partner',
-  'erp',
-  'referral',
-  'other',
-];
+export const leadSources: readonly LeadSource[] = catalogSources;
 
 const sourceLabels: Record<string, string> = {
   manual: 'Manual',

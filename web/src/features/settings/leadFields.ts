@@ -1,15 +1,11 @@
-import { fieldDefs } from '../leads/fields';
+import { leadCatalog } from '../../lib/lead-catalog';
 
 /**
- * Built-in lead fields as people call them: the lead screens' own labels, plus the assignment fields and the
- * "all custom fields" entry that settings also name. Custom fields are `customFields.<key>` with their own label.
+ * Built-in lead fields as people call them: the catalog's labels, with the "all custom fields" entry that settings
+ * also name. Custom fields are `customFields.<key>` with their own label.
  */
 export const builtInFieldLabels: Record<string, string> = {
-  ...Object.fromEntries(Object.values(fieldDefs).map((def) => [def.key, def.label])),
-  ownerId: 'Owner',
-  warriorIds: 'Warriors',
-  coSalesIds: 'Co-sales',
-  partnerId: 'Partner',
+  ...Object.fromEntries(leadCatalog.map((f) => [f.key, f.label])),
   customFields: 'Custom fields (all)',
 };
 
