@@ -1,3 +1,4 @@
+import { mayManageKept } from '../../access/policy.ts';
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, type FieldError, notFound } from '../../http/errors.ts';
@@ -188,7 +189,7 @@ const FAILURES_SHOWN = 200;
 /** Its creator follows a bulk action; an admin may look at anyone's. Others get 404. */
 async function loadDto(trx: Tx, ctx: RequestContext, id: string): Promise<BulkActionDto> {
   const row = await repo.findBulkAction(trx, id);
-  if (!row || (row.created_by !== ctx.actor.userId && ctx.actor.role !== 'ADMIN')) throw notFound('bulk action');
+  if (!row || !mayManageKept(ctx.actor, { ownerId: row.created_by })) throw notFound('bulk action');
   const failed = row.failed > 0 ? await repo.failures(trx, id, leadVisibleTo(ctx.actor), FAILURES_SHOWN) : [];
   return {
     ...toSummary(row),

@@ -2,6 +2,7 @@ import { withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { fieldError } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { leadField } from '../leads/lead-catalog.ts';
 import {
   type Access,
   assignmentFields,
@@ -11,7 +12,6 @@ import {
   defaultFieldAccess,
   fieldAccessFor,
 } from '../leads/lead-fields.ts';
-import { leadField } from '../leads/lead-catalog.ts';
 import { type Role, roles } from '../users/roles.ts';
 import * as repo from './custom-fields.repository.ts';
 

@@ -1,4 +1,5 @@
 import { type SqlBool, sql } from 'kysely';
+import { keptScope, mayManageKept } from '../../access/policy.ts';
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, fieldError, notFound } from '../../http/errors.ts';
@@ -158,7 +159,7 @@ async function visibleMessage(trx: Tx, ctx: RequestContext, id: string): Promise
   if (!row) throw notFound('email');
   if (row.lead_id) {
     if (!(await findVisibleLead(trx, ctx.actor, row.lead_id))) throw notFound('email');
-  } else if (row.to_user_id !== ctx.actor.userId && ctx.actor.role !== 'ADMIN') {
+  } else if (!mayManageKept(ctx.actor, { ownerId: row.to_user_id })) {
     throw notFound('email');
   }
   return row;
@@ -192,7 +193,8 @@ export async function listEmails(
   const unknown = (statuses ?? []).filter((s) => !(knownStatuses as readonly string[]).includes(s));
   if (unknown.length > 0) throw fieldError('validation_failed', 'status', `unknown status: ${unknown.join(', ')}`);
   const actor = ctx.actor;
-  const ownSystem = actor.role === 'ADMIN' ? sql<SqlBool>`true` : sql<SqlBool>`m.to_user_id = ${actor.userId}`;
+  const owner = keptScope(actor);
+  const ownSystem = owner === null ? sql<SqlBool>`true` : sql<SqlBool>`m.to_user_id = ${owner}`;
   const visible = sql<SqlBool>`(
     (m.purpose = 'lead' AND EXISTS (
       SELECT 1 FROM leads l WHERE l.company_id = m.company_id AND l.id = m.lead_id AND ${leadIsLive} AND ${leadVisibleTo(actor)}))

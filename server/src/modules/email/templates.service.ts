@@ -1,3 +1,4 @@
+import { mayManageTemplate } from '../../access/policy.ts';
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, forbidden, notFound } from '../../http/errors.ts';
@@ -17,7 +18,7 @@ export function senderOf(ctx: RequestContext): Sender {
 
 /** A personal template is its owner's alone; company templates are kept by admins and managers. */
 function mayEdit(row: repo.TemplateRow, ctx: RequestContext): boolean {
-  return row.scope === 'personal' ? row.owner_id === ctx.actor.userId : can(ctx.actor.role, 'email:templates');
+  return mayManageTemplate(ctx.actor, { ownerId: row.owner_id, personal: row.scope === 'personal' });
 }
 
 function toTemplate(row: repo.TemplateRow, ctx: RequestContext) {

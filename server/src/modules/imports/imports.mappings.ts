@@ -1,4 +1,5 @@
 import type { Static } from 'typebox';
+import { mayManageKept } from '../../access/policy.ts';
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
@@ -73,7 +74,7 @@ export async function deleteMapping(deps: Deps, ctx: RequestContext, id: string)
   await withTenant(deps.db, ctx.actor.companyId, async (trx) => {
     const row = await repo.findMapping(trx, id);
     if (!row) throw notFound('saved mapping');
-    if (ctx.actor.role !== 'ADMIN' && row.created_by !== ctx.actor.userId) {
+    if (!mayManageKept(ctx.actor, { ownerId: row.created_by })) {
       throw new AppError('forbidden', 'Only its creator or an admin may delete a saved mapping');
     }
     await repo.deleteMapping(trx, id);

@@ -1,4 +1,5 @@
 import { type Insertable, type Selectable, sql, type Updateable } from 'kysely';
+import { keptScope } from '../../access/policy.ts';
 import type { Tx } from '../../db/client.ts';
 import type { ImportMappings, Imports } from '../../db/types.ts';
 import type { Actor } from '../../http/context.ts';
@@ -8,7 +9,8 @@ export type MappingRow = Selectable<ImportMappings>;
 
 /** Imports a person sees: an admin every import of the company, anyone else its own. */
 function visible(actor: Actor) {
-  return actor.role === 'ADMIN' ? sql<boolean>`true` : sql<boolean>`i.created_by = ${actor.userId}`;
+  const owner = keptScope(actor);
+  return owner === null ? sql<boolean>`true` : sql<boolean>`i.created_by = ${owner}`;
 }
 
 function importsQuery(trx: Tx) {

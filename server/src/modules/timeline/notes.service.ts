@@ -1,3 +1,4 @@
+import { mayManageKept } from '../../access/policy.ts';
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Actor, Deps, RequestContext } from '../../http/context.ts';
 import { AppError, type FieldError, notFound } from '../../http/errors.ts';
@@ -26,7 +27,7 @@ function toNote(row: repo.NoteRow, names: Map<string, string>, ctx: RequestConte
 }
 
 function mayChange(row: repo.NoteRow, ctx: RequestContext): boolean {
-  return row.author_id === ctx.actor.userId || ctx.actor.role === 'ADMIN';
+  return mayManageKept(ctx.actor, { ownerId: row.author_id });
 }
 
 async function visibleLead(trx: Tx, ctx: RequestContext, leadId: string): Promise<LeadRow> {

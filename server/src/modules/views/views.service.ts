@@ -1,3 +1,4 @@
+import { mayManageKept, maySeeShared } from '../../access/policy.ts';
 import { withTenant } from '../../db/client.ts';
 import type { Actor, Deps, RequestContext } from '../../http/context.ts';
 import { AppError, forbidden, notFound } from '../../http/errors.ts';
@@ -13,7 +14,7 @@ import type { CreateViewInput, UpdateViewInput } from './views.schemas.ts';
 const iso = (value: Date | string) => new Date(value).toISOString();
 
 /** Its owner changes or deletes a view; an admin any view of the company, to keep them tidy. */
-const mayEdit = (row: repo.ViewRow, actor: Actor) => row.owner_id === actor.userId || actor.role === 'ADMIN';
+const mayEdit = (row: repo.ViewRow, actor: Actor) => mayManageKept(actor, { ownerId: row.owner_id });
 
 function toView(row: repo.ViewRow, actor: Actor) {
   return {
@@ -82,7 +83,7 @@ export async function listViews(deps: Deps, ctx: RequestContext) {
 /** A view the caller may open: its own, a shared one, or (for an admin) any; 404 otherwise. */
 async function visibleView(trx: Parameters<typeof repo.findView>[0], ctx: RequestContext, id: string, lock = false) {
   const row = await repo.findView(trx, id, { lock });
-  if (!row || !(row.shared || mayEdit(row, ctx.actor))) throw notFound('view');
+  if (!row || !maySeeShared(ctx.actor, { ownerId: row.owner_id, shared: row.shared })) throw notFound('view');
   return row;
 }
 
