@@ -79,6 +79,27 @@ export function availabilityRoutes(app: App, deps: Deps): void {
     (request) => service.myAvailability(deps, contextOf(request)),
   );
 
+  app.put(
+    '/me/timezone',
+    {
+      config: { permission: 'profile:self' },
+      schema: {
+        tags,
+        summary: 'Set my own time zone: the dates I am shown, my "today" and my working hours follow it',
+        body: Type.Object(
+          {
+            timezone: Nullable(Type.String({ minLength: 1, maxLength: 64 }), {
+              description: "An IANA time zone such as Asia/Kolkata; null: the company's",
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Availability },
+      },
+    },
+    (request) => service.setMyTimezone(deps, contextOf(request), request.body.timezone),
+  );
+
   app.get(
     '/users/:id/availability',
     {

@@ -60,6 +60,41 @@ export async function myAvailability(deps: Deps, ctx: RequestContext) {
   return withTenant(deps.db, ctx.actor.companyId, (trx) => readAvailability(trx, ctx.actor.userId));
 }
 
+/**
+ * A person sets its own time zone (every date it is shown, "today" on My day, its working hours): the one
+ * setting of its availability it may change itself. Everything else stays as its manager set it.
+ */
+export async function setMyTimezone(deps: Deps, ctx: RequestContext, timezone: string | null) {
+  if (timezone !== null && !isTimeZone(timezone)) {
+    throw fieldError('validation_failed', 'timezone', 'must be an IANA time zone such as Asia/Kolkata');
+  }
+  return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
+    const userId = ctx.actor.userId;
+    const before = await readAvailability(trx, userId);
+    if (before.timezone === timezone) return before;
+    await repo.upsertAvailability(trx, {
+      company_id: ctx.actor.companyId,
+      user_id: userId,
+      timezone,
+      working_days: before.workingDays,
+      work_start: before.workStart,
+      work_end: before.workEnd,
+      daily_cap: before.dailyCap,
+      open_cap: before.openCap,
+      updated_at: deps.clock.now(),
+    });
+    const after = await readAvailability(trx, userId);
+    await recordAudit(trx, ctx, {
+      action: 'user.timezone_changed',
+      entityType: 'user',
+      entityId: userId,
+      before: { timezone: before.timezone },
+      after: { timezone: after.timezone },
+    });
+    return after;
+  });
+}
+
 export async function putAvailability(deps: Deps, ctx: RequestContext, userId: string, body: AvailabilityInput) {
   if (body.timezone && !isTimeZone(body.timezone)) {
     throw fieldError('validation_failed', 'timezone', 'must be an IANA time zone such as Asia/Kolkata');

@@ -85,6 +85,40 @@ describe('availability', () => {
     expect((await t.as(ADMIN, 'GET', `/api/v1/users/${sales3}/availability`)).json().dailyCap).toBe(5);
   });
 
+  it('lets anyone set its own time zone, keeping what its manager set, audited; a bad zone changes nothing', async () => {
+    const warrior = 'warrior1@demo.test';
+    const me = await userId(t, warrior);
+    const set = await t.as(ADMIN, 'PUT', `/api/v1/users/${me}/availability`, { ...week, dailyCap: 7 });
+    expect(set.statusCode, set.body).toBe(200);
+    const mine = await t.as(warrior, 'PUT', '/api/v1/me/timezone', { timezone: 'America/New_York' });
+    expect(mine.statusCode, mine.body).toBe(200);
+    expect(mine.json()).toMatchObject({ timezone: 'America/New_York', effectiveTimezone: 'America/New_York' });
+    expect(mine.json()).toMatchObject({ workingDays: [1, 2, 3, 4, 5], dailyCap: 7 });
+    expect((await t.as(warrior, 'GET', '/api/v1/me/availability')).json().effectiveTimezone).toBe('America/New_York');
+
+    expectProblem(
+      await t.as(warrior, 'PUT', '/api/v1/me/timezone', { timezone: 'Mars/Olympus' }),
+      400,
+      'validation_failed',
+      'timezone',
+    );
+    expectProblem(
+      await t.as(warrior, 'PUT', '/api/v1/me/timezone', { timezone: 5 }),
+      400,
+      'validation_failed',
+      'timezone',
+    );
+    expectProblem(await t.as(warrior, 'PUT', '/api/v1/me/timezone', {}), 400, 'validation_failed', 'timezone');
+    expect((await t.as(warrior, 'GET', '/api/v1/me/availability')).json().timezone).toBe('America/New_York');
+
+    const back = await t.as(warrior, 'PUT', '/api/v1/me/timezone', { timezone: null });
+    expect(back.json()).toMatchObject({ timezone: null, effectiveTimezone: 'Asia/Kolkata', dailyCap: 7 });
+    const audit = await t.as(ADMIN, 'GET', `/api/v1/audit?entityType=user&entityId=${me}`);
+    const actions = audit.json().data.map((e: { action: string }) => e.action);
+    expect(actions.filter((a: string) => a === 'user.timezone_changed')).toHaveLength(2);
+    expect((await t.as(null, 'PUT', '/api/v1/me/timezone', { timezone: null })).statusCode).toBe(401);
+  });
+
   it('keeps leaves per user: listed, overlaps refused, removed', async () => {
     const path = `/api/v1/users/${sales3}/leaves`;
     const added = await t.as('manager2@demo.test', 'POST', path, {
