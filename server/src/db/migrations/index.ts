@@ -10,6 +10,7 @@ import * as m0008 from './0008_bulk_operations.ts';
 import * as m0009 from './0009_activities.ts';
 import * as m0010 from './0010_email.ts';
 import * as m0011 from './0011_whatsapp.ts';
+import * as m0015 from './0015_notification_at.ts';
 
 /** Every migration, in order. A new file is added here too, so the set is explicit and bundled with the code. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009_activities': m0009,
   '0010_email': m0010,
   '0011_whatsapp': m0011,
+  '0015_notification_at': m0015,
 };

@@ -55,7 +55,7 @@ describe('reminders', () => {
     await runBoth();
     await runBoth();
     expect(await about(SALES, lead, 'activity.due')).toEqual([
-      expect.objectContaining({ title: 'Follow-up due at 12:00: Call Neha', body: 'Neha Kapoor' }),
+      expect.objectContaining({ title: 'Follow-up due: Call Neha', body: 'Neha Kapoor', at: due.toISOString() }),
     ]);
   });
 

@@ -83,6 +83,8 @@ export async function deliverReminder(trx: Tx, deps: Deps, job: Job): Promise<vo
   const due = new Date(activity.due_at);
   const label = kindLabel[activity.type] ?? 'Activity';
   const title = `${label} due at ${clockTime(due, activity.timezone)}: ${activity.title}`;
+  // In the app the due time is shown from `at`, in the reader's own zone; the email says its zone in words.
+  const notice = `${label} due: ${activity.title}`;
   const body = `${activity.lead_name}${activity.notes ? ` · ${activity.notes.slice(0, 300)}` : ''}`;
   const preferences = await preferencesOf(trx, activity.assignee_id);
   if (preferences.reminderChannel !== 'email') {
@@ -90,9 +92,10 @@ export async function deliverReminder(trx: Tx, deps: Deps, job: Job): Promise<vo
       companyId: job.companyId,
       userId: activity.assignee_id,
       kind: 'activity.due',
-      title,
+      title: notice,
       body,
       leadId: activity.lead_id,
+      at: due,
       now,
     });
   }
@@ -126,14 +129,14 @@ export async function markMissed(trx: Tx, deps: Deps, job: Job): Promise<void> {
     .execute();
   const due = new Date(activity.due_at);
   const label = (kindLabel[activity.type] ?? 'activity').toLowerCase();
-  const when = isoInZone(due, activity.timezone).slice(0, 16).replace('T', ' ');
   await notify(trx, {
     companyId: job.companyId,
     userId: activity.assignee_id,
     kind: 'activity.missed',
     title: `Missed ${label}: ${activity.title}`,
-    body: `${activity.lead_name} · was due ${when}`,
+    body: activity.lead_name,
     leadId: activity.lead_id,
+    at: due,
     now,
   });
   const managerId = activity.assignee_manager_id;
@@ -144,8 +147,9 @@ export async function markMissed(trx: Tx, deps: Deps, job: Job): Promise<void> {
       userId: manager.id,
       kind: 'activity.missed',
       title: `${activity.assignee_name} missed a ${label}: ${activity.title}`,
-      body: `${activity.lead_name} · was due ${when}`,
+      body: activity.lead_name,
       leadId: activity.lead_id,
+      at: due,
       now,
     });
   }

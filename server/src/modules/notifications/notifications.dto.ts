@@ -7,6 +7,7 @@ export function toNotification(row: NotificationRow) {
     title: row.title,
     body: row.body,
     leadId: row.lead_id,
+    at: row.at ? new Date(row.at).toISOString() : null,
     readAt: row.read_at ? new Date(row.read_at).toISOString() : null,
     createdAt: new Date(row.created_at).toISOString(),
   };

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
 
-const columns = ['id', 'kind', 'title', 'body', 'lead_id', 'read_at', 'created_at'] as const;
+const columns = ['id', 'kind', 'title', 'body', 'lead_id', 'at', 'read_at', 'created_at'] as const;
 
 export async function insertNotification(
   trx: Tx,
@@ -13,6 +13,7 @@ export async function insertNotification(
     title: string;
     body: string | null;
     lead_id: string | null;
+    at: Date | null;
     created_at: Date;
   },
 ): Promise<void> {

@@ -20,6 +20,9 @@ const Notification = Type.Object(
     title: Type.String(),
     body: Nullable(Type.String()),
     leadId: Nullable(Type.String({ format: 'uuid' })),
+    at: Nullable(Type.String({ format: 'date-time' }), {
+      description: 'The moment it speaks of (e.g. a due time), to show in the reader’s time zone',
+    }),
     readAt: Nullable(Type.String({ format: 'date-time' })),
     createdAt: Type.String({ format: 'date-time' }),
   },

@@ -20,6 +20,8 @@ export async function notify(
     title: string;
     body?: string | null;
     leadId?: string | null;
+    /** The moment it speaks of (a due time): each reader sees it in its own zone. */
+    at?: Date | null;
     now: Date;
   },
 ): Promise<void> {
@@ -32,6 +34,7 @@ export async function notify(
     title: input.title,
     body: input.body ?? null,
     lead_id: input.leadId ?? null,
+    at: input.at ?? null,
     created_at: input.now,
   });
   await announce(trx, input.companyId, input.userId, id);
