@@ -38,7 +38,19 @@ function toApiKey(row: {
   };
 }
 
-/** `scopes` widen what a key reaches beyond its user's role: `leads:read-all` lets an integration read every lead. */
+/** Only an admin grants a scope: a key's user must not widen its own reach. */
+function assertMayGrant(actor: Actor, scopes: string[]) {
+  if (scopes.length > 0 && actor.role !== 'ADMIN') {
+    throw new AppError('forbidden', 'Only an admin grants a scope to an API key', {
+      errors: [{ path: 'scopes', message: 'may be granted by an admin only' }],
+    });
+  }
+}
+
+/**
+ * `scopes` widen what a key reads beyond its user's role: `leads:read-all` lets an integration read every lead
+ * (never change more of them). Only an admin grants one, with setApiKeyScopes.
+ */
 export async function createApiKey(deps: Deps, ctx: RequestContext, name: string, scopes: string[] = []) {
   const { actor } = ctx;
   if (!KEY_HOLDERS.includes(actor.role)) {
@@ -47,6 +59,7 @@ export async function createApiKey(deps: Deps, ctx: RequestContext, name: string
       'API keys belong to integration and dev users; create one while signed in as such a user',
     );
   }
+  assertMayGrant(actor, scopes);
   if (!name.trim()) throw fieldError('validation_failed', 'name', 'must not be blank');
   const id = newId();
   const key = composeToken(KEY_PREFIX, actor.companyId, id, randomToken(32));
@@ -101,6 +114,51 @@ export async function listApiKeys(deps: Deps, ctx: RequestContext) {
     return query.orderBy('k.id', 'desc').execute();
   });
   return { data: rows.map(toApiKey) };
+}
+
+/** An admin sets the scopes of any key of the company (granting or withdrawing `leads:read-all`). */
+export async function setApiKeyScopes(deps: Deps, ctx: RequestContext, id: string, scopes: string[]) {
+  if (ctx.actor.role !== 'ADMIN') {
+    throw new AppError('forbidden', 'Only an admin grants or withdraws the scopes of an API key');
+  }
+  const next = [...new Set(scopes)].sort();
+  const row = await withTenant(deps.db, ctx.actor.companyId, async (trx) => {
+    const before = await trx
+      .selectFrom('api_keys')
+      .select(['id', 'scopes'])
+      .where('id', '=', id)
+      .where('revoked_at', 'is', null)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!before) return null;
+    await trx.updateTable('api_keys').set({ scopes: next }).where('id', '=', id).execute();
+    await recordAudit(trx, ctx, {
+      action: 'api_key.scopes_changed',
+      entityType: 'api_key',
+      entityId: id,
+      before: { scopes: before.scopes },
+      after: { scopes: next },
+    });
+    return trx
+      .selectFrom('api_keys as k')
+      .innerJoin('users as u', (join) =>
+        join.onRef('u.company_id', '=', 'k.company_id').onRef('u.id', '=', 'k.user_id'),
+      )
+      .select([
+        'k.id',
+        'k.name',
+        'k.prefix',
+        'k.user_id',
+        'u.name as user_name',
+        'k.scopes',
+        'k.created_at',
+        'k.last_used_at',
+      ])
+      .where('k.id', '=', id)
+      .executeTakeFirstOrThrow();
+  });
+  if (!row) throw notFound('API key');
+  return toApiKey(row);
 }
 
 export async function revokeApiKey(deps: Deps, ctx: RequestContext, id: string) {

@@ -220,3 +220,84 @@ describe('revoking API keys', () => {
     expectProblem(await t.as(created.key, 'GET', '/api/v1/auth/me'), 401, 'invalid_token');
   });
 });
+
+describe('the leads:read-all scope', () => {
+  async function leadCreatedBy(email: string, name: string) {
+    const response = await t.as(email, 'POST', '/api/v1/leads', { name });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json() as { id: string; version: number };
+  }
+
+  it('is refused (403) when an INTEGRATION user grants it to its own key, at creation or later', async () => {
+    const created = await t.as('integration@demo.test', 'POST', '/api/v1/api-keys', {
+      name: 'Self-granted',
+      scopes: ['leads:read-all'],
+    });
+    expectProblem(created, 403, 'forbidden', 'scopes');
+    const plain = await createKey('integration@demo.test', 'Plain');
+    expectProblem(
+      await t.as('integration@demo.test', 'PATCH', `/api/v1/api-keys/${plain.id}`, { scopes: ['leads:read-all'] }),
+      403,
+      'forbidden',
+    );
+    expectProblem(
+      await t.as(plain.key, 'PATCH', `/api/v1/api-keys/${plain.id}`, { scopes: ['leads:read-all'] }),
+      403,
+      'forbidden',
+    );
+    expect((await listKeys('admin@demo.test')).find((k) => k.id === plain.id)?.scopes).toEqual([]);
+  });
+
+  it('is granted by an ADMIN (audited), lets the key read every lead, and never change more of them', async () => {
+    const key = await createKey('integration@demo.test', 'Reporting');
+    const granted = await t.as('admin@demo.test', 'PATCH', `/api/v1/api-keys/${key.id}`, {
+      scopes: ['leads:read-all'],
+    });
+    expect(granted.statusCode, granted.body).toBe(200);
+    expect(granted.json()).toMatchObject({ id: key.id, scopes: ['leads:read-all'] });
+    const audit = await t.as('admin@demo.test', 'GET', `/api/v1/audit?entityType=api_key&entityId=${key.id}`);
+    expect(audit.json().data.map((e: { action: string }) => e.action)).toContain('api_key.scopes_changed');
+
+    const theirs = await leadCreatedBy('admin@demo.test', 'Quillon Marine Exports');
+    const own = await leadCreatedBy('integration@demo.test', 'Vantara Textile Mills');
+    // Reads every lead ...
+    expect((await t.as(key.key, 'GET', `/api/v1/leads/${theirs.id}`)).statusCode).toBe(200);
+    // ... but changes only what its user may change: the same answer as with its session.
+    const bySession = await t.as('integration@demo.test', 'PATCH', `/api/v1/leads/${theirs.id}`, {
+      version: theirs.version,
+      city: 'Pune',
+    });
+    expectProblem(bySession, 404, 'not_found');
+    const byKey = await t.as(key.key, 'PATCH', `/api/v1/leads/${theirs.id}`, { version: theirs.version, city: 'Pune' });
+    expectProblem(byKey, 404, 'not_found');
+    const assign = await t.as(key.key, 'POST', `/api/v1/leads/${theirs.id}/assign`, { ownerId: null });
+    expect(assign.statusCode).toBe(404);
+    const note = await t.as(key.key, 'POST', `/api/v1/leads/${theirs.id}/notes`, { body: 'From the key' });
+    expect(note.statusCode).toBe(404);
+    const after = await t.as('admin@demo.test', 'GET', `/api/v1/leads/${theirs.id}`);
+    expect(after.json()).toMatchObject({ version: theirs.version, city: null });
+
+    const mine = await t.as(key.key, 'PATCH', `/api/v1/leads/${own.id}`, { version: own.version, city: 'Pune' });
+    expect(mine.statusCode, mine.body).toBe(200);
+  });
+
+  it('is withdrawn by an ADMIN, and another company’s admin gets 404', async () => {
+    const key = await createKey('integration@demo.test', 'Withdrawn');
+    expect(
+      (await t.as('admin@demo.test', 'PATCH', `/api/v1/api-keys/${key.id}`, { scopes: ['leads:read-all'] })).statusCode,
+    ).toBe(200);
+    expectProblem(
+      await t.as('admin@other.test', 'PATCH', `/api/v1/api-keys/${key.id}`, { scopes: [] }),
+      404,
+      'not_found',
+    );
+    const withdrawn = await t.as('admin@demo.test', 'PATCH', `/api/v1/api-keys/${key.id}`, { scopes: [] });
+    expect(withdrawn.json().scopes).toEqual([]);
+    expectProblem(
+      await t.as('admin@demo.test', 'PATCH', `/api/v1/api-keys/${key.id}`, { scopes: ['root'] }),
+      400,
+      'validation_failed',
+      'scopes.0',
+    );
+  });
+});

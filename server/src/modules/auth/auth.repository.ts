@@ -166,7 +166,15 @@ export interface AuthEvent {
   companyId: string;
   userId: string | null;
   sessionId?: string | null;
-  event: 'login' | 'logout' | 'refresh' | 'token_reuse' | 'password_change' | 'session_revoked';
+  event:
+    | 'login'
+    | 'logout'
+    | 'refresh'
+    | 'token_reuse'
+    | 'password_change'
+    | 'session_revoked'
+    | 'password_reset_requested'
+    | 'password_reset';
   outcome: 'success' | 'failure';
   ip: string | null;
   userAgent: string | null;
@@ -192,36 +200,100 @@ export async function recordAuthEvent(trx: Tx, event: AuthEvent) {
     .execute();
 }
 
-/** Failed-login bookkeeping per key (account or address): a window of failures, then a lock. */
-export async function throttleState(db: Database, keys: string[]) {
-  if (keys.length === 0) return [];
-  return db.selectFrom('login_throttle').selectAll().where('key', 'in', keys).execute();
+export interface ThrottleKey {
+  key: string;
+  maxFailures: number;
 }
 
-export async function recordFailure(
+export type Reservation = { reserved: true } | { reserved: false; lockedUntil: Date | null };
+
+/**
+ * Reserves one sign-in attempt on every key (account, address) before the password is checked. In one
+ * transaction the keys' rows are locked (always in key order, so two reservations never deadlock); the attempt
+ * is reserved (`pending` + 1 on each) only when no key is locked and, on every key, the failures so far plus
+ * the attempts being checked stay below its limit. So parallel guesses queue on the rows, and no more than the
+ * limit are ever checked. Refused: `lockedUntil` when a key is locked, null when the limit is only taken by
+ * attempts still being checked (the caller may wait for them).
+ */
+export async function reserveAttempt(
   db: Database,
-  key: string,
+  keys: ThrottleKey[],
   now: Date,
   windowSeconds: number,
-  maxFailures: number,
-  lockSeconds: number,
-) {
-  // A failure after the window has passed starts a new window; the lock falls when the count reaches the limit.
-  const windowOpenedAfter = new Date(now.getTime() - windowSeconds * 1000);
-  const counted = await sql<{ failures: number }>`
-    INSERT INTO login_throttle AS t (key, failures, window_started_at)
-    VALUES (${key}, 1, ${now})
-    ON CONFLICT (key) DO UPDATE SET
-      failures = CASE WHEN t.window_started_at < ${windowOpenedAfter} THEN 1 ELSE t.failures + 1 END,
-      window_started_at = CASE WHEN t.window_started_at < ${windowOpenedAfter} THEN ${now} ELSE t.window_started_at END
-    RETURNING failures
-  `.execute(db);
-  if ((counted.rows[0]?.failures ?? 0) >= maxFailures) {
-    const lockedUntil = new Date(now.getTime() + lockSeconds * 1000);
-    await db.updateTable('login_throttle').set({ locked_until: lockedUntil }).where('key', '=', key).execute();
-  }
+): Promise<Reservation> {
+  const sorted = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return db.transaction().execute(async (trx): Promise<Reservation> => {
+    await trx
+      .insertInto('login_throttle')
+      .values(sorted.map((k) => ({ key: k.key, failures: 0, window_started_at: now })))
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    const rows = await trx
+      .selectFrom('login_throttle')
+      .selectAll()
+      .where(
+        'key',
+        'in',
+        sorted.map((k) => k.key),
+      )
+      .orderBy('key')
+      .forUpdate()
+      .execute();
+    const lockedUntil = rows
+      .map((r) => (r.locked_until ? new Date(r.locked_until).getTime() : 0))
+      .reduce((a, b) => Math.max(a, b), 0);
+    if (lockedUntil > now.getTime()) return { reserved: false, lockedUntil: new Date(lockedUntil) };
+    const windowOpenedAfter = now.getTime() - windowSeconds * 1000;
+    const next = sorted.map(({ key, maxFailures }) => {
+      const row = rows.find((r) => r.key === key);
+      // A window that has passed starts again (and forgets attempts a crashed process never settled).
+      const fresh = !row || new Date(row.window_started_at).getTime() < windowOpenedAfter;
+      return {
+        key,
+        // Full only while attempts are being checked: once a lock has run out, the next attempt goes ahead.
+        full: !fresh && row.pending > 0 && row.failures + row.pending >= maxFailures,
+        failures: fresh ? 0 : row.failures,
+        pending: fresh ? 1 : row.pending + 1,
+        window: fresh ? now : row.window_started_at,
+      };
+    });
+    if (next.some((n) => n.full)) return { reserved: false, lockedUntil: null };
+    for (const n of next) {
+      await trx
+        .updateTable('login_throttle')
+        .set({ failures: n.failures, pending: n.pending, window_started_at: n.window, locked_until: null })
+        .where('key', '=', n.key)
+        .execute();
+    }
+    return { reserved: true };
+  });
 }
 
+/**
+ * Settles a reserved attempt on one key: a failure is counted (locking the key when it reaches the limit), a
+ * success only gives the reservation back; `clear` (the account after a right password) also forgets failures.
+ */
+export async function settleAttempt(
+  db: Database,
+  { key, maxFailures }: ThrottleKey,
+  outcome: 'failure' | 'success' | 'clear',
+  now: Date,
+  lockSeconds: number,
+) {
+  const lockedUntil = new Date(now.getTime() + lockSeconds * 1000);
+  await sql`
+    UPDATE login_throttle SET
+      pending = greatest(pending - 1, 0),
+      failures = CASE ${outcome} WHEN 'failure' THEN failures + 1 WHEN 'clear' THEN 0 ELSE failures END,
+      locked_until = CASE
+        WHEN ${outcome} = 'failure' AND failures + 1 >= ${maxFailures} THEN ${lockedUntil}::timestamptz
+        WHEN ${outcome} = 'clear' THEN NULL
+        ELSE locked_until END
+    WHERE key = ${key}
+  `.execute(db);
+}
+
+/** Forgets the failures and lock of a key (a password was just reset); attempts being checked stay counted. */
 export async function clearFailures(db: Database, key: string) {
-  await db.deleteFrom('login_throttle').where('key', '=', key).execute();
+  await db.updateTable('login_throttle').set({ failures: 0, locked_until: null }).where('key', '=', key).execute();
 }

@@ -2,16 +2,30 @@ import { Type } from 'typebox';
 import type { App } from '../../app.ts';
 import { withTenant } from '../../db/client.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
+import { RateLimiter } from '../../http/rate-limit.ts';
 import { IdParams, List, NoContent } from '../../http/schemas.ts';
 import { findCompany, toCompany } from '../companies/companies.service.ts';
 import { roleMatrix } from '../users/roles.ts';
 import * as usersRepo from '../users/users.repository.ts';
 import { toUser } from '../users/users.service.ts';
-import { createApiKey, listApiKeys, revokeApiKey } from './api-keys.service.ts';
-import { ChangePasswordBody, CreateApiKeyBody, LoginBody, RefreshBody } from './auth.schemas.ts';
+import { afterRepliesSettled, afterReply } from './after-reply.ts';
+import { createApiKey, listApiKeys, revokeApiKey, setApiKeyScopes } from './api-keys.service.ts';
+import {
+  ChangePasswordBody,
+  CreateApiKeyBody,
+  LoginBody,
+  PasswordResetConfirmBody,
+  PasswordResetLink,
+  PasswordResetRequestBody,
+  RefreshBody,
+  SetApiKeyScopesBody,
+} from './auth.schemas.ts';
 import * as auth from './auth.service.ts';
+import { confirmPasswordReset, issueResetLink, requestPasswordReset } from './password-reset.service.ts';
 
 export function authRoutes(app: App, deps: Deps): void {
+  app.addHook('onClose', afterRepliesSettled);
+
   /** The user row that goes with a fresh token pair. */
   async function withUser(pair: auth.TokenPair) {
     const row = await withTenant(deps.db, pair.companyId, (trx) => usersRepo.findUser(trx, pair.userId));
@@ -37,9 +51,17 @@ export function authRoutes(app: App, deps: Deps): void {
         response: { 200: Type.Ref('LoginResult') },
       },
     },
-    async (request) => {
-      const pair = await auth.login(deps, request.body.email, request.body.password, clientOf(request));
-      return withUser(pair);
+    async (request, reply) => {
+      const client = clientOf(request);
+      try {
+        return await withUser(await auth.login(deps, request.body.email, request.body.password, client));
+      } catch (error) {
+        // The refused attempt joins the account's history once the 429 is out, whether or not the account exists.
+        if (error instanceof auth.LoginThrottled) {
+          afterReply(reply, request.log, () => auth.recordThrottledLogin(deps, request.body.email, client));
+        }
+        throw error;
+      }
     },
   );
 
@@ -160,6 +182,85 @@ export function authRoutes(app: App, deps: Deps): void {
     },
     async (request, reply) =>
       reply.code(201).send(await createApiKey(deps, contextOf(request), request.body.name, request.body.scopes)),
+  );
+
+  app.patch(
+    '/api-keys/:id',
+    {
+      config: { permission: 'api-keys:manage' },
+      schema: {
+        tags: ['api-keys'],
+        summary: 'Set the scopes of an API key (an admin only)',
+        description:
+          'Only an admin grants or withdraws a scope; `leads:read-all` lets the key read every lead, never change more of them.',
+        params: IdParams,
+        body: SetApiKeyScopesBody,
+        response: { 200: Type.Ref('ApiKey') },
+      },
+    },
+    (request) => setApiKeyScopes(deps, contextOf(request), request.params.id, request.body.scopes),
+  );
+
+  // Reset requests per address (answered 429 when spent) and per account (dropped silently when spent, so the
+  // answer never depends on the account).
+  const resetsPerAddress = new RateLimiter(deps.db, 'password-reset', 10, 900);
+  const resetsPerAccount = new RateLimiter(deps.db, 'password-reset-account', 3, 3600);
+
+  app.post(
+    '/auth/password-reset',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Forgot password: email a reset link',
+        description:
+          'Always 202, the same whether or not the account exists. When it does and its company has an outgoing email server, a link that works once for 30 minutes is emailed; otherwise an admin issues one.',
+        body: PasswordResetRequestBody,
+        response: { 202: Type.Object({ detail: Type.String() }) },
+      },
+    },
+    async (request, reply) => {
+      for (const [k, v] of Object.entries(await resetsPerAddress.take(request.ip))) reply.header(k, v);
+      const client = clientOf(request);
+      afterReply(reply, request.log, () => requestPasswordReset(deps, request.body, client, resetsPerAccount));
+      return reply.code(202).send({
+        detail: 'If the address belongs to an account, a link to reset its password is on its way.',
+      });
+    },
+  );
+
+  app.post(
+    '/auth/password-reset/confirm',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Set a new password with a reset token; every session of the user ends',
+        body: PasswordResetConfirmBody,
+        response: { 204: NoContent },
+      },
+    },
+    async (request, reply) => {
+      await confirmPasswordReset(deps, request.body.token, request.body.password, clientOf(request), request.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
+    '/users/:id/password-reset-link',
+    {
+      config: { permission: 'users:reset-passwords' },
+      schema: {
+        tags: ['users'],
+        summary: 'Issue a password reset link for a user, to hand over (works once, for 30 minutes)',
+        params: IdParams,
+        response: { 201: PasswordResetLink },
+      },
+    },
+    async (request, reply) => {
+      const baseUrl = deps.config.publicUrl ?? `${request.protocol}://${request.host}`;
+      return reply.code(201).send(await issueResetLink(deps, contextOf(request), request.params.id, baseUrl));
+    },
   );
 
   app.delete(

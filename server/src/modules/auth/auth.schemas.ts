@@ -114,3 +114,41 @@ export const CreateApiKeyBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const SetApiKeyScopesBody = Type.Object(
+  {
+    scopes: Type.Array(Type.Literal('leads:read-all'), {
+      maxItems: 5,
+      description:
+        'The whole set of scopes the key has from now on; leads:read-all reads every lead, never writes more',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const PasswordResetRequestBody = Type.Object(
+  {
+    email: Type.String({ format: 'email', minLength: 3, maxLength: 254 }),
+    companySlug: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'The company the account belongs to, when known' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const PasswordResetConfirmBody = Type.Object(
+  {
+    token: Type.String({ minLength: 1, maxLength: 500, description: 'From the reset link' }),
+    password: Type.String({
+      minLength: 1,
+      maxLength: 1024,
+      description: '12 to 128 characters, not a common password',
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const PasswordResetLink = Type.Object({
+  link: Type.String({ description: 'Hand it to the user; it works once' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+});

@@ -28,31 +28,78 @@ export interface TokenPair {
   companyId: string;
 }
 
-function throttleKeys(email: string, ip: string) {
-  return { account: `account:${email.trim().toLowerCase()}`, address: `ip:${ip}` };
+/** The keys an attempt is counted on: its account, and its address with four times the allowance. */
+function throttleKeys(deps: Deps, email: string, ip: string): Keys {
+  const max = deps.config.loginMaxFailures;
+  return {
+    account: { key: `account:${email.trim().toLowerCase()}`, maxFailures: max },
+    // An address may fail on several accounts (an office behind one NAT): it gets four times the allowance.
+    address: { key: `ip:${ip}`, maxFailures: max * 4 },
+  };
 }
 
-/** 429 while either the account or the address is locked; says when to come back. */
-async function assertNotThrottled(deps: Deps, keys: { account: string; address: string }) {
-  const now = deps.clock.now();
-  const states = await repo.throttleState(deps.db, [keys.account, keys.address]);
-  const lockedUntil = states
-    .map((s) => (s.locked_until ? new Date(s.locked_until).getTime() : 0))
-    .reduce((a, b) => Math.max(a, b), 0);
-  if (lockedUntil > now.getTime()) {
-    const retryAfter = Math.ceil((lockedUntil - now.getTime()) / 1000);
-    throw new AppError('login_throttled', `Too many failed attempts; try again in ${retryAfter} seconds`, {
+/** A sign-in attempt refused because its account or address is locked: says when to come back. */
+export class LoginThrottled extends AppError {
+  constructor(retryAfter: number) {
+    super('login_throttled', `Too many failed attempts; try again in ${retryAfter} seconds`, {
       headers: { 'Retry-After': String(retryAfter) },
     });
   }
 }
 
-async function registerFailure(deps: Deps, keys: { account: string; address: string }) {
-  const { loginMaxFailures, loginLockSeconds } = deps.config;
+/** How long an attempt waits for others on its account or address to be checked before it is refused. */
+const RESERVE_WAIT_MS = 5000;
+const RESERVE_RETRY_MS = 50;
+
+type Keys = { account: repo.ThrottleKey; address: repo.ThrottleKey };
+
+/**
+ * Reserves the attempt on the account and the address before the password is checked (see reserveAttempt),
+ * or throws 429 while either is locked. While the allowance is taken by attempts still being checked, it waits
+ * for them: they end as failures (and the lock refuses this one) or as a success (and this one goes ahead).
+ * Nothing here depends on whether the account exists.
+ */
+async function reserveAttempt(deps: Deps, keys: Keys) {
+  const started = Date.now();
+  for (;;) {
+    const now = deps.clock.now();
+    const result = await repo.reserveAttempt(deps.db, [keys.account, keys.address], now, THROTTLE_WINDOW_SECONDS);
+    if (result.reserved) return;
+    if (result.lockedUntil) {
+      throw new LoginThrottled(Math.ceil((result.lockedUntil.getTime() - now.getTime()) / 1000));
+    }
+    if (Date.now() - started > RESERVE_WAIT_MS) throw new LoginThrottled(1);
+    await new Promise((resolve) => setTimeout(resolve, RESERVE_RETRY_MS));
+  }
+}
+
+/** Settles a reserved attempt: a failure counts on both keys; a success clears the account's failures. */
+async function settleAttempt(deps: Deps, keys: Keys, ok: boolean) {
   const now = deps.clock.now();
-  await repo.recordFailure(deps.db, keys.account, now, THROTTLE_WINDOW_SECONDS, loginMaxFailures, loginLockSeconds);
-  // An address may fail on several accounts (an office behind one NAT): it gets four times the allowance.
-  await repo.recordFailure(deps.db, keys.address, now, THROTTLE_WINDOW_SECONDS, loginMaxFailures * 4, loginLockSeconds);
+  const lock = deps.config.loginLockSeconds;
+  await repo.settleAttempt(deps.db, keys.account, ok ? 'clear' : 'failure', now, lock);
+  await repo.settleAttempt(deps.db, keys.address, ok ? 'success' : 'failure', now, lock);
+}
+
+/**
+ * Records a refused (throttled) attempt in the account's sign-in history, when there is such an account. Run
+ * after the 429 has been sent (see afterReply): the reply must not take longer for an account that exists.
+ */
+export async function recordThrottledLogin(deps: Deps, email: string, client: ClientInfo): Promise<void> {
+  const entry = await repo.findDirectoryEntry(deps.db, email);
+  if (!entry) return;
+  await withTenant(deps.db, entry.company_id, (trx) =>
+    repo.recordAuthEvent(trx, {
+      companyId: entry.company_id,
+      userId: entry.user_id,
+      event: 'login',
+      outcome: 'failure',
+      ip: client.ip,
+      userAgent: client.userAgent,
+      detail: { reason: 'throttled' },
+      at: deps.clock.now(),
+    }),
+  );
 }
 
 async function issueTokens(
@@ -70,35 +117,37 @@ async function issueTokens(
   return { accessToken, refreshToken, expiresIn: deps.tokens.expiresIn, userId, companyId };
 }
 
+/**
+ * Signs in. The attempt is counted (and refused while locked) before the account is even looked up, so a
+ * throttled reply does the same work whether the account exists; the refused attempt reaches the account's
+ * history later, through recordThrottledLogin.
+ */
 export async function login(deps: Deps, email: string, password: string, client: ClientInfo): Promise<TokenPair> {
-  const keys = throttleKeys(email, client.ip);
-  const entry = await repo.findDirectoryEntry(deps.db, email);
+  const keys = throttleKeys(deps, email, client.ip);
+  await reserveAttempt(deps, keys);
+  let result: TokenPair | null = null;
   try {
-    await assertNotThrottled(deps, keys);
-  } catch (error) {
-    // A refused attempt on a locked account is part of its sign-in history too.
-    if (entry) {
-      await withTenant(deps.db, entry.company_id, (trx) =>
-        repo.recordAuthEvent(trx, {
-          companyId: entry.company_id,
-          userId: entry.user_id,
-          event: 'login',
-          outcome: 'failure',
-          ip: client.ip,
-          userAgent: client.userAgent,
-          detail: { reason: 'throttled' },
-          at: deps.clock.now(),
-        }),
-      );
-    }
-    throw error;
+    result = await checkCredentials(deps, email, password, client);
+  } finally {
+    await settleAttempt(deps, keys, result !== null);
   }
+  if (!result) throw new AppError('invalid_credentials');
+  return result;
+}
+
+/** The password check of a reserved attempt: a new session and its tokens, or null. */
+async function checkCredentials(
+  deps: Deps,
+  email: string,
+  password: string,
+  client: ClientInfo,
+): Promise<TokenPair | null> {
+  const entry = await repo.findDirectoryEntry(deps.db, email);
   if (!entry) {
     await verifyPassword(await decoy(), password);
-    await registerFailure(deps, keys);
-    throw new AppError('invalid_credentials');
+    return null;
   }
-  const result = await withTenant(deps.db, entry.company_id, async (trx) => {
+  return withTenant(deps.db, entry.company_id, async (trx) => {
     const user = await repo.findUserForLogin(trx, entry.user_id);
     const now = deps.clock.now();
     const ok = user ? await verifyPassword(user.password_hash, password) : false;
@@ -136,12 +185,6 @@ export async function login(deps: Deps, email: string, password: string, client:
     });
     return issueTokens(deps, trx, entry.company_id, user.id, sessionId);
   });
-  if (!result) {
-    await registerFailure(deps, keys);
-    throw new AppError('invalid_credentials');
-  }
-  await repo.clearFailures(deps.db, keys.account);
-  return result;
 }
 
 /** Rotation with reuse detection: a refresh token works once; showing a used one ends its whole login. */
@@ -255,14 +298,18 @@ export async function changePassword(deps: Deps, ctx: RequestContext, current: s
   }
   const { actor } = ctx;
   // Guessing the current password with a stolen token is throttled like guessing it at sign-in.
-  const keys = throttleKeys(actor.email, ctx.ip);
-  await assertNotThrottled(deps, keys);
-  const verified = await withTenant(deps.db, actor.companyId, async (trx) => {
-    const user = await repo.findUserForLogin(trx, actor.userId);
-    return user !== undefined && (await verifyPassword(user.password_hash, current));
-  });
+  const keys = throttleKeys(deps, actor.email, ctx.ip);
+  await reserveAttempt(deps, keys);
+  let verified = false;
+  try {
+    verified = await withTenant(deps.db, actor.companyId, async (trx) => {
+      const user = await repo.findUserForLogin(trx, actor.userId);
+      return user !== undefined && (await verifyPassword(user.password_hash, current));
+    });
+  } finally {
+    await settleAttempt(deps, keys, verified);
+  }
   if (!verified) {
-    await registerFailure(deps, keys);
     throw new AppError('validation_failed', 'The current password is not correct', {
       errors: [{ path: 'currentPassword', message: 'is not correct' }],
     });

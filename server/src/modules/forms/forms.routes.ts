@@ -110,7 +110,7 @@ export function formsRoutes(app: App, deps: Deps): void {
  */
 function publicSubmitRoutes(scope: App, deps: Deps): void {
   // 10 submissions a minute per address and form: enough for an office behind one address, not for a flood.
-  const limiter = new RateLimiter('form-submit', 10, 60);
+  const limiter = new RateLimiter(deps.db, 'form-submit', 10, 60);
 
   scope.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -142,7 +142,7 @@ function publicSubmitRoutes(scope: App, deps: Deps): void {
       bodyLimit: SUBMIT_BODY_LIMIT,
       onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
         const { formId } = request.params as { formId: string };
-        const headers = limiter.take(`${request.ip} ${formId}`, deps.clock.now().getTime());
+        const headers = await limiter.take(`${request.ip} ${formId}`, null, deps.clock.now());
         for (const [name, value] of Object.entries(headers)) reply.header(name, value);
       },
       schema: {

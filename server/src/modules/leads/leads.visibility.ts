@@ -45,6 +45,15 @@ export function leadVisibleTo(actor: Actor): Expression<SqlBool> {
 }
 
 /**
+ * The leads an actor may change, on the alias `l`: leadVisibleTo without what an API key's scope adds, since a
+ * scope (`leads:read-all`) widens what a key reads, never what it changes. Every write path locks with it.
+ */
+export function leadChangeableBy(actor: Actor): Expression<SqlBool> {
+  if (actor.role === 'INTEGRATION') return sql<SqlBool>`l.created_by = ${actor.userId}`;
+  return leadVisibleTo(actor);
+}
+
+/**
  * leadVisibleTo split along owners, for counts read from the per-owner totals: `owned` is a condition on
  * `l.owner_id` alone; `beyond` the rest of the visible leads, none of them matched by `owned` (null when there
  * are none). null when the role's visibility does not follow owners. Must agree with leadVisibleTo.

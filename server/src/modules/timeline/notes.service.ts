@@ -30,8 +30,8 @@ function mayChange(row: repo.NoteRow, ctx: RequestContext): boolean {
   return mayManageKept(ctx.actor, { ownerId: row.author_id });
 }
 
-async function visibleLead(trx: Tx, ctx: RequestContext, leadId: string): Promise<LeadRow> {
-  const lead = await findVisibleLead(trx, ctx.actor, leadId);
+async function visibleLead(trx: Tx, ctx: RequestContext, leadId: string, forChange = false): Promise<LeadRow> {
+  const lead = await findVisibleLead(trx, ctx.actor, leadId, { forChange });
   if (!lead) throw notFound('lead');
   return lead;
 }
@@ -117,7 +117,7 @@ export async function listNotes(
 /** A note on a lead: its mentions notified, the lead touched (the response SLA sees it), the audit row kept. */
 export async function addNote(deps: Deps, ctx: RequestContext, leadId: string, body: string) {
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-    const lead = await visibleLead(trx, ctx, leadId);
+    const lead = await visibleLead(trx, ctx, leadId, true);
     const text = blankChecked(body);
     const mentioned = await resolveMentions(trx, ctx, lead, text);
     const id = newId();
@@ -149,7 +149,7 @@ export async function addNote(deps: Deps, ctx: RequestContext, leadId: string, b
 /** Changes a note's text; only people newly mentioned are notified. */
 export async function updateNote(deps: Deps, ctx: RequestContext, leadId: string, noteId: string, body: string) {
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-    const lead = await visibleLead(trx, ctx, leadId);
+    const lead = await visibleLead(trx, ctx, leadId, true);
     const before = await changeableNote(trx, ctx, leadId, noteId);
     const text = blankChecked(body);
     const mentioned = await resolveMentions(trx, ctx, lead, text);
@@ -172,7 +172,7 @@ export async function updateNote(deps: Deps, ctx: RequestContext, leadId: string
 
 export async function deleteNote(deps: Deps, ctx: RequestContext, leadId: string, noteId: string): Promise<void> {
   await withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-    await visibleLead(trx, ctx, leadId);
+    await visibleLead(trx, ctx, leadId, true);
     const before = await changeableNote(trx, ctx, leadId, noteId);
     await repo.deleteNote(trx, noteId);
     await recordAudit(trx, ctx, {

@@ -361,4 +361,69 @@ export const routes: Route[] = [
       { name: 'a made-up refresh token', body: { refreshToken: 'rt_garbage' }, status: 401, code: 'invalid_token' },
     ],
   },
+  {
+    label: 'PATCH /api-keys/{id}',
+    method: 'PATCH',
+    // Body validation comes before the key is looked up: any well-formed id serves.
+    url: () => '/api/v1/api-keys/01900000-0000-7000-8000-000000000000',
+    who: () => ADMIN,
+    valid: () => ({ scopes: [] }),
+    fields: [{ name: 'scopes', required: true, wrongType: 'leads:read-all' }],
+    extra: () => [
+      {
+        name: 'a scope that does not exist',
+        body: { scopes: ['leads:write-all'] },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['scopes.0'],
+      },
+    ],
+  },
+  {
+    label: 'POST /auth/password-reset',
+    method: 'POST',
+    url: () => '/api/v1/auth/password-reset',
+    who: () => null,
+    valid: () => ({ email: 'warrior3@demo.test', companySlug: 'demo' }),
+    fields: [
+      { name: 'email', required: true, max: 254 },
+      { name: 'companySlug', required: false, max: 100, wrongType: 5 },
+    ],
+    extra: () => [
+      {
+        name: 'an email that is no email',
+        body: { email: 'warrior3' },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['email'],
+      },
+    ],
+  },
+  {
+    label: 'POST /auth/password-reset/confirm',
+    method: 'POST',
+    url: () => '/api/v1/auth/password-reset/confirm',
+    who: () => null,
+    valid: () => ({ token: 'prt_placeholder', password: PASSWORD }),
+    fields: [
+      { name: 'token', required: true, max: 500 },
+      { name: 'password', required: true, max: 1024, wrongType: true },
+    ],
+    extra: () => [
+      {
+        name: 'a made-up token',
+        body: { token: 'prt_garbage', password: PASSWORD },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['token'],
+      },
+      {
+        name: 'a short password',
+        body: { token: 'prt_garbage', password: 'short' },
+        status: 422,
+        code: 'weak_password',
+        paths: ['password'],
+      },
+    ],
+  },
 ];

@@ -23,6 +23,7 @@ export const permissions = [
   'roles:read',
   'users:read',
   'users:manage',
+  'users:reset-passwords',
   'audit:read',
   'api-keys:manage',
   'notifications:self',

@@ -60,7 +60,7 @@ export async function listUnattached(deps: Deps, ctx: RequestContext, limit: num
 /** Files a number's unattached messages on a lead; the lead's later messages attach by its phone numbers. */
 export async function attachUnattached(deps: Deps, ctx: RequestContext, body: { phone: string; leadId: string }) {
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-    const lead = await findVisibleLead(trx, ctx.actor, body.leadId);
+    const lead = await findVisibleLead(trx, ctx.actor, body.leadId, { forChange: true });
     if (!lead) throw notFound('lead');
     const company = await trx.selectFrom('companies').select('phone_country').executeTakeFirstOrThrow();
     const phone = toE164(body.phone, company.phone_country) ?? body.phone.trim();

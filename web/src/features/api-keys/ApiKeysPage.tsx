@@ -3,7 +3,6 @@ import {
   Button,
   Card,
   Center,
-  Checkbox,
   Code,
   CopyButton,
   EmptyState,
@@ -12,6 +11,7 @@ import {
   Modal,
   Skeleton,
   Stack,
+  Switch,
   Table,
   Text,
   TextInput,
@@ -28,7 +28,7 @@ import { useFormErrors } from '../../lib/forms';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useMe } from '../auth/session';
 import classes from './ApiKeysPage.module.css';
-import { useApiKeys, useCreateApiKey, useRevokeApiKey } from './apiKeys.queries';
+import { useApiKeys, useCreateApiKey, useRevokeApiKey, useSetApiKeyScopes } from './apiKeys.queries';
 
 const fields = ['name'] as const;
 const labels = { name: 'Name' };
@@ -43,13 +43,11 @@ function CreateKeyModal({
   onCreated: (key: ApiKeyCreated) => void;
 }) {
   const [name, setName] = useState('');
-  const [readAll, setReadAll] = useState(false);
   const errors = useFormErrors(fields, labels);
   const create = useCreateApiKey();
 
   const close = () => {
     setName('');
-    setReadAll(false);
     errors.clear();
     onClose();
   };
@@ -62,11 +60,10 @@ function CreateKeyModal({
       return;
     }
     create.mutate(
-      { name: name.trim(), scopes: readAll ? ['leads:read-all'] : [] },
+      { name: name.trim(), scopes: [] },
       {
         onSuccess: (key) => {
           setName('');
-          setReadAll(false);
           onCreated(key);
         },
         onError: errors.fromError,
@@ -90,12 +87,9 @@ function CreateKeyModal({
             error={errors.fieldErrors.name}
             data-autofocus
           />
-          <Checkbox
-            label="Read every lead"
-            description="Without it the key sees only the leads it brought in."
-            checked={readAll}
-            onChange={(event) => setReadAll(event.currentTarget.checked)}
-          />
+          <Text size="sm" c="dimmed">
+            The key sees the leads it brought in. An admin can let it read every lead.
+          </Text>
           {errors.formError && (
             <Alert color="red" icon={<IconAlertCircle size={18} />} role="alert">
               {errors.formError}
@@ -206,7 +200,28 @@ function RevokeButton({ apiKey }: { apiKey: ApiKey }) {
   );
 }
 
-function ApiKeyCards({ keys }: { keys: ApiKey[] }) {
+/** Whether the key reads every lead: an admin switches it; its user only sees it. */
+function ReadAllSwitch({ apiKey, canGrant }: { apiKey: ApiKey; canGrant: boolean }) {
+  const setScopes = useSetApiKeyScopes();
+  const readAll = apiKey.scopes.includes('leads:read-all');
+  if (!canGrant) return readAll ? <Text size="xs">Reads every lead</Text> : null;
+  return (
+    <Switch
+      size="xs"
+      label="Reads every lead"
+      checked={readAll}
+      disabled={setScopes.isPending}
+      onChange={(event) =>
+        setScopes.mutate(
+          { id: apiKey.id, scopes: event.currentTarget.checked ? ['leads:read-all'] : [] },
+          { onError: (error) => notifyError(error, 'Could not change what the key reads') },
+        )
+      }
+    />
+  );
+}
+
+function ApiKeyCards({ keys, canGrant }: { keys: ApiKey[]; canGrant: boolean }) {
   return (
     <div>
       {keys.map((apiKey) => (
@@ -224,6 +239,7 @@ function ApiKeyCards({ keys }: { keys: ApiKey[] }) {
                 Created {formatDateTime(apiKey.createdAt)} · Last used{' '}
                 {apiKey.lastUsedAt ? formatRelative(apiKey.lastUsedAt) : 'never'}
               </Text>
+              <ReadAllSwitch apiKey={apiKey} canGrant={canGrant} />
             </Stack>
             <RevokeButton apiKey={apiKey} />
           </Group>
@@ -289,7 +305,7 @@ export function ApiKeysPage() {
             />
           </Center>
         ) : compact ? (
-          <ApiKeyCards keys={list} />
+          <ApiKeyCards keys={list} canGrant={oversees} />
         ) : (
           <Table.ScrollContainer minWidth={640} type="native">
             <Table className={classes.table}>
@@ -328,7 +344,10 @@ export function ApiKeysPage() {
                       </Text>
                     </Table.Td>
                     <Table.Td ta="right">
-                      <RevokeButton apiKey={apiKey} />
+                      <Group gap="md" justify="flex-end" wrap="nowrap">
+                        <ReadAllSwitch apiKey={apiKey} canGrant={oversees} />
+                        <RevokeButton apiKey={apiKey} />
+                      </Group>
                     </Table.Td>
                   </Table.Tr>
                 ))}

@@ -18,6 +18,16 @@ export function useCreateApiKey() {
   });
 }
 
+/** An admin grants or withdraws a key's scopes (the whole set). */
+export function useSetApiKeyScopes() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, scopes }: { id: string; scopes: 'leads:read-all'[] }) =>
+      unwrap(api.PATCH('/api/v1/api-keys/{id}', { params: { path: { id } }, body: { scopes } })),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: apiKeysKey }),
+  });
+}
+
 export function useRevokeApiKey() {
   const queryClient = useQueryClient();
   return useMutation({

@@ -1,8 +1,8 @@
-import { Alert, Box, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Anchor, Box, Button, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertCircle, IconChartLine, IconClockHour4, IconInfoCircle, IconUsersGroup } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useState } from 'react';
-import { Navigate, useLocation } from 'react-router';
+import { Link, Navigate, useLocation } from 'react-router';
 import { Brand } from '../../components/Brand';
 import { api, dismissSessionEndedNotice, sessionEndedNotice, unwrap } from '../../lib/api';
 import { useFormErrors } from '../../lib/forms';
@@ -160,7 +160,12 @@ export function LoginPage() {
                   error={errors.fieldErrors.password}
                   required
                 />
-                <Button type="submit" fullWidth size="md" loading={login.isPending} mt="xs">
+                <Group justify="flex-end" mt={-8}>
+                  <Anchor component={Link} to="/forgot-password" size="sm">
+                    Forgot password?
+                  </Anchor>
+                </Group>
+                <Button type="submit" fullWidth size="md" loading={login.isPending}>
                   Sign in
                 </Button>
 
@@ -179,7 +184,7 @@ export function LoginPage() {
           </Paper>
 
           <Text c="dimmed" size="xs" ta="center" mt="lg">
-            Trouble signing in? Ask your company administrator to reset your password.
+            Still locked out? Your company administrator can give you a reset link.
           </Text>
         </Box>
       </main>

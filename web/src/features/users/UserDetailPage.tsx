@@ -26,6 +26,7 @@ import { formatDateTime } from '../../lib/format';
 import { useFormErrors } from '../../lib/forms';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { ApiError } from '../../lib/problem';
+import { IssueResetLinkButton } from '../auth/IssueResetLinkButton';
 import { useCan, useMe } from '../auth/session';
 import { LoginHistoryCard } from './LoginHistoryCard';
 import { ManagerSelect } from './ManagerSelect';
@@ -251,6 +252,7 @@ export function UserDetailPage() {
   const me = useMe();
   const canManage = useCan('users:manage');
   const canSeeActivity = useCan('users:activity');
+  const canIssueResetLink = useCan('users:reset-passwords');
   const query = useUser(id);
 
   const back = (
@@ -307,7 +309,10 @@ export function UserDetailPage() {
             </Group>
           </Stack>
         </Group>
-        {editable && !isSelf && <ActivationButton user={user} />}
+        <Group gap="sm">
+          {canIssueResetLink && !isSelf && user.active && <IssueResetLinkButton user={user} />}
+          {editable && !isSelf && <ActivationButton user={user} />}
+        </Group>
       </Group>
 
       {!user.active && (
