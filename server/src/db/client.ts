@@ -26,8 +26,13 @@ export function connect(url: string, poolSize = 20): Databases {
   const appPool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'iperform' });
   const ownerPool = new pg.Pool({ connectionString: url, max: 2, application_name: 'iperform-migrate' });
   // An idle connection can be cut by the server (restart, failover, a dropped database); the pool replaces it.
-  // Without a listener that event would crash the process.
-  for (const pool of [appPool, ownerPool]) pool.on('error', () => undefined);
+  // Without a listener that event would crash the process. A connection in use emits the same event on its own
+  // (the pool only listens while it is idle): its query fails with the error (503 database_unavailable), and the
+  // pool drops the connection when it comes back.
+  for (const pool of [appPool, ownerPool]) {
+    pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
+  }
   const app = new Kysely<DB>({
     dialect: new PostgresDialect({
       pool: appPool,
@@ -64,6 +69,52 @@ export function withTenant<T>(db: Database, companyId: string, work: (trx: Tx) =
       throw error;
     }
   });
+}
+
+/** Network failures while reaching PostgreSQL (refused, reset, timed out, name lookup). */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+/**
+ * SQLSTATEs of a server that is going away or not there yet: connection exceptions (class 08), shut down by an
+ * administrator or a crash, still starting up, out of connections.
+ */
+const SERVER_GONE = new Set(['57P01', '57P02', '57P03', '53300']);
+/** What node-postgres says when the socket closes under it or the pool cannot get a connection in time. */
+const CLIENT_GONE =
+  /^(Connection terminated|Client has encountered a connection error|Client was closed|timeout exceeded when trying to connect|Cannot use a pool after calling end)/;
+
+/** Whether `error` means the database cannot be reached right now (as opposed to a query that failed). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && (NETWORK_CODES.has(code) || SERVER_GONE.has(code) || code.startsWith('08'))) {
+    return true;
+  }
+  if (CLIENT_GONE.test(error.message)) return true;
+  // Connecting to a name with several addresses fails with one error per address.
+  if (error instanceof AggregateError) return error.errors.some(isDatabaseUnavailable);
+  return false;
+}
+
+/**
+ * SQLSTATEs of a value PostgreSQL refused to store: too long, out of range, not a valid date, number or UUID, a
+ * NUL character, an escape jsonb cannot hold. Request schemas catch these first and name the field; reaching
+ * the database means a limit is missing from a schema, and the caller still gets a 400, not a 500.
+ */
+const REJECTED_VALUE = new Set(['22001', '22003', '22007', '22008', '22021', '22P02', '22P05']);
+
+export function isRejectedValue(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && REJECTED_VALUE.has(code);
 }
 
 export function migrator(owner: Kysely<unknown>): Migrator {

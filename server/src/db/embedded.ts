@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -16,10 +16,32 @@ import { randomToken } from '../lib/crypto.ts';
 /** A problem the person starting iPerform can fix; printed as one line, never a stack trace. */
 export class StartupError extends Error {}
 
+/** `up` while PostgreSQL runs; `restarting` between a crash and its restart; `failed` once restarts gave up. */
+export type DatabaseState = 'up' | 'restarting' | 'failed';
+
 export interface EmbeddedServer {
   url: string;
+  state(): DatabaseState;
   stop(): Promise<void>;
 }
+
+/** How the embedded PostgreSQL is watched and restarted when it dies. */
+export interface SuperviseOptions {
+  /** Restarts tried in a row (each one that does not stay up a minute counts) before giving up; default 6. */
+  maxRestarts?: number;
+  /** The first wait before a restart, doubled after each failed one, at most 30 s; default 500 ms. */
+  restartDelayMs?: number;
+  /** Called once restarts gave up: `serve` exits non-zero, so that a process manager starts it afresh. */
+  onGiveUp?: (error: Error) => void;
+  /** Awaited before each restart (tests hold the restart back with it while they look at the outage). */
+  beforeRestart?: () => Promise<void>;
+}
+
+/** A restart that stays up this long ends a crash loop: the next crash starts the backoff afresh. */
+const STABLE_MS = 60_000;
+const MAX_DELAY_MS = 30_000;
+/** A PostgreSQL that is not accepting connections after this long (crash recovery included) is killed. */
+const START_TIMEOUT_MS = 120_000;
 
 interface Logger {
   info(msg: string): void;
@@ -113,18 +135,27 @@ async function stopOrphan(clusterDir: string, log: Logger): Promise<void> {
   for (let i = 0; i < 100 && processAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
 }
 
-export async function startEmbedded(dataDir: string, log: Logger): Promise<EmbeddedServer> {
+export async function startEmbedded(
+  dataDir: string,
+  log: Logger,
+  supervise: SuperviseOptions = {},
+): Promise<EmbeddedServer> {
   mkdirSync(dataDir, { recursive: true, mode: 0o711 });
   const release = acquireLock(dataDir);
   try {
-    return await launch(dataDir, log, release);
+    return await launch(dataDir, log, release, supervise);
   } catch (error) {
     release();
     throw error;
   }
 }
 
-async function launch(dataDir: string, log: Logger, release: () => void): Promise<EmbeddedServer> {
+async function launch(
+  dataDir: string,
+  log: Logger,
+  release: () => void,
+  supervise: SuperviseOptions,
+): Promise<EmbeddedServer> {
   const clusterDir = join(dataDir, 'pg');
   const passwordFile = join(dataDir, 'pg-password');
   const isRoot = process.getuid?.() === 0;
@@ -178,18 +209,136 @@ async function launch(dataDir: string, log: Logger, release: () => void): Promis
     }
   }
   try {
-    await pg.start();
+    await startPostgres(pg);
   } catch {
     throw new StartupError(
       `The embedded PostgreSQL in ${clusterDir} did not start; run with LOG_LEVEL=debug to see its messages.`,
     );
   }
   await ensureDatabase(port, password);
+  const supervisor = superviseServer(pg, log, supervise);
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/iperform`,
+    state: () => supervisor.state(),
     async stop() {
-      await pg.stop();
+      await supervisor.stop();
       release();
+    },
+  };
+}
+
+type Postgres = { start(): Promise<void>; stop(): Promise<void> };
+
+/**
+ * The library keeps the postmaster's ChildProcess in a private field; its stop() waits for that process to exit,
+ * which never happens again once it has died, so a dead one is cleared.
+ */
+function postmaster(pg: Postgres): ChildProcess | undefined {
+  return (pg as unknown as { process?: ChildProcess }).process;
+}
+
+function forgetPostmaster(pg: Postgres): void {
+  (pg as unknown as { process?: ChildProcess }).process = undefined;
+}
+
+function running(child: ChildProcess | undefined): child is ChildProcess {
+  return child !== undefined && child.exitCode === null && child.signalCode === null;
+}
+
+/** Starts PostgreSQL (as the `postgres` user when we are root: the library does that); kills one that hangs. */
+async function startPostgres(pg: Postgres): Promise<void> {
+  const timer = setTimeout(() => postmaster(pg)?.kill('SIGKILL'), START_TIMEOUT_MS);
+  try {
+    await pg.start();
+  } catch (error) {
+    forgetPostmaster(pg);
+    throw error ?? new Error('PostgreSQL exited while starting');
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Watches the postmaster: when it dies without being asked to (killed, out of memory, a crash), PostgreSQL is
+ * started again on the same port and data directory (it recovers from its write-ahead log), after 0.5 s, 1 s,
+ * 2 s ... 30 s. Meanwhile every call that needs the database answers 503 `database_unavailable`, and `/healthz`
+ * and `/readyz` say so. After `maxRestarts` failures in a row it gives up and calls `onGiveUp`.
+ */
+function superviseServer(pg: Postgres, log: Logger, options: SuperviseOptions) {
+  const maxRestarts = options.maxRestarts ?? 6;
+  const firstDelay = options.restartDelayMs ?? 500;
+  let state: DatabaseState = 'up';
+  let stopping = false;
+  let failures = 0;
+  let retry: NodeJS.Timeout | null = null;
+  let stable: NodeJS.Timeout | null = null;
+
+  const watch = () => {
+    const child = postmaster(pg);
+    if (!running(child)) return died('it was not running after start');
+    stable = setTimeout(() => {
+      failures = 0;
+    }, STABLE_MS);
+    stable.unref();
+    child.once('exit', (code, signal) => {
+      if (stopping || postmaster(pg) !== child) return;
+      died(signal ? `killed by ${signal}` : `exit code ${code}`);
+    });
+  };
+
+  const died = (why: string) => {
+    if (stable) clearTimeout(stable);
+    forgetPostmaster(pg);
+    state = 'restarting';
+    log.warn(`the embedded PostgreSQL stopped unexpectedly (${why}); restarting it`);
+    schedule();
+  };
+
+  const schedule = () => {
+    if (stopping) return;
+    if (failures >= maxRestarts) {
+      state = 'failed';
+      const error = new StartupError(
+        `The embedded PostgreSQL could not be restarted after ${maxRestarts} attempts; run with LOG_LEVEL=debug to see its messages.`,
+      );
+      log.warn(error.message);
+      options.onGiveUp?.(error);
+      return;
+    }
+    const delay = Math.min(MAX_DELAY_MS, firstDelay * 2 ** failures);
+    failures++;
+    retry = setTimeout(() => void restart(), delay);
+  };
+
+  const restart = async () => {
+    retry = null;
+    try {
+      await options.beforeRestart?.();
+      if (stopping) return;
+      await startPostgres(pg);
+    } catch (error) {
+      log.warn(`the embedded PostgreSQL did not restart: ${(error as Error)?.message ?? error}`);
+      schedule();
+      return;
+    }
+    if (stopping) {
+      await pg.stop();
+      return;
+    }
+    state = 'up';
+    log.info('the embedded PostgreSQL is running again');
+    watch();
+  };
+
+  watch();
+  return {
+    state: () => state,
+    async stop() {
+      stopping = true;
+      if (retry) clearTimeout(retry);
+      if (stable) clearTimeout(stable);
+      if (running(postmaster(pg))) await pg.stop();
+      else forgetPostmaster(pg);
     },
   };
 }

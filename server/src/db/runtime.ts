@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { randomToken } from '../lib/crypto.ts';
 import { connect, type Databases } from './client.ts';
-import { type EmbeddedServer, startEmbedded } from './embedded.ts';
+import { type EmbeddedServer, type SuperviseOptions, startEmbedded } from './embedded.ts';
 
 export interface Logger {
   info(msg: string): void;
@@ -43,9 +43,17 @@ export function secretsKeyFor(config: Config): string {
   return readFileSync(file, 'utf8').trim();
 }
 
-/** DATABASE_URL when set, otherwise the embedded PostgreSQL in the data directory. */
-export async function openDatabase(config: Config, log: Logger, poolSize = config.databasePoolSize): Promise<Runtime> {
-  const embedded = config.databaseUrl ? null : await startEmbedded(config.dataDir, log);
+/**
+ * DATABASE_URL when set, otherwise the embedded PostgreSQL in the data directory, restarted when it dies
+ * (`supervise`). A server of one's own is the operator's to keep running; the app answers 503 while it is away.
+ */
+export async function openDatabase(
+  config: Config,
+  log: Logger,
+  poolSize = config.databasePoolSize,
+  supervise: SuperviseOptions = {},
+): Promise<Runtime> {
+  const embedded = config.databaseUrl ? null : await startEmbedded(config.dataDir, log, supervise);
   const url = config.databaseUrl ?? embedded?.url;
   if (!url) throw new Error('no database');
   const dbs = connect(url, poolSize);

@@ -35,6 +35,8 @@ export const errorCodes = {
   stage_requirements: { status: 422, title: 'The stage needs more fields filled in' },
   payload_too_large: { status: 413, title: 'The body is too large' },
   uri_too_long: { status: 414, title: 'The URL is too long' },
+  request_timeout: { status: 408, title: 'The request took too long to arrive' },
+  headers_too_large: { status: 431, title: 'The request headers (URL and query string included) are too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type' },
   hierarchy_violation: { status: 422, title: 'The reporting line breaks a hierarchy rule' },
   unprocessable: { status: 422, title: 'The request cannot be carried out' },
@@ -50,6 +52,7 @@ export const errorCodes = {
   smtp_rejected: { status: 502, title: 'The outgoing email server refused the message' },
   internal: { status: 500, title: 'Something went wrong on our side' },
   unavailable: { status: 503, title: 'The service is not ready' },
+  database_unavailable: { status: 503, title: 'The database is unavailable; try again shortly' },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

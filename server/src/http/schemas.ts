@@ -40,3 +40,17 @@ export function Nullable<T extends TSchema>(schema: T, options: Record<string, u
   const { type } = schema as unknown as { type: string };
   return Type.Unsafe<Static<T> | null>({ ...schema, ...options, type: [type, 'null'] });
 }
+
+/**
+ * The `cursor` query parameter of a list: the `nextCursor` of the previous page, passed back as it came. Cursors
+ * are base64url text; one this API did not issue is a 400 naming `cursor`.
+ */
+export function Cursor(maxLength = 500) {
+  return Type.Optional(
+    Type.String({
+      maxLength,
+      pattern: '^[A-Za-z0-9_-]*$',
+      description: `Opaque: the previous page's \`nextCursor\`, as it came (base64url, at most ${maxLength} characters)`,
+    }),
+  );
+}

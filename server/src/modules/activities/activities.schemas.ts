@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Limit, Nullable } from '../../http/schemas.ts';
+import { Cursor, Limit, Nullable } from '../../http/schemas.ts';
 
 export const activityTypes = ['follow_up', 'call', 'meeting', 'note'] as const;
 export type ActivityType = (typeof activityTypes)[number];
@@ -144,7 +144,7 @@ export const ListActivitiesQuery = Type.Object(
     ),
     sort: Type.Optional(union(['dueAt', '-dueAt'] as const, 'By due time, earliest first (default) or latest first')),
     limit: Limit,
-    cursor: Type.Optional(Type.String({ maxLength: 300 })),
+    cursor: Cursor(300),
   },
   { additionalProperties: false },
 );

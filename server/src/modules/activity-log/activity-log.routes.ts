@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
-import { IdParams, Limit, Nullable } from '../../http/schemas.ts';
+import { Cursor, IdParams, Limit, Nullable } from '../../http/schemas.ts';
 import { loginEvents } from './activity-log.repository.ts';
 import * as service from './activity-log.service.ts';
 
@@ -72,7 +72,7 @@ export function activityLogRoutes(app: App, deps: Deps): void {
               Type.Unsafe<'success' | 'failure'>({ type: 'string', enum: ['success', 'failure'] }),
             ),
             limit: Limit,
-            cursor: Type.Optional(Type.String({ maxLength: 200 })),
+            cursor: Cursor(200),
           },
           { additionalProperties: false },
         ),

@@ -161,7 +161,10 @@ export const TestRuleBody = Type.Object(
   },
   {
     additionalProperties: false,
-    description: 'Give `rule` (a draft) or `ruleId` to test one rule; give neither to run the whole rule list',
+    // At most one of rule and ruleId: a 400 naming both fields otherwise.
+    not: { required: ['rule', 'ruleId'] },
+    description:
+      'Give `rule` (a draft) or `ruleId` to test one rule, never both; give neither to run the whole rule list',
   },
 );
 export type TestRuleInput = Static<typeof TestRuleBody>;

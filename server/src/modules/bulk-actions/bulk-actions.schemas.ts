@@ -72,7 +72,12 @@ export const BulkActionBody = Type.Object(
     ),
     params: Type.Optional(BulkActionParams),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    // Exactly one of ids and filter: a 400 naming both fields otherwise.
+    oneOf: [{ required: ['ids'] }, { required: ['filter'] }],
+    description: 'Send exactly one of `ids` (the selected leads) and `filter` (every lead of a list view).',
+  },
 );
 export type BulkActionInput = Static<typeof BulkActionBody>;
 

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Limit, Nullable } from '../../http/schemas.ts';
+import { Cursor, Limit, Nullable } from '../../http/schemas.ts';
 import { Lead } from '../leads/leads.schemas.ts';
 import { onDuplicateValues } from './duplicates.policy.ts';
 import { policies, policyChannels } from './duplicates.settings.ts';
@@ -18,6 +18,11 @@ export const DuplicateMatch = Type.Object(
     name: Type.String(),
     matchedOn: MatchKeys,
     score: Type.Number({ description: '1 for the same email or phone; else how alike the names are (0..1)' }),
+    confidence: Type.Number({
+      description:
+        'How sure it is the same person (0..1), from everything that matched: high from 0.85 (e.g. same email and ' +
+        'name), medium from 0.6 (e.g. same phone only), low below (a similar name only)',
+    }),
   },
   { additionalProperties: false },
 );
@@ -151,7 +156,11 @@ export const Group = Type.Object(
   {
     id: Uuid,
     status: literals(GroupStatusValues, 'resolved: no longer two live leads, none of them merged (e.g. trashed)'),
-    confidence: Type.Number({ description: 'The weakest link between its leads (1 = same email or phone)' }),
+    confidence: Type.Number({
+      description:
+        'How sure the group is one person (0..1): its weakest link, each link as sure as what its two leads share ' +
+        '(high from 0.85, medium from 0.6, low below)',
+    }),
     matchedOn: MatchKeys,
     origin: literals(['create', 'scan'] as const),
     members: Type.Array(GroupMember, { description: 'The leads of the group you may see' }),
@@ -168,7 +177,7 @@ export const GroupsQuery = Type.Object(
     status: Type.Optional(literals([...GroupStatusValues, 'all'] as const, 'Default open')),
     leadId: Type.Optional(Type.String({ format: 'uuid', description: 'Groups holding this lead' })),
     limit: Limit,
-    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+    cursor: Cursor(500),
   },
   { additionalProperties: false },
 );

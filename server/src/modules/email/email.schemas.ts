@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Limit, Nullable } from '../../http/schemas.ts';
+import { Cursor, Limit, Nullable } from '../../http/schemas.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const Time = Type.String({ format: 'date-time' });
@@ -251,14 +251,14 @@ export const EmailMessage = Type.Object(
 );
 
 export const PageQuery = Type.Object(
-  { limit: Limit, cursor: Type.Optional(Type.String({ maxLength: 200 })) },
+  { limit: Limit, cursor: Cursor(200) },
   { additionalProperties: false },
 );
 
 export const ListMessagesQuery = Type.Object(
   {
     limit: Limit,
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    cursor: Cursor(200),
     status: Type.Optional(
       Type.String({ maxLength: 100, description: 'Comma-separated, e.g. `failed,retrying` (the outbox to look at)' }),
     ),

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Limit, Nullable } from '../../http/schemas.ts';
+import { Cursor, Limit, Nullable } from '../../http/schemas.ts';
 import { leadSources } from '../leads/leads.schemas.ts';
 
 export const fieldTypes = ['text', 'email', 'phone', 'textarea', 'select', 'number'] as const;
@@ -100,7 +100,7 @@ export const Form = Type.Object(
 );
 
 export const ListFormsQuery = Type.Object(
-  { limit: Limit, cursor: Type.Optional(Type.String({ maxLength: 200 })) },
+  { limit: Limit, cursor: Cursor(200) },
   { additionalProperties: false },
 );
 

@@ -17,8 +17,11 @@ import { channelOf, createLeadOrMatchInTx, loadWriteContext } from './leads.serv
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
     Type.String({
+      minLength: 1,
+      maxLength: 200,
+      pattern: '^[!-~]{1,200}$',
       description:
-        '1 to 200 visible ASCII characters. The same key and body within 24 hours answer the first response again (with `Idempotent-Replayed: true`); the same key with another body is a 422.',
+        '1 to 200 visible ASCII characters (no spaces). The same key and body within 24 hours answer the first response again (with `Idempotent-Replayed: true`); the same key with another body is a 422.',
     }),
   ),
 });

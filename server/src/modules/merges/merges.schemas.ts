@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Limit, Nullable } from '../../http/schemas.ts';
+import { Cursor, Limit, Nullable } from '../../http/schemas.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const LeadRef = Type.Object({ id: Uuid, name: Type.String() });
@@ -44,7 +44,7 @@ export const MergeListQuery = Type.Object(
       Type.String({ format: 'uuid', description: 'Only merges this lead took part in, as survivor or merged' }),
     ),
     limit: Limit,
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    cursor: Cursor(200),
   },
   { additionalProperties: false },
 );

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
-import { IdParams, Limit, Nullable } from '../../http/schemas.ts';
+import { Cursor, IdParams, Limit, Nullable } from '../../http/schemas.ts';
 import { replanForPreference } from '../activities/activities.reminders.ts';
 import { liveNotifications } from './notifications.live.ts';
 import { getPreferences, Preferences, putPreferences } from './notifications.preferences.ts';
@@ -45,7 +45,7 @@ export function notificationsRoutes(app: App, deps: Deps): void {
           {
             unread: Type.Optional(Type.Boolean({ description: 'true: only the unread ones' })),
             limit: Limit,
-            cursor: Type.Optional(Type.String({ maxLength: 200 })),
+            cursor: Cursor(200),
           },
           { additionalProperties: false },
         ),

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
-import { IdParams, Limit, Nullable, Page } from '../../http/schemas.ts';
+import { Cursor, IdParams, Limit, Nullable, Page } from '../../http/schemas.ts';
 import * as service from './partners.service.ts';
 
 const Partner = Type.Object(
@@ -51,7 +51,7 @@ const ListPartnersQuery = Type.Object(
     active: Type.Optional(Type.Boolean()),
     q: Type.Optional(Type.String({ maxLength: 200, description: 'Part of the name, contact or a territory' })),
     limit: Limit,
-    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+    cursor: Cursor(500),
   },
   { additionalProperties: false },
 );

@@ -2,12 +2,36 @@ import { sql } from 'kysely';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { Type } from 'typebox';
 import type { App } from '../../app.ts';
+import type { Database } from '../../db/client.ts';
 import { migrations } from '../../db/migrations/index.ts';
 import type { Deps } from '../../http/context.ts';
+import { databaseUnavailable } from '../../http/error-handler.ts';
+import { AppError } from '../../http/errors.ts';
 
 const expectedMigrations = Object.keys(migrations);
+/** A database that has not answered `SELECT 1` in this long is reported unavailable. */
+const PING_TIMEOUT_MS = 3000;
 
-/** Liveness, readiness (database reachable and migrated) and Prometheus metrics. */
+/** Runs `work` against the database; a failure or a wait past the timeout is 503 `database_unavailable`. */
+async function withDatabase<T>(db: Database, work: (db: Database) => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), PING_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([work(db), timeout]);
+  } catch {
+    throw databaseUnavailable();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Liveness (the process serves and its database answers), readiness (and every migration is applied) and
+ * Prometheus metrics. Both checks answer 503 problem+json with Retry-After while the database is away, so a load
+ * balancer or an orchestrator sees the outage the API callers see.
+ */
 export async function systemRoutes(app: App, deps: Deps): Promise<void> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'iperform_' });
@@ -24,11 +48,25 @@ export async function systemRoutes(app: App, deps: Deps): Promise<void> {
   });
 
   const Status = Type.Object({ status: Type.String(), detail: Type.Optional(Type.String()) });
+  const Unavailable = {
+    description: 'RFC 9457 problem details: `database_unavailable` (with Retry-After) or `unavailable`',
+    headers: { 'Retry-After': { type: 'integer', description: 'Seconds to wait before asking again' } },
+    content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
+  };
 
   app.get(
     '/healthz',
-    { schema: { tags: ['system'], summary: 'The process is up', response: { 200: Status } } },
-    async () => ({ status: 'ok' }),
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'The process is up and its database answers',
+        response: { 200: Status, 503: Unavailable },
+      },
+    },
+    async () => {
+      await withDatabase(deps.db, (db) => sql`SELECT 1`.execute(db));
+      return { status: 'ok' };
+    },
   );
 
   app.get(
@@ -37,21 +75,20 @@ export async function systemRoutes(app: App, deps: Deps): Promise<void> {
       schema: {
         tags: ['system'],
         summary: 'The database is reachable and fully migrated',
-        response: { 200: Status, 503: Status },
+        response: { 200: Status, 503: Unavailable },
       },
     },
-    async (_request, reply) => {
-      try {
-        const result = await sql<{ pending: number }>`
+    async () => {
+      const result = await withDatabase(deps.db, (db) =>
+        sql<{ pending: number }>`
           SELECT count(*)::int AS pending FROM (VALUES ${sql.join(expectedMigrations.map((m) => sql`(${m})`))}) AS expected(name)
-          WHERE name NOT IN (SELECT name FROM kysely_migration)`.execute(deps.db);
-        const pending = result.rows[0]?.pending ?? 0;
-        if (pending > 0)
-          return reply.code(503).send({ status: 'unavailable', detail: `${pending} migration(s) not applied` });
-        return { status: 'ok' };
-      } catch {
-        return reply.code(503).send({ status: 'unavailable', detail: 'database unreachable' });
+          WHERE name NOT IN (SELECT name FROM kysely_migration)`.execute(db),
+      );
+      const pending = result.rows[0]?.pending ?? 0;
+      if (pending > 0) {
+        throw new AppError('unavailable', `${pending} migration(s) not applied`, { headers: { 'Retry-After': '30' } });
       }
+      return { status: 'ok' };
     },
   );
 

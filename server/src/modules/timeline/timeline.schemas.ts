@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Limit, Nullable } from '../../http/schemas.ts';
+import { Cursor, Limit, Nullable } from '../../http/schemas.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 export const PersonRef = Type.Object({ id: Uuid, name: Type.String() });
@@ -32,14 +32,14 @@ export const Note = Type.Object(
 export const NoteParams = Type.Object({ id: Uuid, noteId: Uuid }, { additionalProperties: false });
 
 export const PageQuery = Type.Object(
-  { limit: Limit, cursor: Type.Optional(Type.String({ maxLength: 200 })) },
+  { limit: Limit, cursor: Cursor(200) },
   { additionalProperties: false },
 );
 
 export const TimelineQuery = Type.Object(
   {
     limit: Limit,
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    cursor: Cursor(200),
     kind: Type.Optional(
       Type.String({
         maxLength: 200,

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Limit, Nullable } from '../../http/schemas.ts';
+import { Cursor, Limit, Nullable } from '../../http/schemas.ts';
 import { Lead } from '../leads/leads.schemas.ts';
 
 /** A lead in the trash: the lead as its reader may see it, plus who deleted it, when, and until when it can come back. */
@@ -21,7 +21,7 @@ export const TrashQuery = Type.Object(
   {
     q: Type.Optional(Type.String({ maxLength: 200, description: 'Words of the name, company, email or phone' })),
     limit: Limit,
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    cursor: Cursor(200),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Nullable } from '../../http/schemas.ts';
+import { Cursor, Nullable } from '../../http/schemas.ts';
 import { permissions, roles } from './roles.ts';
 
 export const RoleName = Type.Enum([...roles], { description: 'One of the ten roles' });
@@ -78,7 +78,7 @@ export const ListUsersQuery = Type.Object(
     active: Type.Optional(Type.Boolean()),
     q: Type.Optional(Type.String({ maxLength: 200 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 500 })),
+    cursor: Cursor(500),
   },
   { additionalProperties: false },
 );

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Limit, Nullable } from '../../http/schemas.ts';
+import { Cursor, Limit, Nullable } from '../../http/schemas.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const Time = Type.String({ format: 'date-time' });
@@ -149,7 +149,7 @@ export const Message = Type.Object(
 );
 
 export const ThreadQuery = Type.Object(
-  { limit: Limit, cursor: Type.Optional(Type.String({ maxLength: 200 })) },
+  { limit: Limit, cursor: Cursor(200) },
   { additionalProperties: false },
 );
 
