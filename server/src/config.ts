@@ -13,6 +13,8 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   rateLimitPerMinute: number;
+  /** Failed authentications (no, wrong or expired credential) one address may make per minute. */
+  authFailuresPerMinute: number;
   sessionCacheSeconds: number;
   databasePoolSize: number;
   loginMaxFailures: number;
@@ -22,6 +24,8 @@ export interface Config {
   publicUrl: string | null;
   /** How often `serve` looks for due jobs (SLA checks, ...); 0 runs no worker in this process. */
   jobPollSeconds: number;
+  /** Jobs one process runs at once (each in its own transaction); at most half of DATABASE_POOL_SIZE is used. */
+  jobConcurrency: number;
 }
 
 export class ConfigError extends Error {}
@@ -74,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessTokenTtlSeconds: int(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
     refreshTokenTtlDays: int(env, 'REFRESH_TOKEN_TTL_DAYS', 30, 1, 365),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    authFailuresPerMinute: int(env, 'AUTH_FAILURES_PER_MINUTE', 60, 1, 1_000_000),
     sessionCacheSeconds: int(env, 'SESSION_CACHE_SECONDS', 30, 0, 300),
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
     loginMaxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
@@ -82,5 +87,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedDemo: bool(env, 'IPERFORM_SEED_DEMO', true),
     publicUrl: env.PUBLIC_URL?.trim() || null,
     jobPollSeconds: int(env, 'JOB_POLL_SECONDS', 5, 0, 3600),
+    jobConcurrency: int(env, 'JOB_CONCURRENCY', 4, 1, 64),
   };
 }

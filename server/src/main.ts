@@ -5,7 +5,7 @@ import { migrate } from './db/client.ts';
 import { StartupError } from './db/embedded.ts';
 import { openDatabase, type Runtime } from './db/runtime.ts';
 import { AppError } from './http/errors.ts';
-import { type JobWorker, startJobWorker } from './jobs/runner.ts';
+import { type JobWorker, startJobWorker } from './jobs/worker.ts';
 import { createCompany } from './modules/companies/companies.service.ts';
 import { DEMO_PASSWORD, demoLogins, demoSeeded, isEmpty, seedDemo } from './modules/companies/demo-seed.ts';
 
@@ -38,8 +38,17 @@ async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T
 
 async function serve(): Promise<void> {
   const config = loadConfig();
-  const runtime = await openDatabase(config, console_);
   let stopping = false;
+  let shutdown: ((signal: string, exitCode?: number) => Promise<void>) | null = null;
+  // The embedded PostgreSQL is restarted when it dies; if it cannot be, exit non-zero so a supervisor starts us.
+  const onGiveUp = (error: Error) => {
+    console_.warn(error.message);
+    // Stopping cleanly without a database may hang on something waiting for it: exit regardless after 10 s.
+    setTimeout(() => process.exit(1), 10_000).unref();
+    if (shutdown) void shutdown('database lost', 1);
+    else process.exit(1);
+  };
+  const runtime = await openDatabase(config, console_, config.databasePoolSize, { onGiveUp });
   try {
     const applied = await migrate(runtime.dbs.owner);
     if (applied.length > 0) console_.info(`applied migrations: ${applied.join(', ')}`);
@@ -55,11 +64,10 @@ async function serve(): Promise<void> {
       databaseUrl: runtime.url,
     });
     // Jobs (response-SLA checks, ...) are durable rows: a stopped worker leaves them for the next start.
+    // Woken at once by each committed job (LISTEN), polling for what comes due later.
     const worker: JobWorker | null =
-      config.jobPollSeconds > 0
-        ? startJobWorker(app.deps, { intervalMs: config.jobPollSeconds * 1000, log: app.log })
-        : null;
-    const shutdown = async (signal: string) => {
+      config.jobPollSeconds > 0 ? await startJobWorker(app.deps, { listenUrl: runtime.url, log: app.log }) : null;
+    shutdown = async (signal: string, exitCode = 0) => {
       if (stopping) {
         console_.warn(`${signal} again: exiting now`);
         process.exit(1);
@@ -69,10 +77,10 @@ async function serve(): Promise<void> {
       await worker?.stop();
       await app.close();
       await runtime.close();
-      process.exit(0);
+      process.exit(exitCode);
     };
-    process.on('SIGINT', () => void shutdown('SIGINT'));
-    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+    process.on('SIGINT', () => void shutdown?.('SIGINT'));
+    process.on('SIGTERM', () => void shutdown?.('SIGTERM'));
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
+import type { JobRegistry } from '../jobs/registry.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import type { SessionCache } from '../modules/auth/session-cache.ts';
@@ -44,6 +45,8 @@ export interface Deps {
   sessions: SessionCache;
   /** Seals and opens the secrets companies store with us (SMTP passwords, access tokens). */
   secrets: SecretBox;
+  /** Every kind of job, collected by the composition root: what the worker and the tests run jobs with. */
+  jobs: JobRegistry;
 }
 
 declare module 'fastify' {

@@ -1,50 +1,86 @@
+import { sql } from 'kysely';
+import { Type } from 'typebox';
 import type { Tx } from '../db/client.ts';
-import type { Deps } from '../http/context.ts';
-import { deliverReminder, MISSED_JOB, markMissed, REMIND_JOB } from '../modules/activities/activities.reminders.ts';
-import { SLA_JOB } from '../modules/assignment/assignment.engine.ts';
-import { checkResponseSla } from '../modules/assignment/assignment.sla.ts';
-import { runBulkActionJob } from '../modules/bulk-actions/bulk-actions.jobs.ts';
-import { BULK_ACTION_JOB } from '../modules/bulk-actions/bulk-actions.service.ts';
-import { FLAG_JOB as DUPLICATE_FLAG_JOB, runFlagJob } from '../modules/duplicates/duplicates.flag.ts';
-import {
-  SCAN_JOB as DUPLICATE_SCAN_JOB,
-  duplicatesDailyJob,
-  runScanJob,
-} from '../modules/duplicates/duplicates.scan.ts';
-import { sendEmailJob } from '../modules/email/email.jobs.ts';
-import { EMAIL_SEND_JOB } from '../modules/email/email.outbox.ts';
-import { flagImported } from '../modules/imports/imports.flag.ts';
-import { runImportChunk } from '../modules/imports/imports.jobs.ts';
-import { importsDailyJob } from '../modules/imports/imports.prune.ts';
-import { IMPORT_CHUNK_JOB, IMPORT_FLAG_JOB, IMPORT_UNDO_JOB } from '../modules/imports/imports.service.ts';
-import { runImportUndo } from '../modules/imports/imports.undo.ts';
-import { PURGE_MORE_JOB, purgeMore, trashDailyJobs } from '../modules/trash/trash.purge.ts';
-import { pruneWhatsappJob, runSendJob, SEND_JOB as WHATSAPP_SEND_JOB } from '../modules/whatsapp/whatsapp.jobs.ts';
-import { type DailyJob, dailyHandler } from './daily.ts';
-import type { Job } from './queue.ts';
+import { type AnyJobDefinition, defineJob } from './define.ts';
+import { enqueue } from './queue.ts';
+import { nextRun } from './schedule.ts';
 
 /**
- * Runs one job inside its company's tenant transaction; the job is marked done in that same transaction, so
- * its effects and its completion commit together. Throwing rolls both back and schedules a retry.
+ * Every kind of job a process knows, collected by the composition root from the modules' `*.jobs.ts` files
+ * (this folder imports no module). A kind without a definition fails when it runs, and is retried, then given up.
  */
-export type JobHandler = (trx: Tx, deps: Deps, job: Job) => Promise<void>;
+export interface JobRegistry {
+  get(kind: string): AnyJobDefinition | undefined;
+  readonly definitions: readonly AnyJobDefinition[];
+  /** The kinds every company runs on a timetable. */
+  readonly scheduled: readonly AnyJobDefinition[];
+}
 
-/** Jobs every company runs once a day; each run schedules the next (see daily.ts). */
-export const dailyJobs: DailyJob[] = [...trashDailyJobs, pruneWhatsappJob, duplicatesDailyJob, importsDailyJob];
+/**
+ * Sets up a company's scheduled jobs. Enqueued with the company (`requestSchedules`); the runner takes these
+ * before anything else, so a new company's first runs are in place in the same pass.
+ */
+export const settleSchedulesJob = defineJob({
+  kind: 'jobs.schedules',
+  payload: Type.Object({}, { additionalProperties: false }),
+  handler: async () => {
+    throw new Error('jobs.schedules runs through a registry');
+  },
+});
 
-/** Every kind of job the worker knows: a kind without a handler fails and is retried, then given up. */
-export const jobHandlers: Record<string, JobHandler> = {
-  [SLA_JOB]: checkResponseSla,
-  [REMIND_JOB]: deliverReminder,
-  [MISSED_JOB]: markMissed,
-  [BULK_ACTION_JOB]: runBulkActionJob,
-  [DUPLICATE_SCAN_JOB]: runScanJob,
-  [DUPLICATE_FLAG_JOB]: runFlagJob,
-  [EMAIL_SEND_JOB]: sendEmailJob,
-  [IMPORT_CHUNK_JOB]: runImportChunk,
-  [IMPORT_UNDO_JOB]: runImportUndo,
-  [IMPORT_FLAG_JOB]: flagImported,
-  [PURGE_MORE_JOB]: purgeMore,
-  [WHATSAPP_SEND_JOB]: runSendJob,
-  ...Object.fromEntries(dailyJobs.map((d) => [d.kind, dailyHandler(d)])),
-};
+export function createJobRegistry(definitions: readonly AnyJobDefinition[]): JobRegistry {
+  const byKind = new Map<string, AnyJobDefinition>();
+  const registry: JobRegistry = {
+    get: (kind) => byKind.get(kind),
+    definitions: [],
+    scheduled: definitions.filter((d) => d.schedule !== null),
+  };
+  const settle: AnyJobDefinition = {
+    ...settleSchedulesJob,
+    schedule: null,
+    handler: (trx, _deps, job) => ensureSchedules(trx, registry, job.companyId, job.runAt),
+  };
+  for (const definition of [settle, ...definitions]) {
+    if (byKind.has(definition.kind)) throw new Error(`job kind ${definition.kind} is defined twice`);
+    byKind.set(definition.kind, definition);
+  }
+  return Object.assign(registry, { definitions: [...byKind.values()] });
+}
+
+/** Asks for a company's scheduled jobs to be set up (a new company): in its transaction, due at once. */
+export async function requestSchedules(trx: Tx, now: Date): Promise<void> {
+  await enqueue(trx, settleSchedulesJob, {}, { runAt: now, now });
+}
+
+/**
+ * Gives the company one pending run of each scheduled kind it lacks (a new company, a kind added since, a run
+ * that gave up), due at the timetable's next time after `after`. Serialised per company, so two callers at
+ * once never leave two pending runs of a kind.
+ */
+export async function ensureSchedules(trx: Tx, registry: JobRegistry, companyId: string, after: Date): Promise<void> {
+  const scheduled = registry.scheduled;
+  if (scheduled.length === 0) return;
+  await sql`SELECT pg_advisory_xact_lock(hashtext('jobs.schedules'), hashtext(${companyId}))`.execute(trx);
+  const pending = await trx
+    .selectFrom('jobs')
+    .select('kind')
+    .distinct()
+    .where('company_id', '=', companyId)
+    .where(
+      'kind',
+      'in',
+      scheduled.map((d) => d.kind),
+    )
+    .where('done_at', 'is', null)
+    .execute();
+  const missing = scheduled.filter((d) => !pending.some((p) => p.kind === d.kind));
+  if (missing.length === 0) return;
+  const zone = missing.some((d) => d.schedule?.zone === 'company')
+    ? ((await trx.selectFrom('companies').select('timezone').where('id', '=', companyId).executeTakeFirst())
+        ?.timezone ?? 'UTC')
+    : 'UTC';
+  for (const definition of missing) {
+    if (!definition.schedule) continue;
+    await enqueue(trx, definition, {}, { runAt: nextRun(definition.schedule, after, zone), now: after });
+  }
+}

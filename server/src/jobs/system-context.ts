@@ -6,7 +6,7 @@ import type { Job } from './queue.ts';
  * request id. The actor's user id is null at run time (the audit column is nullable); the type says string
  * because every request does have one.
  */
-export function jobContext(job: Job): RequestContext {
+export function jobContext(job: Pick<Job<unknown>, 'id' | 'kind' | 'companyId'>): RequestContext {
   return {
     actor: {
       userId: null as unknown as string,

@@ -1,3 +1,4 @@
+import type { Static } from 'typebox';
 import type { Tx } from '../../db/client.ts';
 import type { Deps } from '../../http/context.ts';
 import { enqueue, type Job } from '../../jobs/queue.ts';
@@ -5,13 +6,12 @@ import { jobContext } from '../../jobs/system-context.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { preferencesOf } from '../notifications/notifications.preferences.ts';
 import { notify } from '../notifications/notifications.service.ts';
+import { type MissedPayload, missedJob, type RemindPayload, remindJob } from './activities.jobs.ts';
 import * as repo from './activities.repository.ts';
 import { type ActivityType, scheduledTypes } from './activities.schemas.ts';
 import { clockTime, isoInZone } from './activities.time.ts';
 import { sendReminderEmail } from './reminder-email.ts';
 
-export const REMIND_JOB = 'activity.remind';
-export const MISSED_JOB = 'activity.missed';
 /** How long a follow-up may stay open past its due time before it counts as missed. */
 export const MISSED_AFTER_MS = 60 * 60_000;
 
@@ -41,22 +41,12 @@ export async function scheduleActivityJobs(
   now: Date,
 ): Promise<void> {
   if (input.remindAt) {
-    await enqueue(trx, {
-      companyId: input.companyId,
-      kind: REMIND_JOB,
-      runAt: input.remindAt,
-      payload: { activityId: input.activityId, remindAt: input.remindAt.toISOString() },
-      now,
-    });
+    const payload = { activityId: input.activityId, remindAt: input.remindAt.toISOString() };
+    await enqueue(trx, remindJob, payload, { runAt: input.remindAt, now });
   }
   if (input.checkMissed) {
-    await enqueue(trx, {
-      companyId: input.companyId,
-      kind: MISSED_JOB,
-      runAt: new Date(input.dueAt.getTime() + MISSED_AFTER_MS),
-      payload: { activityId: input.activityId, dueAt: input.dueAt.toISOString() },
-      now,
-    });
+    const payload = { activityId: input.activityId, dueAt: input.dueAt.toISOString() };
+    await enqueue(trx, missedJob, payload, { runAt: new Date(input.dueAt.getTime() + MISSED_AFTER_MS), now });
   }
 }
 
@@ -70,8 +60,8 @@ const kindLabel: Record<string, string> = { follow_up: 'Follow-up', meeting: 'Me
  * then clears it in the same transaction. The job and its effect commit together, so neither a restart nor a
  * second worker delivers it twice; a reschedule in between leaves this job with nothing to do.
  */
-export async function deliverReminder(trx: Tx, deps: Deps, job: Job): Promise<void> {
-  const activity = await repo.activityForJob(trx, String(job.payload.activityId));
+export async function deliverReminder(trx: Tx, deps: Deps, job: Job<Static<typeof RemindPayload>>): Promise<void> {
+  const activity = await repo.activityForJob(trx, job.payload.activityId);
   if (activity?.status !== 'open' || !sameInstant(activity.remind_at, job.payload.remindAt)) return;
   const now = deps.clock.now();
   await trx
@@ -118,8 +108,8 @@ export async function deliverReminder(trx: Tx, deps: Deps, job: Job): Promise<vo
  * The missed check, an hour after the due time: a follow-up still open is marked missed, and its assignee
  * and the assignee's manager are told. The status change guards it, so each miss is announced once.
  */
-export async function markMissed(trx: Tx, deps: Deps, job: Job): Promise<void> {
-  const activity = await repo.activityForJob(trx, String(job.payload.activityId));
+export async function markMissed(trx: Tx, deps: Deps, job: Job<Static<typeof MissedPayload>>): Promise<void> {
+  const activity = await repo.activityForJob(trx, job.payload.activityId);
   if (activity?.status !== 'open' || !sameInstant(activity.due_at, job.payload.dueAt)) return;
   const now = deps.clock.now();
   await trx

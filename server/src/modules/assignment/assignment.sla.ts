@@ -1,3 +1,4 @@
+import type { Static } from 'typebox';
 import type { Tx } from '../../db/client.ts';
 import type { Deps } from '../../http/context.ts';
 import type { Job } from '../../jobs/queue.ts';
@@ -7,6 +8,7 @@ import { leadSnapshot } from '../leads/leads.dto.ts';
 import { findLead } from '../leads/leads.repository.ts';
 import { notify } from '../notifications/notifications.service.ts';
 import { type RoutingDecision, recordAssignment, tryRule } from './assignment.engine.ts';
+import type { SlaPayload } from './assignment.jobs.ts';
 import * as repo from './assignment.repository.ts';
 import { strategyLabels } from './assignment.strategies.ts';
 
@@ -16,9 +18,8 @@ import { strategyLabels } from './assignment.strategies.ts';
  * goes to the next eligible candidate of the same rule, the previous owner's manager and the new owner are
  * told, and the new assignment gets its own SLA check.
  */
-export async function checkResponseSla(trx: Tx, deps: Deps, job: Job): Promise<void> {
+export async function checkResponseSla(trx: Tx, deps: Deps, job: Job<Static<typeof SlaPayload>>): Promise<void> {
   const { leadId, assignmentId } = job.payload;
-  if (typeof leadId !== 'string' || typeof assignmentId !== 'string') return;
   const assignment = await repo.findAssignment(trx, assignmentId);
   const lead = await repo.lockLead(trx, leadId);
   if (!assignment?.owner_id || !lead || lead.owner_id !== assignment.owner_id) return;

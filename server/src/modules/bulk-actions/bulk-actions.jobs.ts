@@ -1,6 +1,8 @@
+import { type Static, Type } from 'typebox';
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
+import { defineJob } from '../../jobs/define.ts';
 import { enqueue, type Job } from '../../jobs/queue.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { iterateLeadRows } from '../leads/leads.list.ts';
@@ -9,7 +11,22 @@ import { can, type Role } from '../users/roles.ts';
 import { type ItemOutcome, runItem } from './bulk-actions.items.ts';
 import * as repo from './bulk-actions.repository.ts';
 import { type BulkActionKind, type BulkActionParamsInput, FILTER_MAX } from './bulk-actions.schemas.ts';
-import { actionPermission, BULK_ACTION_JOB } from './bulk-actions.service.ts';
+import { actionPermission } from './bulk-actions.service.ts';
+
+const BulkActionPayload = Type.Object(
+  { bulkActionId: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+);
+type BulkActionPayload = Static<typeof BulkActionPayload>;
+
+/** A run of a bulk action: the first lists its leads, each later one works through the next of them. */
+export const bulkActionJob = defineJob({
+  kind: 'bulk_action.run',
+  payload: BulkActionPayload,
+  handler: (trx, deps, job) => runBulkActionJob(trx, deps, job),
+});
+
+export const bulkActionsJobs = [bulkActionJob];
 
 /**
  * A run works through items until this much time has passed, then hands over to the next run: well inside the
@@ -109,8 +126,8 @@ async function listItems(trx: Tx, deps: Deps, row: repo.BulkActionRow, ctx: Requ
  * outcome recorded as soon as it is known, so progress shows as it happens and a run cut short (a restart)
  * resumes at the first item without an outcome. The last run marks it done and tells its creator.
  */
-export async function runBulkActionJob(trx: Tx, deps: Deps, job: Job): Promise<void> {
-  const row = await repo.findBulkAction(trx, String(job.payload.bulkActionId));
+export async function runBulkActionJob(trx: Tx, deps: Deps, job: Job<BulkActionPayload>): Promise<void> {
+  const row = await repo.findBulkAction(trx, job.payload.bulkActionId);
   if (!row || row.status === 'done' || row.status === 'failed') return;
   const ctx = await creatorContext(trx, row);
   const action = row.action as BulkActionKind;
@@ -118,14 +135,7 @@ export async function runBulkActionJob(trx: Tx, deps: Deps, job: Job): Promise<v
   if (!can(ctx.actor.role, actionPermission[action])) {
     return finish(trx, deps, row, ctx, { status: 'failed', error: `its creator lost ${actionPermission[action]}` });
   }
-  const next = () =>
-    enqueue(trx, {
-      companyId: row.company_id,
-      kind: BULK_ACTION_JOB,
-      runAt: deps.clock.now(),
-      payload: { bulkActionId: row.id },
-      now: deps.clock.now(),
-    });
+  const next = () => enqueue(trx, bulkActionJob, { bulkActionId: row.id }, { runAt: deps.clock.now() });
 
   if (row.status === 'queued') {
     let total: number | null;

@@ -15,6 +15,7 @@ import { leadVisibleTo } from '../leads/leads.visibility.ts';
 import { findStage } from '../pipeline/pipeline.repository.ts';
 import { can, type Permission } from '../users/roles.ts';
 import { type ItemOutcome, runItem } from './bulk-actions.items.ts';
+import { bulkActionJob } from './bulk-actions.jobs.ts';
 import * as repo from './bulk-actions.repository.ts';
 import {
   type BulkActionDto,
@@ -23,8 +24,6 @@ import {
   type BulkActionParamsInput,
   SYNC_MAX,
 } from './bulk-actions.schemas.ts';
-
-export const BULK_ACTION_JOB = 'bulk_action.run';
 
 /** The permission each action needs: the one its single edit needs. */
 export const actionPermission: Record<BulkActionKind, Permission> = {
@@ -164,13 +163,7 @@ export async function startBulkAction(
       created_at: now,
     });
     if (ids) await repo.insertItems(trx, ctx.actor.companyId, id, ids);
-    await enqueue(trx, {
-      companyId: ctx.actor.companyId,
-      kind: BULK_ACTION_JOB,
-      runAt: now,
-      payload: { bulkActionId: id },
-      now,
-    });
+    await enqueue(trx, bulkActionJob, { bulkActionId: id }, { runAt: now });
     await recordAudit(trx, ctx, {
       action: 'bulk_action.created',
       entityType: 'bulk_action',

@@ -1,8 +1,7 @@
 import { type Database, type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { fieldError, notFound } from '../../http/errors.ts';
-import { scheduleDailyJobs } from '../../jobs/daily.ts';
-import { dailyJobs } from '../../jobs/registry.ts';
+import { requestSchedules } from '../../jobs/registry.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { hashPassword, passwordProblem } from '../auth/passwords.ts';
@@ -133,7 +132,7 @@ export async function createCompany(db: Database, input: NewCompany) {
       passwordHash,
     });
     await insertDefaultStages(trx, companyId);
-    await scheduleDailyJobs(trx, dailyJobs, companyId, new Date());
+    await requestSchedules(trx, new Date());
     return { companyId, adminId };
   });
 }

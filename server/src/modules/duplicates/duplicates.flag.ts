@@ -4,14 +4,22 @@ import type { Job } from '../../jobs/queue.ts';
 import { newId } from '../../lib/ids.ts';
 import { findLead } from '../leads/leads.repository.ts';
 import { notify } from '../notifications/notifications.service.ts';
-import { type DuplicateMatch, findDuplicates, loadDuplicateSettings, type MatchKey } from './duplicates.match.ts';
+import {
+  type DuplicateMatch,
+  findDuplicates,
+  loadDuplicateSettings,
+  type MatchKey,
+  matchConfidence,
+} from './duplicates.match.ts';
 import * as repo from './duplicates.repository.ts';
 
-export const FLAG_JOB = 'duplicates.flag';
-
 /** The job settleCreated queues: the lead's matches as they are now, into the review queue. */
-export async function runFlagJob(trx: Tx, deps: Deps, job: Job): Promise<void> {
-  const lead = await findLead(trx, String(job.payload.leadId));
+export async function runFlagJob(
+  trx: Tx,
+  deps: Deps,
+  job: Job<{ leadId: string; notifyOwner: boolean }>,
+): Promise<void> {
+  const lead = await findLead(trx, job.payload.leadId);
   if (!lead) return;
   const settings = await loadDuplicateSettings(trx);
   const matches = await findDuplicates(
@@ -22,7 +30,7 @@ export async function runFlagJob(trx: Tx, deps: Deps, job: Job): Promise<void> {
   );
   const now = deps.clock.now();
   await flagDuplicates(trx, { companyId: job.companyId, leadId: lead.id, matches, now });
-  if (job.payload.notifyOwner === true) {
+  if (job.payload.notifyOwner) {
     await notifyPossibleDuplicate(trx, {
       companyId: job.companyId,
       ownerId: lead.owner_id,
@@ -43,7 +51,7 @@ const keysOf = (sets: MatchKey[][]) => KEY_ORDER.filter((k) => sets.some((s) => 
  */
 export async function flagDuplicates(
   trx: Tx,
-  input: { companyId: string; leadId: string; matches: DuplicateMatch[]; now: Date },
+  input: { companyId: string; leadId: string; matches: FlaggedMatch[]; now: Date },
 ): Promise<string | null> {
   const { companyId, leadId, matches, now } = input;
   if (matches.length === 0) return null;
@@ -52,7 +60,7 @@ export async function flagDuplicates(
     { leadId, matchedOn: keysOf(matches.map((m) => m.matchedOn)) },
     ...matches.map((m) => ({ leadId: m.id, matchedOn: m.matchedOn })),
   ];
-  const confidence = Math.min(...matches.map((m) => m.score));
+  const confidence = Math.min(...matches.map(confidenceOf));
   const matchedOn = keysOf(matches.map((m) => m.matchedOn));
   const ids = new Set(matches.map((m) => m.id));
   const [joined] = (await repo.openGroups(trx, [...ids])).sort(
@@ -75,6 +83,14 @@ export async function flagDuplicates(
     now,
   );
   return joined.id;
+}
+
+/** A match as an import stored it (before confidences were kept, or a twin within the file): no confidence. */
+type FlaggedMatch = Omit<DuplicateMatch, 'confidence'> & { confidence?: number };
+
+/** Without a stored confidence, only what is known counts: the name's similarity when the name alone matched. */
+function confidenceOf(m: FlaggedMatch): number {
+  return m.confidence ?? matchConfidence(m.matchedOn, m.matchedOn.length === 1 ? m.score : null);
 }
 
 function overlap(members: repo.GroupMember[], ids: Set<string>): number {

@@ -2,16 +2,15 @@ import { type SqlBool, sql } from 'kysely';
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { notFound } from '../../http/errors.ts';
-import type { DailyJob } from '../../jobs/daily.ts';
 import { enqueue, type Job } from '../../jobs/queue.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { leadIsLive } from '../leads/leads.visibility.ts';
 import { groupPairs, type Pair, reconcile } from './duplicates.grouping.ts';
-import { fuzzyNameCandidates, loadDuplicateSettings, type MatchKey } from './duplicates.match.ts';
+import { scanJob } from './duplicates.jobs.ts';
+import { fuzzyNameCandidates, loadDuplicateSettings, type MatchKey, nameAlike } from './duplicates.match.ts';
 import * as repo from './duplicates.repository.ts';
 
-export const SCAN_JOB = 'duplicates.scan';
 /** Leads compared by name per job run: a few seconds of work, then the next chunk is queued. */
 const CHUNK = 2000;
 /** A key more leads share than this is a shared mailbox or a placeholder number, not one person. */
@@ -78,15 +77,7 @@ export async function startScan(
   const running = await activeScan(trx, input.now);
   if (running) return { scan: running, started: false };
   const id = newId();
-  const jobId = input.inline
-    ? null
-    : await enqueue(trx, {
-        companyId: input.companyId,
-        kind: SCAN_JOB,
-        runAt: input.now,
-        payload: { scanId: id },
-        now: input.now,
-      });
+  const jobId = input.inline ? null : await enqueue(trx, scanJob, { scanId: id }, { runAt: input.now });
   await trx
     .insertInto('duplicate_scans')
     .values({
@@ -153,12 +144,10 @@ export async function latestScan(deps: Deps, ctx: RequestContext) {
  * each run compares the names of the next chunk of leads through the trigram index and queues the next; the
  * last groups the pairs into the review queue. Progress is on the scan row after every run.
  */
-export async function runScanJob(trx: Tx, deps: Deps, job: Job): Promise<void> {
+export async function runScanJob(trx: Tx, deps: Deps, job: Job<{ scanId: string }>): Promise<void> {
   const now = deps.clock.now();
-  const more = await scanStep(trx, job.companyId, String(job.payload.scanId), now);
-  if (more) {
-    await enqueue(trx, { companyId: job.companyId, kind: SCAN_JOB, runAt: now, payload: job.payload, now });
-  }
+  const more = await scanStep(trx, job.companyId, job.payload.scanId, now);
+  if (more) await enqueue(trx, scanJob, { scanId: job.payload.scanId }, { runAt: now });
 }
 
 /** One chunk of a scan; true while there is more to do. */
@@ -206,7 +195,13 @@ export async function scanStep(
       .execute();
   }
   if (chunk.length === chunkSize) return true;
-  await finishScan(trx, companyId, scan.id, new Date(scan.started_at ?? now), now);
+  await finishScan(
+    trx,
+    companyId,
+    scan.id,
+    { startedAt: new Date(scan.started_at ?? now), now },
+    settings.nameThreshold,
+  );
   return false;
 }
 
@@ -269,17 +264,31 @@ async function insertNamePairs(
 }
 
 /** Groups the scan's pairs (live leads, dismissed pairs left out) and brings the review queue in line with them. */
-async function finishScan(trx: Tx, companyId: string, scanId: string, startedAt: Date, now: Date): Promise<void> {
+async function finishScan(
+  trx: Tx,
+  companyId: string,
+  scanId: string,
+  times: { startedAt: Date; now: Date },
+  threshold: number,
+): Promise<void> {
+  const { startedAt, now } = times;
   await repo.lockQueue(trx, companyId);
-  const rows = await sql<{ a: string; b: string; key: MatchKey; score: number }>`
-    SELECT p.lead_a AS a, p.lead_b AS b, p.key, p.score
-    FROM duplicate_pairs p
-    JOIN leads l ON l.id = p.lead_a JOIN leads l2 ON l2.id = p.lead_b
-    WHERE p.scan_id = ${scanId} AND ${leadIsLive} AND l2.deleted_at IS NULL AND l2.merged_into IS NULL
-      AND NOT EXISTS (SELECT 1 FROM duplicate_dismissals d WHERE d.lead_a = p.lead_a AND d.lead_b = p.lead_b)`.execute(
+  // Leads paired on an e-mail or phone whose names are alike too are surer: their name agreement is measured
+  // here, as the name lookup would (a name too common to pair on its own still confirms a shared e-mail).
+  const rows = await sql<{ a: string; b: string; key: MatchKey; score: number; name_score: number | null }>`
+    SELECT dp.lead_a AS a, dp.lead_b AS b, dp.key, dp.score,
+      CASE WHEN dp.key <> 'name' THEN ${nameAlike(threshold)} END AS name_score
+    FROM duplicate_pairs dp
+    JOIN leads l ON l.id = dp.lead_a JOIN leads l2 ON l2.id = dp.lead_b
+    CROSS JOIN LATERAL (SELECT lower(l2.name) AS n, l2.name_digits AS d, l2.company_key AS c) p
+    WHERE dp.scan_id = ${scanId} AND ${leadIsLive} AND l2.deleted_at IS NULL AND l2.merged_into IS NULL
+      AND NOT EXISTS (SELECT 1 FROM duplicate_dismissals d WHERE d.lead_a = dp.lead_a AND d.lead_b = dp.lead_b)`.execute(
     trx,
   );
-  const pairs: Pair[] = rows.rows.map((r) => ({ ...r, score: Number(r.score) }));
+  const pairs: Pair[] = rows.rows.flatMap((r) => [
+    { a: r.a, b: r.b, key: r.key, score: Number(r.score) },
+    ...(r.name_score === null ? [] : [{ a: r.a, b: r.b, key: 'name' as const, score: Number(r.name_score) }]),
+  ]);
   const components = groupPairs(pairs);
   const { kept, added, gone } = reconcile(components, await repo.openGroups(trx));
   for (const { id, component, changed } of kept) {
@@ -319,18 +328,14 @@ async function finishScan(trx: Tx, companyId: string, scanId: string, startedAt:
       finished_at: now,
       // What was compared: leads created or trashed while it ran make the count at the start approximate.
       leads_total: sql`leads_done`,
-      pairs_found: new Set(pairs.map((p) => `${p.a}|${p.b}`)).size,
+      pairs_found: new Set(pairs.map((x) => `${x.a}|${x.b}`)).size,
       groups_open: Number(open.n),
     })
     .where('id', '=', scanId)
     .execute();
 }
 
-/** Every night each company's leads are scanned again, so what slipped in (or changed) reaches the queue. */
-export const duplicatesDailyJob: DailyJob = {
-  kind: 'duplicates.daily_scan',
-  atMinute: 2 * 60 + 30,
-  run: async (trx, deps, job) => {
-    await startScan(trx, { companyId: job.companyId, trigger: 'daily', by: null, now: deps.clock.now() });
-  },
-};
+/** The nightly scan (duplicates.jobs.ts): one more scan, unless one is under way. */
+export async function runDailyScan(trx: Tx, deps: Deps, job: Job<unknown>): Promise<void> {
+  await startScan(trx, { companyId: job.companyId, trigger: 'daily', by: null, now: deps.clock.now() });
+}

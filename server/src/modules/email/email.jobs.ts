@@ -1,14 +1,28 @@
+import { type Static, Type } from 'typebox';
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps } from '../../http/context.ts';
 import { AppError, errorCodes } from '../../http/errors.ts';
+import { defineJob, MAX_ATTEMPTS, retryDelayMs } from '../../jobs/define.ts';
 import { enqueue, type Job } from '../../jobs/queue.ts';
-import { MAX_ATTEMPTS, retryDelayMs } from '../../jobs/runner.ts';
 import { notify } from '../notifications/notifications.service.ts';
-import { EMAIL_SEND_JOB } from './email.outbox.ts';
 import * as repo from './email.repository.ts';
 import { loadServer } from './email.settings.ts';
 import { classifySmtpError, sendMail } from './email.smtp.ts';
 import { trackedHtml } from './email.tracking.ts';
+
+const SendPayload = Type.Object({ messageId: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+
+/**
+ * Sends one stored message. Each attempt is a job of its own (the message names its current one), so the
+ * message's retries are written on it; the runner's own retries cover a crash mid-send.
+ */
+export const emailSendJob = defineJob({
+  kind: 'email.send',
+  payload: SendPayload,
+  handler: (trx, deps, job) => sendEmailJob(trx, deps, job),
+});
+
+export const emailJobs = [emailSendJob];
 
 interface Failure {
   code: string;
@@ -24,8 +38,8 @@ interface Failure {
  * and tells the sender. Each attempt is its own job, and a job that is not the message's current one does
  * nothing, so a message is never sent twice by two jobs.
  */
-export async function sendEmailJob(trx: Tx, deps: Deps, job: Job): Promise<void> {
-  const id = String(job.payload.messageId ?? '');
+export async function sendEmailJob(trx: Tx, deps: Deps, job: Job<Static<typeof SendPayload>>): Promise<void> {
+  const id = job.payload.messageId;
   // Committed at once, apart from this job's transaction, so the list shows it while the server is talked to.
   await withTenant(deps.db, job.companyId, (t) => repo.markSending(t, id, deps.clock.now()));
   const message = await repo.lockMessage(trx, id);
@@ -79,13 +93,7 @@ export async function sendEmailJob(trx: Tx, deps: Deps, job: Job): Promise<void>
     }
     const now = deps.clock.now();
     const next = new Date(now.getTime() + retryDelayMs(attempts));
-    const jobId = await enqueue(trx, {
-      companyId: job.companyId,
-      kind: EMAIL_SEND_JOB,
-      runAt: next,
-      payload: { messageId: id },
-      now,
-    });
+    const jobId = await enqueue(trx, emailSendJob, { messageId: id }, { runAt: next, now });
     await repo.updateMessage(trx, id, {
       status: 'retrying',
       attempts,

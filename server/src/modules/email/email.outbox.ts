@@ -5,12 +5,10 @@ import type { Deps } from '../../http/context.ts';
 import { errorCodes } from '../../http/errors.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { newId } from '../../lib/ids.ts';
+import { emailSendJob } from './email.jobs.ts';
 import { htmlToText } from './email.render.ts';
 import * as repo from './email.repository.ts';
 import { messageIdFor } from './email.smtp.ts';
-
-/** The job that sends one message (email.jobs.ts); its payload is `{messageId}`. */
-export const EMAIL_SEND_JOB = 'email.send';
 
 /**
  * Stores a message as queued and enqueues its send job, both in the caller's transaction: the message and
@@ -25,13 +23,7 @@ export async function queueMessage(
   },
 ): Promise<void> {
   const now = deps.clock.now();
-  const jobId = await enqueue(trx, {
-    companyId: row.company_id,
-    kind: EMAIL_SEND_JOB,
-    runAt: now,
-    payload: { messageId: row.id },
-    now,
-  });
+  const jobId = await enqueue(trx, emailSendJob, { messageId: row.id }, { runAt: now });
   await repo.insertMessage(trx, {
     ...row,
     status: 'queued',

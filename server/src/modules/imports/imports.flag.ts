@@ -2,16 +2,16 @@ import type { Tx } from '../../db/client.ts';
 import type { Deps } from '../../http/context.ts';
 import { enqueue, type Job } from '../../jobs/queue.ts';
 import { flagDuplicates } from '../duplicates/duplicates.flag.ts';
+import { type ChunkPayload, importFlagJob } from './imports.jobs.ts';
 import * as repo from './imports.repository.ts';
-import { IMPORT_FLAG_JOB } from './imports.service.ts';
 
 /**
  * After an import, its leads created although they matched others join the duplicates review queue, as a lead
  * created through any channel does, a chunk per job. The matches are the ones the import found, so nothing is
  * searched again; a lead trashed or merged since is left out.
  */
-export async function flagImported(trx: Tx, deps: Deps, job: Job): Promise<void> {
-  const { importId, chunk } = job.payload as { importId: string; chunk: number };
+export async function flagImported(trx: Tx, deps: Deps, job: Job<ChunkPayload>): Promise<void> {
+  const { importId, chunk } = job.payload;
   const imp = await trx
     .selectFrom('imports')
     .select(['id', 'chunk_count'])
@@ -45,13 +45,6 @@ export async function flagImported(trx: Tx, deps: Deps, job: Job): Promise<void>
     }
   }
   if (chunk + 1 < imp.chunk_count) {
-    const now = deps.clock.now();
-    await enqueue(trx, {
-      companyId: job.companyId,
-      kind: IMPORT_FLAG_JOB,
-      runAt: now,
-      payload: { importId, chunk: chunk + 1 },
-      now,
-    });
+    await enqueue(trx, importFlagJob, { importId, chunk: chunk + 1 }, { runAt: deps.clock.now() });
   }
 }

@@ -206,16 +206,11 @@ describe('a long import', () => {
 
     // A stray second job for a chunk that already ran does nothing.
     const { enqueue } = await import('../../jobs/queue.ts');
+    const { importChunkJob } = await import('./imports.jobs.ts');
     const { withTenant } = await import('../../db/client.ts');
     const companyId = (await t.as(admin, 'GET', '/api/v1/auth/me')).json().company.id;
     await withTenant(t.dbs.app, companyId, (trx) =>
-      enqueue(trx, {
-        companyId,
-        kind: 'import.chunk',
-        runAt: t.clock.now(),
-        payload: { importId: imp.id, chunk: 1 },
-        now: t.clock.now(),
-      }),
+      enqueue(trx, importChunkJob, { importId: imp.id, chunk: 1 }, { runAt: t.clock.now() }),
     );
     await drain(t);
     expect(await workDue(t.app.deps)).toBe(false);

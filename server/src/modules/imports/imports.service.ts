@@ -8,13 +8,11 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { toDetail, toSummary } from './imports.dto.ts';
 import { checkOnDuplicate, loadEnv, mappingFor, sourceRows, suggestionFor } from './imports.env.ts';
 import { evaluateRows, FileIndex } from './imports.evaluate.ts';
+import { importChunkJob, importUndoJob } from './imports.jobs.ts';
 import { saveMappingInTx } from './imports.mappings.ts';
 import * as repo from './imports.repository.ts';
 import type { DryRunInput, DryRunResult, RunInput, SetMappingInput } from './imports.schemas.ts';
 
-export const IMPORT_CHUNK_JOB = 'import.chunk';
-export const IMPORT_UNDO_JOB = 'import.undo';
-export const IMPORT_FLAG_JOB = 'import.flag';
 const MAX_ISSUES = 1000;
 
 async function visibleImport(
@@ -107,6 +105,7 @@ export async function dryRun(
       skip: 0,
       fail: 0,
       duplicates: 0,
+      dropping: 0,
       policy: env.policy,
       rows: [],
       truncated: false,
@@ -118,12 +117,14 @@ export async function dryRun(
         const outcome = d.action === 'merge' ? 'update' : d.action;
         result[outcome]++;
         if (d.duplicates.length > 0) result.duplicates++;
-        if (d.errors.length === 0 && d.duplicates.length === 0) continue;
+        if (d.dropped.length > 0) result.dropping++;
+        if (d.errors.length === 0 && d.duplicates.length === 0 && d.dropped.length === 0) continue;
         if (result.rows.length >= MAX_ISSUES) {
           result.truncated = true;
           continue;
         }
-        result.rows.push({ row: d.prepared.row, outcome, errors: d.errors, duplicates: d.duplicates.slice(0, 5) });
+        const duplicates = d.duplicates.slice(0, 5);
+        result.rows.push({ row: d.prepared.row, outcome, errors: d.errors, dropped: d.dropped, duplicates });
       }
     }
     const now = deps.clock.now();
@@ -164,13 +165,7 @@ export async function runImport(deps: Deps, ctx: RequestContext, id: string, bod
       status: 'queued',
       updated_at: now,
     });
-    await enqueue(trx, {
-      companyId: ctx.actor.companyId,
-      kind: IMPORT_CHUNK_JOB,
-      runAt: now,
-      payload: { importId: id, chunk: 0 },
-      now,
-    });
+    await enqueue(trx, importChunkJob, { importId: id, chunk: 0 }, { runAt: now });
     await recordAudit(trx, ctx, {
       action: 'import.started',
       entityType: 'import',
@@ -197,13 +192,7 @@ export async function undoImport(deps: Deps, ctx: RequestContext, id: string) {
     }
     const now = deps.clock.now();
     await repo.updateImport(trx, id, { status: 'undoing', undone_by: ctx.actor.userId, updated_at: now });
-    await enqueue(trx, {
-      companyId: ctx.actor.companyId,
-      kind: IMPORT_UNDO_JOB,
-      runAt: now,
-      payload: { importId: id, chunk: 0 },
-      now,
-    });
+    await enqueue(trx, importUndoJob, { importId: id, chunk: 0 }, { runAt: now });
     await recordAudit(trx, ctx, {
       action: 'import.undo_started',
       entityType: 'import',

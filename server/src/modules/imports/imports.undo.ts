@@ -7,9 +7,8 @@ import { recordAudit } from '../audit/audit.service.ts';
 import * as leadsRepo from '../leads/leads.repository.ts';
 import { writeLead } from '../leads/leads.service.ts';
 import { importerContext } from './imports.env.ts';
-import { chunkHandler } from './imports.jobs.ts';
+import { chunkHandler, importUndoJob } from './imports.jobs.ts';
 import * as repo from './imports.repository.ts';
-import { IMPORT_UNDO_JOB } from './imports.service.ts';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -90,13 +89,7 @@ async function undoChunk(trx: Tx, deps: Deps, imp: repo.ImportRow, chunk: number
   await sql`UPDATE imports SET undo_trashed = undo_trashed + ${trashed}, undo_reverted = undo_reverted + ${reverted},
     updated_at = ${now} WHERE id = ${imp.id}`.execute(trx);
   if (chunk + 1 < imp.chunk_count) {
-    await enqueue(trx, {
-      companyId: imp.company_id,
-      kind: IMPORT_UNDO_JOB,
-      runAt: now,
-      payload: { importId: imp.id, chunk: chunk + 1 },
-      now,
-    });
+    await enqueue(trx, importUndoJob, { importId: imp.id, chunk: chunk + 1 }, { runAt: now });
     return;
   }
   await repo.updateImport(trx, imp.id, { status: 'undone', undone_at: now, updated_at: now });

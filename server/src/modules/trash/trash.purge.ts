@@ -1,14 +1,12 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
 import type { Deps } from '../../http/context.ts';
-import type { DailyJob } from '../../jobs/daily.ts';
 import { enqueue, type Job } from '../../jobs/queue.ts';
 import { jobContext } from '../../jobs/system-context.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { purgeMoreJob } from './trash.jobs.ts';
 import { TRASH_DAYS } from './trash.service.ts';
 
-/** A purge run that stopped at MAX_PER_RUN leaves the rest to this job, which carries on until the trash is done. */
-export const PURGE_MORE_JOB = 'trash.purge.more';
 const BATCH = 500;
 /** Leads per run (one transaction): a run stays well inside the job lease even with many related rows. */
 const MAX_PER_RUN = 10_000;
@@ -90,7 +88,7 @@ async function withTombstones(trx: Tx, ids: string[]): Promise<{ id: string; nam
  * (the audit log keeps its history). Runs in the job's tenant transaction, in batches; what a run leaves is
  * left to a follow-up job.
  */
-export async function purgeTrash(trx: Tx, deps: Deps, job: Job): Promise<number> {
+export async function purgeTrash(trx: Tx, deps: Deps, job: Job<unknown>): Promise<number> {
   const ctx = jobContext(job);
   const now = deps.clock.now();
   const cutoff = new Date(now.getTime() - TRASH_DAYS * 86_400_000);
@@ -124,7 +122,7 @@ export async function purgeTrash(trx: Tx, deps: Deps, job: Job): Promise<number>
     }
     purged += doomed.length;
   }
-  await enqueue(trx, { companyId: job.companyId, kind: PURGE_MORE_JOB, runAt: now, payload: {}, now });
+  await enqueue(trx, purgeMoreJob, {}, { runAt: now });
   return purged;
 }
 
@@ -134,17 +132,12 @@ export async function pruneBulkActions(trx: Tx, deps: Deps): Promise<void> {
   await trx.deleteFrom('bulk_actions').where('finished_at', '<', before).execute();
 }
 
-export const trashDailyJobs: DailyJob[] = [
-  {
-    kind: 'trash.purge',
-    atMinute: 200,
-    run: async (trx, deps, job) => {
-      await purgeTrash(trx, deps, job);
-      await pruneBulkActions(trx, deps);
-    },
-  },
-];
+/** The daily run (trash.jobs.ts). */
+export async function runDailyPurge(trx: Tx, deps: Deps, job: Job<unknown>): Promise<void> {
+  await purgeTrash(trx, deps, job);
+  await pruneBulkActions(trx, deps);
+}
 
-export async function purgeMore(trx: Tx, deps: Deps, job: Job): Promise<void> {
+export async function purgeMore(trx: Tx, deps: Deps, job: Job<unknown>): Promise<void> {
   await purgeTrash(trx, deps, job);
 }

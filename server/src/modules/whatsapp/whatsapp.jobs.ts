@@ -1,20 +1,37 @@
+import { type Static, Type } from 'typebox';
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps } from '../../http/context.ts';
-import type { DailyJob } from '../../jobs/daily.ts';
+import { defineJob, MAX_ATTEMPTS } from '../../jobs/define.ts';
 import type { Job } from '../../jobs/queue.ts';
-// Only the job registry imports this file, so the registry -> here -> runner -> registry cycle is safe: each
-// side reads the other's values when a job runs, never while the modules load.
-import { MAX_ATTEMPTS } from '../../jobs/runner.ts';
+import { daily } from '../../jobs/schedule.ts';
 import { type CloudError, type Outgoing, sendMessage } from './whatsapp.cloud.ts';
 import { type MessageState, statusChanges } from './whatsapp.dto.ts';
 import * as repo from './whatsapp.repository.ts';
 import { DEFAULT_TEMPLATE_LANGUAGE } from './whatsapp.send.ts';
 import { loadConnection } from './whatsapp.settings.ts';
 
-export { SEND_JOB } from './whatsapp.send.ts';
-
 /** Statuses for ids never stored here (messages sent from the phone or another tool) wait this long, then go. */
 const HELD_STATUS_DAYS = 7;
+
+const SendPayload = Type.Object({ messageId: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+
+/** Sends one queued message to WhatsApp. */
+export const whatsappSendJob = defineJob({
+  kind: 'whatsapp.send',
+  payload: SendPayload,
+  handler: (trx, deps, job) => runSendJob(trx, deps, job),
+});
+
+/** Daily: drops the statuses that waited a week for a message id that never came. */
+export const whatsappPruneJob = defineJob({
+  kind: 'whatsapp.prune',
+  schedule: daily('03:40'),
+  handler: async (trx, deps) => {
+    await repo.pruneHeldStatuses(trx, new Date(deps.clock.now().getTime() - HELD_STATUS_DAYS * 86_400_000));
+  },
+});
+
+export const whatsappJobs = [whatsappSendJob, whatsappPruneJob];
 
 function outgoingOf(row: repo.MessageRow): Outgoing {
   if (row.type === 'template') {
@@ -41,8 +58,8 @@ const failure = (error: Pick<CloudError, 'code' | 'title' | 'detail'>) => ({
  * final and kept on the message with WhatsApp's code; no answer, a 5xx or throttling is tried again with the
  * runner's back-off, the last reason shown on the still-queued message, until the last attempt fails it.
  */
-export async function runSendJob(trx: Tx, deps: Deps, job: Job): Promise<void> {
-  const messageId = String(job.payload.messageId ?? '');
+export async function runSendJob(trx: Tx, deps: Deps, job: Job<Static<typeof SendPayload>>): Promise<void> {
+  const messageId = job.payload.messageId;
   const row = await repo.findMessage(trx, messageId);
   if (row?.status !== 'queued' || row.direction !== 'outbound') return;
   const now = () => deps.clock.now();
@@ -94,12 +111,3 @@ export async function runSendJob(trx: Tx, deps: Deps, job: Job): Promise<void> {
     ...failure(result.error),
   });
 }
-
-/** Daily: drops the statuses that waited a week for a message id that never came. */
-export const pruneWhatsappJob: DailyJob = {
-  kind: 'whatsapp.prune',
-  atMinute: 3 * 60 + 40,
-  async run(trx, deps) {
-    await repo.pruneHeldStatuses(trx, new Date(deps.clock.now().getTime() - HELD_STATUS_DAYS * 86_400_000));
-  },
-};
