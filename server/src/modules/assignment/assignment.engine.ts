@@ -5,6 +5,7 @@ import { newId } from '../../lib/ids.ts';
 import { notify } from '../notifications/notifications.service.ts';
 import { conditionHolds } from './assignment.conditions.ts';
 import { assessCandidates } from './assignment.eligibility.ts';
+import { slaJob } from './assignment.jobs.ts';
 import * as repo from './assignment.repository.ts';
 import type { ConditionInput } from './assignment.schemas.ts';
 import { pick, strategyLabels } from './assignment.strategies.ts';
@@ -32,7 +33,7 @@ export interface RoutingDecision {
   detail: string;
 }
 
-export const SLA_JOB = 'lead.sla';
+export { SLA_JOB } from './assignment.jobs.ts';
 
 /** A rule as the engine evaluates it: a stored one, or a draft being previewed (id null). */
 export interface EvaluatedRule {
@@ -279,30 +280,73 @@ export async function recordAssignment(
     })
     .execute();
   if (slaDue) {
-    await enqueue(trx, {
-      companyId: input.companyId,
-      kind: SLA_JOB,
-      runAt: slaDue,
-      payload: { leadId: input.leadId, assignmentId: id },
-      now,
-    });
+    await enqueue(trx, slaJob, { leadId: input.leadId, assignmentId: id }, { runAt: slaDue, now });
   }
   const handedOver = decision.ownerId !== null && decision.ownerId !== input.previousOwnerId;
   if (handedOver && (decision.reason === 'rule' || decision.reason === 'sla')) {
     const lead = await trx.selectFrom('leads').select('name').where('id', '=', input.leadId).executeTakeFirst();
-    const how =
-      decision.reason === 'sla'
-        ? `Reassigned to you by rule "${decision.ruleName}": the previous owner missed the response SLA.`
-        : `Assigned to you by rule "${decision.ruleName}".`;
     await notify(trx, {
       companyId: input.companyId,
       userId: decision.ownerId as string,
-      kind: 'lead.assigned',
-      title: `${decision.reason === 'sla' ? 'Lead reassigned to you' : 'New lead'}: ${lead?.name ?? 'a lead'}`,
-      body: slaDue ? `${how} Respond within ${decision.slaMinutes} minutes.` : how,
+      ...assignedNotice(decision, lead?.name ?? 'a lead', slaDue !== null),
       leadId: input.leadId,
       now,
     });
   }
   return id;
+}
+
+/** What a rule's new owner is told of one lead. */
+function assignedNotice(decision: RoutingDecision, leadName: string, hasSla: boolean) {
+  const how =
+    decision.reason === 'sla'
+      ? `Reassigned to you by rule "${decision.ruleName}": the previous owner missed the response SLA.`
+      : `Assigned to you by rule "${decision.ruleName}".`;
+  return {
+    kind: 'lead.assigned',
+    title: `${decision.reason === 'sla' ? 'Lead reassigned to you' : 'New lead'}: ${leadName}`,
+    body: hasSla ? `${how} Respond within ${decision.slaMinutes} minutes.` : how,
+  };
+}
+
+/** A new lead the rules gave an owner, for the owners' notices of a batch. */
+export interface RuledLead {
+  leadId: string;
+  name: string;
+  decision: RoutingDecision;
+}
+
+/**
+ * Tells each owner the rules gave new leads, once per owner for the whole batch: one lead as recordAssignment
+ * tells it (its name, the rule, the SLA), several as one notice counting them ("12 new leads assigned to you").
+ */
+export async function notifyNewOwners(trx: Tx, companyId: string, leads: RuledLead[], now: Date): Promise<void> {
+  const byOwner = new Map<string, RuledLead[]>();
+  for (const lead of leads) {
+    const owner = lead.decision.ownerId;
+    if (!owner || lead.decision.reason !== 'rule') continue;
+    byOwner.set(owner, [...(byOwner.get(owner) ?? []), lead]);
+  }
+  for (const [userId, given] of byOwner) {
+    const [first] = given;
+    if (!first) continue;
+    if (given.length === 1) {
+      const notice = assignedNotice(first.decision, first.name, Boolean(first.decision.slaMinutes));
+      await notify(trx, { companyId, userId, ...notice, leadId: first.leadId, now });
+      continue;
+    }
+    const rules = [...new Set(given.map((l) => l.decision.ruleName))];
+    const sla = Math.min(...given.map((l) => l.decision.slaMinutes ?? Number.POSITIVE_INFINITY));
+    const names = given.slice(0, 3).map((l) => l.name);
+    const how = rules.length === 1 ? `by rule "${rules[0]}"` : 'by the assignment rules';
+    const more = given.length > names.length ? ` and ${given.length - names.length} more` : '';
+    await notify(trx, {
+      companyId,
+      userId,
+      kind: 'lead.assigned',
+      title: `${given.length} new leads assigned to you`,
+      body: `${names.join(', ')}${more}, ${how}.${Number.isFinite(sla) ? ` Respond within ${sla} minutes.` : ''}`,
+      now,
+    });
+  }
 }

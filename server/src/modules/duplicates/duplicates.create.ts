@@ -1,11 +1,11 @@
+import type { Static } from 'typebox';
 import type { Tx } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
-import { enqueue } from '../../jobs/queue.ts';
 import type { FieldAccess } from '../leads/lead-fields.ts';
 import { toLead } from '../leads/leads.dto.ts';
 import * as leads from '../leads/leads.repository.ts';
 import { fillFromIncoming } from './duplicates.fill.ts';
-import { FLAG_JOB } from './duplicates.flag.ts';
+import type { flagJob } from './duplicates.jobs.ts';
 import type { DuplicateMatch } from './duplicates.match.ts';
 import type { DuplicateDecision } from './duplicates.policy.ts';
 
@@ -37,22 +37,15 @@ export async function settleWithoutCreating(
 /**
  * A lead created although it matches others goes to the review queue, by a job right after the create commits:
  * the queue has one writer at a time, and a create (which may hold the assignment rules' rows) never waits
- * for it. A web form's `warn` tells the new lead's owner as well.
+ * for it (its payload here; the create queues it). A web form's `warn` tells the new lead's owner as well. Null
+ * when it matches nothing.
  */
-export async function settleCreated(
-  trx: Tx,
+export function flagPayloadOf(
   decision: Extract<DuplicateDecision, { action: 'create' }>,
-  lead: { companyId: string; id: string },
-  now: Date,
-): Promise<void> {
-  if (decision.found.length === 0) return;
-  await enqueue(trx, {
-    companyId: lead.companyId,
-    kind: FLAG_JOB,
-    runAt: now,
-    payload: { leadId: lead.id, notifyOwner: decision.channel === 'web_form' && decision.policy === 'warn' },
-    now,
-  });
+  leadId: string,
+): Static<typeof flagJob.payload> | null {
+  if (decision.found.length === 0) return null;
+  return { leadId, notifyOwner: decision.channel === 'web_form' && decision.policy === 'warn' };
 }
 
 /** The answer to a create: 201 with the new lead (and the matches it was warned about); 200 when skipped or merged. */
@@ -62,7 +55,13 @@ export interface CreateAnswer {
 }
 
 export function createAnswer(outcome: CreateOutcome, access: FieldAccess): CreateAnswer {
-  const duplicates = outcome.duplicates.map(({ id, name, matchedOn, score }) => ({ id, name, matchedOn, score }));
+  const duplicates = outcome.duplicates.map(({ id, name, matchedOn, score, confidence }) => ({
+    id,
+    name,
+    matchedOn,
+    score,
+    confidence,
+  }));
   if (outcome.status === 'created' && outcome.row) {
     return { status: 201, body: { ...toLead(outcome.row, access), ...(duplicates.length > 0 ? { duplicates } : {}) } };
   }

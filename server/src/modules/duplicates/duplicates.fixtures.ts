@@ -21,11 +21,11 @@ export async function defaultSettings(t: TestApp): Promise<void> {
 
 /** A new API key of the demo's integration user; `leads:read-all` lets it see every lead, not only its own. */
 export async function integrationKey(t: TestApp, scopes: string[] = ['leads:read-all']): Promise<string> {
-  const response = await t.as('integration@demo.test', 'POST', '/api/v1/api-keys', {
-    name: `dedup ${Math.random()}`,
-    scopes,
-  });
+  const response = await t.as('integration@demo.test', 'POST', '/api/v1/api-keys', { name: `dedup ${Math.random()}` });
   expect(response.statusCode, response.body).toBe(201);
+  // Only an admin grants a scope to a key.
+  const granted = await t.as('admin@demo.test', 'PATCH', `/api/v1/api-keys/${response.json().id}`, { scopes });
+  expect(granted.statusCode, granted.body).toBe(200);
   return response.json().key as string;
 }
 

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import type { Channel } from '../assignment/assignment.engine.ts';
 import { can } from '../users/roles.ts';
-import { type DuplicateMatch, type DuplicateProbe, findDuplicates } from './duplicates.match.ts';
+import { type DuplicateMatch, type DuplicateProbe, findDuplicatesMany } from './duplicates.match.ts';
 import { type DuplicateSettings, type PolicyChannel, policyChannelOf } from './duplicates.settings.ts';
 
 export const onDuplicateValues = ['create', 'skip', 'merge'] as const;
@@ -22,46 +22,59 @@ export type DuplicateDecision =
 const MATCHES = 10;
 
 /**
- * Applies the company's policy for the channel (or the caller's `onDuplicate`) to a lead about to be created.
- * A block is a 409 listing the matches the caller may see, and only that a duplicate exists when it may see
- * none; `create` past a block needs duplicates:override; `merge` needs leads:write and a match it may see.
+ * Applies the company's policy for the channel (or the caller's `onDuplicate`) to a batch of leads about to be
+ * created, each decided on its own, in the probes' order, with two lookups for the whole batch (every match, then
+ * the ones the caller may see, for the probes that have any). A refusal is that item's AppError: a block is a
+ * 409 listing the matches the caller may see, and only that a duplicate exists when it may see none; `create`
+ * past a block needs duplicates:override; `merge` needs leads:write and a match it may see.
  */
-export async function decideOnCreate(
+export async function decideOnCreateMany(
   trx: Tx,
   ctx: RequestContext,
   settings: DuplicateSettings,
-  input: { channel: Channel; probe: DuplicateProbe; onDuplicate?: OnDuplicate | undefined },
-): Promise<DuplicateDecision> {
-  const { onDuplicate } = input;
+  input: { channel: Channel; probes: DuplicateProbe[]; onDuplicate?: OnDuplicate | undefined },
+): Promise<(DuplicateDecision | AppError)[]> {
+  const { onDuplicate, probes } = input;
   if (onDuplicate === 'merge' && !can(ctx.actor.role, 'leads:write')) {
-    throw new AppError(
+    const refused = new AppError(
       'forbidden',
       'Merging into an existing lead (onDuplicate=merge) needs the permission leads:write',
     );
+    return probes.map(() => refused);
   }
   const channel = policyChannelOf(input.channel, ctx.actor);
   const policy = settings.policies[channel];
-  const found = await findDuplicates(trx, settings, input.probe, { limit: MATCHES });
-  if (found.length === 0) return { action: 'create', shown: [], found, channel, policy };
-  const visible = await findDuplicates(trx, settings, input.probe, { limit: MATCHES, visibleTo: ctx.actor });
-
-  if (onDuplicate === 'skip') return { action: 'skip', target: visible[0] ?? null, shown: visible };
-  if (onDuplicate === 'merge') {
-    const target = visible[0];
-    if (!target) throw duplicateError([], 'so there is no lead of yours to merge into');
-    return { action: 'merge', target, shown: visible };
-  }
-  if (policy === 'block') {
-    if (onDuplicate !== 'create') throw duplicateError(visible);
-    if (!can(ctx.actor.role, 'duplicates:override')) {
-      throw new AppError(
-        'forbidden',
-        'Creating a lead the duplicate policy blocks (onDuplicate=create) needs the permission duplicates:override',
-      );
+  const found = await findDuplicatesMany(trx, settings, probes, { limit: MATCHES, fuzzyNames: true });
+  const matching = probes.flatMap((probe, i) => ((found[i]?.length ?? 0) > 0 ? [{ probe, i }] : []));
+  const seen = await findDuplicatesMany(
+    trx,
+    settings,
+    matching.map((m) => m.probe),
+    { limit: MATCHES, fuzzyNames: true, visibleTo: ctx.actor },
+  );
+  const visibleOf = new Map(matching.map((m, j) => [m.i, seen[j] ?? []]));
+  return probes.map((_, i) => {
+    const all = found[i] ?? [];
+    if (all.length === 0) return { action: 'create', shown: [], found: all, channel, policy };
+    const visible = visibleOf.get(i) ?? [];
+    if (onDuplicate === 'skip') return { action: 'skip', target: visible[0] ?? null, shown: visible };
+    if (onDuplicate === 'merge') {
+      const target = visible[0];
+      if (!target) return duplicateError([], 'so there is no lead of yours to merge into');
+      return { action: 'merge', target, shown: visible };
     }
-  }
-  const shown = policy === 'allow' && onDuplicate !== 'create' ? [] : visible;
-  return { action: 'create', shown, found, channel, policy };
+    if (policy === 'block') {
+      if (onDuplicate !== 'create') return duplicateError(visible);
+      if (!can(ctx.actor.role, 'duplicates:override')) {
+        return new AppError(
+          'forbidden',
+          'Creating a lead the duplicate policy blocks (onDuplicate=create) needs the permission duplicates:override',
+        );
+      }
+    }
+    const shown = policy === 'allow' && onDuplicate !== 'create' ? [] : visible;
+    return { action: 'create', shown, found: all, channel, policy };
+  });
 }
 
 /** The 409: the matches the caller may see (id, name, keys), or only that one exists. */

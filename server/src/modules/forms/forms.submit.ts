@@ -3,8 +3,8 @@ import { withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, type ErrorCode, type FieldError, notFound } from '../../http/errors.ts';
 import { fieldErrors, validatorCompiler } from '../../http/validation.ts';
+import { createLeads } from '../leads/leads.create.ts';
 import { CreateLeadBody, type CreateLeadInput } from '../leads/leads.schemas.ts';
-import { createLeadInTx, loadWriteContext } from '../leads/leads.service.ts';
 import * as repo from './forms.repository.ts';
 import { HONEYPOT, type SubmitInput } from './forms.schemas.ts';
 import type { StoredField } from './forms.service.ts';
@@ -22,9 +22,9 @@ export interface Submission {
 
 /**
  * A visitor's submission: the form names its company (form_directory), the lead is created as the form's
- * creator through the same path as any other lead (normalisation, assignment rules, audit), on channel
- * web_form with the form's source and campaign. A filled honeypot gets the thank-you and nothing else, so a
- * bot learns nothing.
+ * creator through the one write path of every lead (createLeads: normalisation, duplicates, assignment rules,
+ * history, audit), on channel web_form with the form's source and campaign. A filled honeypot gets the
+ * thank-you and nothing else, so a bot learns nothing.
  */
 export async function submitForm(deps: Deps, submission: Submission): Promise<{ message: string }> {
   const companyId = await repo.companyOfForm(deps.db, submission.formId);
@@ -56,11 +56,13 @@ export async function submitForm(deps: Deps, submission: Submission): Promise<{ 
       ip: submission.ip,
       userAgent: submission.userAgent,
     };
-    const wctx = await loadWriteContext(trx, ctx);
-    try {
-      await createLeadInTx(trx, deps, ctx, wctx, body, { channel: 'web_form', defaultSource: form.source });
-    } catch (error) {
-      throw error instanceof AppError ? inFormTerms(error, fields) : error;
+    const { results } = await createLeads(trx, deps, ctx, [{ body }], {
+      channel: 'web_form',
+      defaultSource: form.source,
+    });
+    const [result] = results;
+    if (result?.status === 'failed' || result?.status === 'duplicate') {
+      throw result.error instanceof AppError ? inFormTerms(result.error, fields) : result.error;
     }
     return { message: form.thank_you };
   });

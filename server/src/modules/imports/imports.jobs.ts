@@ -1,20 +1,59 @@
 import { sql } from 'kysely';
+import { type Static, Type } from 'typebox';
 import type { Tx } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
+import { defineJob } from '../../jobs/define.ts';
 import { enqueue, type Job } from '../../jobs/queue.ts';
-import { newId } from '../../lib/ids.ts';
-import type { RoutingDecision } from '../assignment/assignment.engine.ts';
+import { daily } from '../../jobs/schedule.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { manualDecision } from '../leads/leads.service.ts';
+import { type CreateItem, type CreateResult, createLeads } from '../leads/leads.create.ts';
 import { notify } from '../notifications/notifications.service.ts';
 import { importerContext, loadEnv, sourceRows } from './imports.env.ts';
 import { evaluateRows, FileIndex, type RowDecision } from './imports.evaluate.ts';
+import { flagImported } from './imports.flag.ts';
+import { pruneUnrunImports } from './imports.prune.ts';
 import * as repo from './imports.repository.ts';
-import { ChunkRouter } from './imports.routing.ts';
 import type { Mapping } from './imports.schemas.ts';
-import { IMPORT_CHUNK_JOB, IMPORT_FLAG_JOB } from './imports.service.ts';
-import { createLeads, leadFields, mergeInto, type NewLead } from './imports.write.ts';
+import { runImportUndo } from './imports.undo.ts';
+import { mergeInto } from './imports.write.ts';
+
+/** A chunk of an import: which import, which of its chunks (from 0). */
+const ChunkPayload = Type.Object(
+  { importId: Type.String({ format: 'uuid' }), chunk: Type.Integer({ minimum: 0 }) },
+  { additionalProperties: false },
+);
+export type ChunkPayload = Static<typeof ChunkPayload>;
+
+/** Runs one chunk of an import; each queues the next, the last finishes the import. */
+export const importChunkJob = defineJob({
+  kind: 'import.chunk',
+  payload: ChunkPayload,
+  handler: (trx, deps, job) => runImportChunk(trx, deps, job),
+});
+
+/** Takes one chunk of a finished import back; each queues the next. */
+export const importUndoJob = defineJob({
+  kind: 'import.undo',
+  payload: ChunkPayload,
+  handler: (trx, deps, job) => runImportUndo(trx, deps, job),
+});
+
+/** After an import, a chunk of its leads created although they matched others into the review queue. */
+export const importFlagJob = defineJob({
+  kind: 'import.flag',
+  payload: ChunkPayload,
+  handler: (trx, deps, job) => flagImported(trx, deps, job),
+});
+
+/** Daily: uploads nobody ran within a week go, with their parsed rows. */
+export const importsPruneJob = defineJob({
+  kind: 'imports.prune',
+  schedule: daily('03:50'),
+  handler: (trx, deps) => pruneUnrunImports(trx, deps),
+});
+
+export const importsJobs = [importChunkJob, importUndoJob, importFlagJob, importsPruneJob];
 
 /** Attempts before a chunk that keeps failing for a reason of ours fails the import (the runner's limit). */
 const LAST_ATTEMPT = 5;
@@ -26,10 +65,10 @@ const LAST_ATTEMPT = 5;
  */
 export function chunkHandler(
   expected: string,
-  work: (trx: Tx, deps: Deps, imp: repo.ImportRow, chunk: number, job: Job) => Promise<void>,
+  work: (trx: Tx, deps: Deps, imp: repo.ImportRow, chunk: number, job: Job<ChunkPayload>) => Promise<void>,
 ) {
-  return async (trx: Tx, deps: Deps, job: Job): Promise<void> => {
-    const { importId, chunk } = job.payload as { importId: string; chunk: number };
+  return async (trx: Tx, deps: Deps, job: Job<ChunkPayload>): Promise<void> => {
+    const { importId, chunk } = job.payload;
     const imp = await repo.lockImport(trx, importId);
     if (!imp) return;
     // A stale job (the chunk already ran, or the import moved on) has nothing to do.
@@ -62,9 +101,11 @@ export function chunkHandler(
   };
 }
 
-/** A lead's values in API terms, as the assignment rules' conditions read them. */
-function ruleValues(c: NonNullable<RowDecision['prepared']['columns']>): Record<string, unknown> {
-  return { ...leadFields(c), ownerId: null, partnerId: null, customFields: c.custom_fields ?? {} };
+/** Why a row the checks passed was not created after all: the database refused it, or a late check. */
+function failureText(result: CreateResult): string {
+  const error = 'error' in result ? result.error : null;
+  if (error instanceof AppError) return error.detail ?? error.message;
+  return `The database refused the lead: ${error instanceof Error ? error.message : 'no lead was created'}`;
 }
 
 function errorText(d: RowDecision): string {
@@ -73,27 +114,6 @@ function errorText(d: RowDecision): string {
       e.field === 'row' ? e.message : `${e.field}${e.column ? ` (column "${e.column}")` : ''}: ${e.message}`,
     )
     .join('; ');
-}
-
-/** The owner of a new lead: the mapping's, the importer itself for a salesperson, else the rules (when on). */
-function ownerDecision(
-  d: RowDecision,
-  ctx: RequestContext,
-  router: ChunkRouter | null,
-  open: boolean,
-): { decision: RoutingDecision; byUserId: string | null } {
-  const me = ctx.actor.userId;
-  if (d.prepared.ownerId)
-    return { decision: manualDecision(d.prepared.ownerId, 'Owner set by the import'), byUserId: me };
-  if (ctx.actor.role === 'SALESPERSON')
-    return { decision: manualDecision(me, 'Owned by the person who imported it'), byUserId: me };
-  if (router && d.prepared.columns) {
-    return { decision: router.route(ruleValues(d.prepared.columns), open), byUserId: null };
-  }
-  return {
-    decision: manualDecision(null, 'Imported without an owner: assignment rules were off for this import'),
-    byUserId: me,
-  };
 }
 
 /** One chunk of a run: read and check the rows, find duplicates, merge, create in bulk, keep every outcome. */
@@ -105,11 +125,9 @@ async function runChunk(trx: Tx, deps: Deps, imp: repo.ImportRow, chunk: number)
   if (!stored) throw new AppError('unprocessable', `Chunk ${chunk} of the import is missing`);
   const decisions = await evaluateRows(trx, env, sourceRows(stored), new FileIndex());
   const outcomes: repo.Outcome[] = [];
-  const creating = decisions.filter((d) => d.action === 'create');
-  const needsRules = imp.use_rules && ctx.actor.role !== 'SALESPERSON' && creating.some((d) => !d.prepared.ownerId);
-  const router = needsRules ? await ChunkRouter.load(trx, now) : null;
-  const openStages = new Set(env.stages.filter((s) => s.kind === 'open').map((s) => s.key));
-  const leads: NewLead[] = [];
+  /** The rows to create, by their index in the chunk, in the order they go to createLeads. */
+  const creating: number[] = [];
+  const items: CreateItem[] = [];
 
   for (const [i, d] of decisions.entries()) {
     if (d.action === 'fail')
@@ -126,24 +144,37 @@ async function runChunk(trx: Tx, deps: Deps, imp: repo.ImportRow, chunk: number)
         outcomes[i] = { o: 'failed', reason: error.detail ?? error.message };
       }
     } else if (d.action === 'create' && d.prepared.columns) {
-      const owner = ownerDecision(d, ctx, router, openStages.has(d.prepared.columns.stage));
-      leads.push({ index: i, id: newId(), columns: d.prepared.columns, ...owner });
+      creating.push(i);
+      items.push({ columns: d.prepared.columns, ...(d.prepared.ownerId ? { ownerId: d.prepared.ownerId } : {}) });
       outcomes[i] = { o: 'created', ...(d.reason ? { reason: d.reason } : {}) };
     }
   }
-  const failures = await createLeads(trx, ctx, leads, now);
+  // The import matched its rows and applied its own duplicate policy above; its owners hear once, at the end.
+  const { results, given } = await createLeads(trx, deps, ctx, items, {
+    channel: 'import',
+    onDuplicate: 'decided',
+    useRules: imp.use_rules,
+    notifyOwners: false,
+    why: {
+      explicit: 'Owner set by the import',
+      implied: 'Owned by the person who imported it',
+      unrouted: 'Imported without an owner: assignment rules were off for this import',
+    },
+  });
   const createdByRow = new Map<number, { id: string; name: string }>();
-  for (const lead of leads) {
-    const failure = failures.get(lead.index);
-    outcomes[lead.index] = failure
-      ? { o: 'failed', reason: failure }
-      : { ...outcomes[lead.index], o: 'created', lead: lead.id };
-    const row = decisions[lead.index]?.prepared.row;
-    if (!failure && row !== undefined) createdByRow.set(row, { id: lead.id, name: lead.columns.name });
+  for (const [k, result] of results.entries()) {
+    const i = creating[k] as number;
+    if (result.status !== 'created') {
+      outcomes[i] = { o: 'failed', reason: failureText(result) };
+      continue;
+    }
+    outcomes[i] = { ...outcomes[i], o: 'created', lead: result.id };
+    const row = decisions[i]?.prepared.row;
+    if (row !== undefined) createdByRow.set(row, { id: result.id, name: result.name });
   }
-  for (const lead of leads) {
-    const d = decisions[lead.index];
-    const outcome = outcomes[lead.index];
+  for (const i of creating) {
+    const d = decisions[i];
+    const outcome = outcomes[i];
     if (!d || outcome?.o !== 'created') continue;
     const twin = d.inFileRow === null ? undefined : createdByRow.get(d.inFileRow);
     const dup = [
@@ -152,14 +183,8 @@ async function runChunk(trx: Tx, deps: Deps, imp: repo.ImportRow, chunk: number)
     ];
     if (dup.length > 0) outcome.dup = dup;
   }
-  await router?.save(trx);
   await repo.saveOutcomes(trx, imp.id, chunk, outcomes);
   const count = (o: repo.Outcome['o']) => outcomes.filter((x) => x.o === o).length;
-  const given = new Map(router?.given ?? []);
-  for (const lead of leads)
-    if (failures.has(lead.index) && lead.decision.reason === 'rule' && lead.decision.ownerId) {
-      given.set(lead.decision.ownerId, (given.get(lead.decision.ownerId) ?? 1) - 1);
-    }
   await repo.advance(trx, imp.id, {
     rows: decisions.length,
     created: count('created'),
@@ -171,23 +196,11 @@ async function runChunk(trx: Tx, deps: Deps, imp: repo.ImportRow, chunk: number)
   });
   if (imp.status === 'queued') await repo.updateImport(trx, imp.id, { status: 'running', started_at: now });
   if (chunk + 1 < imp.chunk_count) {
-    await enqueue(trx, {
-      companyId: imp.company_id,
-      kind: IMPORT_CHUNK_JOB,
-      runAt: now,
-      payload: { importId: imp.id, chunk: chunk + 1 },
-      now,
-    });
+    await enqueue(trx, importChunkJob, { importId: imp.id, chunk: chunk + 1 }, { runAt: now });
   } else {
     await finish(trx, ctx, imp.id, now);
     // Rows created although they match other leads join the review queue now, after the import, not during it.
-    await enqueue(trx, {
-      companyId: imp.company_id,
-      kind: IMPORT_FLAG_JOB,
-      runAt: now,
-      payload: { importId: imp.id, chunk: 0 },
-      now,
-    });
+    await enqueue(trx, importFlagJob, { importId: imp.id, chunk: 0 }, { runAt: now });
   }
 }
 

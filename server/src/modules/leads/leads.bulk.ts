@@ -1,5 +1,4 @@
 import type { FastifySchemaValidationError } from 'fastify';
-import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
@@ -7,9 +6,9 @@ import { AppError, type FieldError } from '../../http/errors.ts';
 import { fieldErrors, validatorCompiler } from '../../http/validation.ts';
 import type { OnDuplicate } from '../duplicates/duplicates.policy.ts';
 import { DuplicateRef } from '../duplicates/duplicates.schemas.ts';
+import { type CreateResult, createLeads } from './leads.create.ts';
 import { onceForKey, requestHash, type StoredResponse } from './leads.idempotency.ts';
 import { CreateLeadBody, type CreateLeadInput } from './leads.schemas.ts';
-import { createLeadOrMatchInTx, loadWriteContext } from './leads.service.ts';
 
 export const BULK_MAX = 500;
 
@@ -36,7 +35,9 @@ const BulkEnvelope = Type.Object(
 
 /** The bulk route's validator: the loose envelope for the body, the usual compiler for everything else. */
 export function bulkValidatorCompiler(input: { schema: object; httpPart?: string }) {
-  return validatorCompiler(input.httpPart === 'body' ? { schema: BulkEnvelope, httpPart: 'body' } : input);
+  return input.httpPart === 'body'
+    ? validatorCompiler({ schema: BulkEnvelope, httpPart: 'body' }, { textCheckedLater: ['leads'] })
+    : validatorCompiler(input);
 }
 
 const validateItem = validatorCompiler({ schema: CreateLeadBody, httpPart: 'body' });
@@ -93,10 +94,9 @@ export interface BulkResult {
 }
 
 /**
- * Creates up to 500 leads in one transaction, each under its own savepoint: a failing item rolls back to it
- * and the rest go on. Measured on 500 items (embedded PostgreSQL, 2 cores): savepoints 4.7 s against 6.2 s for
- * a transaction per item without rules, 12.8 s against 17 s with the assignment rules running; one commit
- * instead of 500. The write context is loaded once for all items.
+ * Creates up to 500 leads in one transaction through the one write path (createLeads): the items that pass
+ * validation go as one batch (one duplicate lookup, one routing pass, one insert per table); a failing item
+ * changes nothing of its own and the rest go on. One commit instead of 500.
  */
 export async function createLeadsInBulk(
   deps: Deps,
@@ -120,51 +120,35 @@ async function createItems(
   items: unknown[],
   onDuplicate: OnDuplicate | undefined,
 ): Promise<BulkResult> {
-  const wctx = await loadWriteContext(trx, ctx);
   const results: ItemResult[] = [];
+  const valid: { index: number; body: CreateLeadInput }[] = [];
   for (const [index, item] of items.entries()) {
     const basePath = `leads.${index}`;
-    if (!validateItem(item)) {
-      const errors = fieldErrors((validateItem.errors ?? []) as unknown as FastifySchemaValidationError[]).map((e) => ({
-        path: e.path === '(body)' ? basePath : `${basePath}.${e.path}`,
-        message: e.message,
-      }));
-      results.push({
-        index,
-        status: 400,
-        outcome: 'failed',
-        error: problemOf(new AppError('validation_failed', describe(errors), { errors })),
-      });
+    if (validateItem(item)) {
+      valid.push({ index, body: item as CreateLeadInput });
       continue;
     }
-    await sql`SAVEPOINT bulk_item`.execute(trx);
-    try {
-      const done = await createLeadOrMatchInTx(trx, deps, ctx, wctx, item as CreateLeadInput, {
-        channel: 'bulk',
-        basePath,
-        onDuplicate,
-      });
-      await sql`RELEASE SAVEPOINT bulk_item`.execute(trx);
-      results.push({
-        index,
-        status: done.status === 'created' ? 201 : 200,
-        outcome: done.status,
-        ...(done.row ? { id: done.row.id } : {}),
-        ...(done.duplicates.length > 0 ? { duplicates: done.duplicates } : {}),
-      });
-    } catch (error) {
-      // Anything but a refusal of this item is a fault of ours: the whole call fails and nothing is kept.
-      if (!(error instanceof AppError)) throw error;
-      await sql`ROLLBACK TO SAVEPOINT bulk_item`.execute(trx);
-      const duplicate = error.code === 'duplicate_lead';
-      results.push({
-        index,
-        status: error.status,
-        outcome: duplicate ? 'duplicate' : 'failed',
-        ...(duplicate ? { duplicates: error.extra.duplicates as Match[] } : {}),
-        error: problemOf(error),
-      });
-    }
+    const errors = fieldErrors((validateItem.errors ?? []) as unknown as FastifySchemaValidationError[]).map((e) => ({
+      path: e.path === '(body)' ? basePath : `${basePath}.${e.path}`,
+      message: e.message,
+    }));
+    results[index] = {
+      index,
+      status: 400,
+      outcome: 'failed',
+      error: problemOf(new AppError('validation_failed', describe(errors), { errors })),
+    };
+  }
+  const done = await createLeads(
+    trx,
+    deps,
+    ctx,
+    valid.map(({ index, body }) => ({ body, basePath: `leads.${index}` })),
+    { channel: 'bulk', onDuplicate },
+  );
+  for (const [i, result] of done.results.entries()) {
+    const { index } = valid[i] as { index: number };
+    results[index] = itemResult(index, result);
   }
   const count = (outcome: Outcome) => results.filter((r) => r.outcome === outcome).length;
   return {
@@ -174,6 +158,35 @@ async function createItems(
     merged: count('merged'),
     failed: count('failed') + count('duplicate'),
   };
+}
+
+function itemResult(index: number, result: CreateResult): ItemResult {
+  const matches = (found: Match[]) => (found.length > 0 ? { duplicates: found } : {});
+  switch (result.status) {
+    case 'created':
+      return { index, status: 201, outcome: 'created', id: result.id, ...matches(result.duplicates) };
+    case 'skipped':
+    case 'merged':
+      return {
+        index,
+        status: 200,
+        outcome: result.status,
+        ...(result.row ? { id: result.row.id } : {}),
+        ...matches(result.duplicates),
+      };
+    case 'duplicate':
+      return {
+        index,
+        status: result.error.status,
+        outcome: 'duplicate',
+        duplicates: result.error.extra.duplicates as Match[],
+        error: problemOf(result.error),
+      };
+    default:
+      // Anything but a refusal of this item is a fault of ours: the whole call fails and nothing is kept.
+      if (!(result.error instanceof AppError)) throw result.error;
+      return { index, status: result.error.status, outcome: 'failed', error: problemOf(result.error) };
+  }
 }
 
 function describe(errors: FieldError[]): string {

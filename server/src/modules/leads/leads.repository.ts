@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
 import type { Actor } from '../../http/context.ts';
-import { leadIsLive, leadVisibleTo } from './leads.visibility.ts';
+import { leadChangeableBy, leadIsLive, leadVisibleTo } from './leads.visibility.ts';
 
 export const leadColumns = [
   'l.id',
@@ -64,15 +64,17 @@ export async function findLead(trx: Tx, id: string) {
 
 /**
  * A live lead the actor may see; undefined otherwise (the caller answers 404). `includeDead` also finds it in
- * the trash or merged away, for the routes that work on those (restore, the merged id's redirect).
+ * the trash or merged away, for the routes that work on those (restore, the merged id's redirect). `lock`
+ * (taken to change the lead) or `forChange` narrows it to the leads the actor may change (leadChangeableBy).
  */
 export async function findVisibleLead(
   trx: Tx,
   actor: Actor,
   id: string,
-  options: { lock?: boolean; includeDead?: boolean } = {},
+  options: { lock?: boolean; includeDead?: boolean; forChange?: boolean } = {},
 ) {
-  let query = leadsQuery(trx).where('l.id', '=', id).where(leadVisibleTo(actor));
+  const scope = options.lock || options.forChange ? leadChangeableBy(actor) : leadVisibleTo(actor);
+  let query = leadsQuery(trx).where('l.id', '=', id).where(scope);
   if (!options.includeDead) query = query.where(leadIsLive);
   if (options.lock) query = query.forUpdate('l');
   return query.executeTakeFirst();
@@ -114,33 +116,6 @@ export interface LeadColumns {
   co_sales_ids?: string[];
   partner_id?: string | null;
   stage?: string;
-}
-
-export async function insertLead(
-  trx: Tx,
-  row: LeadColumns & {
-    company_id: string;
-    id: string;
-    name: string;
-    source: string;
-    stage: string;
-    created_by: string | null;
-    created_via: string;
-    now: Date;
-  },
-) {
-  const { now, custom_fields, ...rest } = row;
-  await trx
-    .insertInto('leads')
-    .values({
-      ...rest,
-      custom_fields: JSON.stringify(custom_fields ?? {}),
-      created_at: now,
-      updated_at: now,
-      stage_changed_at: now,
-      last_touched_at: now,
-    })
-    .execute();
 }
 
 /**

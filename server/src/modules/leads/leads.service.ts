@@ -4,16 +4,16 @@ import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { settleOpenFollowUps } from '../activities/activities.lifecycle.ts';
-import { type Channel, type RoutingDecision, recordAssignment, routeLead } from '../assignment/assignment.engine.ts';
+import type { Channel, RoutingDecision } from '../assignment/assignment.engine.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { type CreateOutcome, settleCreated, settleWithoutCreating } from '../duplicates/duplicates.create.ts';
-import { decideOnCreate, type OnDuplicate } from '../duplicates/duplicates.policy.ts';
+import type { CreateOutcome } from '../duplicates/duplicates.create.ts';
+import type { OnDuplicate } from '../duplicates/duplicates.policy.ts';
 import { type DuplicateSettings, loadDuplicateSettings } from '../duplicates/duplicates.settings.ts';
 import { survivorOf } from '../merges/merges.redirect.ts';
 import { findStage, listStages } from '../pipeline/pipeline.repository.ts';
-import { checkAssignment, type ExplicitAssignment, hasExplicitAssignment } from './lead-assign.ts';
 import { fieldAccessFor } from './lead-fields.ts';
 import { type InputContext, loadInputContext, toColumns } from './lead-input.ts';
+import { createLeads } from './leads.create.ts';
 import { type LeadDto, leadSnapshot, leadValues, toLead } from './leads.dto.ts';
 import * as repo from './leads.repository.ts';
 import type { CreateLeadInput, LeadFieldsInput, UpdateLeadInput } from './leads.schemas.ts';
@@ -40,27 +40,9 @@ export async function loadWriteContext(trx: Tx, ctx: RequestContext): Promise<Wr
 }
 
 /**
- * Creates one lead inside the caller's transaction, or refuses it as a duplicate (409 `duplicate_lead`) as the
- * company's policy for the channel says. See createLeadOrMatchInTx for a caller that skips or merges instead.
- */
-export async function createLeadInTx(
-  trx: Tx,
-  deps: Deps,
-  ctx: RequestContext,
-  wctx: WriteContext,
-  body: CreateLeadInput,
-  options: { channel: Channel; basePath?: string; defaultSource?: string },
-): Promise<repo.LeadRow> {
-  const outcome = await createLeadOrMatchInTx(trx, deps, ctx, wctx, body, options);
-  if (outcome.status !== 'created' || !outcome.row) throw new Error('a create without onDuplicate created nothing');
-  return outcome.row;
-}
-
-/**
- * Creates one lead inside the caller's transaction: fields normalised and checked, the duplicate policy applied
- * (or the caller's `onDuplicate`: skip, merge into the match, create anyway), the creator's implied assignment
- * (a salesperson owns what it enters, a warrior works it for its salesperson, a partner's lead is its
- * partner's), else the assignment rules; the why is recorded and the audit row written with it.
+ * `POST /leads`: a batch of one through the one write path (createLeads), answered as a single create answers:
+ * the new lead (and the matches it was warned about), or the lead skipped for or merged into; a refusal is
+ * thrown (the 4xx problem), and so is a fault of ours.
  */
 export async function createLeadOrMatchInTx(
   trx: Tx,
@@ -68,92 +50,19 @@ export async function createLeadOrMatchInTx(
   ctx: RequestContext,
   wctx: WriteContext,
   body: CreateLeadInput,
-  options: { channel: Channel; basePath?: string; defaultSource?: string; onDuplicate?: OnDuplicate | undefined },
+  options: { channel: Channel; onDuplicate?: OnDuplicate | undefined },
 ): Promise<CreateOutcome> {
-  const { name, source, stage, ownerId, warriorIds, coSalesIds, partnerId, ...fields } = body;
-  const columns = await toColumns(trx, { name, ...fields }, wctx.input, {
-    mode: 'create',
-    ...(options.basePath ? { basePath: options.basePath } : {}),
-  });
-  const stageKey = stage ?? wctx.stages.find((s) => s.kind === 'open')?.key ?? 'new';
-  const target = wctx.stages.find((s) => s.key === stageKey);
-  const base = options.basePath ? `${options.basePath}.` : '';
-  if (!target)
-    throw new AppError('validation_failed', `No stage ${stageKey}`, {
-      errors: [{ path: `${base}stage`, message: 'is not a stage of this pipeline' }],
-    });
-  const explicit: ExplicitAssignment = { ownerId, warriorIds, coSalesIds, partnerId };
-  const implied = await impliedAssignment(trx, ctx);
-  const assignment = hasExplicitAssignment(explicit)
-    ? await checkAssignment(trx, ctx, explicit, { basePath: options.basePath, creating: true })
-    : implied;
-  const now = deps.clock.now();
-  const id = newId();
-  const leadSource = source ?? options.defaultSource ?? defaultSource(ctx);
-  const values = { ...columns, ...assignment, name: columns.name ?? name, source: leadSource, stage: stageKey };
-  if (target.kind !== 'open') checkStageRequirements(target, apiValues(values), `${base}`);
-  const duplicates = await decideOnCreate(trx, ctx, wctx.duplicates, {
+  const { results } = await createLeads(trx, deps, ctx, [{ body }], {
     channel: options.channel,
-    probe: {
-      emails: values.emails ?? [],
-      phones: values.phones ?? [],
-      name: values.name,
-      companyName: values.company_name,
-    },
     onDuplicate: options.onDuplicate,
+    returnRows: true,
+    wctx,
   });
-  if (duplicates.action !== 'create') {
-    return settleWithoutCreating(trx, deps, ctx, duplicates, columns, options.channel);
-  }
-
-  let decision: RoutingDecision | null = null;
-  if (values.owner_id === undefined) {
-    decision = await routeLead(trx, deps, apiValues(values), now);
-    values.owner_id = decision.ownerId;
-  }
-  await repo.insertLead(trx, {
-    ...values,
-    company_id: ctx.actor.companyId,
-    id,
-    created_by: ctx.actor.userId,
-    created_via: options.channel,
-    now,
-  });
-  await repo.insertStageHistory(trx, {
-    company_id: ctx.actor.companyId,
-    id: newId(),
-    lead_id: id,
-    from_stage: null,
-    to_stage: stageKey,
-    by_user_id: ctx.actor.userId,
-    at: now,
-    seconds_in_previous: null,
-  });
-  await recordAssignment(trx, deps, {
-    companyId: ctx.actor.companyId,
-    leadId: id,
-    byUserId: decision ? null : ctx.actor.userId,
-    channel: options.channel,
-    previousOwnerId: null,
-    decision:
-      decision ??
-      manualDecision(
-        values.owner_id ?? null,
-        hasExplicitAssignment(explicit) ? 'Assigned by the creator' : 'Owned by the person who entered it',
-      ),
-    now,
-  });
-  const row = await repo.findLead(trx, id);
-  if (!row) throw new Error('lead vanished after insert');
-  await recordAudit(trx, ctx, {
-    action: 'lead.created',
-    entityType: 'lead',
-    entityId: id,
-    before: null,
-    after: leadSnapshot(row),
-  });
-  await settleCreated(trx, duplicates, { companyId: ctx.actor.companyId, id }, now);
-  return { status: 'created', row, duplicates: duplicates.shown };
+  const [result] = results;
+  if (!result) throw new Error('a batch of one came back empty');
+  if (result.status === 'failed' || result.status === 'duplicate') throw result.error;
+  if (result.status === 'created') return { status: 'created', row: result.row ?? null, duplicates: result.duplicates };
+  return result;
 }
 
 export function manualDecision(ownerId: string | null, detail: string): RoutingDecision {
@@ -169,26 +78,8 @@ export function manualDecision(ownerId: string | null, detail: string): RoutingD
   };
 }
 
-function defaultSource(ctx: RequestContext): string {
-  if (ctx.actor.role === 'PARTNER') return 'partner';
-  return ctx.actor.apiKeyId ? 'api' : 'manual';
-}
-
-/** The assignment a creator's role implies when it names none. */
-async function impliedAssignment(trx: Tx, ctx: RequestContext): Promise<repo.LeadColumns> {
-  const { role, userId, managerId } = ctx.actor;
-  if (role === 'SALESPERSON') return { owner_id: userId };
-  if (role === 'WARRIOR') return { owner_id: managerId, warrior_ids: [userId] };
-  if (role === 'COSALES') return { co_sales_ids: [userId] };
-  if (role === 'PARTNER') {
-    const partnerId = await repo.actorPartnerId(trx, userId);
-    return partnerId ? { partner_id: partnerId } : {};
-  }
-  return {};
-}
-
 /** Column values in API terms, for rule conditions and stage requirements. */
-function apiValues(values: repo.LeadColumns & { name: string }): Record<string, unknown> {
+export function apiValues(values: repo.LeadColumns & { name: string }): Record<string, unknown> {
   return {
     name: values.name,
     companyName: values.company_name ?? null,

@@ -1,10 +1,9 @@
-import { sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { toE164 } from '../../lib/phone.ts';
-import { createLeadInTx, loadWriteContext } from '../leads/leads.service.ts';
+import { createLeads } from '../leads/leads.create.ts';
 import { notify } from '../notifications/notifications.service.ts';
 import { statusChanges } from './whatsapp.dto.ts';
 import * as repo from './whatsapp.repository.ts';
@@ -192,9 +191,9 @@ function webhookContext(ctx: InboundContext): RequestContext {
 }
 
 /**
- * A lead for an unknown number, made the way every lead is made (normalised, duplicate rules, assignment
- * rules, audit) on the integration channel. Refused by those rules, the message simply stays unattached:
- * the savepoint undoes the attempt and keeps the message.
+ * A lead for an unknown number, made through the one write path of every lead (createLeads: normalised,
+ * duplicate rules, assignment rules, history, audit) on the integration channel. Refused by those rules, the
+ * message simply stays unattached: the refused item wrote nothing, and the message is kept.
  */
 async function createLead(
   trx: Tx,
@@ -202,27 +201,19 @@ async function createLead(
   ctx: InboundContext,
   input: { phone: string; contactName: string | null; campaign: string | null },
 ) {
-  const system = webhookContext(ctx);
-  await sql`SAVEPOINT whatsapp_new_lead`.execute(trx);
-  try {
-    const wctx = await loadWriteContext(trx, system);
-    const row = await createLeadInTx(
-      trx,
-      deps,
-      system,
-      wctx,
-      {
-        name: input.contactName ?? input.phone,
-        phones: [input.phone],
-        ...(input.campaign ? { campaign: input.campaign } : {}),
-      },
-      { channel: 'integration', defaultSource: 'whatsapp' },
-    );
-    await sql`RELEASE SAVEPOINT whatsapp_new_lead`.execute(trx);
-    return { id: row.id, name: row.name, owner_id: row.owner_id };
-  } catch (error) {
-    await sql`ROLLBACK TO SAVEPOINT whatsapp_new_lead`.execute(trx);
-    if (error instanceof AppError) return undefined;
-    throw error;
+  const body = {
+    name: input.contactName ?? input.phone,
+    phones: [input.phone],
+    ...(input.campaign ? { campaign: input.campaign } : {}),
+  };
+  const { results } = await createLeads(trx, deps, webhookContext(ctx), [{ body }], {
+    channel: 'integration',
+    defaultSource: 'whatsapp',
+  });
+  const [result] = results;
+  if (result?.status !== 'created') {
+    if (result?.status === 'failed' && !(result.error instanceof AppError)) throw result.error;
+    return undefined;
   }
+  return { id: result.id, name: result.name, owner_id: result.ownerId };
 }
