@@ -2,6 +2,7 @@ import { type Database, type Tx, withTenant } from '../../db/client.ts';
 import type { RequestContext } from '../../http/context.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { newId } from '../../lib/ids.ts';
+import { entityNames, loggedEntityTypes } from './audit.names.ts';
 
 /** Fields never written to the audit log, whatever entity they belong to. */
 const SECRET_FIELDS = new Set([
@@ -80,7 +81,7 @@ export interface AuditQuery {
 
 export async function listAudit(db: Database, ctx: RequestContext, query: AuditQuery) {
   const after = decodeCursor(query.cursor, ['uuid']);
-  const rows = await withTenant(db, ctx.actor.companyId, (trx) => {
+  const { rows, names } = await withTenant(db, ctx.actor.companyId, async (trx) => {
     let q = trx
       .selectFrom('audit_log as a')
       .leftJoin('users as u', (join) =>
@@ -105,10 +106,12 @@ export async function listAudit(db: Database, ctx: RequestContext, query: AuditQ
     if (query.from) q = q.where('a.at', '>=', new Date(query.from));
     if (query.to) q = q.where('a.at', '<', new Date(query.to));
     if (after) q = q.where('a.id', '<', String(after[0]));
-    return q
+    const found = await q
       .orderBy('a.id', 'desc')
       .limit(query.limit + 1)
       .execute();
+    const entities = found.map((r) => ({ entityType: r.entity_type, entityId: r.entity_id }));
+    return { rows: found, names: await entityNames(trx, ctx.actor, entities) };
   });
   const page = toPage(rows, query.limit, (r) => [r.id]);
   return {
@@ -119,6 +122,7 @@ export async function listAudit(db: Database, ctx: RequestContext, query: AuditQ
       action: r.action,
       entityType: r.entity_type,
       entityId: r.entity_id,
+      entityName: r.entity_id ? (names.get(`${r.entity_type}|${r.entity_id}`) ?? null) : null,
       actorUserId: r.actor_user_id,
       actorApiKeyId: r.actor_api_key_id,
       actorName: r.actor_name,
@@ -127,4 +131,9 @@ export async function listAudit(db: Database, ctx: RequestContext, query: AuditQ
       ip: r.ip,
     })),
   };
+}
+
+/** The kinds of record in the company's log, for the log's filter. */
+export async function listAuditEntityTypes(db: Database, ctx: RequestContext) {
+  return { data: await withTenant(db, ctx.actor.companyId, (trx) => loggedEntityTypes(trx)) };
 }

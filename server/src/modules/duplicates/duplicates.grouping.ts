@@ -1,7 +1,7 @@
-import type { MatchKey } from './duplicates.match.ts';
+import { type MatchKey, matchConfidence } from './duplicates.match.ts';
 import type { GroupMember, StoredGroup } from './duplicates.repository.ts';
 
-/** Two leads found alike on one key. */
+/** Two leads found alike on one key; `score` is the names' similarity for `name` (1 for e-mail and phone). */
 export interface Pair {
   a: string;
   b: string;
@@ -11,7 +11,10 @@ export interface Pair {
 
 export interface Component {
   members: GroupMember[];
-  /** The weakest link of the strongest chain joining the leads (a maximum spanning tree's smallest edge). */
+  /**
+   * The weakest link of the strongest chain joining the leads (a maximum spanning tree's smallest edge), each
+   * link as sure as everything its two leads share makes it (`matchConfidence`).
+   */
   confidence: number;
   matchedOn: MatchKey[];
 }
@@ -23,17 +26,19 @@ const KEY_ORDER: MatchKey[] = ['email', 'phone', 'name'];
  * first (Kruskal), so a group's confidence is the weakest link it needs, not the weakest pair it contains.
  */
 export function groupPairs(pairs: Pair[]): Component[] {
-  const edges = new Map<string, { a: string; b: string; score: number; keys: Set<MatchKey> }>();
+  const edges = new Map<string, { a: string; b: string; score: number; nameScore: number; keys: Set<MatchKey> }>();
   for (const p of pairs) {
     const [a, b] = p.a < p.b ? [p.a, p.b] : [p.b, p.a];
     const id = `${a}|${b}`;
+    const nameScore = p.key === 'name' ? p.score : 0;
     const edge = edges.get(id);
-    if (!edge) edges.set(id, { a, b, score: p.score, keys: new Set([p.key]) });
+    if (!edge) edges.set(id, { a, b, score: 0, nameScore, keys: new Set([p.key]) });
     else {
-      edge.score = Math.max(edge.score, p.score);
+      edge.nameScore = Math.max(edge.nameScore, nameScore);
       edge.keys.add(p.key);
     }
   }
+  for (const edge of edges.values()) edge.score = matchConfidence([...edge.keys], edge.nameScore);
   const parent = new Map<string, string>();
   const confidence = new Map<string, number>();
   const find = (x: string): string => {

@@ -23,6 +23,8 @@ export interface DuplicateMatch {
   matchedOn: MatchKey[];
   /** 1 for the same e-mail or phone; the names' (and company names') similarity otherwise. */
   score: number;
+  /** How sure it is the same person, from everything that matched (`matchConfidence`). */
+  confidence: number;
 }
 
 export interface MatchOptions {
@@ -40,6 +42,30 @@ export interface MatchOptions {
 }
 
 const KEY_ORDER: MatchKey[] = ['email', 'phone', 'name'];
+
+/**
+ * What one matching key alone says about two leads being one person: a shared e-mail is strong (shared mailboxes
+ * exist), a shared phone medium (families and offices share numbers), a similar name weak (names repeat), in
+ * proportion to how alike the names are.
+ */
+export const KEY_WEIGHT = { email: 0.8, phone: 0.6, name: 0.5 } as const;
+
+/** Confidence bands, as the review queue words them: high from 0.85, medium from 0.6, low below. */
+export const CONFIDENCE_BANDS = { high: 0.85, medium: 0.6 } as const;
+
+/**
+ * How sure two leads are one person, from what they share: each matching key is independent evidence, so the
+ * chance that all of them are coincidences multiplies (1 - Π(1 - weight)). Same e-mail and name: 0.9 (high);
+ * e-mail, phone and name: 0.96; e-mail alone: 0.8; phone and name: 0.8; phone alone: 0.6 (medium); a similar
+ * name alone: at most 0.5 (low). `nameScore` is the names' similarity (0..1), when they are alike.
+ */
+export function matchConfidence(keys: readonly MatchKey[], nameScore: number | null): number {
+  let doubt = 1;
+  if (keys.includes('email')) doubt *= 1 - KEY_WEIGHT.email;
+  if (keys.includes('phone')) doubt *= 1 - KEY_WEIGHT.phone;
+  if (keys.includes('name')) doubt *= 1 - KEY_WEIGHT.name * Math.min(1, Math.max(0, nameScore ?? 0));
+  return Math.round((1 - doubt) * 1000) / 1000;
+}
 
 /** The live leads one probe matches: the same e-mail, the same phone, or a similar name (and company). */
 export async function findDuplicates(
@@ -74,15 +100,24 @@ export async function findDuplicatesMany(
   const emails = settings.plusAddressing ? sql.ref('l.email_keys') : sql.ref('l.emails');
   const only = sql<SqlBool>`${leadIsLive} AND ${excluded} AND ${visible}`;
   const names = options.fuzzyNames
-    ? sql`SELECT p.idx, m.id, m.name, 'name' AS key, m.score FROM p
+    ? sql`SELECT p.idx, m.id, m.name, 'name' AS key, m.score, m.score AS name_score FROM p
         CROSS JOIN LATERAL (${fuzzyNameCandidates(threshold, only, limit)}) m`
-    : sql`SELECT p.idx, m.id, m.name, 'name' AS key, m.score FROM p
+    : sql`SELECT p.idx, m.id, m.name, 'name' AS key, m.score, m.score AS name_score FROM p
         CROSS JOIN LATERAL (${nameKeyCandidates(threshold, only, limit)}) m`;
+  // A lead found by e-mail or phone whose name is alike too: that agreement raises the confidence.
+  const alsoNamed = nameAlike(threshold);
 
   if (options.fuzzyNames) {
     await sql`SELECT set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true)`.execute(trx);
   }
-  const found = await sql<{ idx: number; id: string; name: string; key: MatchKey; score: number }>`
+  const found = await sql<{
+    idx: number;
+    id: string;
+    name: string;
+    key: MatchKey;
+    score: number;
+    name_score: number | null;
+  }>`
     WITH p AS MATERIALIZED (
       SELECT x.idx, x.e, x.ph, lower(btrim(x.n)) AS n, lead_company_key(x.c) AS c,
         regexp_replace(x.n, '[^0-9]', '', 'g') AS d, lead_name_key(x.n) AS k
@@ -90,37 +125,52 @@ export async function findDuplicatesMany(
     )
     -- Per probe (LATERAL), so each is an index lookup whatever the statistics say: joined as sets, a table
     -- not analysed yet since a big import gets compared probe by lead (seconds per 1,000 probes).
-    SELECT p.idx, m.id, m.name, 'email' AS key, 1::float8 AS score
+    SELECT p.idx, m.id, m.name, 'email' AS key, 1::float8 AS score, m.name_score
     FROM p CROSS JOIN LATERAL (
-      SELECT l.id, l.name FROM leads l WHERE ${emails} && p.e AND ${leadIsLive} AND ${excluded} AND ${visible}
+      SELECT l.id, l.name, ${alsoNamed} AS name_score
+      FROM leads l WHERE ${emails} && p.e AND ${leadIsLive} AND ${excluded} AND ${visible}
     ) m
     WHERE cardinality(p.e) > 0
     UNION ALL
-    SELECT p.idx, m.id, m.name, 'phone', 1::float8
+    SELECT p.idx, m.id, m.name, 'phone', 1::float8, m.name_score
     FROM p CROSS JOIN LATERAL (
-      SELECT l.id, l.name FROM leads l WHERE l.phones && p.ph AND ${leadIsLive} AND ${excluded} AND ${visible}
+      SELECT l.id, l.name, ${alsoNamed} AS name_score
+      FROM leads l WHERE l.phones && p.ph AND ${leadIsLive} AND ${excluded} AND ${visible}
     ) m
     WHERE cardinality(p.ph) > 0
     UNION ALL
     ${names}
   `.execute(trx);
 
-  const byProbe = new Map<number, Map<string, DuplicateMatch>>();
+  type Found = Omit<DuplicateMatch, 'confidence'> & { nameScore: number | null };
+  const byProbe = new Map<number, Map<string, Found>>();
   for (const row of found.rows) {
-    const matches = byProbe.get(row.idx) ?? new Map<string, DuplicateMatch>();
+    const matches = byProbe.get(row.idx) ?? new Map<string, Found>();
     byProbe.set(row.idx, matches);
     const score = Math.round(Number(row.score) * 1000) / 1000;
+    const nameScore = row.name_score === null ? null : Math.round(Number(row.name_score) * 1000) / 1000;
+    const keys: MatchKey[] = nameScore !== null && row.key !== 'name' ? [row.key, 'name'] : [row.key];
     const match = matches.get(row.id);
-    if (!match) matches.set(row.id, { id: row.id, name: row.name, matchedOn: [row.key], score });
+    if (!match) matches.set(row.id, { id: row.id, name: row.name, matchedOn: keys, score, nameScore });
     else {
-      if (!match.matchedOn.includes(row.key)) match.matchedOn.push(row.key);
+      for (const key of keys) if (!match.matchedOn.includes(key)) match.matchedOn.push(key);
       match.score = Math.max(match.score, score);
+      if (nameScore !== null) match.nameScore = Math.max(match.nameScore ?? 0, nameScore);
     }
   }
   for (const [idx, matches] of byProbe) {
     results[idx] = [...matches.values()]
-      .map((m) => ({ ...m, matchedOn: KEY_ORDER.filter((k) => m.matchedOn.includes(k)) }))
-      .sort((a, b) => b.score - a.score || b.matchedOn.length - a.matchedOn.length || a.id.localeCompare(b.id))
+      .map(({ nameScore, ...m }) => {
+        const matchedOn = KEY_ORDER.filter((k) => m.matchedOn.includes(k));
+        return { ...m, matchedOn, confidence: matchConfidence(matchedOn, nameScore) };
+      })
+      .sort(
+        (a, b) =>
+          b.confidence - a.confidence ||
+          b.score - a.score ||
+          b.matchedOn.length - a.matchedOn.length ||
+          a.id.localeCompare(b.id),
+      )
       .slice(0, limit);
   }
   return results;
@@ -139,6 +189,16 @@ export function nameMatch(threshold: number) {
       THEN (similarity(lower(l.name), p.n) + similarity(l.company_key, p.c)) / 2
       ELSE similarity(lower(l.name), p.n) END)`,
   };
+}
+
+/**
+ * The similarity of lead `l`'s name to probe `p`'s when they count as alike (the rule of the name lookup and the
+ * threshold), else null: for a lead found on its e-mail or phone, whose name then adds to the confidence.
+ */
+export function nameAlike(threshold: number) {
+  const { rule, score } = nameMatch(threshold);
+  return sql<number | null>`(CASE WHEN p.n <> '' AND similarity(lower(l.name), p.n) >= ${threshold} AND ${rule}
+    THEN ${score} END)`;
 }
 
 /**

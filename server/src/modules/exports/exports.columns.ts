@@ -1,4 +1,6 @@
 import { AppError, type FieldError } from '../../http/errors.ts';
+import { wallClock } from '../assignment/local-time.ts';
+import { accessFieldOf, type LeadFieldDef, leadFields } from '../leads/lead-catalog.ts';
 import { type ControlledField, customAccess, type FieldAccess } from '../leads/lead-fields.ts';
 import type { CustomFieldDef } from '../leads/lead-input.ts';
 import type { LeadRow } from '../leads/leads.repository.ts';
@@ -10,7 +12,27 @@ export type Cell = string | number | boolean | Date | null;
 export interface Lookups {
   userNames: Map<string, string>;
   stageNames: Map<string, string>;
+  /** The company's time zone: times are written on its wall clock, and their headers say which. */
+  timeZone: string;
 }
+
+/** How a lead's source (and the channel it came through) reads, as the web app shows it. */
+export const SOURCE_LABELS: Record<string, string> = {
+  manual: 'Manual',
+  ui: 'Manual',
+  import: 'Import',
+  api: 'API',
+  web_form: 'Web form',
+  facebook: 'Facebook',
+  whatsapp: 'WhatsApp',
+  partner: 'Partner',
+  erp: 'ERP',
+  referral: 'Referral',
+  integration: 'Integration',
+  other: 'Other',
+};
+
+const sourceLabel = (value: string | null) => (value === null ? null : (SOURCE_LABELS[value] ?? value));
 
 export interface ExportColumn {
   /** As `columns` names it, and the key of its value in a JSON export. */
@@ -26,153 +48,80 @@ export interface ExportColumn {
 }
 
 const joined = (values: readonly string[] | null | undefined) => (values?.length ? values.join('; ') : null);
-const when = (value: Date | string) => new Date(value);
-const text = (key: string, label: string, field: ControlledField | null, column: keyof LeadRow): ExportColumn => ({
-  key,
-  label,
-  field,
-  kind: 'text',
-  cell: (row) => (row[column] as string | null) ?? null,
-  json: [key],
-});
 const names = (ids: string[], row: LeadRow) => {
   const people = (row.people ?? []) as { id: string; name: string }[];
   return joined(ids.map((id) => people.find((p) => p.id === id)?.name ?? id));
 };
 
-const builtIn: ExportColumn[] = [
-  { key: 'id', label: 'ID', field: null, kind: 'text', cell: (row) => row.id, json: ['id'] },
-  { key: 'name', label: 'Name', field: null, kind: 'text', cell: (row) => row.name, json: ['name'] },
-  text('companyName', 'Company', 'companyName', 'company_name'),
-  {
-    key: 'emails',
-    label: 'Emails',
-    field: 'emails',
-    kind: 'text',
-    cell: (row) => joined(row.emails),
-    json: ['emails'],
-  },
-  {
-    key: 'phones',
-    label: 'Phones',
-    field: 'phones',
-    kind: 'text',
-    cell: (row) => joined(row.phones),
-    json: ['phones'],
-  },
-  {
-    key: 'stage',
-    label: 'Stage',
-    field: null,
-    kind: 'text',
-    cell: (row, l) => l.stageNames.get(row.stage) ?? row.stage,
-    json: ['stage'],
-  },
-  {
-    key: 'ownerName',
-    label: 'Owner',
-    field: 'ownerId',
-    kind: 'text',
-    cell: (row) => row.owner_name,
-    json: ['ownerId', 'ownerName'],
-  },
-  {
-    key: 'partnerName',
-    label: 'Partner',
-    field: 'partnerId',
-    kind: 'text',
-    cell: (row) => row.partner_name,
-    json: ['partnerId', 'partnerName'],
-  },
-  {
-    key: 'warriors',
-    label: 'Warriors',
-    field: 'warriorIds',
-    kind: 'text',
-    cell: (row) => names(row.warrior_ids, row),
-    json: ['warriorIds', 'warriors'],
-  },
-  {
-    key: 'coSales',
-    label: 'Co-sales',
-    field: 'coSalesIds',
-    kind: 'text',
-    cell: (row) => names(row.co_sales_ids, row),
-    json: ['coSalesIds', 'coSales'],
-  },
-  text('source', 'Source', 'source', 'source'),
-  text('campaign', 'Campaign', 'campaign', 'campaign'),
-  text('product', 'Product', 'product', 'product'),
-  text('city', 'City', 'city', 'city'),
-  text('state', 'State', 'state', 'state'),
-  text('country', 'Country', 'country', 'country'),
-  text('territory', 'Territory', 'territory', 'territory'),
-  {
-    key: 'expectedValue',
-    label: 'Expected value',
-    field: 'expectedValue',
-    kind: 'number',
-    cell: (row) => (row.expected_value === null ? null : Number(row.expected_value)),
-    json: ['expectedValue'],
-  },
-  text('currency', 'Currency', 'currency', 'currency'),
-  {
-    key: 'expectedCloseDate',
-    label: 'Expected close date',
-    field: 'expectedCloseDate',
-    kind: 'date',
-    cell: (row) => (row.expected_close_date === null ? null : String(row.expected_close_date).slice(0, 10)),
-    json: ['expectedCloseDate'],
-  },
-  { key: 'tags', label: 'Tags', field: 'tags', kind: 'text', cell: (row) => joined(row.tags), json: ['tags'] },
-  text('lostReason', 'Lost reason', 'lostReason', 'lost_reason'),
-  text('notes', 'Notes', 'notes', 'notes'),
-  {
-    key: 'createdBy',
-    label: 'Created by',
-    field: null,
-    kind: 'text',
-    cell: (row, l) => (row.created_by ? (l.userNames.get(row.created_by) ?? row.created_by) : null),
-    json: ['createdBy'],
-  },
-  {
-    key: 'createdVia',
-    label: 'Created via',
-    field: null,
-    kind: 'text',
-    cell: (row) => row.created_via,
-    json: ['createdVia'],
-  },
-  ...(
-    [
-      ['createdAt', 'Created at', 'created_at'],
-      ['updatedAt', 'Updated at', 'updated_at'],
-      ['stageChangedAt', 'In stage since', 'stage_changed_at'],
-      ['lastTouchedAt', 'Last worked at', 'last_touched_at'],
-    ] as const
-  ).map(
-    ([key, label, column]): ExportColumn => ({
-      key,
-      label,
-      field: null,
-      kind: 'datetime',
-      cell: (row) => when(row[column] as Date | string),
-      json: [key],
-    }),
-  ),
-  { key: 'version', label: 'Version', field: null, kind: 'number', cell: (row) => row.version, json: ['version'] },
-];
-
-/** Names the list and saved views use for the same columns. */
-const aliases: Record<string, string> = {
-  ownerId: 'ownerName',
-  partnerId: 'partnerName',
-  warriorIds: 'warriors',
-  coSalesIds: 'coSales',
+/** The assignment fields are exported by the names of their people, under the catalog's `namedAs`. */
+const nameCells: Record<string, (row: LeadRow) => Cell> = {
+  ownerId: (row) => row.owner_name,
+  partnerId: (row) => row.partner_name,
+  warriorIds: (row) => names(row.warrior_ids, row),
+  coSalesIds: (row) => names(row.co_sales_ids, row),
 };
 
+/** One catalog field as an export column: its cell read as the field's display says (labels, names, local times). */
+function columnOf(f: LeadFieldDef): ExportColumn {
+  const value = (row: LeadRow) => (row as unknown as Record<string, unknown>)[f.column];
+  const base = { label: f.label, field: accessFieldOf(f.key), json: [f.key] };
+  const named = nameCells[f.key];
+  if (f.namedAs && named) return { ...base, key: f.namedAs, kind: 'text', cell: named, json: [f.key, f.namedAs] };
+  switch (f.display) {
+    case 'emails':
+    case 'phones':
+    case 'tags':
+      return { ...base, key: f.key, kind: 'text', cell: (row) => joined(value(row) as string[]) };
+    case 'stage':
+      return { ...base, key: f.key, kind: 'text', cell: (row, l) => l.stageNames.get(row.stage) ?? row.stage };
+    case 'source':
+    case 'channel':
+      return { ...base, key: f.key, kind: 'text', cell: (row) => sourceLabel(value(row) as string | null) };
+    case 'user':
+      return {
+        ...base,
+        key: f.key,
+        kind: 'text',
+        cell: (row, l) => {
+          const id = value(row) as string | null;
+          return id ? (l.userNames.get(id) ?? id) : null;
+        },
+      };
+    case 'money':
+    case 'integer':
+      return {
+        ...base,
+        key: f.key,
+        kind: 'number',
+        cell: (row) => (value(row) === null ? null : Number(value(row))),
+      };
+    case 'date':
+      return {
+        ...base,
+        key: f.key,
+        kind: 'date',
+        cell: (row) => (value(row) === null ? null : String(value(row)).slice(0, 10)),
+      };
+    case 'datetime':
+      return { ...base, key: f.key, kind: 'datetime', cell: (row) => new Date(value(row) as Date | string) };
+    default:
+      return { ...base, key: f.key, kind: 'text', cell: (row) => (value(row) as string | null) ?? null };
+  }
+}
+
+/**
+ * Every built-in column an export can hold, in their default order: the catalog's fields flagged `export`
+ * (custom fields follow, one column each).
+ */
+export const EXPORT_COLUMNS: ExportColumn[] = leadFields.filter((f) => f.export && f.type !== 'jsonb').map(columnOf);
+
+/** Names the list and saved views use for the same columns. */
+const aliases: Record<string, string> = Object.fromEntries(
+  leadFields.flatMap((f) => (f.namedAs ? [[f.key, f.namedAs]] : [])),
+);
+
 /** What an export holds unless `columns` says otherwise: every built-in field but the version, then custom fields. */
-const defaultKeys = builtIn.map((c) => c.key).filter((k) => k !== 'version');
+const defaultKeys = EXPORT_COLUMNS.map((c) => c.key).filter((k) => k !== 'version');
 
 function customColumn(def: CustomFieldDef): ExportColumn {
   const kind = def.type === 'number' ? 'number' : def.type === 'boolean' ? 'boolean' : 'text';
@@ -210,7 +159,7 @@ export function exportColumns(
   access: FieldAccess,
   customDefs: CustomFieldDef[],
 ): ExportColumn[] {
-  const all = [...builtIn, ...customDefs.map(customColumn)];
+  const all = [...EXPORT_COLUMNS, ...customDefs.map(customColumn)];
   const byKey = new Map(all.map((c) => [c.key, c]));
   if (requested === undefined || requested.trim() === '') {
     const keys = [...defaultKeys, ...customDefs.map((d) => `customFields.${d.key}`)];
@@ -230,6 +179,25 @@ export function exportColumns(
     throw new AppError('validation_failed', `columns: ${errors.map((e) => e.message).join('; ')}`, { errors });
   }
   return columns;
+}
+
+/** A column's header: times say the time zone they are written in, e.g. "Created at (Asia/Kolkata)". */
+export function headerOf(column: ExportColumn, lookups: Lookups): string {
+  return column.kind === 'datetime' ? `${column.label} (${lookups.timeZone})` : column.label;
+}
+
+/**
+ * An instant as the zone's wall clock, as a Date whose UTC fields read that wall clock: what a spreadsheet, which
+ * knows no time zones, should show.
+ */
+export function wallClockDate(instant: Date, timeZone: string): Date {
+  const p = wallClock(instant, timeZone);
+  return new Date(Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second));
+}
+
+/** An instant as the zone's wall clock, "YYYY-MM-DD HH:MM:SS", for text files. */
+export function wallClockText(instant: Date, timeZone: string): string {
+  return wallClockDate(instant, timeZone).toISOString().slice(0, 19).replace('T', ' ');
 }
 
 /**

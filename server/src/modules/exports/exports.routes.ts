@@ -30,7 +30,7 @@ export const ExportQuery = Type.Object(
 const file = { type: 'string', format: 'binary' };
 
 export function exportsRoutes(app: App, deps: Deps): void {
-  const limiter = new RateLimiter('export', EXPORTS_PER_MINUTE, 60);
+  const limiter = new RateLimiter(deps.db, 'export', EXPORTS_PER_MINUTE, 60);
 
   app.get(
     '/leads/export',
@@ -62,7 +62,7 @@ export function exportsRoutes(app: App, deps: Deps): void {
       const ctx = contextOf(request);
       const key = ctx.actor.apiKeyId ? `key:${ctx.actor.apiKeyId}` : `user:${ctx.actor.userId}`;
       // Only the refusal (429 with Retry-After) is told: the response's RateLimit fields stay the general ones.
-      limiter.take(key, deps.clock.now().getTime());
+      await limiter.take(key);
       const { format, columns, ...params } = request.query;
       const file = await exportLeads(deps, ctx, { format: format ?? 'csv', columns, params });
       return reply

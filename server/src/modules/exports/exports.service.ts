@@ -8,7 +8,16 @@ import { type FieldAccess, fieldAccessFor } from '../leads/lead-fields.ts';
 import { toLead } from '../leads/leads.dto.ts';
 import { iterateLeadRows, type LeadRowsPage, type ListLeadsInput } from '../leads/leads.list.ts';
 import type { LeadRow } from '../leads/leads.repository.ts';
-import { type Cell, type ExportColumn, exportColumns, type Lookups, neutralise } from './exports.columns.ts';
+import {
+  type Cell,
+  type ExportColumn,
+  exportColumns,
+  headerOf,
+  type Lookups,
+  neutralise,
+  wallClockDate,
+  wallClockText,
+} from './exports.columns.ts';
 import * as repo from './exports.repository.ts';
 
 export type ExportFormat = 'csv' | 'xlsx' | 'json';
@@ -112,9 +121,9 @@ function csvLine(fields: string[]): string {
   return `${fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(',')}\r\n`;
 }
 
-function textCell(value: Cell): string {
+function textCell(value: Cell, timeZone: string): string {
   if (value === null) return '';
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return wallClockText(value, timeZone);
   if (typeof value === 'string') return neutralise(value);
   return String(value);
 }
@@ -124,9 +133,10 @@ async function* csvChunks(plan: Plan): AsyncGenerator<string> {
   let completed = false;
   try {
     // The byte order mark tells spreadsheet programs the file is UTF-8 (names in any script survive).
-    yield `\uFEFF${csvLine(plan.columns.map((c) => neutralise(c.label)))}`;
+    yield `\uFEFF${csvLine(plan.columns.map((c) => neutralise(headerOf(c, plan.lookups))))}`;
+    const zone = plan.lookups.timeZone;
     for await (const page of allPages(plan)) {
-      yield page.map((row) => csvLine(plan.columns.map((c) => textCell(c.cell(row, plan.lookups))))).join('');
+      yield page.map((row) => csvLine(plan.columns.map((c) => textCell(c.cell(row, plan.lookups), zone)))).join('');
       rows += page.length;
     }
     completed = true;
@@ -171,9 +181,10 @@ async function* jsonChunks(plan: Plan): AsyncGenerator<string> {
   }
 }
 
-function xlsxCell(column: ExportColumn, value: Cell): Cell {
+function xlsxCell(column: ExportColumn, value: Cell, timeZone: string): Cell {
   if (value === null) return null;
   if (column.kind === 'date' && typeof value === 'string') return new Date(`${value}T00:00:00Z`);
+  if (value instanceof Date) return wallClockDate(value, timeZone);
   return typeof value === 'string' ? neutralise(value) : value;
 }
 
@@ -210,9 +221,9 @@ function xlsxStream(plan: Plan): Readable {
   workbook.creator = 'iPerform';
   const sheet = workbook.addWorksheet('Leads', { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = plan.columns.map((c) => ({
-    header: neutralise(c.label),
+    header: neutralise(headerOf(c, plan.lookups)),
     key: c.key,
-    width: Math.min(40, Math.max(12, c.label.length + 2)),
+    width: Math.min(40, Math.max(12, headerOf(c, plan.lookups).length + 2)),
     ...(numFmts[c.kind] ? { style: { numFmt: numFmts[c.kind] } } : {}),
   }));
   sheet.getRow(1).font = { bold: true };
@@ -222,7 +233,7 @@ function xlsxStream(plan: Plan): Readable {
     try {
       for await (const page of allPages(plan)) {
         for (const row of page) {
-          sheet.addRow(plan.columns.map((c) => xlsxCell(c, c.cell(row, plan.lookups)))).commit();
+          sheet.addRow(plan.columns.map((c) => xlsxCell(c, c.cell(row, plan.lookups), plan.lookups.timeZone))).commit();
         }
         rows += page.length;
         if (closed) return;

@@ -76,7 +76,12 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 // Exports are limited per minute and user: each test starts a fresh minute.
-beforeEach(() => t.clock.advance(61_000));
+/** A new minute for the export limit: its windows are timed by the database's clock, so they are ended here. */
+async function nextMinute(): Promise<void> {
+  await sql`DELETE FROM rate_limits WHERE bucket = 'export'`.execute(t.dbs.owner);
+}
+
+beforeEach(nextMinute);
 
 describe('GET /leads/export', () => {
   it('writes a CSV of the view: its filter, sort and columns, names for ids, formulas neutralised', async () => {
@@ -121,12 +126,33 @@ describe('GET /leads/export', () => {
     if (!sheet) throw new Error('no sheet Leads');
     expect(sheet.rowCount).toBe(4);
     const values = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1);
-    expect(values(1)).toEqual(['Name', 'Expected value', 'Created at', 'City']);
+    expect(values(1)).toEqual(['Name', 'Expected value', 'Created at (Asia/Kolkata)', 'City']);
     expect(values(2)[0]).toBe("'=cmd|' /C calc'!A0");
     expect(values(2)[3]).toBe("'-2+3");
     expect(values(3)[0]).toBe('Exportia Alpha');
     expect(values(3)[1]).toBe(1500);
     expect(values(3)[2]).toBeInstanceOf(Date);
+  });
+
+  it('writes labels, not codes, and times on the company clock, saying which', async () => {
+    const response = await exportAs(SALES, 'tags=exportia&sort=name&columns=name,source,stage,createdVia,createdAt');
+    const [header, , alpha = []] = csvRows(response.body);
+    expect(header).toEqual(['Name', 'Source', 'Stage', 'Created via', 'Created at (Asia/Kolkata)']);
+    const lead = (await t.as(SALES, 'GET', '/api/v1/leads?q=exportia%20alpha')).json().data[0];
+    const stages = (await t.as(SALES, 'GET', '/api/v1/pipeline/stages')).json().data as { key: string; name: string }[];
+    expect(alpha[0]).toBe('Exportia Alpha');
+    expect(alpha[1]).toBe('Manual');
+    expect(alpha[2]).toBe(stages.find((s) => s.key === lead.stage)?.name);
+    expect(alpha[3]).toBe('Manual');
+    // India is 5:30 ahead of UTC all year.
+    const local = new Date(new Date(lead.createdAt).getTime() + 330 * 60_000).toISOString();
+    expect(alpha[4]).toBe(`${local.slice(0, 10)} ${local.slice(11, 19)}`);
+
+    const xlsx = await exportAs(SALES, 'tags=exportia&sort=name&format=xlsx&columns=name,createdAt');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+    const cell = workbook.getWorksheet('Leads')?.getRow(3).getCell(2).value as Date;
+    expect(cell.toISOString().slice(0, 19)).toBe(local.slice(0, 19));
   });
 
   it('writes JSON leads as the API shows them, ids beside names, only the named columns when asked', async () => {
@@ -241,7 +267,7 @@ describe('GET /leads/export', () => {
     expectProblem(refused, 429, 'rate_limited');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     await exportAs(SALES, 'tags=exportia&columns=id');
-    t.clock.advance(61_000);
+    await nextMinute();
     await exportAs('manager1@demo.test', 'tags=exportia&columns=id');
   });
 });

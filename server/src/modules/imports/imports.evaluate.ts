@@ -10,7 +10,14 @@ import {
 } from '../duplicates/duplicates.match.ts';
 import { checkAssignment } from '../leads/lead-assign.ts';
 import { leadVisibleTo } from '../leads/leads.visibility.ts';
-import { type PreparedRow, prepareRow, type RowEnv, type RowError } from './imports.rows.ts';
+import {
+  type DroppedValue,
+  droppedText,
+  type PreparedRow,
+  prepareRow,
+  type RowEnv,
+  type RowError,
+} from './imports.rows.ts';
 
 /** What a duplicate does in this import: the company's import policy, or the run's onDuplicate. */
 export type DuplicatePolicy = 'block' | 'warn' | 'allow' | 'create' | 'skip' | 'merge';
@@ -41,6 +48,8 @@ export interface RowDecision {
   matches: DuplicateMatch[];
   /** The earlier row of this batch it repeats, if any. */
   inFileRow: number | null;
+  /** The bad values it is written without (badValues skip_value); also said in `reason`. */
+  dropped: DroppedValue[];
 }
 
 export interface EvaluateEnv extends RowEnv {
@@ -174,6 +183,7 @@ export async function evaluateRows(
         reason: null,
         matches: [],
         inFileRow: null,
+        dropped: [],
       };
     }
     const keys = fileKeys(row, env.settings);
@@ -190,7 +200,20 @@ export async function evaluateRows(
     ];
     const decision = decide(env.policy, duplicates, existing, visible);
     if (decision.action === 'create') index.add(keys, row.row);
-    return { prepared: row, errors: [], duplicates, matches: existing, inFileRow: inFile?.row ?? null, ...decision };
+    // The writer gets the row without its bad values; what it left out travels in the reason, to the outcome.
+    const dropped = decision.action === 'create' || decision.action === 'merge' ? (row.dropped ?? []) : [];
+    if (dropped.length > 0) {
+      decision.reason = [droppedText(dropped), decision.reason].filter(Boolean).join('. ');
+    }
+    return {
+      prepared: row,
+      errors: [],
+      duplicates,
+      matches: existing,
+      inFileRow: inFile?.row ?? null,
+      dropped,
+      ...decision,
+    };
   });
 }
 

@@ -26,6 +26,8 @@ export interface CompiledMapping {
   setsOwners: boolean;
   /** The header feeding each field, for naming the column in a row's errors. */
   columnOf: Map<string, string>;
+  /** A row with a bad value: refused (reject_row, the default) or imported without it (skip_value). */
+  badValues: 'reject_row' | 'skip_value';
 }
 
 export interface MappingContext {
@@ -139,6 +141,7 @@ export function compileMapping(
     dateOrder,
     setsOwners: feeds.some((f) => f.target === 'owner') || mapping.constants?.owner !== undefined,
     columnOf,
+    badValues: mapping.badValues ?? 'reject_row',
   };
 }
 

@@ -39,6 +39,8 @@ export interface PreparedRow {
   columns?: LeadColumns & { name: string; source: string; stage: string };
   /** The owner the mapping names for this row; undefined when it names none (rules or the importer decide). */
   ownerId?: string;
+  /** The bad values left out of it (badValues: skip_value); its columns hold none of them. */
+  dropped?: DroppedValue[];
 }
 
 type LeadInput = Record<string, unknown> & { customFields?: Record<string, unknown> };
@@ -179,10 +181,68 @@ const fieldOf = (path: string) =>
 const columnFor = (field: string, compiled: CompiledMapping) =>
   compiled.columnOf.get({ emails: 'email', phones: 'phone', ownerId: 'owner' }[field] ?? field) ?? null;
 
+/** A value left out of its row (badValues: skip_value): the field, its column, the cell and why. */
+export interface DroppedValue extends RowError {
+  value: string | null;
+}
+
+/** What a mapping does with a row holding a bad value: refuse the row, or import it without that value. */
+export type BadValues = 'reject_row' | 'skip_value';
+
+/**
+ * Values a row can do without: everything but its name, its stage and owner (they decide where it goes), a
+ * value a stage or the company requires, and a row the file could not give.
+ */
+function droppable(error: RowError): boolean {
+  if (['name', 'row', 'stage', 'ownerId'].includes(error.field)) return false;
+  return error.message !== 'is required' && !/^is required in the .* stage$/.test(error.message);
+}
+
+/**
+ * Leaves the bad values out of a lead body: the item of a list (emails.1), else the field. Returns what was
+ * dropped, with the cell it came from.
+ */
+function dropValues(lead: LeadInput, errors: { path: string; field: string; message: string }[], env: RowEnv) {
+  const dropped: DroppedValue[] = [];
+  const items = new Map<string, Set<number>>();
+  for (const e of errors) {
+    const item = /^(emails|phones|tags)\.(\d+)$/.exec(e.path);
+    const column = columnFor(e.field, env.compiled);
+    if (item?.[1] && Array.isArray(lead[item[1]])) {
+      const list = lead[item[1]] as unknown[];
+      const at = Number(item[2]);
+      items.set(item[1], (items.get(item[1]) ?? new Set()).add(at));
+      dropped.push({ field: e.field, column, message: e.message, value: list[at] == null ? null : String(list[at]) });
+    } else if (e.field.startsWith('customFields.')) {
+      const key = e.field.slice('customFields.'.length);
+      const value = lead.customFields?.[key];
+      if (lead.customFields) delete lead.customFields[key];
+      dropped.push({ field: e.field, column, message: e.message, value: value == null ? null : String(value) });
+    } else {
+      const value = lead[e.field];
+      delete lead[e.field];
+      dropped.push({ field: e.field, column, message: e.message, value: value == null ? null : String(value) });
+    }
+  }
+  for (const [field, at] of items) {
+    const kept = (lead[field] as unknown[]).filter((_, i) => !at.has(i));
+    if (kept.length > 0) lead[field] = kept;
+    else delete lead[field];
+  }
+  return dropped;
+}
+
+/** A row's dropped values in words, for its outcome's reason and the result file. */
+export function droppedText(dropped: DroppedValue[]): string {
+  const each = dropped.map((d) => `${d.column ?? d.field}${d.value ? ` "${d.value}"` : ''} (${d.message})`);
+  return `Imported without ${each.join('; ')}`;
+}
+
 /**
  * Reads and checks one row the way a lead create checks its body: the schema (lengths, counts), then the
  * shared normalisation (emails, phones to E.164 with the company's country, custom fields), then what the
- * target stage requires. Nothing is written.
+ * target stage requires. Nothing is written. With badValues skip_value, a row whose only problems are values
+ * it can do without is read again without them, and says which it dropped.
  */
 export async function prepareRow(
   trx: Tx,
@@ -193,16 +253,66 @@ export async function prepareRow(
   parseError?: string,
 ): Promise<PreparedRow> {
   if (parseError) return { index, row, errors: [{ field: 'row', column: null, message: `The row ${parseError}` }] };
-  const { lead, owner, errors } = readRow(cells, env);
+  const { lead, owner, errors: readErrors } = readRow(cells, env);
+  const skip = env.compiled.badValues === 'skip_value';
+  const dropped: DroppedValue[] = [];
+  // A cell readRow could not read was never set: leaving it out is only saying so.
+  if (skip && readErrors.length > 0 && readErrors.every(droppable)) {
+    for (const e of readErrors) dropped.push({ ...e, value: cellOf(cells, e.column, env) });
+    readErrors.length = 0;
+  }
+  const prepared = await checkRow(trx, env, { index, row, lead, owner, errors: readErrors });
+  if (!skip || prepared.ok || prepared.errors.length === 0 || !prepared.errors.every(droppable)) {
+    return withDropped(prepared.result, dropped);
+  }
+  dropped.push(...dropValues(lead, prepared.raw, env));
+  const again = await checkRow(trx, env, { index, row, lead, owner, errors: [] });
+  return withDropped(again.result, again.ok ? dropped : []);
+}
+
+function withDropped(row: PreparedRow, dropped: DroppedValue[]): PreparedRow {
+  return dropped.length > 0 && row.errors.length === 0 ? { ...row, dropped } : row;
+}
+
+function cellOf(cells: string[], column: string | null, env: RowEnv): string | null {
+  if (column === null) return null;
+  const feed = env.compiled.feeds.find((f) => f.header === column);
+  return feed ? (cells[feed.index]?.trim() ?? null) : null;
+}
+
+interface Checked {
+  ok: boolean;
+  result: PreparedRow;
+  /** The errors with their full paths (emails.1), for leaving the bad items out. */
+  raw: { path: string; field: string; message: string }[];
+  errors: RowError[];
+}
+
+async function checkRow(
+  trx: Tx,
+  env: RowEnv,
+  input: { index: number; row: number; lead: LeadInput; owner: string | undefined; errors: RowError[] },
+): Promise<Checked> {
+  const { index, row, lead, owner } = input;
+  const errors = [...input.errors];
+  const raw: Checked['raw'] = errors.map((e) => ({ path: e.field, field: e.field, message: e.message }));
+  const failed = (list: RowError[]): Checked => ({
+    ok: false,
+    result: { index, row, errors: list },
+    raw,
+    errors: list,
+  });
   const known = new Set(errors.map((e) => e.field));
   if (!validateLead(lead)) {
     const found = fieldErrors((validateLead.errors ?? []) as unknown as FastifySchemaValidationError[]);
     for (const e of found) {
       const field = fieldOf(e.path);
-      if (!known.has(field)) errors.push({ field, column: columnFor(field, env.compiled), message: e.message });
+      if (known.has(field)) continue;
+      errors.push({ field, column: columnFor(field, env.compiled), message: e.message });
+      raw.push({ path: e.path, field, message: e.message });
     }
   }
-  if (errors.length > 0) return { index, row, errors };
+  if (errors.length > 0) return failed(errors);
   const { source, stage, ...fields } = lead as { source?: string; stage?: string; name: string };
   let columns: LeadColumns;
   try {
@@ -210,19 +320,17 @@ export async function prepareRow(
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     const found = error.errors ?? [{ path: 'row', message: error.detail ?? error.message }];
-    return {
-      index,
-      row,
-      errors: found.map((e) => ({
+    for (const e of found) raw.push({ path: e.path, field: fieldOf(e.path), message: e.message });
+    return failed(
+      found.map((e) => ({
         field: fieldOf(e.path),
         column: columnFor(fieldOf(e.path), env.compiled),
         message: e.message,
       })),
-    };
+    );
   }
   const target = env.stages.find((s) => s.key === (stage ?? env.stages.find((st) => st.kind === 'open')?.key));
-  if (!target)
-    return { index, row, errors: [{ field: 'stage', column: null, message: 'the pipeline has no open stage' }] };
+  if (!target) return failed([{ field: 'stage', column: null, message: 'the pipeline has no open stage' }]);
   const missing = target.required_fields.filter((field) => {
     const value = field.startsWith('customFields.')
       ? columns.custom_fields?.[field.slice('customFields.'.length)]
@@ -230,21 +338,20 @@ export async function prepareRow(
     return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
   });
   if (missing.length > 0) {
-    return {
-      index,
-      row,
-      errors: missing.map((field) => ({
+    return failed(
+      missing.map((field) => ({
         field,
         column: columnFor(field, env.compiled),
         message: `is required in the ${target.name} stage`,
       })),
-    };
+    );
   }
-  return {
+  const result: PreparedRow = {
     index,
     row,
     errors: [],
     columns: { ...columns, name: columns.name ?? fields.name, source: source ?? 'import', stage: target.key },
     ...(owner ? { ownerId: owner } : {}),
   };
+  return { ok: true, result, raw, errors: [] };
 }

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Nullable } from '../../http/schemas.ts';
+import { Cursor, Nullable } from '../../http/schemas.ts';
 import { leadFields } from '../leads/lead-catalog.ts';
 import { leadSources } from '../leads/leads.schemas.ts';
 import { importEncodings, importFormats } from './imports.decode.ts';
@@ -59,6 +59,14 @@ export const Mapping = Type.Object(
       Type.Union([Type.Literal('auto'), Type.Literal('dmy'), Type.Literal('mdy'), Type.Literal('ymd')], {
         description:
           "How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads",
+      }),
+    ),
+    badValues: Type.Optional(
+      Type.Union([Type.Literal('reject_row'), Type.Literal('skip_value')], {
+        description:
+          'A row with a bad value (an invalid email or phone, a number or date that does not read, an unknown ' +
+          'option): reject_row (default) fails the row; skip_value imports it without that value and says which ' +
+          'it dropped (dry run `dropped`, the result file). Name, stage, owner and required values are never dropped.',
       }),
     ),
   },
@@ -181,6 +189,15 @@ const RowIssue = Type.Object({
   }),
   outcome: Type.Union([Type.Literal('create'), Type.Literal('update'), Type.Literal('skip'), Type.Literal('fail')]),
   errors: Type.Array(Type.Object({ field: Type.String(), column: Nullable(Type.String()), message: Type.String() })),
+  dropped: Type.Array(
+    Type.Object({
+      field: Type.String(),
+      column: Nullable(Type.String()),
+      value: Nullable(Type.String({ description: 'The cell (or the item of it) left out' })),
+      message: Type.String(),
+    }),
+    { description: 'badValues skip_value: the values the row is imported without, and why' },
+  ),
   duplicates: Type.Array(
     Type.Object({
       leadId: Nullable(Uuid),
@@ -201,7 +218,8 @@ export const DryRunResult = Type.Object({
   policy: Type.String({
     description: 'What a duplicate does in this import: block, warn, allow, create, skip or merge',
   }),
-  rows: Type.Array(RowIssue, { description: 'Rows with errors or duplicates, at most 1,000' }),
+  dropping: Type.Integer({ description: 'Rows to be imported without some of their values (badValues skip_value)' }),
+  rows: Type.Array(RowIssue, { description: 'Rows with errors, dropped values or duplicates, at most 1,000' }),
   truncated: Type.Boolean(),
 });
 
@@ -226,7 +244,7 @@ export const ListImportsQuery = Type.Object(
   {
     status: Type.Optional(Type.Union(importStatuses.map((s) => Type.Literal(s)))),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    cursor: Cursor(200),
   },
   { additionalProperties: false },
 );

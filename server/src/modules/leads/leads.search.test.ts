@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, expectProblem, type TestApp, userId } from '../../../test/harness.ts';
 import { withTenant } from '../../db/client.ts';
+import { backfillCompanyWords } from '../../db/migrations/0013_lead_company_words.ts';
 
 let t: TestApp;
 const ids: Record<string, string> = {};
@@ -36,6 +38,8 @@ beforeAll(async () => {
   });
   await create('underscore', { name: 'Percent_Sign Traders', ownerId: sales1 });
   await create('lookalike', { name: 'PercentXSign Traders', ownerId: sales1 });
+  await create('kalyani', { name: 'Meera Joshi', companyName: 'Kalyani Precision', ownerId: sales1 });
+  await create('bluewave', { name: 'Farhan Qureshi', companyName: 'Bluewave Logistics', ownerId: sales1 });
 });
 afterAll(() => t.close());
 
@@ -56,6 +60,34 @@ describe('lead search', () => {
     expect(await search('anaya iyr')).not.toContain(ids.rohit);
     // Exact matches exist: no near misses are mixed in.
     expect(await search('ananya')).not.toContain(ids.rohit);
+  });
+
+  it('tolerates typos in company names too', async () => {
+    for (const [q, key] of [
+      ['Kalyani Precison', 'kalyani'],
+      ['kalyni precision', 'kalyani'],
+      ['Bluewave Logistix', 'bluewave'],
+      ['blue wave', 'bluewave'],
+      ['meera kalyani precison', 'kalyani'],
+    ] as const) {
+      const found = await search(q);
+      expect(found, q).toContain(ids[key]);
+      expect(found, q).not.toContain(key === 'kalyani' ? ids.bluewave : ids.kalyani);
+    }
+    // A company edited later is found by its new name's typos.
+    await create('renamed', { name: 'Ilse Brandvold', companyName: 'Northwind Pumps' });
+    const edited = await t.as('admin@demo.test', 'PATCH', `/api/v1/leads/${ids.renamed}`, {
+      companyName: 'Quorvane Hydraulics',
+      version: 1,
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    expect(await search('quorvane hydralics')).toEqual([ids.renamed]);
+  });
+
+  it('knows the company names of leads from before the dictionary held them (the backfill)', async () => {
+    await sql`DELETE FROM lead_company_words`.execute(t.dbs.owner);
+    await t.dbs.owner.transaction().execute((trx) => backfillCompanyWords(trx));
+    expect(await search('Bluewave Logistix')).toContain(ids.bluewave);
   });
 
   it('finds a lead by its phone number written in any format', async () => {

@@ -6,9 +6,10 @@ import type { FieldAccess } from './lead-fields.ts';
 /**
  * How `q` is matched. `exact`: every word is a substring of the lead's name, company, emails or phone digits
  * (the GIN trigram index serves it). `fuzzy`: a word may instead be a near miss of a word of the lead's name
- * (pg_trgm word similarity), for when the exact reading finds nothing. The near misses are looked up first in
- * the company's dictionary of name words (loadNearWords), then found as substrings of names through the name
- * index: comparing a short, common-trigram word with every name directly rechecks tens of thousands of rows.
+ * (pg_trgm word similarity), or of a word of its company name when the role may see company names, for when the
+ * exact reading finds nothing. The near misses are looked up first in the company's dictionaries of name words
+ * and of company-name words (loadNearWords), then found as substrings of names (or company names) through their
+ * indexes: comparing a short, common-trigram word with every name directly rechecks tens of thousands of rows.
  * A phone number in any written form matches its E.164.
  */
 export type SearchMode = 'exact' | 'fuzzy';
@@ -24,6 +25,10 @@ export interface Search {
   fuzzy: boolean;
   /** Per word, the name words near it (set by loadNearWords before a fuzzy reading). */
   near: Map<string, string[]>;
+  /** Whether the role may see company names, so that a near miss of one may find a lead. */
+  companyVisible: boolean;
+  /** Per word, the company-name words near it (set by loadNearWords, when company names are visible). */
+  nearCompany: Map<string, string[]>;
 }
 
 /** How close a mistyped word must be to a word of the lead (pg_trgm word similarity, 0..1). */
@@ -47,6 +52,8 @@ export function parseSearch(q: string | undefined, access: FieldAccess, phoneCou
     text: searchText(access),
     fuzzy: !isPhone && words.some((w) => w.length >= 3),
     near: new Map(),
+    companyVisible: access.fields.companyName !== 'hidden',
+    nearCompany: new Map(),
   };
 }
 
@@ -70,8 +77,12 @@ export function searchCondition(search: Search, mode: SearchMode): Expression<Sq
   const words = search.words.map((word) => {
     const exact = sql<SqlBool>`${search.text} LIKE ${likeEscape(word)}`;
     const near = mode === 'fuzzy' ? (search.near.get(word) ?? []) : [];
-    if (near.length === 0) return exact;
-    const names = near.map((w) => sql<SqlBool>`lower(l.name) LIKE ${likeEscape(w)}`);
+    const nearCompany = mode === 'fuzzy' && search.companyVisible ? (search.nearCompany.get(word) ?? []) : [];
+    if (near.length === 0 && nearCompany.length === 0) return exact;
+    const names = [
+      ...near.map((w) => sql<SqlBool>`lower(l.name) LIKE ${likeEscape(w)}`),
+      ...nearCompany.map((w) => sql<SqlBool>`lower(l.company_name) LIKE ${likeEscape(w)}`),
+    ];
     return sql<SqlBool>`(${exact} OR ${sql.join(names, sql` OR `)})`;
   });
   const alternatives: Expression<SqlBool>[] = [sql<SqlBool>`(${sql.join(words, sql` AND `)})`];
@@ -81,8 +92,9 @@ export function searchCondition(search: Search, mode: SearchMode): Expression<Sq
 }
 
 /**
- * Finds, for each word of the search, the name words of the company within FUZZY_THRESHOLD of it (closest
- * first), for the fuzzy reading. The operator's threshold is a setting of the transaction.
+ * Finds, for each word of the search, the name words (and, when the role may see them, the company-name words)
+ * of the company within FUZZY_THRESHOLD of it (closest first), for the fuzzy reading. The operator's threshold
+ * is a setting of the transaction.
  */
 export async function loadNearWords(trx: Tx, search: Search): Promise<void> {
   await sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(FUZZY_THRESHOLD)}, true)`.execute(trx);
@@ -95,4 +107,14 @@ export async function loadNearWords(trx: Tx, search: Search): Promise<void> {
       ) d
     ) n WHERE n.near IS NOT NULL`.execute(trx);
   search.near = new Map(rows.map((r) => [r.typed, r.near]));
+  if (!search.companyVisible) return;
+  const company = await sql<{ typed: string; near: string[] }>`
+    SELECT q.word AS typed, n.near FROM unnest(${search.words}::text[]) AS q(word)
+    CROSS JOIN LATERAL (
+      SELECT array_agg(d.word) AS near FROM (
+        SELECT d.word FROM lead_company_words d WHERE q.word <% d.word
+        ORDER BY q.word <<-> d.word, d.word LIMIT ${MAX_NEAR}
+      ) d
+    ) n WHERE n.near IS NOT NULL`.execute(trx);
+  search.nearCompany = new Map(company.rows.map((r) => [r.typed, r.near]));
 }

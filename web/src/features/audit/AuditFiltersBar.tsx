@@ -4,6 +4,8 @@ import { IconFilterOff } from '@tabler/icons-react';
 import { useMemo, useState } from 'react';
 import { useUserOptions } from '../users/users.queries';
 import classes from './AuditPage.module.css';
+import { useAuditEntityTypes } from './audit.queries';
+import { entityTypeWords } from './auditLabels';
 
 function ActorSelect({ value, onChange }: { value: string | null; onChange: (value: string | null) => void }) {
   const [search, setSearch] = useState('');
@@ -30,6 +32,29 @@ function ActorSelect({ value, onChange }: { value: string | null; onChange: (val
       onSearchChange={setSearch}
       clearable
       nothingFoundMessage={users.isFetching ? 'Searching…' : 'Nobody found'}
+    />
+  );
+}
+
+/** The kinds of record the log holds, by name (the server lists them with their labels). */
+function EntityTypeSelect({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  const types = useAuditEntityTypes();
+  const data = useMemo(() => {
+    const list = (types.data?.data ?? []).map((t) => ({ value: t.type, label: t.label }));
+    // A kind given in the address but not (or no longer) in the log still shows as chosen.
+    if (value && !list.some((t) => t.value === value)) list.push({ value, label: entityTypeWords(value) });
+    return list;
+  }, [types.data, value]);
+  return (
+    <Select
+      label="Record"
+      placeholder="Any kind"
+      data={data}
+      value={value || null}
+      onChange={(next) => onChange(next ?? '')}
+      searchable
+      clearable
+      nothingFoundMessage={types.isPending ? 'Loading…' : 'No such kind of record'}
     />
   );
 }
@@ -67,12 +92,7 @@ export function AuditFiltersBar({
 }: AuditFiltersBarProps) {
   return (
     <div className={classes.filters}>
-      <TextInput
-        label="Entity type"
-        placeholder="e.g. user"
-        value={entityType}
-        onChange={(event) => onEntityTypeChange(event.currentTarget.value)}
-      />
+      <EntityTypeSelect value={entityType} onChange={onEntityTypeChange} />
       <ActorSelect value={actorId} onChange={onActorIdChange} />
       <TextInput
         label="From"

@@ -1,5 +1,6 @@
 import {
   ActionIcon,
+  Anchor,
   Badge,
   Button,
   Card,
@@ -15,6 +16,7 @@ import {
 import { useDebouncedValue, useMediaQuery } from '@mantine/hooks';
 import { IconChevronDown, IconChevronRight, IconHistory, IconKey } from '@tabler/icons-react';
 import { Fragment, useState } from 'react';
+import { Link } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import type { AuditEntry } from '../../lib/api';
@@ -23,6 +25,7 @@ import { AuditEntryDetails } from './AuditEntryDetails';
 import { AuditFiltersBar } from './AuditFiltersBar';
 import classes from './AuditPage.module.css';
 import { type AuditFilters, useAuditLog } from './audit.queries';
+import { actionLabel, entityTypeWords } from './auditLabels';
 
 /** A yyyy-mm-dd from a date input, as the start of that day (or of the next day) in the viewer's time zone. */
 function dayBoundary(day: string, nextDay: boolean): string | undefined {
@@ -46,6 +49,34 @@ function Actor({ entry }: { entry: AuditEntry }) {
     <Text size="sm" c="dimmed">
       System
     </Text>
+  );
+}
+
+/** What the entry is about: the record's name (a link for leads and users), and its kind. */
+function Entity({ entry }: { entry: AuditEntry }) {
+  const kind = entityTypeWords(entry.entityType);
+  const link =
+    entry.entityId && entry.entityType === 'lead'
+      ? `/leads/${entry.entityId}`
+      : entry.entityId && entry.entityType === 'user'
+        ? `/users/${entry.entityId}`
+        : null;
+  const name = entry.entityName ?? (entry.entityId ? `${kind} (no longer named)` : kind);
+  return (
+    <Stack gap={0} miw={0}>
+      {link && entry.entityName ? (
+        <Anchor component={Link} to={link} size="sm" onClick={(event) => event.stopPropagation()}>
+          {name}
+        </Anchor>
+      ) : (
+        <Text size="sm">{name}</Text>
+      )}
+      {entry.entityName && (
+        <Text size="xs" c="dimmed">
+          {kind}
+        </Text>
+      )}
+    </Stack>
   );
 }
 
@@ -77,19 +108,14 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
           <Actor entry={entry} />
         </Table.Td>
         <Table.Td>
-          <Badge variant="light" color="brand" tt="none" radius="sm" className={classes.action}>
-            {entry.action}
-          </Badge>
+          <Tooltip label={entry.action} withinPortal>
+            <Badge variant="light" color="brand" tt="none" radius="sm" className={classes.action}>
+              {actionLabel(entry.action)}
+            </Badge>
+          </Tooltip>
         </Table.Td>
         <Table.Td>
-          <Text size="sm">{entry.entityType}</Text>
-          {entry.entityId && (
-            <Tooltip label={entry.entityId} withinPortal>
-              <Text size="xs" c="dimmed" ff="monospace">
-                {entry.entityId.slice(0, 8)}…
-              </Text>
-            </Tooltip>
-          )}
+          <Entity entry={entry} />
         </Table.Td>
       </Table.Tr>
       {open && (
@@ -112,17 +138,9 @@ function AuditCard({ entry }: { entry: AuditEntry }) {
       <Group justify="space-between" wrap="nowrap" align="flex-start" gap="sm">
         <Stack gap={4} miw={0}>
           <Badge variant="light" color="brand" tt="none" radius="sm" className={classes.action}>
-            {entry.action}
+            {actionLabel(entry.action)}
           </Badge>
-          <Text size="sm">
-            {entry.entityType}
-            {entry.entityId && (
-              <Text span size="xs" c="dimmed" ff="monospace">
-                {' '}
-                {entry.entityId.slice(0, 8)}…
-              </Text>
-            )}
-          </Text>
+          <Entity entry={entry} />
           <Group gap={6} wrap="nowrap">
             <Actor entry={entry} />
             <Text size="xs" c="dimmed">

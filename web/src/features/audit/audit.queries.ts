@@ -1,4 +1,4 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { type AuditQuery, api, unwrap } from '../../lib/api';
 
 export type AuditFilters = Pick<AuditQuery, 'entityType' | 'entityId' | 'actorId' | 'from' | 'to'>;
@@ -17,5 +17,14 @@ export function useAuditLog(filters: AuditFilters) {
     initialPageParam: null as string | null,
     getNextPageParam: (lastPage) => lastPage.nextCursor ?? null,
     placeholderData: keepPreviousData,
+  });
+}
+
+/** The kinds of record the log holds, with labels, for its filter (GET /audit/entity-types). */
+export function useAuditEntityTypes() {
+  return useQuery({
+    queryKey: ['audit', 'entity-types'],
+    queryFn: () => unwrap(api.GET('/api/v1/audit/entity-types')),
+    staleTime: 5 * 60_000,
   });
 }

@@ -67,7 +67,7 @@ export function DuplicatesPage() {
       <PageHeader
         above={<BackTo to="/leads" label="Leads" />}
         title="Duplicates"
-        description="Leads that look like the same person or company. Merge them into one record (you can undo it for 30 days), or dismiss a group that is not a duplicate."
+        description="Leads that look like the same person or company. Merge them into one record (you can undo it for 30 days), or dismiss a group that is not a duplicate. Confidence follows what matched: the same email and name is high, a shared phone alone medium, a similar name alone low."
         actions={
           canManage && (
             <>

@@ -13,15 +13,28 @@ export function matchLabel(key: string): string {
   return matchLabels[key] ?? key;
 }
 
-/** How sure the match is, in words: an identical email or phone is certain, names are a likelihood. */
-export function ConfidenceBadge({ confidence }: { confidence: number }) {
+/**
+ * How sure the match is, in words, from what the leads share (the server's rule: same email and name high,
+ * a shared phone medium, a similar name alone low).
+ */
+export function confidenceLevel(confidence: number): { label: string; color: string } {
+  if (confidence >= 0.85) return { label: 'High', color: 'red' };
+  if (confidence >= 0.6) return { label: 'Medium', color: 'orange' };
+  return { label: 'Low', color: 'yellow' };
+}
+
+export function ConfidenceBadge({ confidence, matchedOn }: { confidence: number; matchedOn?: readonly string[] }) {
   const percent = Math.round(confidence * 100);
-  const [label, color] =
-    confidence >= 0.999 ? ['Certain', 'red'] : confidence >= 0.8 ? ['Very likely', 'orange'] : ['Possible', 'yellow'];
+  const { label, color } = confidenceLevel(confidence);
+  const what = matchedOn?.length ? matchedOn.map(matchLabel).join(' + ').toLowerCase() : 'what they share';
   return (
-    <Tooltip label={`${percent}% alike: the weakest link between these leads`}>
+    <Tooltip
+      multiline
+      w={280}
+      label={`${label} confidence (${percent}%), from ${what}. Same email and name is high; a shared phone alone is medium; a similar name alone is low.`}
+    >
       <Badge color={color} variant="light">
-        {label} · {percent}%
+        {label} confidence · {percent}%
       </Badge>
     </Tooltip>
   );
@@ -68,7 +81,7 @@ export function GroupCard({
     >
       <Group justify="space-between" gap="xs">
         <Group gap={6}>
-          <ConfidenceBadge confidence={group.confidence} />
+          <ConfidenceBadge confidence={group.confidence} matchedOn={group.matchedOn} />
           <MatchBadges matchedOn={group.matchedOn} />
         </Group>
         <Text size="xs" c="dimmed">
@@ -95,6 +108,11 @@ export function GroupCard({
                   .filter(Boolean)
                   .join(' · ') || '—'}
               </Text>
+              {member.matchedOn.length > 0 && (
+                <Text size="xs" c="dimmed">
+                  Matched on: {member.matchedOn.map(matchLabel).join(', ').toLowerCase()}
+                </Text>
+              )}
             </Stack>
             <Group gap={6} wrap="nowrap">
               <StageBadge stage={member.lead.stage} stages={stages} />

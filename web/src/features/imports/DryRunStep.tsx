@@ -1,6 +1,7 @@
 import { Alert, Anchor, Badge, Button, Group, Select, SimpleGrid, Stack, Switch, Table, Text } from '@mantine/core';
 import { IconArrowLeft, IconInfoCircle, IconPlayerPlay } from '@tabler/icons-react';
 import { Link } from 'react-router';
+import { formatNumber } from '../../lib/format';
 import { useCan } from '../auth/session';
 import { useCustomFields } from '../leads/customFields.queries';
 import { targetLabel } from './importFields';
@@ -31,7 +32,7 @@ function Stat({ label, value, color }: { label: string; value: number; color?: s
         {label}
       </Text>
       <Text fz={24} fw={700} c={color}>
-        {value.toLocaleString()}
+        {formatNumber(value)}
       </Text>
     </div>
   );
@@ -71,12 +72,17 @@ export function DryRunStep({
 
   return (
     <Stack gap="lg" aria-busy={checking}>
-      <SimpleGrid cols={{ base: 2, sm: 5 }} spacing="sm" aria-label="What the import would do">
+      <SimpleGrid
+        cols={{ base: 2, sm: result.dropping > 0 ? 6 : 5 }}
+        spacing="sm"
+        aria-label="What the import would do"
+      >
         <Stat label="Will create" value={result.create} color="teal" />
         <Stat label="Will update" value={result.update} color="blue" />
         <Stat label="Skipped" value={result.skip} />
         <Stat label="Will fail" value={result.fail} color={result.fail > 0 ? 'red' : undefined} />
         <Stat label="Duplicates" value={result.duplicates} color={result.duplicates > 0 ? 'orange' : undefined} />
+        {result.dropping > 0 && <Stat label="Without a bad value" value={result.dropping} color="yellow" />}
       </SimpleGrid>
 
       <Group align="flex-end" gap="lg" wrap="wrap">
@@ -103,7 +109,7 @@ export function DryRunStep({
 
       {result.rows.length > 0 ? (
         <Table.ScrollContainer minWidth={340} type="native" mah={480}>
-          <Table aria-label="Rows with problems or duplicates" className={classes.table} stickyHeader>
+          <Table aria-label="Rows with problems, dropped values or duplicates" className={classes.table} stickyHeader>
             <Table.Thead>
               <Table.Tr>
                 <Table.Th w={70}>Row</Table.Th>
@@ -129,6 +135,12 @@ export function DryRunStep({
                         {row.errors.map((error) => (
                           <Text size="sm" key={`${error.field}-${error.message}`}>
                             <b>{error.column ?? targetLabel(error.field, defs)}</b>: {error.message}
+                          </Text>
+                        ))}
+                        {row.dropped.map((drop) => (
+                          <Text size="sm" key={`dropped-${drop.field}-${drop.value}`} c="yellow.9">
+                            Imported without <b>{drop.column ?? targetLabel(drop.field, defs)}</b>
+                            {drop.value ? ` “${drop.value}”` : ''}: {drop.message}
                           </Text>
                         ))}
                         {row.duplicates.map((dup) => (
@@ -159,6 +171,12 @@ export function DryRunStep({
       ) : (
         <Alert color="teal">Every row reads cleanly and matches no existing lead.</Alert>
       )}
+      {result.fail > 0 && result.dropping === 0 && (
+        <Text size="xs" c="dimmed">
+          Rows failing on one bad value (an invalid email, a number that does not read) can be imported without it:
+          choose so under “A row with one bad value” in the columns step.
+        </Text>
+      )}
       {result.truncated && (
         <Text size="xs" c="dimmed">
           The first 1,000 rows with something to say are listed; the result file after the import has every row.
@@ -175,7 +193,7 @@ export function DryRunStep({
           loading={running}
           disabled={writing === 0 || checking}
         >
-          {writing === 0 ? 'Nothing to import' : `Import ${writing.toLocaleString()} ${writing === 1 ? 'row' : 'rows'}`}
+          {writing === 0 ? 'Nothing to import' : `Import ${formatNumber(writing)} ${writing === 1 ? 'row' : 'rows'}`}
         </Button>
       </Group>
     </Stack>

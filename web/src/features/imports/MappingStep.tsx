@@ -13,6 +13,7 @@ import {
 } from '@mantine/core';
 import { IconAlertTriangle, IconDeviceFloppy, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
+import { formatNumber } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useCustomFields } from '../leads/customFields.queries';
 import { cleanMapping, hasName, IGNORE, targetOf, targetOptions, withTarget } from './importFields';
@@ -28,7 +29,7 @@ export function FileFacts({ detail }: { detail: ImportDetail }) {
     detail.format.toUpperCase(),
     detail.encoding ? detail.encoding.toUpperCase() : null,
     detail.delimiter ? `${delimiterNames[detail.delimiter] ?? detail.delimiter} separated` : null,
-    `${detail.progress.totalRows.toLocaleString()} ${detail.progress.totalRows === 1 ? 'row' : 'rows'}`,
+    `${formatNumber(detail.progress.totalRows)} ${detail.progress.totalRows === 1 ? 'row' : 'rows'}`,
     `${detail.headers.length} columns`,
   ].filter((f): f is string => f !== null);
   return (
@@ -46,8 +47,8 @@ export function FileFacts({ detail }: { detail: ImportDetail }) {
       {detail.parseFailures > 0 && (
         <Alert color="orange" icon={<IconAlertTriangle size={18} />} p="xs">
           <Text size="sm">
-            {detail.parseFailures.toLocaleString()} {detail.parseFailures === 1 ? 'row' : 'rows'} of the file could not
-            be read (a wrong number of cells, or a broken line): {detail.parseFailures === 1 ? 'it is' : 'they are'}{' '}
+            {formatNumber(detail.parseFailures)} {detail.parseFailures === 1 ? 'row' : 'rows'} of the file could not be
+            read (a wrong number of cells, or a broken line): {detail.parseFailures === 1 ? 'it is' : 'they are'}{' '}
             reported in the result and not imported.
           </Text>
         </Alert>
@@ -216,6 +217,19 @@ export function MappingStep({
         onChange={(value) => onChange({ ...mapping, dateFormat: (value ?? 'auto') as Mapping['dateFormat'] })}
         allowDeselect={false}
         maw={320}
+      />
+
+      <Select
+        label="A row with one bad value (an invalid email, a number that does not read)"
+        description="Name, stage, owner and required fields are never left out: a row without them fails."
+        data={[
+          { value: 'reject_row', label: 'Fails: the row is not imported' },
+          { value: 'skip_value', label: 'Is imported without that value, and flagged' },
+        ]}
+        value={mapping.badValues ?? 'reject_row'}
+        onChange={(value) => onChange({ ...mapping, badValues: (value ?? 'reject_row') as Mapping['badValues'] })}
+        allowDeselect={false}
+        maw={420}
       />
 
       {!named && (

@@ -114,5 +114,6 @@ export function cleanMapping(mapping: Mapping): Mapping {
     ...(Object.keys(constants).length > 0 ? { constants } : {}),
     ...(Object.keys(values).length > 0 ? { values } : {}),
     ...(mapping.dateFormat && mapping.dateFormat !== 'auto' ? { dateFormat: mapping.dateFormat } : {}),
+    ...(mapping.badValues === 'skip_value' ? { badValues: mapping.badValues } : {}),
   };
 }
