@@ -23,6 +23,12 @@ export default defineConfig({
           ]
         : []),
       {
+        // The web app's pure logic (formatting, drafts, rule conditions); the browser's zone is pinned away from
+        // the users' zones so that a date read on the wrong clock fails.
+        extends: true,
+        test: { name: 'web', include: ['web/src/**/*.test.ts'], environment: 'node', env: { TZ: 'America/New_York' } },
+      },
+      {
         extends: true,
         test: {
           name: 'e2e',

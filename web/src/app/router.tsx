@@ -1,34 +1,44 @@
 import { createBrowserRouter } from 'react-router';
 import { NotFoundPage } from '../components/StatusPages';
-import { CalendarPage } from '../features/activities/CalendarPage';
-import { MyDayPage } from '../features/activities/MyDayPage';
-import { ApiKeysPage } from '../features/api-keys/ApiKeysPage';
-import { AuditPage } from '../features/audit/AuditPage';
+import { ForgotPasswordPage } from '../features/auth/ForgotPasswordPage';
 import { LoginPage } from '../features/auth/LoginPage';
 import { RequireAuth } from '../features/auth/RequireAuth';
 import { RequirePermission } from '../features/auth/RequirePermission';
-import { DashboardPage } from '../features/dashboard/DashboardPage';
-import { DuplicatesPage } from '../features/duplicates/DuplicatesPage';
-import { MergePage } from '../features/duplicates/MergePage';
-import { ImportsPage } from '../features/imports/ImportsPage';
-import { ImportWizardPage } from '../features/imports/ImportWizardPage';
-import { BoardPage } from '../features/leads/BoardPage';
-import { LeadPage } from '../features/leads/LeadPage';
-import { LeadsPage } from '../features/leads/LeadsPage';
-import { ProfilePage } from '../features/profile/ProfilePage';
+import { ResetPasswordPage } from '../features/auth/ResetPasswordPage';
 import { settingsRoute } from '../features/settings/routes';
-import { TrashPage } from '../features/trash/TrashPage';
-import { ActiveUsersPage } from '../features/users/ActiveUsersPage';
-import { UserDetailPage } from '../features/users/UserDetailPage';
-import { UsersPage } from '../features/users/UsersPage';
+import { FormatScope } from './FormatScope';
 import { AppLayout } from './layout/AppLayout';
+import { lazyPage } from './lazyPage';
+
+// Every page is its own chunk, fetched when first opened; the shell, sign-in and session load up front.
+const CalendarPage = lazyPage(() => import('../features/activities/CalendarPage'), 'CalendarPage');
+const MyDayPage = lazyPage(() => import('../features/activities/MyDayPage'), 'MyDayPage');
+const ApiKeysPage = lazyPage(() => import('../features/api-keys/ApiKeysPage'), 'ApiKeysPage');
+const AuditPage = lazyPage(() => import('../features/audit/AuditPage'), 'AuditPage');
+const DashboardPage = lazyPage(() => import('../features/dashboard/DashboardPage'), 'DashboardPage');
+const DuplicatesPage = lazyPage(() => import('../features/duplicates/DuplicatesPage'), 'DuplicatesPage');
+const MergePage = lazyPage(() => import('../features/duplicates/MergePage'), 'MergePage');
+const ImportsPage = lazyPage(() => import('../features/imports/ImportsPage'), 'ImportsPage');
+const ImportWizardPage = lazyPage(() => import('../features/imports/ImportWizardPage'), 'ImportWizardPage');
+const BoardPage = lazyPage(() => import('../features/leads/BoardPage'), 'BoardPage');
+const LeadPage = lazyPage(() => import('../features/leads/LeadPage'), 'LeadPage');
+const LeadsPage = lazyPage(() => import('../features/leads/LeadsPage'), 'LeadsPage');
+const ProfilePage = lazyPage(() => import('../features/profile/ProfilePage'), 'ProfilePage');
+const TrashPage = lazyPage(() => import('../features/trash/TrashPage'), 'TrashPage');
+const ActiveUsersPage = lazyPage(() => import('../features/users/ActiveUsersPage'), 'ActiveUsersPage');
+const UserDetailPage = lazyPage(() => import('../features/users/UserDetailPage'), 'UserDetailPage');
+const UsersPage = lazyPage(() => import('../features/users/UsersPage'), 'UsersPage');
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
+  { path: '/forgot-password', element: <ForgotPasswordPage /> },
+  { path: '/reset-password', element: <ResetPasswordPage /> },
   {
     element: (
       <RequireAuth>
-        <AppLayout />
+        <FormatScope>
+          <AppLayout />
+        </FormatScope>
       </RequireAuth>
     ),
     children: [

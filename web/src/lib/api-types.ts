@@ -560,6 +560,246 @@ export interface paths {
         };
         options?: never;
         head?: never;
+        /**
+         * Set the scopes of an API key (an admin only)
+         * @description Only an admin grants or withdraws a scope; `leads:read-all` lets the key read every lead, never change more of them.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The whole set of scopes the key has from now on; leads:read-all reads every lead, never writes more */
+                        scopes: "leads:read-all"[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApiKey"];
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Forgot password: email a reset link
+         * @description Always 202, the same whether or not the account exists. When it does and its company has an outgoing email server, a link that works once for 30 minutes is emailed; otherwise an admin issues one.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        email: string;
+                        /** @description The company the account belongs to, when known */
+                        companySlug?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with a reset token; every session of the user ends */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description From the reset link */
+                        token: string;
+                        /** @description 12 to 128 characters, not a common password */
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/password-reset-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a password reset link for a user, to hand over (works once, for 30 minutes) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Hand it to the user; it works once */
+                            link: string;
+                            /** Format: date-time */
+                            expiresAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -636,6 +876,7 @@ export interface paths {
                     active?: boolean;
                     q?: string;
                     limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 500 characters) */
                     cursor?: string;
                 };
                 header?: never;
@@ -1146,6 +1387,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description One of GET /audit/entity-types (e.g. lead, user) */
                     entityType?: string;
                     entityId?: string;
                     actorId?: string;
@@ -1153,6 +1395,7 @@ export interface paths {
                     to?: string;
                     /** @description Page size (default 50, at most 200) */
                     limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 500 characters) */
                     cursor?: string;
                 };
                 header?: never;
@@ -1202,6 +1445,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/entity-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The kinds of record the company's audit log holds, with labels, for its filter */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                type: string;
+                                label: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leads": {
         parameters: {
             query?: never;
@@ -1220,8 +1522,6 @@ export interface paths {
                     q?: string;
                     /** @description A stage key, or several separated by commas */
                     stage?: string;
-                    /** @description A user id, several separated by commas, or `none` */
-                    ownerId?: string;
                     /** @description A source, or several separated by commas */
                     source?: string;
                     /** @description Leads whose campaign is this (case-insensitive); repeat the parameter for any of several */
@@ -1236,50 +1536,53 @@ export interface paths {
                     country?: string[];
                     /** @description Leads whose territory is this (case-insensitive); repeat the parameter for any of several */
                     territory?: string[];
-                    /** @description A currency code, or several separated by commas */
-                    currency?: string;
-                    /** @description Leads whose lost reason is this (case-insensitive); repeat the parameter for any of several */
-                    lostReason?: string[];
-                    /** @description A tag, or several separated by commas */
-                    tags?: string;
-                    /** @description Any of the tags (default) or all */
-                    tagsMatch?: "any" | "all";
-                    /** @description A partner id, several separated by commas, or `none` */
-                    partnerId?: string;
-                    /** @description A warrior user id (leads it works), several separated by commas, or `none` */
-                    warriorId?: string;
-                    /** @description A co-sales user id, several separated by commas, or `none` */
-                    coSalesId?: string;
-                    /** @description The user id that created the lead, or several separated by commas */
-                    createdBy?: string;
-                    /** @description Created at or after (date or date-time) */
-                    "createdAt.min"?: string;
-                    /** @description Created at or before (date or date-time) */
-                    "createdAt.max"?: string;
-                    /** @description Changed at or after (date or date-time) */
-                    "updatedAt.min"?: string;
-                    /** @description Changed at or before (date or date-time) */
-                    "updatedAt.max"?: string;
-                    /** @description Moved to its stage at or after (date or date-time) */
-                    "stageChangedAt.min"?: string;
-                    /** @description Moved to its stage at or before (date or date-time) */
-                    "stageChangedAt.max"?: string;
-                    /** @description Last worked at or after (date or date-time) */
-                    "lastTouchedAt.min"?: string;
-                    /** @description Last worked at or before (date or date-time) */
-                    "lastTouchedAt.max"?: string;
-                    /** @description Expected to close on or after (date) */
-                    "expectedCloseDate.min"?: string;
-                    /** @description Expected to close on or before (date) */
-                    "expectedCloseDate.max"?: string;
                     /** @description Expected value at least */
                     "expectedValue.min"?: number;
                     /** @description Expected value at most */
                     "expectedValue.max"?: number;
+                    /** @description A currency code, or several separated by commas */
+                    currency?: string;
+                    /** @description Expected close date: on or after (date) */
+                    "expectedCloseDate.min"?: string;
+                    /** @description Expected close date: on or before (date) */
+                    "expectedCloseDate.max"?: string;
+                    /** @description A tag, or several separated by commas */
+                    tags?: string;
+                    /** @description Any of the tags (default) or all */
+                    tagsMatch?: "any" | "all";
+                    /** @description Leads whose lost reason is this (case-insensitive); repeat the parameter for any of several */
+                    lostReason?: string[];
+                    /** @description Owner: a user or partner id, several separated by commas, or `none` */
+                    ownerId?: string;
+                    /** @description Warriors: a user or partner id, several separated by commas, or `none` */
+                    warriorId?: string;
+                    /** @description Co-sales: a user or partner id, several separated by commas, or `none` */
+                    coSalesId?: string;
+                    /** @description Partner: a user or partner id, several separated by commas, or `none` */
+                    partnerId?: string;
+                    /** @description Created by: a user or partner id, several separated by commas */
+                    createdBy?: string;
+                    /** @description Created at: on or after (date or date-time) */
+                    "createdAt.min"?: string;
+                    /** @description Created at: on or before (date or date-time) */
+                    "createdAt.max"?: string;
+                    /** @description Updated at: on or after (date or date-time) */
+                    "updatedAt.min"?: string;
+                    /** @description Updated at: on or before (date or date-time) */
+                    "updatedAt.max"?: string;
+                    /** @description In stage since: on or after (date or date-time) */
+                    "stageChangedAt.min"?: string;
+                    /** @description In stage since: on or before (date or date-time) */
+                    "stageChangedAt.max"?: string;
+                    /** @description Last worked at: on or after (date or date-time) */
+                    "lastTouchedAt.min"?: string;
+                    /** @description Last worked at: on or before (date or date-time) */
+                    "lastTouchedAt.max"?: string;
                     /** @description A field to sort by, `-` first for descending (default `-updatedAt`): name, companyName, stage, expectedValue, expectedCloseDate, createdAt, updatedAt, ownerName, city, customFields.<key>, ... */
                     sort?: string;
                     /** @description Page size (default 50, at most 200) */
                     limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 1000 characters) */
                     cursor?: string;
                 };
                 header?: never;
@@ -1333,7 +1636,7 @@ export interface paths {
                     onDuplicate?: "create" | "skip" | "merge";
                 };
                 header?: {
-                    /** @description 1 to 200 visible ASCII characters. The same key and body within 24 hours answer the first response again (with `Idempotent-Replayed: true`); the same key with another body is a 422. */
+                    /** @description 1 to 200 visible ASCII characters (no spaces). The same key and body within 24 hours answer the first response again (with `Idempotent-Replayed: true`); the same key with another body is a 422. */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -1398,6 +1701,8 @@ export interface paths {
                                 matchedOn: ("email" | "phone" | "name")[];
                                 /** @description 1 for the same email or phone; else how alike the names are (0..1) */
                                 score: number;
+                                /** @description How sure it is the same person (0..1), from everything that matched: high from 0.85 (e.g. same email and name), medium from 0.6 (e.g. same phone only), low below (a similar name only) */
+                                confidence: number;
                             }[];
                         };
                     };
@@ -1477,6 +1782,8 @@ export interface paths {
                                 matchedOn: ("email" | "phone" | "name")[];
                                 /** @description 1 for the same email or phone; else how alike the names are (0..1) */
                                 score: number;
+                                /** @description How sure it is the same person (0..1), from everything that matched: high from 0.85 (e.g. same email and name), medium from 0.6 (e.g. same phone only), low below (a similar name only) */
+                                confidence: number;
                             }[];
                         };
                     };
@@ -1524,7 +1831,7 @@ export interface paths {
                     onDuplicate?: "create" | "skip" | "merge";
                 };
                 header?: {
-                    /** @description 1 to 200 visible ASCII characters. The same key and body within 24 hours answer the first response again (with `Idempotent-Replayed: true`); the same key with another body is a 422. */
+                    /** @description 1 to 200 visible ASCII characters (no spaces). The same key and body within 24 hours answer the first response again (with `Idempotent-Replayed: true`); the same key with another body is a 422. */
                     "idempotency-key"?: string;
                 };
                 path?: never;
@@ -2107,6 +2414,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/leads/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The lead's fields: built-in ones from the catalog and the company's custom fields
+         * @description Each field says what it takes part in (list filter and its parameter, sort key, search, export, import mapping, duplicate fill, merge, assignment-rule condition, timeline, reports) and what the caller may do with it. Fields the caller's role may not see are left out.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            builtIn: {
+                                /** @description The API name */
+                                key: string;
+                                type: string;
+                                /** @description How it is shown and edited */
+                                display: string;
+                                label: string;
+                                /** @description What the caller may do with it; fields its role may not see are left out */
+                                access: "read" | "write";
+                                /** @description always, controlled (field permissions), assignment (changed through /assign) or system */
+                                permission: string;
+                                required: boolean;
+                                filter?: {
+                                    kind: string;
+                                    param?: string;
+                                };
+                                sort?: {
+                                    by: string;
+                                };
+                                search: boolean;
+                                export: boolean;
+                                import: boolean;
+                                /** @description What an import mapping names it */
+                                importTarget?: string;
+                                fill: boolean;
+                                merge?: string;
+                                condition?: string;
+                                timeline: boolean;
+                                report?: string;
+                            }[];
+                            custom: {
+                                /** @description customFields.<key> in lead bodies, cf.<key> in list filters */
+                                key: string;
+                                label: string;
+                                type: string;
+                                options: string[];
+                                required: boolean;
+                                /** @description What the caller may do with it; fields its role may not see are left out */
+                                access: "read" | "write";
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assignment-rules": {
         parameters: {
             query?: never;
@@ -2444,7 +2849,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            /** @description Give `rule` (a draft) or `ruleId` to test one rule; give neither to run the whole rule list */
+            /** @description Give `rule` (a draft) or `ruleId` to test one rule, never both; give neither to run the whole rule list */
             requestBody: {
                 content: {
                     "application/json": {
@@ -2905,6 +3310,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/timezone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set my own time zone: the dates I am shown, my "today" and my working hours follow it */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description An IANA time zone such as Asia/Kolkata; null: the company's */
+                        timezone: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            userId: string;
+                            /** @description false: nothing set, the user is always available */
+                            configured: boolean;
+                            /** @description null: the company's time zone */
+                            timezone: string | null;
+                            effectiveTimezone: string;
+                            /** @description ISO weekdays: 1 = Monday .. 7 = Sunday */
+                            workingDays: number[];
+                            /** @description HH:MM; null with workEnd null: any time */
+                            workStart: string | null;
+                            workEnd: string | null;
+                            /** @description Most leads assigned to the user per day (its own day) */
+                            dailyCap: number | null;
+                            /** @description Most open leads the user may own */
+                            openCap: number | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{id}/availability": {
         parameters: {
             query?: never;
@@ -3266,6 +3751,7 @@ export interface paths {
                     unread?: boolean;
                     /** @description Page size (default 50, at most 200) */
                     limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 200 characters) */
                     cursor?: string;
                 };
                 header?: never;
@@ -3290,6 +3776,11 @@ export interface paths {
                                 body: string | null;
                                 /** Format: uuid */
                                 leadId: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description The moment it speaks of (e.g. a due time), to show in the reader’s time zone
+                                 */
+                                at: string | null;
                                 /** Format: date-time */
                                 readAt: string | null;
                                 /** Format: date-time */
@@ -3421,6 +3912,11 @@ export interface paths {
                             body: string | null;
                             /** Format: uuid */
                             leadId: string | null;
+                            /**
+                             * Format: date-time
+                             * @description The moment it speaks of (e.g. a due time), to show in the reader’s time zone
+                             */
+                            at: string | null;
                             /** Format: date-time */
                             readAt: string | null;
                             /** Format: date-time */
@@ -4450,6 +4946,7 @@ export interface paths {
                     q?: string;
                     /** @description Page size (default 50, at most 200) */
                     limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 500 characters) */
                     cursor?: string;
                 };
                 header?: never;
@@ -4732,8 +5229,6 @@ export interface paths {
                     q?: string;
                     /** @description A stage key, or several separated by commas */
                     stage?: string;
-                    /** @description A user id, several separated by commas, or `none` */
-                    ownerId?: string;
                     /** @description A source, or several separated by commas */
                     source?: string;
                     /** @description Leads whose campaign is this (case-insensitive); repeat the parameter for any of several */
@@ -4748,46 +5243,48 @@ export interface paths {
                     country?: string[];
                     /** @description Leads whose territory is this (case-insensitive); repeat the parameter for any of several */
                     territory?: string[];
-                    /** @description A currency code, or several separated by commas */
-                    currency?: string;
-                    /** @description Leads whose lost reason is this (case-insensitive); repeat the parameter for any of several */
-                    lostReason?: string[];
-                    /** @description A tag, or several separated by commas */
-                    tags?: string;
-                    /** @description Any of the tags (default) or all */
-                    tagsMatch?: "any" | "all";
-                    /** @description A partner id, several separated by commas, or `none` */
-                    partnerId?: string;
-                    /** @description A warrior user id (leads it works), several separated by commas, or `none` */
-                    warriorId?: string;
-                    /** @description A co-sales user id, several separated by commas, or `none` */
-                    coSalesId?: string;
-                    /** @description The user id that created the lead, or several separated by commas */
-                    createdBy?: string;
-                    /** @description Created at or after (date or date-time) */
-                    "createdAt.min"?: string;
-                    /** @description Created at or before (date or date-time) */
-                    "createdAt.max"?: string;
-                    /** @description Changed at or after (date or date-time) */
-                    "updatedAt.min"?: string;
-                    /** @description Changed at or before (date or date-time) */
-                    "updatedAt.max"?: string;
-                    /** @description Moved to its stage at or after (date or date-time) */
-                    "stageChangedAt.min"?: string;
-                    /** @description Moved to its stage at or before (date or date-time) */
-                    "stageChangedAt.max"?: string;
-                    /** @description Last worked at or after (date or date-time) */
-                    "lastTouchedAt.min"?: string;
-                    /** @description Last worked at or before (date or date-time) */
-                    "lastTouchedAt.max"?: string;
-                    /** @description Expected to close on or after (date) */
-                    "expectedCloseDate.min"?: string;
-                    /** @description Expected to close on or before (date) */
-                    "expectedCloseDate.max"?: string;
                     /** @description Expected value at least */
                     "expectedValue.min"?: number;
                     /** @description Expected value at most */
                     "expectedValue.max"?: number;
+                    /** @description A currency code, or several separated by commas */
+                    currency?: string;
+                    /** @description Expected close date: on or after (date) */
+                    "expectedCloseDate.min"?: string;
+                    /** @description Expected close date: on or before (date) */
+                    "expectedCloseDate.max"?: string;
+                    /** @description A tag, or several separated by commas */
+                    tags?: string;
+                    /** @description Any of the tags (default) or all */
+                    tagsMatch?: "any" | "all";
+                    /** @description Leads whose lost reason is this (case-insensitive); repeat the parameter for any of several */
+                    lostReason?: string[];
+                    /** @description Owner: a user or partner id, several separated by commas, or `none` */
+                    ownerId?: string;
+                    /** @description Warriors: a user or partner id, several separated by commas, or `none` */
+                    warriorId?: string;
+                    /** @description Co-sales: a user or partner id, several separated by commas, or `none` */
+                    coSalesId?: string;
+                    /** @description Partner: a user or partner id, several separated by commas, or `none` */
+                    partnerId?: string;
+                    /** @description Created by: a user or partner id, several separated by commas */
+                    createdBy?: string;
+                    /** @description Created at: on or after (date or date-time) */
+                    "createdAt.min"?: string;
+                    /** @description Created at: on or before (date or date-time) */
+                    "createdAt.max"?: string;
+                    /** @description Updated at: on or after (date or date-time) */
+                    "updatedAt.min"?: string;
+                    /** @description Updated at: on or before (date or date-time) */
+                    "updatedAt.max"?: string;
+                    /** @description In stage since: on or after (date or date-time) */
+                    "stageChangedAt.min"?: string;
+                    /** @description In stage since: on or before (date or date-time) */
+                    "stageChangedAt.max"?: string;
+                    /** @description Last worked at: on or after (date or date-time) */
+                    "lastTouchedAt.min"?: string;
+                    /** @description Last worked at: on or before (date or date-time) */
+                    "lastTouchedAt.max"?: string;
                 };
                 header?: never;
                 path?: never;
@@ -5192,6 +5689,7 @@ export interface paths {
                 query?: {
                     /** @description Page size (default 50, at most 200) */
                     limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 200 characters) */
                     cursor?: string;
                 };
                 header?: never;
@@ -5576,6 +6074,7 @@ export interface paths {
                 query?: {
                     /** @description Page size (default 50, at most 200) */
                     limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 200 characters) */
                     cursor?: string;
                 };
                 header?: never;
@@ -5856,6 +6355,7 @@ export interface paths {
                 query?: {
                     /** @description Page size (default 50, at most 200) */
                     limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 200 characters) */
                     cursor?: string;
                     /** @description Only these kinds, separated by commas (e.g. `note,activity,email`) */
                     kind?: string;
@@ -6116,6 +6616,7 @@ export interface paths {
                     sort?: "dueAt" | "-dueAt";
                     /** @description Page size (default 50, at most 200) */
                     limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 300 characters) */
                     cursor?: string;
                 };
                 header?: never;
@@ -7303,6 +7804,7 @@ export interface paths {
                     outcome?: "success" | "failure";
                     /** @description Page size (default 50, at most 200) */
                     limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 200 characters) */
                     cursor?: string;
                 };
                 header?: never;
@@ -7466,6 +7968,7 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
+            /** @description Send exactly one of `ids` (the selected leads) and `filter` (every lead of a list view). */
             requestBody: {
                 content: {
                     "application/json": {
@@ -7517,7 +8020,7 @@ export interface paths {
                              */
                             partnerId?: string | null;
                         };
-                    };
+                    } & (unknown | unknown);
                 };
             };
             responses: {
@@ -7904,6 +8407,8 @@ export interface paths {
                                 matchedOn: ("email" | "phone" | "name")[];
                                 /** @description 1 for the same email or phone; else how alike the names are (0..1) */
                                 score: number;
+                                /** @description How sure it is the same person (0..1), from everything that matched: high from 0.85 (e.g. same email and name), medium from 0.6 (e.g. same phone only), low below (a similar name only) */
+                                confidence: number;
                             }[];
                         };
                     };
@@ -7968,6 +8473,8 @@ export interface paths {
                                 matchedOn: ("email" | "phone" | "name")[];
                                 /** @description 1 for the same email or phone; else how alike the names are (0..1) */
                                 score: number;
+                                /** @description How sure it is the same person (0..1), from everything that matched: high from 0.85 (e.g. same email and name), medium from 0.6 (e.g. same phone only), low below (a similar name only) */
+                                confidence: number;
                             }[];
                         };
                     };
@@ -8240,6 +8747,7 @@ export interface paths {
                     leadId?: string;
                     /** @description Page size (default 50, at most 200) */
                     limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 500 characters) */
                     cursor?: string;
                 };
                 header?: never;
@@ -8263,7 +8771,7 @@ export interface paths {
                                  * @enum {string}
                                  */
                                 status: "open" | "merged" | "dismissed" | "resolved";
-                                /** @description The weakest link between its leads (1 = same email or phone) */
+                                /** @description How sure the group is one person (0..1): its weakest link, each link as sure as what its two leads share (high from 0.85, medium from 0.6, low below) */
                                 confidence: number;
                                 /** @description What matched: the same email, the same phone (E.164), or a similar name (and company name) */
                                 matchedOn: ("email" | "phone" | "name")[];
@@ -8354,7 +8862,7 @@ export interface paths {
                              * @enum {string}
                              */
                             status: "open" | "merged" | "dismissed" | "resolved";
-                            /** @description The weakest link between its leads (1 = same email or phone) */
+                            /** @description How sure the group is one person (0..1): its weakest link, each link as sure as what its two leads share (high from 0.85, medium from 0.6, low below) */
                             confidence: number;
                             /** @description What matched: the same email, the same phone (E.164), or a similar name (and company name) */
                             matchedOn: ("email" | "phone" | "name")[];
@@ -8444,7 +8952,7 @@ export interface paths {
                              * @enum {string}
                              */
                             status: "open" | "merged" | "dismissed" | "resolved";
-                            /** @description The weakest link between its leads (1 = same email or phone) */
+                            /** @description How sure the group is one person (0..1): its weakest link, each link as sure as what its two leads share (high from 0.85, medium from 0.6, low below) */
                             confidence: number;
                             /** @description What matched: the same email, the same phone (E.164), or a similar name (and company name) */
                             matchedOn: ("email" | "phone" | "name")[];
@@ -9398,6 +9906,7 @@ export interface paths {
                 query?: {
                     /** @description Page size (default 50, at most 200) */
                     limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 200 characters) */
                     cursor?: string;
                 };
                 header?: never;
@@ -9679,6 +10188,7 @@ export interface paths {
                 query?: {
                     /** @description Page size (default 50, at most 200) */
                     limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 200 characters) */
                     cursor?: string;
                     /** @description Comma-separated, e.g. `failed,retrying` (the outbox to look at) */
                     status?: string;
@@ -10183,8 +10693,6 @@ export interface paths {
                     q?: string;
                     /** @description A stage key, or several separated by commas */
                     stage?: string;
-                    /** @description A user id, several separated by commas, or `none` */
-                    ownerId?: string;
                     /** @description A source, or several separated by commas */
                     source?: string;
                     /** @description Leads whose campaign is this (case-insensitive); repeat the parameter for any of several */
@@ -10199,46 +10707,48 @@ export interface paths {
                     country?: string[];
                     /** @description Leads whose territory is this (case-insensitive); repeat the parameter for any of several */
                     territory?: string[];
-                    /** @description A currency code, or several separated by commas */
-                    currency?: string;
-                    /** @description Leads whose lost reason is this (case-insensitive); repeat the parameter for any of several */
-                    lostReason?: string[];
-                    /** @description A tag, or several separated by commas */
-                    tags?: string;
-                    /** @description Any of the tags (default) or all */
-                    tagsMatch?: "any" | "all";
-                    /** @description A partner id, several separated by commas, or `none` */
-                    partnerId?: string;
-                    /** @description A warrior user id (leads it works), several separated by commas, or `none` */
-                    warriorId?: string;
-                    /** @description A co-sales user id, several separated by commas, or `none` */
-                    coSalesId?: string;
-                    /** @description The user id that created the lead, or several separated by commas */
-                    createdBy?: string;
-                    /** @description Created at or after (date or date-time) */
-                    "createdAt.min"?: string;
-                    /** @description Created at or before (date or date-time) */
-                    "createdAt.max"?: string;
-                    /** @description Changed at or after (date or date-time) */
-                    "updatedAt.min"?: string;
-                    /** @description Changed at or before (date or date-time) */
-                    "updatedAt.max"?: string;
-                    /** @description Moved to its stage at or after (date or date-time) */
-                    "stageChangedAt.min"?: string;
-                    /** @description Moved to its stage at or before (date or date-time) */
-                    "stageChangedAt.max"?: string;
-                    /** @description Last worked at or after (date or date-time) */
-                    "lastTouchedAt.min"?: string;
-                    /** @description Last worked at or before (date or date-time) */
-                    "lastTouchedAt.max"?: string;
-                    /** @description Expected to close on or after (date) */
-                    "expectedCloseDate.min"?: string;
-                    /** @description Expected to close on or before (date) */
-                    "expectedCloseDate.max"?: string;
                     /** @description Expected value at least */
                     "expectedValue.min"?: number;
                     /** @description Expected value at most */
                     "expectedValue.max"?: number;
+                    /** @description A currency code, or several separated by commas */
+                    currency?: string;
+                    /** @description Expected close date: on or after (date) */
+                    "expectedCloseDate.min"?: string;
+                    /** @description Expected close date: on or before (date) */
+                    "expectedCloseDate.max"?: string;
+                    /** @description A tag, or several separated by commas */
+                    tags?: string;
+                    /** @description Any of the tags (default) or all */
+                    tagsMatch?: "any" | "all";
+                    /** @description Leads whose lost reason is this (case-insensitive); repeat the parameter for any of several */
+                    lostReason?: string[];
+                    /** @description Owner: a user or partner id, several separated by commas, or `none` */
+                    ownerId?: string;
+                    /** @description Warriors: a user or partner id, several separated by commas, or `none` */
+                    warriorId?: string;
+                    /** @description Co-sales: a user or partner id, several separated by commas, or `none` */
+                    coSalesId?: string;
+                    /** @description Partner: a user or partner id, several separated by commas, or `none` */
+                    partnerId?: string;
+                    /** @description Created by: a user or partner id, several separated by commas */
+                    createdBy?: string;
+                    /** @description Created at: on or after (date or date-time) */
+                    "createdAt.min"?: string;
+                    /** @description Created at: on or before (date or date-time) */
+                    "createdAt.max"?: string;
+                    /** @description Updated at: on or after (date or date-time) */
+                    "updatedAt.min"?: string;
+                    /** @description Updated at: on or before (date or date-time) */
+                    "updatedAt.max"?: string;
+                    /** @description In stage since: on or after (date or date-time) */
+                    "stageChangedAt.min"?: string;
+                    /** @description In stage since: on or before (date or date-time) */
+                    "stageChangedAt.max"?: string;
+                    /** @description Last worked at: on or after (date or date-time) */
+                    "lastTouchedAt.min"?: string;
+                    /** @description Last worked at: on or before (date or date-time) */
+                    "lastTouchedAt.max"?: string;
                     /** @description A field to sort by, `-` first for descending (default `-updatedAt`): name, companyName, stage, expectedValue, expectedCloseDate, createdAt, updatedAt, ownerName, city, customFields.<key>, ... */
                     sort?: string;
                     /** @description Default csv */
@@ -10304,6 +10814,7 @@ export interface paths {
                 query?: {
                     status?: "uploaded" | "queued" | "running" | "done" | "failed" | "undoing" | "undone";
                     limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 200 characters) */
                     cursor?: string;
                 };
                 header?: never;
@@ -10476,6 +10987,8 @@ export interface paths {
                                 };
                                 /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
                                 dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                                /** @description A row with a bad value (an invalid email or phone, a number or date that does not read, an unknown option): reject_row (default) fails the row; skip_value imports it without that value and says which it dropped (dry run `dropped`, the result file). Name, stage, owner and required values are never dropped. */
+                                badValues?: "reject_row" | "skip_value";
                             } | null;
                             /** Format: uuid */
                             mappingId: string | null;
@@ -10504,6 +11017,8 @@ export interface paths {
                                 };
                                 /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
                                 dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                                /** @description A row with a bad value (an invalid email or phone, a number or date that does not read, an unknown option): reject_row (default) fails the row; skip_value imports it without that value and says which it dropped (dry run `dropped`, the result file). Name, stage, owner and required values are never dropped. */
+                                badValues?: "reject_row" | "skip_value";
                             };
                             onDuplicate: "create" | "skip" | "merge" | null;
                             useAssignmentRules: boolean;
@@ -10603,6 +11118,8 @@ export interface paths {
                                     };
                                     /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
                                     dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                                    /** @description A row with a bad value (an invalid email or phone, a number or date that does not read, an unknown option): reject_row (default) fails the row; skip_value imports it without that value and says which it dropped (dry run `dropped`, the result file). Name, stage, owner and required values are never dropped. */
+                                    badValues?: "reject_row" | "skip_value";
                                 };
                                 /** Format: uuid */
                                 createdBy: string | null;
@@ -10672,6 +11189,8 @@ export interface paths {
                             };
                             /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
                             dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                            /** @description A row with a bad value (an invalid email or phone, a number or date that does not read, an unknown option): reject_row (default) fails the row; skip_value imports it without that value and says which it dropped (dry run `dropped`, the result file). Name, stage, owner and required values are never dropped. */
+                            badValues?: "reject_row" | "skip_value";
                         };
                     };
                 };
@@ -10712,6 +11231,8 @@ export interface paths {
                                 };
                                 /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
                                 dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                                /** @description A row with a bad value (an invalid email or phone, a number or date that does not read, an unknown option): reject_row (default) fails the row; skip_value imports it without that value and says which it dropped (dry run `dropped`, the result file). Name, stage, owner and required values are never dropped. */
+                                badValues?: "reject_row" | "skip_value";
                             };
                             /** Format: uuid */
                             createdBy: string | null;
@@ -10892,6 +11413,8 @@ export interface paths {
                                 };
                                 /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
                                 dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                                /** @description A row with a bad value (an invalid email or phone, a number or date that does not read, an unknown option): reject_row (default) fails the row; skip_value imports it without that value and says which it dropped (dry run `dropped`, the result file). Name, stage, owner and required values are never dropped. */
+                                badValues?: "reject_row" | "skip_value";
                             } | null;
                             /** Format: uuid */
                             mappingId: string | null;
@@ -10920,6 +11443,8 @@ export interface paths {
                                 };
                                 /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
                                 dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                                /** @description A row with a bad value (an invalid email or phone, a number or date that does not read, an unknown option): reject_row (default) fails the row; skip_value imports it without that value and says which it dropped (dry run `dropped`, the result file). Name, stage, owner and required values are never dropped. */
+                                badValues?: "reject_row" | "skip_value";
                             };
                             onDuplicate: "create" | "skip" | "merge" | null;
                             useAssignmentRules: boolean;
@@ -11014,6 +11539,8 @@ export interface paths {
                             };
                             /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
                             dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                            /** @description A row with a bad value (an invalid email or phone, a number or date that does not read, an unknown option): reject_row (default) fails the row; skip_value imports it without that value and says which it dropped (dry run `dropped`, the result file). Name, stage, owner and required values are never dropped. */
+                            badValues?: "reject_row" | "skip_value";
                         };
                         /** Format: uuid */
                         mappingId?: string;
@@ -11094,6 +11621,8 @@ export interface paths {
                                 };
                                 /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
                                 dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                                /** @description A row with a bad value (an invalid email or phone, a number or date that does not read, an unknown option): reject_row (default) fails the row; skip_value imports it without that value and says which it dropped (dry run `dropped`, the result file). Name, stage, owner and required values are never dropped. */
+                                badValues?: "reject_row" | "skip_value";
                             } | null;
                             /** Format: uuid */
                             mappingId: string | null;
@@ -11122,6 +11651,8 @@ export interface paths {
                                 };
                                 /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
                                 dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                                /** @description A row with a bad value (an invalid email or phone, a number or date that does not read, an unknown option): reject_row (default) fails the row; skip_value imports it without that value and says which it dropped (dry run `dropped`, the result file). Name, stage, owner and required values are never dropped. */
+                                badValues?: "reject_row" | "skip_value";
                             };
                             onDuplicate: "create" | "skip" | "merge" | null;
                             useAssignmentRules: boolean;
@@ -11216,6 +11747,8 @@ export interface paths {
                             };
                             /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
                             dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                            /** @description A row with a bad value (an invalid email or phone, a number or date that does not read, an unknown option): reject_row (default) fails the row; skip_value imports it without that value and says which it dropped (dry run `dropped`, the result file). Name, stage, owner and required values are never dropped. */
+                            badValues?: "reject_row" | "skip_value";
                         };
                         /** Format: uuid */
                         mappingId?: string;
@@ -11241,7 +11774,9 @@ export interface paths {
                             duplicates: number;
                             /** @description What a duplicate does in this import: block, warn, allow, create, skip or merge */
                             policy: string;
-                            /** @description Rows with errors or duplicates, at most 1,000 */
+                            /** @description Rows to be imported without some of their values (badValues skip_value) */
+                            dropping: number;
+                            /** @description Rows with errors, dropped values or duplicates, at most 1,000 */
                             rows: {
                                 /** @description Spreadsheet numbering for CSV and XLSX (the header is row 1); record number otherwise */
                                 row: number;
@@ -11249,6 +11784,14 @@ export interface paths {
                                 errors: {
                                     field: string;
                                     column: string | null;
+                                    message: string;
+                                }[];
+                                /** @description badValues skip_value: the values the row is imported without, and why */
+                                dropped: {
+                                    field: string;
+                                    column: string | null;
+                                    /** @description The cell (or the item of it) left out */
+                                    value: string | null;
                                     message: string;
                                 }[];
                                 duplicates: {
@@ -11338,6 +11881,8 @@ export interface paths {
                             };
                             /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
                             dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                            /** @description A row with a bad value (an invalid email or phone, a number or date that does not read, an unknown option): reject_row (default) fails the row; skip_value imports it without that value and says which it dropped (dry run `dropped`, the result file). Name, stage, owner and required values are never dropped. */
+                            badValues?: "reject_row" | "skip_value";
                         };
                         /** Format: uuid */
                         mappingId?: string;
@@ -11420,6 +11965,8 @@ export interface paths {
                                 };
                                 /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
                                 dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                                /** @description A row with a bad value (an invalid email or phone, a number or date that does not read, an unknown option): reject_row (default) fails the row; skip_value imports it without that value and says which it dropped (dry run `dropped`, the result file). Name, stage, owner and required values are never dropped. */
+                                badValues?: "reject_row" | "skip_value";
                             } | null;
                             /** Format: uuid */
                             mappingId: string | null;
@@ -11448,6 +11995,8 @@ export interface paths {
                                 };
                                 /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
                                 dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                                /** @description A row with a bad value (an invalid email or phone, a number or date that does not read, an unknown option): reject_row (default) fails the row; skip_value imports it without that value and says which it dropped (dry run `dropped`, the result file). Name, stage, owner and required values are never dropped. */
+                                badValues?: "reject_row" | "skip_value";
                             };
                             onDuplicate: "create" | "skip" | "merge" | null;
                             useAssignmentRules: boolean;
@@ -11642,6 +12191,8 @@ export interface paths {
                                 };
                                 /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
                                 dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                                /** @description A row with a bad value (an invalid email or phone, a number or date that does not read, an unknown option): reject_row (default) fails the row; skip_value imports it without that value and says which it dropped (dry run `dropped`, the result file). Name, stage, owner and required values are never dropped. */
+                                badValues?: "reject_row" | "skip_value";
                             } | null;
                             /** Format: uuid */
                             mappingId: string | null;
@@ -11670,6 +12221,8 @@ export interface paths {
                                 };
                                 /** @description How to read 05/03/2026: auto follows the company's locale (en-IN dmy, en-US mdy); ISO always reads */
                                 dateFormat?: "auto" | "dmy" | "mdy" | "ymd";
+                                /** @description A row with a bad value (an invalid email or phone, a number or date that does not read, an unknown option): reject_row (default) fails the row; skip_value imports it without that value and says which it dropped (dry run `dropped`, the result file). Name, stage, owner and required values are never dropped. */
+                                badValues?: "reject_row" | "skip_value";
                             };
                             onDuplicate: "create" | "skip" | "merge" | null;
                             useAssignmentRules: boolean;
@@ -11809,6 +12362,7 @@ export interface paths {
                     leadId?: string;
                     /** @description Page size (default 50, at most 200) */
                     limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 200 characters) */
                     cursor?: string;
                 };
                 header?: never;
@@ -12113,6 +12667,7 @@ export interface paths {
                     q?: string;
                     /** @description Page size (default 50, at most 200) */
                     limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 200 characters) */
                     cursor?: string;
                 };
                 header?: never;
@@ -12290,6 +12845,77 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search leads and users at once: the leads and users you may see, a few of each */
+        get: {
+            parameters: {
+                query: {
+                    /** @description What to look for: a name, company, email or phone */
+                    q: string;
+                    /** @description Results of each type (default 5) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Leads first, then users, each the best few */
+                            data: {
+                                /** @enum {string} */
+                                type: "lead" | "user";
+                                /** Format: uuid */
+                                id: string;
+                                /** @description The lead's or user's name */
+                                title: string;
+                                /** @description A lead's company name or email (as its fields allow); a user's role and email */
+                                subtitle: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -12680,6 +13306,7 @@ export interface paths {
                 query?: {
                     /** @description Page size (default 50, at most 200) */
                     limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 200 characters) */
                     cursor?: string;
                 };
                 header?: never;
@@ -13070,7 +13697,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The process is up */
+        /** The process is up and its database answers */
         get: {
             parameters: {
                 query?: never;
@@ -13090,6 +13717,17 @@ export interface paths {
                             status: string;
                             detail?: string;
                         };
+                    };
+                };
+                /** @description RFC 9457 problem details: `database_unavailable` (with Retry-After) or `unavailable` */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait before asking again */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -13131,16 +13769,15 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Default Response */
+                /** @description RFC 9457 problem details: `database_unavailable` (with Retry-After) or `unavailable` */
                 503: {
                     headers: {
+                        /** @description Seconds to wait before asking again */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            status: string;
-                            detail?: string;
-                        };
+                        "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
             };
@@ -13207,7 +13844,7 @@ export interface components {
              */
             role: "ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST";
             label: string;
-            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send")[];
+            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send")[];
             userScope: "all" | "subtree" | "self_and_warriors" | "self";
         };
         Company: {
@@ -13223,7 +13860,7 @@ export interface components {
         Me: {
             user: components["schemas"]["User"];
             company: components["schemas"]["Company"];
-            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send")[];
+            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send")[];
             authenticatedWith: "session" | "api_key";
         };
         Session: {
@@ -13294,6 +13931,8 @@ export interface components {
             entityType: string;
             /** Format: uuid */
             entityId: string | null;
+            /** @description The entity's readable name now (a lead's or user's name, …); null when it has none, is gone, or is not yours to see */
+            entityName: string | null;
             /** Format: uuid */
             actorUserId: string | null;
             /** Format: uuid */

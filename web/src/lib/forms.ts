@@ -9,6 +9,29 @@ function withLabel(label: string | undefined, message: string): string {
 }
 
 /**
+ * Splits a failed call's problem between a form's fields and the form itself: a message the API tied to a
+ * known field goes under it (the first one wins), the rest become the form's own message; a problem without
+ * field errors (or any other error) is the form's message alone.
+ */
+export function placeFormErrors<F extends string>(
+  error: unknown,
+  isField: (name: string) => name is F,
+  labels?: Partial<Record<F, string>>,
+): { fieldErrors: FieldErrors<F>; formError: string | null } {
+  const fieldErrors: FieldErrors<F> = {};
+  const unplaced: string[] = [];
+  if (error instanceof ApiError && error.problem.errors?.length) {
+    for (const item of error.problem.errors) {
+      const field = fieldOfPath(item.path);
+      if (isField(field) && !fieldErrors[field]) fieldErrors[field] = withLabel(labels?.[field], item.message);
+      else unplaced.push(item.message);
+    }
+  }
+  if (Object.keys(fieldErrors).length === 0) return { fieldErrors, formError: errorMessage(error) };
+  return { fieldErrors, formError: unplaced.length > 0 ? unplaced.join(' ') : null };
+}
+
+/**
  * Server and client errors of one form: messages the API tied to a known field go under that field, the rest
  * (and any problem without field errors) become the form's own message, shown in an alert.
  */
@@ -20,19 +43,9 @@ export function useFormErrors<F extends string>(fields: readonly F[], labels?: P
 
   const fromError = useCallback(
     (error: unknown) => {
-      const next: FieldErrors<F> = {};
-      const unplaced: string[] = [];
-      if (error instanceof ApiError && error.problem.errors?.length) {
-        for (const item of error.problem.errors) {
-          const field = fieldOfPath(item.path);
-          if (isField(field) && !next[field]) next[field] = withLabel(labels?.[field], item.message);
-          else unplaced.push(item.message);
-        }
-      }
-      setFieldErrors(next);
-      const placed = Object.keys(next).length > 0;
-      if (!placed) setFormError(errorMessage(error));
-      else setFormError(unplaced.length > 0 ? unplaced.join(' ') : null);
+      const placed = placeFormErrors(error, isField, labels);
+      setFieldErrors(placed.fieldErrors);
+      setFormError(placed.formError);
     },
     [isField, labels],
   );

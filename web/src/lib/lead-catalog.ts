@@ -133,6 +133,34 @@ export const leadCatalog = [
     "timeline": true
   },
   {
+    "key": "stage",
+    "type": "text",
+    "display": "stage",
+    "label": "Stage",
+    "access": "always",
+    "required": true,
+    "filter": {
+      "kind": "keys"
+    },
+    "export": true,
+    "import": {
+      "aliases": [
+        "leadstatus",
+        "status",
+        "stage",
+        "dealstage",
+        "leadstage",
+        "pipelinestage"
+      ]
+    },
+    "merge": "choose",
+    "condition": "text",
+    "report": "dimension",
+    "sort": {
+      "by": "stage"
+    }
+  },
+  {
     "key": "source",
     "type": "text",
     "display": "source",
@@ -456,34 +484,6 @@ export const leadCatalog = [
     "timeline": true
   },
   {
-    "key": "stage",
-    "type": "text",
-    "display": "stage",
-    "label": "Stage",
-    "access": "always",
-    "required": true,
-    "filter": {
-      "kind": "keys"
-    },
-    "export": true,
-    "import": {
-      "aliases": [
-        "leadstatus",
-        "status",
-        "stage",
-        "dealstage",
-        "leadstage",
-        "pipelinestage"
-      ]
-    },
-    "merge": "choose",
-    "condition": "text",
-    "report": "dimension",
-    "sort": {
-      "by": "stage"
-    }
-  },
-  {
     "key": "lostReason",
     "type": "text",
     "display": "longtext",
@@ -518,6 +518,7 @@ export const leadCatalog = [
       "kind": "keys"
     },
     "export": true,
+    "namedAs": "ownerName",
     "import": {
       "target": "owner",
       "aliases": [
@@ -549,6 +550,7 @@ export const leadCatalog = [
       "param": "warriorId"
     },
     "export": true,
+    "namedAs": "warriors",
     "merge": "union",
     "timeline": true,
     "report": "dimension"
@@ -565,6 +567,7 @@ export const leadCatalog = [
       "param": "coSalesId"
     },
     "export": true,
+    "namedAs": "coSales",
     "merge": "union",
     "timeline": true,
     "report": "dimension"
@@ -579,6 +582,7 @@ export const leadCatalog = [
       "kind": "keys"
     },
     "export": true,
+    "namedAs": "partnerName",
     "merge": "choose",
     "condition": "text",
     "timeline": true,
@@ -607,6 +611,7 @@ export const leadCatalog = [
     "display": "user",
     "label": "Created by",
     "access": "system",
+    "export": true,
     "filter": {
       "kind": "keys"
     },
@@ -616,7 +621,7 @@ export const leadCatalog = [
     "key": "createdVia",
     "type": "text",
     "display": "channel",
-    "label": "Channel",
+    "label": "Created via",
     "access": "system",
     "required": true,
     "export": true,
@@ -626,7 +631,7 @@ export const leadCatalog = [
     "key": "createdAt",
     "type": "timestamptz",
     "display": "datetime",
-    "label": "Created",
+    "label": "Created at",
     "access": "system",
     "required": true,
     "filter": {
@@ -642,7 +647,7 @@ export const leadCatalog = [
     "key": "updatedAt",
     "type": "timestamptz",
     "display": "datetime",
-    "label": "Updated",
+    "label": "Updated at",
     "access": "system",
     "required": true,
     "filter": {
@@ -674,7 +679,7 @@ export const leadCatalog = [
     "key": "lastTouchedAt",
     "type": "timestamptz",
     "display": "datetime",
-    "label": "Last worked",
+    "label": "Last worked at",
     "access": "system",
     "required": true,
     "filter": {
@@ -692,7 +697,8 @@ export const leadCatalog = [
     "display": "integer",
     "label": "Version",
     "access": "system",
-    "required": true
+    "required": true,
+    "export": true
   }
 ] as const;
 

@@ -15,6 +15,7 @@ import { Link, Outlet, useLocation } from 'react-router';
 import { Brand } from '../../components/Brand';
 import { useMe } from '../../features/auth/session';
 import { NotificationBell } from '../../features/notifications/NotificationBell';
+import { GlobalSearch } from '../../features/search/GlobalSearch';
 import { roleLabel } from '../../features/users/roles';
 import { isActivePath, visibleNavItems } from '../navigation';
 import classes from './AppLayout.module.css';
@@ -30,7 +31,7 @@ export function AppLayout() {
     <AppShell
       header={{ height: 60 }}
       navbar={{ width: 248, breakpoint: 'sm', collapsed: { mobile: !navbarOpened } }}
-      padding={{ base: 'md', sm: 'lg', lg: 'xl' }}
+      padding={{ base: 'md', sm: 'lg', xl: 'xl' }}
     >
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="sm">
@@ -51,6 +52,7 @@ export function AppLayout() {
             </Text>
           </Group>
           <Group gap={6} wrap="nowrap">
+            <GlobalSearch />
             <NotificationBell />
             <UserMenu />
           </Group>

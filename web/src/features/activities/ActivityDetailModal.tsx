@@ -2,10 +2,9 @@ import { Anchor, Badge, Button, Group, Modal, Stack, Text } from '@mantine/core'
 import { IconCalendarTime, IconCheck, IconExternalLink, IconX } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { formatDateTime } from '../../lib/format';
+import { assigneeClock, formatDateTime } from '../../lib/format';
 import { type Activity, channelLabel, isPending, statusColors, statusLabels, typeLabels } from './activities.types';
 import { activityIcon } from './activityIcons';
-import { assigneeClock } from './dates';
 import type { ActivityActions } from './useActivityActions';
 
 function Line({ label, children }: { label: string; children: ReactNode }) {

@@ -1,11 +1,12 @@
 import { ActionIcon, Anchor, Badge, Group, Loader, Menu, Text, ThemeIcon, Tooltip } from '@mantine/core';
 import { IconCalendarTime, IconCheck, IconCircleCheck, IconDots, IconExternalLink, IconX } from '@tabler/icons-react';
 import { Link } from 'react-router';
+import { assigneeClock, formatWhen } from '../../lib/format';
 import { useMe } from '../auth/session';
 import classes from './activities.module.css';
 import { type Activity, channelLabel, isPending, statusColors, statusLabels } from './activities.types';
 import { activityIcon } from './activityIcons';
-import { assigneeClock, formatWhen, quickTimes } from './dates';
+import { quickTimes } from './dates';
 import type { ActivityActions } from './useActivityActions';
 
 /** One follow-up in a list: complete with one click, reschedule from the clock menu, the rest under "more". */

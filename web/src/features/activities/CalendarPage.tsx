@@ -13,10 +13,11 @@ import {
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { IconChevronLeft, IconChevronRight } from '@tabler/icons-react';
-import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { formatLongDay, formatMonth, formatWeekRange, today } from '../../lib/format';
+import { addDays, addMonths, monthGrid, startOfWeek } from '../../lib/time';
 import { useCan, useMe } from '../auth/session';
 import { UserPicker } from '../leads/UserPicker';
 import { ActivityDetailModal } from './ActivityDetailModal';
@@ -25,20 +26,20 @@ import { useActivityRange } from './activities.queries';
 import type { Activity, ActivityQuery } from './activities.types';
 import { groupByDay, MonthView, WeekView } from './CalendarViews';
 import classes from './calendar.module.css';
-import { dayKey, formatLongDay, formatMonth, formatWeekRange, monthGrid, startOfWeek } from './dates';
+import { startOfDay } from './dates';
 import { useActivityActions } from './useActivityActions';
 
 type View = 'week' | 'month';
 type Who = 'me' | 'team';
 
-function rangeOf(view: View, anchor: Dayjs): { from: Dayjs; to: Dayjs } {
+/** The calendar days a view shows, from its first day to the day after its last (days of the user's zone). */
+function rangeOf(view: View, anchor: string): { from: string; to: string } {
   if (view === 'week') {
     const from = startOfWeek(anchor);
-    return { from, to: from.add(7, 'day') };
+    return { from, to: addDays(from, 7) };
   }
-  const grid = monthGrid(anchor);
-  const first = grid[0] ?? anchor;
-  return { from: first, to: first.add(42, 'day') };
+  const first = monthGrid(anchor)[0] ?? anchor;
+  return { from: first, to: addDays(first, 42) };
 }
 
 /**
@@ -53,7 +54,7 @@ export function CalendarPage() {
   const seesTeam = oversees && canListPeople;
   const phone = useMediaQuery('(max-width: 47.99em)', false, { getInitialValueInEffect: false });
   const [view, setView] = useState<View>('week');
-  const [anchor, setAnchor] = useState<Dayjs>(() => dayjs().startOf('day'));
+  const [anchor, setAnchor] = useState<string>(() => today());
   const [who, setWho] = useState<Who>('me');
   const [person, setPerson] = useState<string | null>(null);
   const [withDone, setWithDone] = useState(true);
@@ -65,8 +66,8 @@ export function CalendarPage() {
   const query: ActivityQuery = {
     type: 'follow_up,meeting',
     status: withDone ? 'open,missed,done' : 'open,missed',
-    dueFrom: from.toISOString(),
-    dueTo: to.toISOString(),
+    dueFrom: startOfDay(from).toISOString(),
+    dueTo: startOfDay(to).toISOString(),
     ...(who === 'me' ? { assigneeId: 'me' } : person ? { assigneeId: person } : {}),
   };
   const range = useActivityRange(query);
@@ -75,12 +76,12 @@ export function CalendarPage() {
 
   const step = (direction: 1 | -1) => {
     setSelectedDay(null);
-    setAnchor((current) => current.add(direction, view === 'week' ? 'week' : 'month'));
+    setAnchor((current) => (view === 'week' ? addDays(current, 7 * direction) : addMonths(current, direction)));
   };
-  const title = view === 'week' ? formatWeekRange(startOfWeek(anchor).toDate()) : formatMonth(anchor.toDate());
+  const title = view === 'week' ? formatWeekRange(startOfWeek(anchor)) : formatMonth(anchor);
   // On a phone the month shows dots only: today's list is open until another day is tapped.
   const shownDay =
-    selectedDay ?? (phone && view === 'month' && anchor.isSame(dayjs(), 'month') ? dayKey(dayjs()) : null);
+    selectedDay ?? (phone && view === 'month' && anchor.slice(0, 7) === today().slice(0, 7) ? today() : null);
   const selectedItems = shownDay ? (byDay.get(shownDay) ?? []) : [];
   const total = range.data?.data.length ?? 0;
 
@@ -134,7 +135,7 @@ export function CalendarPage() {
             <Button
               variant="default"
               onClick={() => {
-                setAnchor(dayjs().startOf('day'));
+                setAnchor(today());
                 setSelectedDay(null);
               }}
             >
@@ -184,7 +185,7 @@ export function CalendarPage() {
             selectedDay={shownDay}
             showAssignee={showAssignee}
             onOpenDay={(day) => {
-              if (phone) setSelectedDay(dayKey(day));
+              if (phone) setSelectedDay(day);
               else {
                 setAnchor(day);
                 setView('week');
@@ -206,7 +207,7 @@ export function CalendarPage() {
       {phone && view === 'month' && shownDay && (
         <Card p={0} mt="md" component="section" aria-label="Selected day">
           <Text fw={650} p="md" pb="xs">
-            {formatLongDay(dayjs(shownDay).toDate())}
+            {formatLongDay(shownDay)}
           </Text>
           {selectedItems.length === 0 ? (
             <Text size="sm" c="dimmed" px="md" pb="md">

@@ -1,15 +1,15 @@
 import { Text, UnstyledButton } from '@mantine/core';
-import dayjs, { type Dayjs } from 'dayjs';
+import { dayOfInstant, formatTime, formatWeekday, formatWeekdayName, today as todayOf } from '../../lib/format';
+import { addDays, monthGrid, startOfWeek } from '../../lib/time';
 import type { Activity } from './activities.types';
 import classes from './calendar.module.css';
-import { dayKey, formatTime, formatWeekday, monthGrid, startOfWeek } from './dates';
 
 export type ByDay = Map<string, Activity[]>;
 
 export function groupByDay(items: readonly Activity[]): ByDay {
   const days: ByDay = new Map();
   for (const item of items) {
-    const key = dayKey(item.dueAt);
+    const key = dayOfInstant(item.dueAt);
     const list = days.get(key) ?? [];
     list.push(item);
     days.set(key, list);
@@ -49,28 +49,27 @@ export function WeekView({
   onOpen,
   showAssignee,
 }: {
-  anchor: Dayjs;
+  anchor: string;
   byDay: ByDay;
   onOpen: (a: Activity) => void;
   showAssignee: boolean;
 }) {
   const start = startOfWeek(anchor);
-  const today = dayKey(dayjs());
+  const today = todayOf();
   return (
     <div className={classes.week}>
-      {Array.from({ length: 7 }, (_, i) => start.add(i, 'day')).map((day) => {
-        const key = dayKey(day);
+      {Array.from({ length: 7 }, (_, i) => addDays(start, i)).map((key) => {
         const items = byDay.get(key) ?? [];
         return (
           <section
             key={key}
             className={classes.weekDay}
             data-today={key === today || undefined}
-            aria-label={formatWeekday(day.toDate())}
+            aria-label={formatWeekday(key)}
           >
             <div className={classes.weekDayHead}>
               <Text size="xs" fw={600} tt="uppercase" c={key === today ? 'brand' : 'dimmed'}>
-                {formatWeekday(day.toDate())}
+                {formatWeekday(key)}
               </Text>
               {items.length > 0 && (
                 <Text size="xs" c="dimmed" className={classes.mobileOnly}>
@@ -95,9 +94,6 @@ export function WeekView({
 }
 
 const MONTH_CELL_ITEMS = 3;
-const weekdayNames = Array.from({ length: 7 }, (_, i) =>
-  new Intl.DateTimeFormat(undefined, { weekday: 'short' }).format(startOfWeek(dayjs()).add(i, 'day').toDate()),
-);
 
 /** Six weeks that show the month whole; a day with more than fits says how many more and opens its week. */
 export function MonthView({
@@ -108,15 +104,17 @@ export function MonthView({
   selectedDay,
   showAssignee,
 }: {
-  anchor: Dayjs;
+  anchor: string;
   byDay: ByDay;
   onOpen: (a: Activity) => void;
-  onOpenDay: (day: Dayjs) => void;
+  onOpenDay: (day: string) => void;
   selectedDay: string | null;
   showAssignee: boolean;
 }) {
   const days = monthGrid(anchor);
-  const today = dayKey(dayjs());
+  const today = todayOf();
+  // Any Monday..Sunday names the weekdays.
+  const weekdayNames = days.slice(0, 7).map(formatWeekdayName);
   return (
     <div className={classes.month}>
       {weekdayNames.map((name) => (
@@ -125,23 +123,23 @@ export function MonthView({
         </div>
       ))}
       {days.map((day) => {
-        const key = dayKey(day);
+        const key = day;
         const items = byDay.get(key) ?? [];
         const more = items.length - MONTH_CELL_ITEMS;
         return (
           <div
             key={key}
             className={classes.monthCell}
-            data-outside={!day.isSame(anchor, 'month') || undefined}
+            data-outside={day.slice(0, 7) !== anchor.slice(0, 7) || undefined}
             data-today={key === today || undefined}
             data-selected={key === selectedDay || undefined}
           >
             <UnstyledButton
               className={classes.monthDay}
               onClick={() => onOpenDay(day)}
-              aria-label={`${formatWeekday(day.toDate())}: ${items.length} follow-up${items.length === 1 ? '' : 's'}`}
+              aria-label={`${formatWeekday(key)}: ${items.length} follow-up${items.length === 1 ? '' : 's'}`}
             >
-              <span>{day.date()}</span>
+              <span>{Number(day.slice(8, 10))}</span>
               {items.length > 0 && (
                 <span className={classes.dot} data-overdue={items.some((a) => a.overdue) || undefined} />
               )}

@@ -1,9 +1,9 @@
 import { Alert, Button, Collapse, Group, Modal, Stack, Switch, Text, Textarea } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { formatWhen } from '../../lib/format';
 import { notifySuccess } from '../../lib/notify';
 import { useCompleteActivity } from './activities.queries';
 import type { Activity, FollowUpChannel } from './activities.types';
-import { formatWhen } from './dates';
 import { emptyFollowUp, type FollowUpDraft, FollowUpFields, followUpBody, followUpErrorsOf } from './FollowUpFields';
 import { problemFields } from './formErrors';
 

@@ -5,12 +5,13 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { formatLongDay, today as todayOf, userTimeZone } from '../../lib/format';
 import { useCan, useMe } from '../auth/session';
 import { ActivityRow } from './ActivityRow';
 import classes from './activities.module.css';
 import { useActivities } from './activities.queries';
 import type { Activity } from './activities.types';
-import { formatLongDay } from './dates';
+import { bucketMyDay } from './myDay';
 import { useActivityActions } from './useActivityActions';
 
 const MINUTE = 60_000;
@@ -115,23 +116,24 @@ export function MyDayPage() {
 
   const loading = overdue.isPending || today.isPending || upcoming.isPending || recentlyDone.isPending;
   const failed = [overdue, today, upcoming, recentlyDone].find((q) => q.isError);
-  const overdueItems = overdue.data?.data ?? [];
-  const todayItems = today.data?.data ?? [];
-  const todayOpen = todayItems.filter((a) => a.status === 'open' && !a.overdue);
-  const startOfToday = new Date(now);
-  startOfToday.setHours(0, 0, 0, 0);
-  const doneToday = (recentlyDone.data?.data ?? []).filter(
-    (a) => a.completedAt !== null && new Date(a.completedAt) >= startOfToday,
+  const day = bucketMyDay(
+    {
+      overdue: overdue.data?.data ?? [],
+      today: today.data?.data ?? [],
+      recentlyDone: recentlyDone.data?.data ?? [],
+      upcoming: upcoming.data?.data ?? [],
+    },
+    now,
+    userTimeZone(),
   );
-  const shownIds = new Set([...overdueItems, ...todayItems].map((a) => a.id));
-  const comingUp = (upcoming.data?.data ?? []).filter((a) => !shownIds.has(a.id));
+  const { overdue: overdueItems, dueToday: todayOpen, doneToday, comingUp } = day;
   const firstName = me.user.name.split(/\s+/)[0] ?? me.user.name;
 
   return (
     <>
       <PageHeader
         title="My day"
-        description={`${formatLongDay(now)} · ${firstName}’s follow-ups and meetings`}
+        description={`${formatLongDay(todayOf(now))} · ${firstName}’s follow-ups and meetings`}
         actions={
           <Button component={Link} to="/calendar" variant="default" leftSection={<IconCalendarMonth size={18} />}>
             Calendar

@@ -1,10 +1,10 @@
 import { Alert, Button, Group, Modal, SimpleGrid, Stack, Text, Textarea } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { formatWhen } from '../../lib/format';
 import { notifySuccess } from '../../lib/notify';
 import { useCan, useMe } from '../auth/session';
 import { UserPicker } from '../leads/UserPicker';
 import { useCreateActivity } from './activities.queries';
-import { formatWhen } from './dates';
 import { emptyFollowUp, type FollowUpDraft, FollowUpFields, followUpBody, followUpErrorsOf } from './FollowUpFields';
 import { problemFields } from './formErrors';
 import { ReminderSelect } from './ReminderSelect';

@@ -1,13 +1,13 @@
 import { Button, Group, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { type ReactNode, useState } from 'react';
+import { formatWhen } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { ApiError, errorMessage } from '../../lib/problem';
 import { useCancelActivity, useCompleteActivity, useRescheduleActivity } from './activities.queries';
 import type { Activity, FollowUpChannel } from './activities.types';
 import { CancelModal } from './CancelModal';
 import { CompleteModal } from './CompleteModal';
-import { formatWhen } from './dates';
 import { PickTimeModal } from './PickTimeModal';
 import { ScheduleModal } from './ScheduleModal';
 

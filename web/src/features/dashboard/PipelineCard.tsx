@@ -1,14 +1,12 @@
 import { Anchor, Card, Group, Progress, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
-import { useMe } from '../auth/session';
+import { formatMoney, formatNumber } from '../../lib/format';
 import { useStageCounts } from '../leads/counts.queries';
-import { formatMoney } from '../leads/fields';
 import { useStages } from '../leads/pipeline.queries';
 import { stageColor } from '../leads/stages';
 
 /** The caller's pipeline at a glance: how many of the leads it sees sit in each stage, and what they are worth. */
 export function PipelineCard() {
-  const { company } = useMe();
   const { stages } = useStages();
   const counts = useStageCounts({});
   const total = stages.reduce((sum, stage) => sum + (counts.data?.[stage.key]?.count ?? 0), 0);
@@ -19,7 +17,7 @@ export function PipelineCard() {
         <div>
           <Title order={2}>Your pipeline</Title>
           <Text c="dimmed" size="sm" mt={4}>
-            {counts.isPending ? 'Counting your leads…' : `${total.toLocaleString(company.locale)} leads you can see`}
+            {counts.isPending ? 'Counting your leads…' : `${formatNumber(total)} leads you can see`}
           </Text>
         </div>
         <Group gap="md">
@@ -51,13 +49,13 @@ export function PipelineCard() {
                   <Skeleton h={28} w={60} />
                 ) : (
                   <Text fw={700} fz={24} lh={1.2}>
-                    {(row?.count ?? 0).toLocaleString(company.locale)}
+                    {formatNumber(row?.count ?? 0)}
                   </Text>
                 )}
                 <Progress value={total > 0 ? ((row?.count ?? 0) / total) * 100 : 0} color={color} size="sm" />
                 {row?.value !== undefined && (
                   <Text size="xs" c="dimmed">
-                    {formatMoney(row.value, company.currency, company.locale)}
+                    {formatMoney(row.value)}
                   </Text>
                 )}
               </Stack>

@@ -3,7 +3,7 @@ import { IconRadar } from '@tabler/icons-react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { api, unwrap } from '../../lib/api';
-import { formatDateTime, formatRelative } from '../../lib/format';
+import { formatDateTime, formatNumber, formatRelative } from '../../lib/format';
 import { notifyError } from '../../lib/notify';
 import { duplicatesKeys, useStartScan } from './duplicates.queries';
 
@@ -39,7 +39,7 @@ export function ScanStatus() {
       <Group gap="sm" wrap="nowrap" aria-live="polite">
         <Progress value={percent} animated w={140} aria-label="Scan progress" />
         <Text size="sm" c="dimmed">
-          Scanning {scan.leadsDone.toLocaleString()} of {scan.leadsTotal.toLocaleString()} leads…
+          Scanning {formatNumber(scan.leadsDone)} of {formatNumber(scan.leadsTotal)} leads…
         </Text>
       </Group>
     );

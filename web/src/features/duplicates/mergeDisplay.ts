@@ -1,5 +1,6 @@
+import { formatDay, formatMoney, formatNumber } from '../../lib/format';
 import type { CustomFieldDef } from '../leads/customFields.queries';
-import { formatDay, formatMoney, isEmptyValue, sourceLabel } from '../leads/fields';
+import { isEmptyValue, sourceLabel } from '../leads/fields';
 import type { Lead } from '../leads/leads.types';
 import { type Stage, stageName } from '../leads/stages';
 
@@ -36,14 +37,14 @@ export function displayValue(
     case 'source':
       return sourceLabel(String(value));
     case 'expectedValue':
-      return typeof value === 'number' ? formatMoney(value, from.currency ?? ctx.currency, ctx.locale) : String(value);
+      return typeof value === 'number' ? formatMoney(value, from.currency ?? ctx.currency) : String(value);
     case 'expectedCloseDate':
       return formatDay(String(value));
   }
   if (Array.isArray(value)) return value.join(', ');
   if (custom?.type === 'boolean' || typeof value === 'boolean') return value ? 'Yes' : 'No';
   if (custom?.type === 'date') return formatDay(String(value));
-  if (typeof value === 'number') return value.toLocaleString(ctx.locale);
+  if (typeof value === 'number') return formatNumber(value);
   return String(value);
 }
 

@@ -2,7 +2,7 @@ import { Anchor, Badge, Button, Card, Center, Group, Progress, Skeleton, Stack, 
 import { useMediaQuery } from '@mantine/hooks';
 import { Link, useNavigate } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { formatDateTime, formatRelative } from '../../lib/format';
+import { formatDateTime, formatNumber, formatRelative } from '../../lib/format';
 import classes from './imports.module.css';
 import { type ImportStatus, type ImportSummary, useImports } from './imports.queries';
 
@@ -24,10 +24,10 @@ export function ImportStatusBadge({ status }: { status: ImportStatus }) {
 export function countsText(item: Pick<ImportSummary, 'counts'>): string {
   const { created, updated, skipped, failed } = item.counts;
   const parts = [
-    created ? `${created.toLocaleString()} created` : null,
-    updated ? `${updated.toLocaleString()} updated` : null,
-    skipped ? `${skipped.toLocaleString()} skipped` : null,
-    failed ? `${failed.toLocaleString()} failed` : null,
+    created ? `${formatNumber(created)} created` : null,
+    updated ? `${formatNumber(updated)} updated` : null,
+    skipped ? `${formatNumber(skipped)} skipped` : null,
+    failed ? `${formatNumber(failed)} failed` : null,
   ].filter(Boolean);
   return parts.join(' · ') || '—';
 }
@@ -39,7 +39,7 @@ function RowProgress({ item }: { item: ImportSummary }) {
     <Stack gap={4} miw={140}>
       <Progress value={totalRows ? (rowsDone / totalRows) * 100 : 0} animated size="sm" aria-label="Import progress" />
       <Text size="xs" c="dimmed">
-        {rowsDone.toLocaleString()} of {totalRows.toLocaleString()} rows
+        {formatNumber(rowsDone)} of {formatNumber(totalRows)} rows
       </Text>
     </Stack>
   );

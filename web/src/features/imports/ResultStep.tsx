@@ -3,7 +3,7 @@ import { IconArrowBackUp, IconCheck, IconDownload, IconFileImport, IconList } fr
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { ConfirmModal } from '../../components/ConfirmModal';
-import { formatDateTime } from '../../lib/format';
+import { formatDateTime, formatNumber } from '../../lib/format';
 import { notifyError } from '../../lib/notify';
 import { errorMessage } from '../../lib/problem';
 import classes from './imports.module.css';
@@ -16,7 +16,7 @@ function Count({ label, value, color }: { label: string; value: number; color?: 
         {label}
       </Text>
       <Text fz={24} fw={700} c={color}>
-        {value.toLocaleString()}
+        {formatNumber(value)}
       </Text>
     </div>
   );
@@ -46,7 +46,7 @@ function RowsRead({ detail }: { detail: ImportDetail }) {
         aria-label="Import progress"
       />
       <Text size="xs" c="dimmed" data-testid="import-progress-text">
-        {rowsDone.toLocaleString()} of {totalRows.toLocaleString()} rows · {percent}%
+        {formatNumber(rowsDone)} of {formatNumber(totalRows)} rows · {percent}%
       </Text>
     </Stack>
   );
@@ -62,7 +62,7 @@ export function ProgressStep({ detail }: { detail: ImportDetail }) {
         <Group justify="space-between">
           <Text fw={600}>{detail.status === 'queued' ? 'Waiting to start…' : 'Importing…'}</Text>
           <Text size="sm" c="dimmed" aria-live="polite" data-testid="import-progress-text">
-            {rowsDone.toLocaleString()} of {totalRows.toLocaleString()} rows · {percent}%
+            {formatNumber(rowsDone)} of {formatNumber(totalRows)} rows · {percent}%
           </Text>
         </Group>
         <Progress value={percent} animated size="xl" aria-label="Import progress" />
@@ -97,7 +97,7 @@ export function ResultStep({ detail }: { detail: ImportDetail }) {
     <Stack gap="lg">
       {detail.status === 'done' && (
         <Alert color="teal" icon={<IconCheck size={18} />} title="Import finished">
-          {detail.progress.totalRows.toLocaleString()} rows read
+          {formatNumber(detail.progress.totalRows)} rows read
           {detail.finishedAt ? `, finished ${formatDateTime(detail.finishedAt)}` : ''}. The result file lists every row
           with what happened to it.
         </Alert>
@@ -123,8 +123,8 @@ export function ResultStep({ detail }: { detail: ImportDetail }) {
       )}
       {detail.status === 'undone' && (
         <Alert color="gray" icon={<IconArrowBackUp size={18} />} title="Import undone">
-          {detail.undone.trashed.toLocaleString()} created {detail.undone.trashed === 1 ? 'lead went' : 'leads went'} to
-          the trash and {detail.undone.reverted.toLocaleString()} updated{' '}
+          {formatNumber(detail.undone.trashed)} created {detail.undone.trashed === 1 ? 'lead went' : 'leads went'} to
+          the trash and {formatNumber(detail.undone.reverted)} updated{' '}
           {detail.undone.reverted === 1 ? 'lead was' : 'leads were'} put back as they were
           {detail.undoneAt ? ` (${formatDateTime(detail.undoneAt)})` : ''}.
         </Alert>
@@ -171,9 +171,9 @@ export function ResultStep({ detail }: { detail: ImportDetail }) {
         onClose={() => setConfirming(false)}
       >
         <Text size="sm">
-          The {created.toLocaleString()} {created === 1 ? 'lead it created goes' : 'leads it created go'} to the trash
+          The {formatNumber(created)} {created === 1 ? 'lead it created goes' : 'leads it created go'} to the trash
           {updated > 0
-            ? `, and the ${updated.toLocaleString()} ${updated === 1 ? 'lead it updated gets' : 'leads it updated get'} their earlier values back`
+            ? `, and the ${formatNumber(updated)} ${updated === 1 ? 'lead it updated gets' : 'leads it updated get'} their earlier values back`
             : ''}
           . A field someone changed after the import keeps that later value, and an admin can restore trashed leads for
           30 days.

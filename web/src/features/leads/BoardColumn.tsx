@@ -1,9 +1,9 @@
+import { useDroppable } from '@dnd-kit/core';
 import { Badge, Button, Group, Skeleton, Text } from '@mantine/core';
-import { type DragEvent, useState } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { useMe } from '../auth/session';
+import { formatMoney } from '../../lib/format';
+import type { StageDropData } from './boardDnd';
 import type { StageTotal } from './counts.queries';
-import { formatMoney } from './fields';
 import classes from './LeadBoard.module.css';
 import { LeadCard } from './LeadCard';
 import { type LeadListParams, useLeadList } from './leads.queries';
@@ -25,8 +25,6 @@ export function BoardColumn({
   drag,
   canMove,
   movingId,
-  onPress,
-  onDrop,
   onMove,
 }: {
   stage: Stage;
@@ -39,38 +37,26 @@ export function BoardColumn({
   drag: BoardDrag | null;
   canMove: boolean;
   movingId: string | null;
-  onPress: (lead: Lead, element: HTMLElement) => void;
-  onDrop: (stageKey: string) => void;
   onMove: (lead: Lead, stageKey: string) => void;
 }) {
   const list = useLeadList({ ...query, stage: stage.key, limit: COLUMN_PAGE });
   const leads = list.data?.pages.flatMap((page) => page.data) ?? [];
-  const [over, setOver] = useState(false);
   const accepts = drag !== null && drag.lead.stage !== stage.key;
-  const me = useMe();
+  const { setNodeRef, isOver: over } = useDroppable({
+    id: stage.key,
+    data: { stageKey: stage.key } satisfies StageDropData,
+    disabled: drag !== null && !accepts,
+  });
   const shownCount = total?.count ?? (list.hasNextPage ? `${leads.length}+` : leads.length);
 
   return (
     <section
+      ref={setNodeRef}
       className={classes.column}
       aria-label={`Stage ${stage.name}`}
       data-stage={stage.key}
       data-accepts={accepts || undefined}
       data-over={(accepts && over) || undefined}
-      onDragOver={(event: DragEvent<HTMLElement>) => {
-        if (!accepts) return;
-        event.preventDefault();
-        event.dataTransfer.dropEffect = 'move';
-        if (!over) setOver(true);
-      }}
-      onDragLeave={(event: DragEvent<HTMLElement>) => {
-        if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setOver(false);
-      }}
-      onDrop={(event: DragEvent<HTMLElement>) => {
-        event.preventDefault();
-        setOver(false);
-        if (accepts) onDrop(stage.key);
-      }}
     >
       <header className={classes.columnHeader}>
         <span className={classes.stageDot} style={{ background: `var(--mantine-color-${color}-6)` }} />
@@ -83,7 +69,7 @@ export function BoardColumn({
       </header>
       {total?.value !== undefined && total.value > 0 && (
         <Text size="xs" c="dimmed" px="sm" mt={-4} mb={2} aria-label={`Total value in ${stage.name}`}>
-          {formatMoney(total.value, me.company.currency, me.company.locale)}
+          {formatMoney(total.value)}
         </Text>
       )}
 
@@ -107,7 +93,6 @@ export function BoardColumn({
               draggable={canMove && lead.editable.length > 0}
               moving={movingId === lead.id}
               dragging={drag?.lead.id === lead.id}
-              onPress={onPress}
               onMove={onMove}
             />
           ))

@@ -1,15 +1,25 @@
+import { DndContext, type DragEndEvent, DragOverlay, type DragStartEvent } from '@dnd-kit/core';
 import { Button, Card } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconList, IconPlus } from '@tabler/icons-react';
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
-import { type DragEvent, useEffect, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { PageHeader } from '../../components/PageHeader';
 import { useCan } from '../auth/session';
 import { BoardColumn, type BoardDrag } from './BoardColumn';
+import {
+  boardAnnouncements,
+  boardCollisions,
+  type CardDragData,
+  StageDropBar,
+  type StageDropData,
+  useBoardSensors,
+} from './boardDnd';
 import { type StageCounts, type StageTotal, useStageCounts } from './counts.queries';
 import { ExportButton } from './ExportButton';
 import classes from './LeadBoard.module.css';
+import { LeadCardPreview } from './LeadCard';
 import { LeadFiltersBar } from './LeadFiltersBar';
 import { toListParams, useLeadFilters } from './leadFilters';
 import { leadsKeys, placeLeadInLists } from './leads.queries';
@@ -18,8 +28,6 @@ import { NewLeadModal } from './NewLeadModal';
 import { useStages } from './pipeline.queries';
 import { stageColor } from './stages';
 import { useStageMove } from './useStageMove';
-
-const DRAG_TYPE = 'application/x-iperform-lead';
 
 /** Moves the card in every cached column (and count) at once; returns how to put everything back. */
 function showMove(queryClient: QueryClient, lead: Lead, toStage: string): () => void {
@@ -62,39 +70,20 @@ export function BoardPage() {
   const move = (lead: Lead, stageKey: string) =>
     mover.move(lead, stageKey, { optimistic: () => showMove(queryClient, lead, stageKey) });
 
-  // The card pressed is the card dragged, even when the board scrolled under the pointer between the press and
-  // the first move (as automated drags do); while pressed, the whole board may start the drag.
-  const pressed = useRef<{ lead: Lead; element: HTMLElement } | null>(null);
-  const [pressing, setPressing] = useState(false);
-  useEffect(() => {
-    if (!pressing) return;
-    const release = () => setPressing(false);
-    window.addEventListener('pointerup', release);
-    return () => window.removeEventListener('pointerup', release);
-  }, [pressing]);
+  const sensors = useBoardSensors();
+  const announcements = useMemo(() => boardAnnouncements(stages), [stages]);
+  const colorOf = (key: string) => stageColor(stages, key);
 
-  const onPress = (lead: Lead, element: HTMLElement) => {
-    pressed.current = { lead, element };
-    setPressing(true);
+  const onDragStart = ({ active }: DragStartEvent) => {
+    const data = active.data.current as CardDragData | undefined;
+    if (data) setDrag({ lead: data.lead });
   };
 
-  const onDragStart = (event: DragEvent<HTMLElement>) => {
-    const source = pressed.current;
-    if (!source) {
-      event.preventDefault();
-      return;
-    }
-    event.dataTransfer.effectAllowed = 'move';
-    event.dataTransfer.setData(DRAG_TYPE, source.lead.id);
-    event.dataTransfer.setData('text/plain', source.lead.name);
-    if (event.target !== source.element) event.dataTransfer.setDragImage(source.element, 24, 24);
-    setDrag({ lead: source.lead });
-  };
-
-  const onDragEnd = () => {
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
     setDrag(null);
-    setPressing(false);
-    pressed.current = null;
+    const lead = (active.data.current as CardDragData | undefined)?.lead;
+    const stageKey = (over?.data.current as StageDropData | undefined)?.stageKey;
+    if (lead && stageKey && stageKey !== lead.stage) move(lead, stageKey);
   };
 
   return (
@@ -102,7 +91,9 @@ export function BoardPage() {
       <PageHeader
         title="Board"
         description={
-          canMove ? 'Your pipeline by stage. Drag a card to move it, or use its menu.' : 'Your pipeline by stage.'
+          canMove
+            ? 'Your pipeline by stage. Drag a card (or lift it with Space and use the arrow keys) to move it, or use its menu.'
+            : 'Your pipeline by stage.'
         }
         actions={
           <>
@@ -129,33 +120,33 @@ export function BoardPage() {
         />
       </Card>
 
-      <section
-        className={classes.board}
-        aria-label="Pipeline board"
-        draggable={pressing || undefined}
+      <DndContext
+        sensors={sensors}
+        collisionDetection={boardCollisions}
+        accessibility={{ announcements }}
         onDragStart={onDragStart}
         onDragEnd={onDragEnd}
+        onDragCancel={() => setDrag(null)}
       >
-        {stages.map((stage) => (
-          <BoardColumn
-            key={stage.key}
-            stage={stage}
-            stages={stages}
-            color={stageColor(stages, stage.key)}
-            query={query}
-            total={counts.data ? (counts.data[stage.key] ?? { count: 0 }) : undefined}
-            drag={drag}
-            canMove={canMove}
-            movingId={mover.movingId}
-            onPress={onPress}
-            onDrop={(stageKey) => {
-              if (drag) move(drag.lead, stageKey);
-              onDragEnd();
-            }}
-            onMove={move}
-          />
-        ))}
-      </section>
+        <section className={classes.board} aria-label="Pipeline board" data-dragging={drag !== null || undefined}>
+          {stages.map((stage) => (
+            <BoardColumn
+              key={stage.key}
+              stage={stage}
+              stages={stages}
+              color={stageColor(stages, stage.key)}
+              query={query}
+              total={counts.data ? (counts.data[stage.key] ?? { count: 0 }) : undefined}
+              drag={drag}
+              canMove={canMove}
+              movingId={mover.movingId}
+              onMove={move}
+            />
+          ))}
+        </section>
+        <StageDropBar stages={stages} colorOf={colorOf} fromStage={drag?.lead.stage ?? null} />
+        <DragOverlay dropAnimation={null}>{drag ? <LeadCardPreview lead={drag.lead} /> : null}</DragOverlay>
+      </DndContext>
       {mover.modal}
       {canCreate && <NewLeadModal opened={creating} onClose={createModal.close} />}
     </>

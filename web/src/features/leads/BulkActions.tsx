@@ -13,6 +13,7 @@ import {
 import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, type Ref, useCallback, useState } from 'react';
 import { ConfirmModal } from '../../components/ConfirmModal';
+import { formatNumber } from '../../lib/format';
 import { useCan } from '../auth/session';
 import { AssignDialog, MoveDialog, PartnerDialog, TagsDialog } from './BulkDialogs';
 import { BulkProgress, type BulkRun } from './BulkProgress';
@@ -61,7 +62,7 @@ function BarButton({
   );
 }
 
-const plural = (n: number, one: string, many: string) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many: string) => `${formatNumber(n)} ${n === 1 ? one : many}`;
 
 /**
  * The bar over a selection of leads. It acts on the selected leads, or (once every shown lead is selected and
@@ -96,7 +97,7 @@ export function BulkActions({
   const count = selected.length;
   const whole = wide && moreThanShown;
   const reach = whole
-    ? `all ${viewTotal === null ? '' : `${viewTotal.toLocaleString()} `}leads of this view`
+    ? `all ${viewTotal === null ? '' : `${formatNumber(viewTotal)} `}leads of this view`
     : count === 1
       ? 'the selected lead'
       : `the ${count} selected leads`;
@@ -132,12 +133,14 @@ export function BulkActions({
     <>
       <ActionBar opened={count > 0} aria-label="Actions for the selected leads">
         <Text size="sm" fw={600} px="xs" aria-live="polite" style={{ whiteSpace: 'nowrap' }}>
-          {whole ? `All ${viewTotal?.toLocaleString() ?? ''}${compact ? '' : ' of this view'}` : `${count} selected`}
+          {whole
+            ? `All ${viewTotal === null ? '' : formatNumber(viewTotal)}${compact ? '' : ' of this view'}`
+            : `${count} selected`}
         </Text>
         {moreThanShown && !wide && (
           <Anchor component="button" size="sm" onClick={() => setWide(true)} px={4} style={{ whiteSpace: 'nowrap' }}>
             {compact ? 'All' : 'Select all'}
-            {viewTotal !== null ? ` ${viewTotal.toLocaleString()}` : ''}
+            {viewTotal !== null ? ` ${formatNumber(viewTotal)}` : ''}
           </Anchor>
         )}
         <ActionBar.Divider />

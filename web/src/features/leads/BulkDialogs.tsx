@@ -1,9 +1,7 @@
 import { Button, Group, Modal, Select, Stack, TagsInput, Text } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { api, unwrap } from '../../lib/api';
 import { useMe } from '../auth/session';
-import { partnersKey } from '../settings/partners/partners.queries';
+import { usePartnerOptions } from '../settings/partners/partners.queries';
 import type { BulkParams } from './bulkActions.queries';
 import { FieldInput, type FieldValue, fieldLabel, toApiValue } from './FieldInput';
 import { fieldValue, isEmptyValue } from './fields';
@@ -195,14 +193,8 @@ export function PartnerDialog({
   onClose: () => void;
   onRun: (params: BulkParams, partnerName: string) => void;
 }) {
-  const partners = useQuery({
-    queryKey: [...partnersKey, 'picker'],
-    queryFn: () => unwrap(api.GET('/api/v1/partners', { params: { query: { active: true, limit: 200 } } })),
-  });
-  const options = [
-    { value: 'none', label: 'No partner (take the leads back)' },
-    ...(partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name })),
-  ];
+  const partners = usePartnerOptions();
+  const options = [{ value: 'none', label: 'No partner (take the leads back)' }, ...(partners.data ?? [])];
   const [partner, setPartner] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const submit = () => {

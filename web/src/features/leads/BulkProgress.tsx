@@ -2,6 +2,7 @@ import { Alert, Anchor, Button, Group, List, Modal, Progress, Stack, Text } from
 import { IconCheck } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import { Link } from 'react-router';
+import { formatNumber } from '../../lib/format';
 import { errorMessage } from '../../lib/problem';
 import { type BulkStarted, useBulkJob } from './bulkActions.queries';
 
@@ -96,8 +97,8 @@ export function BulkProgress({
               <Text size="sm" aria-live="polite">
                 {!state || state.total === null
                   ? 'Finding the leads…'
-                  : `${processed.toLocaleString()} of ${state.total.toLocaleString()} done`}
-                {state && state.failed > 0 ? `, ${state.failed.toLocaleString()} could not be changed` : ''}
+                  : `${formatNumber(processed)} of ${formatNumber(state.total)} done`}
+                {state && state.failed > 0 ? `, ${formatNumber(state.failed)} could not be changed` : ''}
               </Text>
             </>
           )}
@@ -109,7 +110,7 @@ export function BulkProgress({
           )}
           {state?.finished && !state.error && state.failed === 0 && (
             <Alert color="teal" icon={<IconCheck size={18} />}>
-              All {state.total === 1 ? 'the lead was' : `${(state.total ?? 0).toLocaleString()} leads were`} updated.
+              All {state.total === 1 ? 'the lead was' : `${formatNumber(state.total ?? 0)} leads were`} updated.
             </Alert>
           )}
           {state && state.failures.length > 0 && (
@@ -126,7 +127,7 @@ export function BulkProgress({
               </List>
               {state.failed > 20 && (
                 <Text size="xs" mt={4}>
-                  and {(state.failed - 20).toLocaleString()} more
+                  and {formatNumber(state.failed - 20)} more
                 </Text>
               )}
             </Alert>

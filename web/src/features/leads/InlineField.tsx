@@ -1,11 +1,12 @@
 import { ActionIcon, Badge, Group, Stack, Text, UnstyledButton } from '@mantine/core';
 import { IconCheck, IconPencil, IconX } from '@tabler/icons-react';
 import { type ReactNode, useState } from 'react';
+import { formatDay, formatMoney } from '../../lib/format';
 import { ApiError, errorMessage } from '../../lib/problem';
 import { useMe } from '../auth/session';
 import type { CustomFieldDef } from './customFields.queries';
 import { FieldInput, type FieldValue, fieldLabel, toApiValue, toInputValue } from './FieldInput';
-import { canEdit, fieldValue, formatDay, formatMoney, isBuiltinField, isEmptyValue, sourceLabel } from './fields';
+import { canEdit, fieldValue, isBuiltinField, isEmptyValue, sourceLabel } from './fields';
 import classes from './LeadPage.module.css';
 import { useUpdateLead } from './leads.queries';
 import type { Lead, UpdateLeadBody } from './leads.types';

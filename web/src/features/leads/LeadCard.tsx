@@ -1,9 +1,9 @@
+import { useDraggable } from '@dnd-kit/core';
 import { ActionIcon, Anchor, Badge, Group, Menu, Paper, Text, Tooltip } from '@mantine/core';
 import { IconArrowRight, IconClock, IconDots, IconExternalLink } from '@tabler/icons-react';
 import { Link } from 'react-router';
-import { initials } from '../../lib/format';
-import { useMe } from '../auth/session';
-import { formatDay, formatMoney } from './fields';
+import { formatDay, formatMoney, initials } from '../../lib/format';
+import type { CardDragData } from './boardDnd';
 import classes from './LeadBoard.module.css';
 import type { Lead } from './leads.types';
 import type { Stage } from './stages';
@@ -23,7 +23,6 @@ export function LeadCard({
   draggable,
   moving,
   dragging = false,
-  onPress,
   onMove,
 }: {
   lead: Lead;
@@ -31,26 +30,36 @@ export function LeadCard({
   draggable: boolean;
   moving: boolean;
   dragging?: boolean;
-  /** A pointer went down on the card: the drag that may follow moves this lead. */
-  onPress: (lead: Lead, element: HTMLElement) => void;
   onMove: (lead: Lead, stageKey: string) => void;
 }) {
-  const me = useMe();
   const tags = lead.tags ?? [];
   const hasValue = lead.expectedValue !== undefined && lead.expectedValue !== null;
+  const { setNodeRef, setActivatorNodeRef, listeners, attributes } = useDraggable({
+    id: lead.id,
+    data: { lead } satisfies CardDragData,
+    disabled: !draggable,
+  });
+  const setRefs = (node: HTMLElement | null) => {
+    setNodeRef(node);
+    // Only a key pressed on the card itself lifts it: Enter on its link still opens the lead.
+    setActivatorNodeRef(node);
+  };
   return (
     <Paper
+      ref={setRefs}
       withBorder
       radius="md"
       p="sm"
       className={classes.card}
-      draggable={draggable}
+      {...(draggable ? listeners : {})}
+      {...(draggable ? attributes : {})}
+      role="article"
+      aria-roledescription={draggable ? 'draggable lead' : undefined}
+      data-draggable={draggable || undefined}
       data-moving={moving || undefined}
       data-dragging={dragging || undefined}
       data-lead-id={lead.id}
       aria-label={lead.name}
-      role="article"
-      onPointerDown={draggable ? (event) => onPress(lead, event.currentTarget) : undefined}
     >
       <Group justify="space-between" align="flex-start" gap={4} wrap="nowrap">
         <div style={{ minWidth: 0 }}>
@@ -99,7 +108,7 @@ export function LeadCard({
         <Group gap={8} mt={6}>
           {hasValue && (
             <Text size="sm" fw={600}>
-              {formatMoney(lead.expectedValue, lead.currency ?? me.company.currency, me.company.locale)}
+              {formatMoney(lead.expectedValue, lead.currency)}
             </Text>
           )}
           {lead.expectedCloseDate && (
@@ -145,6 +154,28 @@ export function LeadCard({
           </Group>
         </Tooltip>
       </Group>
+    </Paper>
+  );
+}
+
+/** The card under the pointer while it is dragged: what is being moved, at a glance. */
+export function LeadCardPreview({ lead }: { lead: Lead }) {
+  const hasValue = lead.expectedValue !== undefined && lead.expectedValue !== null;
+  return (
+    <Paper withBorder radius="md" p="sm" shadow="lg" className={classes.cardPreview}>
+      <Text fw={600} size="sm" truncate>
+        {lead.name}
+      </Text>
+      {lead.companyName && (
+        <Text size="xs" c="dimmed" truncate>
+          {lead.companyName}
+        </Text>
+      )}
+      {hasValue && (
+        <Text size="sm" fw={600} mt={4}>
+          {formatMoney(lead.expectedValue, lead.currency)}
+        </Text>
+      )}
     </Paper>
   );
 }

@@ -1,7 +1,7 @@
 import { Anchor, Checkbox, Group, Stack, Table, Text, UnstyledButton } from '@mantine/core';
 import { IconArrowDown, IconArrowUp, IconSelector } from '@tabler/icons-react';
 import { Link, useNavigate } from 'react-router';
-import { formatMoney } from './fields';
+import { formatMoney } from '../../lib/format';
 import classes from './LeadsPage.module.css';
 import { type ColumnContext, type LeadColumn, StageBadge } from './leadColumns';
 import type { Lead } from './leads.types';
@@ -67,7 +67,7 @@ export function LeadTable({
     sortable.includes(id) ? <SortHeader label={label} column={id} sort={sort} onSort={onSort} /> : label;
 
   return (
-    <Table.ScrollContainer minWidth={240 + columns.length * 150} type="native">
+    <Table.ScrollContainer minWidth={200 + columns.length * 108} type="native">
       <Table highlightOnHover className={classes.table} aria-label="Leads">
         <Table.Thead>
           <Table.Tr>
@@ -179,7 +179,7 @@ export function LeadCards({
                 </Text>
                 {lead.expectedValue !== undefined && lead.expectedValue !== null && (
                   <Text size="sm" fw={600}>
-                    {formatMoney(lead.expectedValue, lead.currency ?? ctx.currency, ctx.locale)}
+                    {formatMoney(lead.expectedValue, lead.currency)}
                   </Text>
                 )}
               </Group>

@@ -5,9 +5,11 @@ import { useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
+import { formatNumber } from '../../lib/format';
 import { useCan, useMe } from '../auth/session';
 import { BulkActions } from './BulkActions';
 import { ColumnChooser, useColumnChoice } from './ColumnChooser';
+import { useStageCounts } from './counts.queries';
 import { useCustomFields } from './customFields.queries';
 import { ExportButton } from './ExportButton';
 import { canSee } from './fields';
@@ -18,7 +20,7 @@ import { LeadToolsMenu } from './LeadToolsMenu';
 import { type ColumnContext, columnsByIds, customColumns, leadColumns } from './leadColumns';
 import { activeFilterCount, emptyFilters, filtersFrom, toListParams, useLeadFilters } from './leadFilters';
 import { useLeadList } from './leads.queries';
-import type { Lead, SavedView } from './leads.types';
+import type { CountsQuery, Lead, SavedView } from './leads.types';
 import { NewLeadModal } from './NewLeadModal';
 import { useStages } from './pipeline.queries';
 import { SavedViews } from './SavedViews';
@@ -66,6 +68,10 @@ export function LeadsPage() {
   const list = useLeadList({ ...query, ...(sort ? { sort } : {}), limit: PAGE_SIZE });
   const leads = list.data?.pages.flatMap((page) => page.data) ?? [];
   const filtered = Boolean(filters.q) || activeFilterCount(filters) > 0;
+  // The total under the current filters: the stage counts of the same filters, summed (one cache with the bulk bar).
+  const counts = useStageCounts(query as CountsQuery);
+  const total = counts.data ? Object.values(counts.data).reduce((sum, stage) => sum + stage.count, 0) : null;
+  const totalText = total === null ? null : `${formatNumber(total)} ${total === 1 ? 'lead' : 'leads'}`;
 
   // A role that cannot see a field does not get its column (the server leaves the field out of every lead).
   const sample = leads[0];
@@ -127,7 +133,16 @@ export function LeadsPage() {
     <>
       <PageHeader
         title="Leads"
-        description={currentView ? `Saved view: ${currentView.name}` : 'Every lead you can see.'}
+        description={
+          <span data-testid="leads-total">
+            {currentView
+              ? `Saved view: ${currentView.name}`
+              : filtered
+                ? 'Leads matching your filters'
+                : 'Every lead you can see'}
+            {totalText ? ` · ${totalText}` : '.'}
+          </span>
+        }
         actions={
           <>
             <SavedViews current={currentView} modified={modified} state={viewState} onSelect={selectView} />
@@ -205,8 +220,10 @@ export function LeadsPage() {
         {leads.length > 0 && (
           <div className={classes.footer}>
             <Text size="sm" c="dimmed" aria-live="polite">
-              Showing {leads.length} {leads.length === 1 ? 'lead' : 'leads'}
-              {list.hasNextPage ? ' so far' : ''}
+              Showing {formatNumber(leads.length)}
+              {total !== null && total > leads.length
+                ? ` of ${totalText}`
+                : ` ${leads.length === 1 ? 'lead' : 'leads'}`}
               {list.isFetching && !list.isFetchingNextPage ? ' · updating…' : ''}
             </Text>
             {list.hasNextPage ? (

@@ -1,6 +1,6 @@
 import { Button, Group, Modal, Skeleton, Stack, Text } from '@mantine/core';
+import { formatWhen } from '../../lib/format';
 import { useActivities } from '../activities/activities.queries';
-import { formatWhen } from '../activities/dates';
 import type { Lead, StageFields } from './leads.types';
 import type { Stage } from './stages';
 

@@ -11,6 +11,7 @@ import {
 } from '@tabler/icons-react';
 import { type ReactNode, useState } from 'react';
 import { Link } from 'react-router';
+import { formatWhen } from '../../lib/format';
 import {
   type ActivityStatus,
   callResultLabel,
@@ -19,7 +20,6 @@ import {
   statusColors,
 } from '../activities/activities.types';
 import { activityIcon } from '../activities/activityIcons';
-import { formatWhen } from '../activities/dates';
 import { EmailMessageModal } from '../messaging/EmailMessageModal';
 import { EmailStatusBadge, WhatsAppStatus } from '../messaging/MessageStatus';
 import { whatsappText } from '../messaging/WhatsAppThreadView';

@@ -8,11 +8,11 @@ import {
   IconTrash,
   IconUserShare,
 } from '@tabler/icons-react';
-import { formatDateTime, formatRelative } from '../../lib/format';
+import { formatDateTime, formatDay, formatMoney, formatRelative } from '../../lib/format';
 import { useMe } from '../auth/session';
 import { assignmentSummary } from './AssignmentWhy';
 import { fieldLabel } from './FieldInput';
-import { formatDay, formatMoney, sourceLabel } from './fields';
+import { sourceLabel } from './fields';
 import type { Assignment, TimelineItem } from './leads.types';
 import { splitMentions } from './mentions';
 import { type Stage, stageColor, stageName } from './stages';

@@ -3,11 +3,18 @@ import { api, unwrap } from '../../lib/api';
 
 export type { CustomFieldDef, CustomFieldType } from './leads.types';
 
-/** The company's active custom lead fields, in their form order. */
-export function useCustomFields() {
+/** Custom fields' one cache: lead screens, imports and the settings read and refresh this key. */
+export const customFieldsKey = ['custom-fields'] as const;
+
+/**
+ * The company's custom lead fields in their form order: the active ones (what lead forms and lists show), or
+ * `'all'` with the deactivated ones too (the settings).
+ */
+export function useCustomFields(which: 'active' | 'all' = 'active') {
   return useQuery({
-    queryKey: ['custom-fields', 'active'],
-    queryFn: async () => (await unwrap(api.GET('/api/v1/custom-fields', { params: { query: { active: true } } }))).data,
+    queryKey: customFieldsKey,
+    queryFn: () => unwrap(api.GET('/api/v1/custom-fields')),
+    select: (body) => (which === 'all' ? body.data : body.data.filter((field) => field.active)),
     staleTime: 5 * 60_000,
   });
 }

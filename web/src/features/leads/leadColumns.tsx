@@ -2,9 +2,9 @@ import { Badge, Group, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { api, unwrap } from '../../lib/api';
-import { formatDateTime, formatRelative } from '../../lib/format';
+import { formatDateTime, formatDay, formatMoney, formatNumber, formatRelative } from '../../lib/format';
 import { usersKeys } from '../users/users.queries';
-import { formatDay, formatMoney, sourceLabel } from './fields';
+import { sourceLabel } from './fields';
 import type { CustomFieldDef, Lead } from './leads.types';
 import { type Stage, stageColor, stageName } from './stages';
 
@@ -122,9 +122,9 @@ export const leadColumns: readonly LeadColumn[] = [
     byDefault: true,
     sortable: true,
     align: 'right',
-    render: (l, ctx) => (
+    render: (l) => (
       <Text size="sm" fw={500} ta="right">
-        {formatMoney(l.expectedValue, l.currency ?? ctx.currency, ctx.locale)}
+        {formatMoney(l.expectedValue, l.currency)}
       </Text>
     ),
   },
@@ -185,12 +185,12 @@ export const leadColumns: readonly LeadColumn[] = [
 
 export const defaultColumnIds = leadColumns.filter((c) => c.byDefault).map((c) => c.id);
 
-function customText(def: CustomFieldDef, value: unknown, ctx: ColumnContext): string | null {
+function customText(def: CustomFieldDef, value: unknown): string | null {
   if (value === undefined || value === null || value === '') return null;
   if (Array.isArray(value)) return value.length > 0 ? value.join(', ') : null;
   if (def.type === 'boolean') return value ? 'Yes' : 'No';
   if (def.type === 'date') return formatDay(String(value));
-  if (def.type === 'number' && typeof value === 'number') return value.toLocaleString(ctx.locale);
+  if (def.type === 'number' && typeof value === 'number') return formatNumber(value);
   return String(value);
 }
 
@@ -203,10 +203,10 @@ export function customColumns(defs: readonly CustomFieldDef[]): LeadColumn[] {
     byDefault: false,
     sortable: def.type !== 'multi_select',
     align: def.type === 'number' ? 'right' : undefined,
-    render: (lead, ctx) => {
+    render: (lead) => {
       const value = lead.customFields?.[def.key];
       if (def.type === 'user' && typeof value === 'string') return <UserName id={value} />;
-      return dimmed(customText(def, value, ctx));
+      return dimmed(customText(def, value));
     },
   }));
 }

@@ -2,8 +2,7 @@ import { Button, Center, Group, Loader, ScrollArea, Stack, Text } from '@mantine
 import type { InfiniteData, UseInfiniteQueryResult } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { formatDateTime } from '../../lib/format';
-import { formatWhen } from '../activities/dates';
+import { formatDateTime, formatWhen } from '../../lib/format';
 import { WhatsAppStatus } from './MessageStatus';
 import classes from './messaging.module.css';
 import type { WhatsAppMessage, WhatsAppThread } from './messaging.types';

@@ -21,7 +21,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { formatDateTime, formatRelative } from '../../lib/format';
+import { formatDateTime, formatRelative, formatWallTimesIn } from '../../lib/format';
 import { notifyError } from '../../lib/notify';
 import { activitiesKeys } from '../activities/activities.queries';
 import { leadsKeys } from '../leads/leads.queries';
@@ -36,6 +36,12 @@ import {
 } from './notifications.queries';
 import { useNotificationStream } from './useNotificationStream';
 
+/** The moment a notification speaks of, in the reader's own zone: "Due 5 Dec 2026, 4:00 pm". */
+function momentLabel(n: AppNotification): string {
+  if (!n.at) return '';
+  return `${n.kind === 'activity.missed' ? 'Was due' : 'Due'} ${formatDateTime(n.at)}`;
+}
+
 function Item({ notification, onOpen }: { notification: AppNotification; onOpen: (n: AppNotification) => void }) {
   const { icon: Icon, color } = kindLook(notification.kind);
   const unread = !notification.readAt;
@@ -46,11 +52,16 @@ function Item({ notification, onOpen }: { notification: AppNotification; onOpen:
       </ThemeIcon>
       <div className={classes.itemMain}>
         <Text size="sm" fw={unread ? 600 : 400} className={classes.itemTitle}>
-          {notification.title}
+          {formatWallTimesIn(notification.title)}
         </Text>
+        {notification.at && (
+          <Text size="xs" fw={500} className={classes.itemTitle}>
+            {momentLabel(notification)}
+          </Text>
+        )}
         {notification.body && (
           <Text size="xs" c="dimmed" lineClamp={2} className={classes.itemTitle}>
-            {notification.body}
+            {formatWallTimesIn(notification.body)}
           </Text>
         )}
         <Text size="xs" c="dimmed" title={formatDateTime(notification.createdAt)}>
@@ -144,13 +155,18 @@ export function NotificationBell() {
       id: `notification-${n.id}`,
       color,
       icon: <Icon size={18} />,
-      title: n.title,
+      title: formatWallTimesIn(n.title),
       autoClose: 8000,
       message: (
         <Stack gap={4}>
+          {n.at && (
+            <Text size="sm" fw={500}>
+              {momentLabel(n)}
+            </Text>
+          )}
           {n.body && (
             <Text size="sm" lineClamp={3}>
-              {n.body}
+              {formatWallTimesIn(n.body)}
             </Text>
           )}
           {target && (

@@ -3,13 +3,14 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { RoleBadge } from '../../components/Badges';
 import { PageHeader } from '../../components/PageHeader';
-import { formatDate } from '../../lib/format';
+import { formatDate, userTimeZone } from '../../lib/format';
 import { useCan, useMe } from '../auth/session';
 import { UserAvatar } from '../users/UserAvatar';
 import { ChangePasswordCard } from './ChangePasswordCard';
 import { ReminderPreferencesCard } from './ReminderPreferencesCard';
 import { SessionsCard } from './SessionsCard';
 import { SignatureCard } from './SignatureCard';
+import { TimeZoneCard } from './TimeZoneCard';
 
 function Info({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -63,13 +64,16 @@ export function ProfilePage() {
                   )}
                 </Info>
                 <Info label="Company">{company.name}</Info>
-                <Info label="Time zone">{company.timezone}</Info>
+                <Info label="Time zone">{userTimeZone()}</Info>
                 <Info label="Member since">{formatDate(user.createdAt)}</Info>
               </SimpleGrid>
             </Card>
           </Grid.Col>
           <Grid.Col span={{ base: 12, md: 6 }}>
             <ChangePasswordCard />
+          </Grid.Col>
+          <Grid.Col span={12}>
+            <TimeZoneCard />
           </Grid.Col>
         </Grid>
         {(hasFollowUps || sendsEmail) && (

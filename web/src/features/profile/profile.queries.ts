@@ -27,3 +27,14 @@ export function useChangePassword() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: sessionsKey }),
   });
 }
+
+export const myAvailabilityKey = ['me', 'availability'] as const;
+
+/** My working hours and time zone: `effectiveTimezone` is the zone my "today" and every time I see are in. */
+export function useMyAvailability() {
+  return useQuery({
+    queryKey: myAvailabilityKey,
+    queryFn: () => unwrap(api.GET('/api/v1/me/availability')),
+    staleTime: 5 * 60_000,
+  });
+}

@@ -1,21 +1,23 @@
 import type { ReactNode } from 'react';
 import type { RouteObject } from 'react-router';
+import { lazyPage } from '../../app/lazyPage';
 import { RequirePermission } from '../auth/RequirePermission';
 import type { Permission } from '../auth/session';
-import { AssignmentRulesPage } from './assignment/AssignmentRulesPage';
-import { RuleEditorPage } from './assignment/RuleEditorPage';
-import { AvailabilityPage } from './availability/AvailabilityPage';
-import { DuplicateSettingsPage } from './duplicates/DuplicateSettingsPage';
-import { EmailServerPage } from './email/EmailServerPage';
-import { CustomFieldsPage } from './fields/CustomFieldsPage';
-import { FieldAccessPage } from './fields/FieldAccessPage';
-import { FormEditorPage } from './forms/FormEditorPage';
-import { FormsPage } from './forms/FormsPage';
-import { PartnersPage } from './partners/PartnersPage';
-import { PipelinePage } from './pipeline/PipelinePage';
 import { SettingsIndex, SettingsLayout } from './SettingsLayout';
-import { TemplatesPage } from './templates/TemplatesPage';
-import { WhatsAppSettingsPage } from './whatsapp/WhatsAppSettingsPage';
+
+const AssignmentRulesPage = lazyPage(() => import('./assignment/AssignmentRulesPage'), 'AssignmentRulesPage');
+const RuleEditorPage = lazyPage(() => import('./assignment/RuleEditorPage'), 'RuleEditorPage');
+const AvailabilityPage = lazyPage(() => import('./availability/AvailabilityPage'), 'AvailabilityPage');
+const DuplicateSettingsPage = lazyPage(() => import('./duplicates/DuplicateSettingsPage'), 'DuplicateSettingsPage');
+const EmailServerPage = lazyPage(() => import('./email/EmailServerPage'), 'EmailServerPage');
+const CustomFieldsPage = lazyPage(() => import('./fields/CustomFieldsPage'), 'CustomFieldsPage');
+const FieldAccessPage = lazyPage(() => import('./fields/FieldAccessPage'), 'FieldAccessPage');
+const FormEditorPage = lazyPage(() => import('./forms/FormEditorPage'), 'FormEditorPage');
+const FormsPage = lazyPage(() => import('./forms/FormsPage'), 'FormsPage');
+const PartnersPage = lazyPage(() => import('./partners/PartnersPage'), 'PartnersPage');
+const PipelinePage = lazyPage(() => import('./pipeline/PipelinePage'), 'PipelinePage');
+const TemplatesPage = lazyPage(() => import('./templates/TemplatesPage'), 'TemplatesPage');
+const WhatsAppSettingsPage = lazyPage(() => import('./whatsapp/WhatsAppSettingsPage'), 'WhatsAppSettingsPage');
 
 function guarded(path: string, permission: Permission, element: ReactNode): RouteObject {
   return { path, element: <RequirePermission permission={permission}>{element}</RequirePermission> };

@@ -21,13 +21,11 @@ import { Link, useNavigate } from 'react-router';
 import { RoleBadge } from '../../components/Badges';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
-import { formatDateTime, formatRelative } from '../../lib/format';
+import { formatDateTime, formatRelative, formatTime } from '../../lib/format';
 import { useMe } from '../auth/session';
 import { UserAvatar } from './UserAvatar';
 import classes from './UsersPage.module.css';
 import { type ActiveUser, useActiveUsers } from './users.queries';
-
-const timeOnly = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
 
 /** Active now first, then the most recently seen, then by name; never-seen people last. */
 function byActivity(a: ActiveUser, b: ActiveUser): number {
@@ -280,8 +278,8 @@ export function ActiveUsersPage() {
           <Paper className={classes.footer} radius={0}>
             <Text size="sm" c={query.isError ? 'red' : 'dimmed'}>
               {query.isError
-                ? `Could not refresh; showing the list as of ${timeOnly.format(now)}`
-                : `Updated ${timeOnly.format(now)} · refreshes every minute`}
+                ? `Could not refresh; showing the list as of ${formatTime(now)}`
+                : `Updated ${formatTime(now)} · refreshes every minute`}
             </Text>
           </Paper>
         )}

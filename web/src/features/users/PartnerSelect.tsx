@@ -1,7 +1,5 @@
 import { Select } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
-import { api, unwrap } from '../../lib/api';
-import { partnersKey } from '../settings/partners/partners.queries';
+import { usePartnerOptions } from '../settings/partners/partners.queries';
 
 /** The partner organisation a PARTNER user belongs to: active partners of the company, by name. */
 export function PartnerSelect({
@@ -13,11 +11,8 @@ export function PartnerSelect({
   onChange: (value: string | null) => void;
   error?: string | undefined;
 }) {
-  const partners = useQuery({
-    queryKey: [...partnersKey, 'picker'],
-    queryFn: () => unwrap(api.GET('/api/v1/partners', { params: { query: { active: true, limit: 200 } } })),
-  });
-  const data = (partners.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }));
+  const partners = usePartnerOptions();
+  const data = partners.data ?? [];
   return (
     <Select
       label="Partner organisation"

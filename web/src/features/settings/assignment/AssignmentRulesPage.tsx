@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { ConfirmModal } from '../../../components/ConfirmModal';
 import { notifyError, notifySuccess } from '../../../lib/notify';
-import { useCustomFields } from '../fields/fields.queries';
+import { useCustomFields } from '../../leads/customFields.queries';
 import { moveItem, useRowDrag } from '../ordering';
 import { ListCard, LoadFailed, LoadingRows, SectionHeader } from '../SettingsSection';
 import type { AssignmentRule } from '../settings.types';
@@ -16,7 +16,7 @@ import { RuleTestPanel } from './RuleTestPanel';
 
 export function AssignmentRulesPage() {
   const rules = useRules();
-  const customFields = useCustomFields();
+  const customFields = useCustomFields('all');
   const reorder = useReorderRules();
   const remove = useDeleteRule();
   const [deleting, setDeleting] = useState<AssignmentRule | null>(null);

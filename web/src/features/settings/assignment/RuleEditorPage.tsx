@@ -21,7 +21,7 @@ import { ErrorAlert } from '../../../components/ErrorAlert';
 import { NotFoundPage } from '../../../components/StatusPages';
 import { notifySuccess } from '../../../lib/notify';
 import { ApiError } from '../../../lib/problem';
-import { useCustomFields } from '../fields/fields.queries';
+import { useCustomFields } from '../../leads/customFields.queries';
 import type { AssignmentRule } from '../settings.types';
 import { useCreateRule, useRule, useUpdateRule } from './assignment.queries';
 import { ConditionsEditor } from './ConditionsEditor';
@@ -53,7 +53,7 @@ const back = (
 
 function RuleEditor({ rule, makeDefault }: { rule: AssignmentRule | null; makeDefault: boolean }) {
   const navigate = useNavigate();
-  const customFields = useCustomFields();
+  const customFields = useCustomFields('all');
   const fields = conditionFields(customFields.data ?? []);
   const [initial] = useState<RuleDraft>(() => (rule ? draftOfRule(rule) : newRuleDraft(makeDefault)));
   const [draft, setDraft] = useState<RuleDraft>(initial);

@@ -1,3 +1,4 @@
+import { formatDay, formatMoney, formatNumber } from '../../../lib/format';
 import { builtInFieldLabels, CUSTOM_PREFIX, customFieldPath } from '../leadFields';
 import type { ConditionOp, CustomField, RuleCondition } from '../settings.types';
 import { leadSources } from '../sources';
@@ -45,6 +46,8 @@ export interface ConditionField {
   kind: FieldKind;
   /** Known choices (a select custom field, the lead sources), offered instead of free text. */
   options?: readonly Option[];
+  /** An amount of money (the expected value): shown in the company's currency. */
+  money?: boolean;
 }
 
 export interface Option {
@@ -67,6 +70,7 @@ export function conditionFields(customFields: readonly CustomField[]): Condition
     label: field === 'stage' ? 'Stage' : (builtInFieldLabels[field] ?? field),
     kind,
     ...(field === 'source' ? { options: leadSources } : {}),
+    ...(field === 'expectedValue' ? { money: true } : {}),
   }));
   const custom: ConditionField[] = customFields
     .filter((field) => field.active)
@@ -176,11 +180,10 @@ export function withOp(condition: RuleCondition, next: OpChoice): RuleCondition 
   return base;
 }
 
-const numbers = new Intl.NumberFormat();
-
 function show(value: unknown, field: ConditionField | undefined): string {
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'number') return numbers.format(value);
+  if (typeof value === 'number') return field?.money ? formatMoney(value) : formatNumber(value);
+  if (field?.kind === 'date' && typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDay(value);
   return field?.options?.find((option) => option.value === value)?.label ?? String(value);
 }
 

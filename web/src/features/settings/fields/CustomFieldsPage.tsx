@@ -18,11 +18,12 @@ import { useState } from 'react';
 import { StatusBadge } from '../../../components/Badges';
 import { ConfirmModal } from '../../../components/ConfirmModal';
 import { notifyError, notifySuccess } from '../../../lib/notify';
+import { useCustomFields } from '../../leads/customFields.queries';
 import { ListCard, LoadFailed, LoadingRows, SectionHeader } from '../SettingsSection';
 import classes from '../settings.module.css';
 import type { CustomField } from '../settings.types';
 import { CustomFieldModal } from './CustomFieldModal';
-import { useCustomFields, useDeactivateCustomField, useUpdateCustomField } from './fields.queries';
+import { useDeactivateCustomField, useUpdateCustomField } from './fields.queries';
 import { typeLabel } from './fieldTypes';
 
 type Shown = 'active' | 'all';
@@ -83,7 +84,7 @@ function FieldActions({
 }
 
 export function CustomFieldsPage() {
-  const query = useCustomFields();
+  const query = useCustomFields('all');
   const deactivate = useDeactivateCustomField();
   const compact = useMediaQuery('(max-width: 47.99em)', false, { getInitialValueInEffect: false });
   const [shown, setShown] = useState<Shown>('active');

@@ -1,6 +1,6 @@
 import { ActionIcon, Group, NativeSelect, Select, Table, Text, Tooltip } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
-import { IconRestore } from '@tabler/icons-react';
+import { useElementSize, useMediaQuery } from '@mantine/hooks';
+import { IconChevronLeft, IconChevronRight, IconRestore } from '@tabler/icons-react';
 import { Fragment, useState } from 'react';
 import { notifyError } from '../../../lib/notify';
 import { isRoleName, roleLabel, roleNames, roleOptions } from '../../users/roles';
@@ -108,15 +108,29 @@ function rowsOf(entries: readonly FieldPermission[]): Row[] {
   return [...rows.values()];
 }
 
+/** Widths the matrix plans its role columns by (px): the field names, then each role's access picker. */
+const FIELD_COLUMN = 176;
+const ROLE_COLUMN = 146;
+
 export function FieldAccessPage() {
   const query = useFieldPermissions();
   const compact = useMediaQuery('(max-width: 47.99em)', false, { getInitialValueInEffect: false });
   const [role, setRole] = useState<string>('MANAGER');
+  const [firstRole, setFirstRole] = useState(0);
+  // As many role columns as the card has room for; the rest are a page away, never cut off at the edge.
+  const { ref: frame, width } = useElementSize();
   const entries = query.data ?? [];
   const rows = rowsOf(entries);
   const present = new Set(entries.map((entry) => entry.role));
   const roles = roleNames.filter((name) => present.has(name));
-  const shownRoles = compact ? roles.filter((name) => name === role) : roles;
+  const perPage = width > 0 ? Math.max(1, Math.floor((width - FIELD_COLUMN) / ROLE_COLUMN)) : roles.length;
+  const paged = !compact && perPage < roles.length;
+  const start = paged ? Math.min(firstRole, roles.length - perPage) : 0;
+  const shownRoles = compact
+    ? roles.filter((name) => name === role)
+    : paged
+      ? roles.slice(start, start + perPage)
+      : roles;
   const groups = [
     { title: 'Lead fields', rows: rows.filter((row) => !row.custom) },
     { title: 'Custom fields', rows: rows.filter((row) => row.custom) },
@@ -129,6 +143,7 @@ export function FieldAccessPage() {
         description="What each role sees of a lead and may change. Name, stage and dates are always shown. An admin's access cannot be lowered; owner, warriors, co-sales and partner change only by assigning."
       />
       <ListCard>
+        <div ref={frame} />
         <Group justify="space-between" px="md" py="sm" gap="sm" wrap="wrap">
           <Group gap={8} wrap="nowrap">
             <span className={classes.legend} aria-hidden="true">
@@ -138,6 +153,30 @@ export function FieldAccessPage() {
               Changed from the default; <IconRestore size={13} style={{ verticalAlign: -2 }} /> puts it back.
             </Text>
           </Group>
+          {paged && (
+            <Group gap={6} wrap="nowrap" aria-label="Roles shown">
+              <Text size="sm" c="dimmed">
+                {roleLabel(shownRoles[0] ?? '')} – {roleLabel(shownRoles[shownRoles.length - 1] ?? '')} ({start + 1}–
+                {start + shownRoles.length} of {roles.length} roles)
+              </Text>
+              <ActionIcon
+                variant="default"
+                aria-label="Earlier roles"
+                disabled={start === 0}
+                onClick={() => setFirstRole(Math.max(0, start - perPage))}
+              >
+                <IconChevronLeft size={16} />
+              </ActionIcon>
+              <ActionIcon
+                variant="default"
+                aria-label="More roles"
+                disabled={start + perPage >= roles.length}
+                onClick={() => setFirstRole(Math.min(roles.length - perPage, start + perPage))}
+              >
+                <IconChevronRight size={16} />
+              </ActionIcon>
+            </Group>
+          )}
           {compact && (
             <Select
               aria-label="Role"
@@ -156,7 +195,7 @@ export function FieldAccessPage() {
           <LoadFailed error={query.error} onRetry={() => query.refetch()} title="Could not load the field access" />
         ) : (
           <Table.ScrollContainer
-            minWidth={compact ? 0 : 180 + roles.length * 132}
+            minWidth={0}
             maxHeight={compact ? undefined : 'max(360px, calc(100vh - 300px))'}
             type="native"
           >

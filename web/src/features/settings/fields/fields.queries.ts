@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../../lib/api';
+import { customFieldsKey } from '../../leads/customFields.queries';
 import type {
   CreateCustomFieldBody,
   FieldPermission,
@@ -7,25 +8,12 @@ import type {
   UpdateCustomFieldBody,
 } from '../settings.types';
 
-export const customFieldsKey = ['settings', 'custom-fields'] as const;
 export const fieldPermissionsKey = ['settings', 'field-permissions'] as const;
-/** Lead forms and pages cache custom fields under this key: they follow every change made here. */
-const leadFormsKey = ['custom-fields'] as const;
-
-/** Every custom field, active and deactivated, in form order. */
-export function useCustomFields() {
-  return useQuery({
-    queryKey: customFieldsKey,
-    queryFn: () => unwrap(api.GET('/api/v1/custom-fields')),
-    select: (result) => result.data,
-  });
-}
 
 function useFieldsChanged() {
   const queryClient = useQueryClient();
   return () => {
     void queryClient.invalidateQueries({ queryKey: customFieldsKey });
-    void queryClient.invalidateQueries({ queryKey: leadFormsKey });
     // A new or deactivated field adds or drops a column of the access grid.
     void queryClient.invalidateQueries({ queryKey: fieldPermissionsKey });
   };

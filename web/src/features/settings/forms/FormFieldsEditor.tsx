@@ -11,7 +11,7 @@ import {
   Tooltip,
 } from '@mantine/core';
 import { IconPlus, IconTrash } from '@tabler/icons-react';
-import { useCustomFields } from '../fields/fields.queries';
+import { useCustomFields } from '../../leads/customFields.queries';
 import { keyFromName } from '../keys';
 import { customFieldPath } from '../leadFields';
 import { moveItem, OrderButtons } from '../ordering';
@@ -160,7 +160,7 @@ export function FormFieldsEditor({
   errors: RowErrors;
   onChange: (fields: FieldDraft[]) => void;
 }) {
-  const customFields = useCustomFields();
+  const customFields = useCustomFields('all');
   const custom = (customFields.data ?? [])
     .filter((field) => field.active)
     .map((field) => ({ value: customFieldPath(field.key), label: field.label }));

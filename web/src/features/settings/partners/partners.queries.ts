@@ -1,4 +1,4 @@
-import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../../lib/api';
 import type { CreatePartnerBody, UpdatePartnerBody } from '../settings.types';
 
@@ -7,15 +7,28 @@ export interface PartnerFilters {
   active?: boolean;
 }
 
-/** Lead screens pick partners from lists cached under this prefix: they see new and renamed partners too. */
+/** Partners' one key family: the settings list and every picker, refreshed together by any change. */
 export const partnersKey = ['partners'] as const;
+const partnerKeys = {
+  list: (filters: PartnerFilters) => [...partnersKey, 'list', filters] as const,
+  options: [...partnersKey, 'options'] as const,
+};
+
+/** The active partner organisations to pick from (a user's partner, a bulk hand-over). */
+export function usePartnerOptions() {
+  return useQuery({
+    queryKey: partnerKeys.options,
+    queryFn: () => unwrap(api.GET('/api/v1/partners', { params: { query: { active: true, limit: 200 } } })),
+    select: (body) => body.data.map((partner) => ({ value: partner.id, label: partner.name })),
+  });
+}
 
 export function usePartnerList(filters: PartnerFilters) {
   const query: PartnerFilters = {};
   if (filters.q?.trim()) query.q = filters.q.trim();
   if (filters.active !== undefined) query.active = filters.active;
   return useInfiniteQuery({
-    queryKey: [...partnersKey, 'settings-list', query],
+    queryKey: partnerKeys.list(query),
     queryFn: ({ pageParam }) =>
       unwrap(
         api.GET('/api/v1/partners', {

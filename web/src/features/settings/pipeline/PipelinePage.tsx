@@ -4,13 +4,14 @@ import { useState } from 'react';
 import { ConfirmModal } from '../../../components/ConfirmModal';
 import { notifyError, notifySuccess } from '../../../lib/notify';
 import { errorMessage } from '../../../lib/problem';
+import { useCustomFields } from '../../leads/customFields.queries';
+import { usePipelineStages } from '../../leads/pipeline.queries';
 import { customLabels } from '../fieldOptions';
-import { useCustomFields } from '../fields/fields.queries';
 import { moveItem, useRowDrag } from '../ordering';
 import { ListCard, LoadFailed, LoadingRows, SectionHeader } from '../SettingsSection';
 import type { Stage } from '../settings.types';
 import classes from './PipelinePage.module.css';
-import { useDeleteStage, useReorderStages, useStages } from './pipeline.queries';
+import { useDeleteStage, useReorderStages } from './pipeline.queries';
 import { StageModal } from './StageModal';
 import { StageRow } from './StageRow';
 
@@ -48,8 +49,8 @@ function DeleteStageModal({ stage, onClose }: { stage: Stage | null; onClose: ()
 }
 
 export function PipelinePage() {
-  const stages = useStages();
-  const customFields = useCustomFields();
+  const stages = usePipelineStages();
+  const customFields = useCustomFields('all');
   const reorder = useReorderStages();
   const [editing, setEditing] = useState<Stage | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Stage | null>(null);

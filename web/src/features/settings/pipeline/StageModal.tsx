@@ -3,8 +3,8 @@ import { IconAlertCircle } from '@tabler/icons-react';
 import { type FormEvent, useState } from 'react';
 import { useFormErrors } from '../../../lib/forms';
 import { notifySuccess } from '../../../lib/notify';
+import { useCustomFields } from '../../leads/customFields.queries';
 import { leadFieldOptions } from '../fieldOptions';
-import { useCustomFields } from '../fields/fields.queries';
 import { sentence } from '../keys';
 import type { Stage, StageKind } from '../settings.types';
 import { useCreateStage, useUpdateStage } from './pipeline.queries';
@@ -42,7 +42,7 @@ function StageForm({ stage, onDone }: { stage: Stage | null; onDone: () => void 
     requiredFields: stage?.requiredFields ?? [],
   });
   const errors = useFormErrors(fields, labels);
-  const customFields = useCustomFields();
+  const customFields = useCustomFields('all');
   const create = useCreateStage();
   const update = useUpdateStage();
   const pending = create.isPending || update.isPending;

@@ -1,25 +1,12 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../../../lib/api';
+import { stagesKey } from '../../leads/pipeline.queries';
 import type { CreateStageBody, Stage, UpdateStageBody } from '../settings.types';
 
-export const stagesKey = ['settings', 'pipeline', 'stages'] as const;
-/** The lead board and lead pages cache the pipeline under this prefix: they follow every change made here. */
-const boardKey = ['pipeline'] as const;
-
-export function useStages() {
-  return useQuery({
-    queryKey: stagesKey,
-    queryFn: () => unwrap(api.GET('/api/v1/pipeline/stages')),
-    select: (result) => result.data,
-  });
-}
-
+// The settings read the pipeline through the one stages hook (`usePipelineStages`) and write through these.
 function useStagesChanged() {
   const queryClient = useQueryClient();
-  return () => {
-    void queryClient.invalidateQueries({ queryKey: stagesKey });
-    void queryClient.invalidateQueries({ queryKey: boardKey });
-  };
+  return () => void queryClient.invalidateQueries({ queryKey: stagesKey });
 }
 
 export function useCreateStage() {

@@ -180,7 +180,7 @@ export function TemplatesPage() {
                         {template.subject}
                       </Text>
                     </Table.Td>
-                    <Table.Td w={100}>
+                    <Table.Td miw={110} style={{ whiteSpace: 'nowrap' }}>
                       <ScopeBadge template={template} />
                     </Table.Td>
                     <Table.Td w={130}>
