@@ -7,16 +7,18 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jobRegistry } from './composition/jobs.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { BRAND_MARK_SVG } from './http/brand.ts';
 import type { Deps } from './http/context.ts';
-import { errorHandler, notFoundHandler } from './http/error-handler.ts';
+import { answerWhileClosing, clientErrorHandler, errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { AppError, problemOf } from './http/errors.ts';
+import { loggerOptions } from './http/logging.ts';
 import { RateLimiter } from './http/rate-limit.ts';
 import { Problem } from './http/schemas.ts';
 import { securityHeaders } from './http/security-headers.ts';
-import { validatorCompiler } from './http/validation.ts';
+import { rejectMalformedText, strictJsonBodies, validatorCompiler } from './http/validation.ts';
 import { type Clock, systemClock } from './lib/clock.ts';
 import { SecretBox } from './lib/secret-box.ts';
 import { activitiesRoutes } from './modules/activities/activities.routes.ts';
@@ -45,6 +47,7 @@ import { partnersRoutes } from './modules/partners/partners.routes.ts';
 import { pipelineRoutes } from './modules/pipeline/pipeline.routes.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
 import { timelineRoutes } from './modules/timeline/timeline.routes.ts';
+import { searchRoutes } from './modules/search/search.routes.ts';
 import { trashRoutes } from './modules/trash/trash.routes.ts';
 import { can } from './modules/users/roles.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
@@ -89,7 +92,8 @@ const sharedSchemas = [
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config } = options;
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    // Secrets in URLs (webhook verify token, tracking tokens) never reach the log.
+    logger: loggerOptions(config.logLevel, options.logger),
     bodyLimit: 1024 * 1024,
     trustProxy: config.trustProxy,
     requestIdHeader: false,
@@ -97,10 +101,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    return503OnClosing: true,
-    // Errors raised before routing still answer as problem+json.
+    // Closing answers 503 problem+json (answerWhileClosing), not Fastify's own JSON.
+    return503OnClosing: false,
+    // Errors raised before routing, or by Node's HTTP parser (431, 400), still answer as problem+json.
     frameworkErrors: (error, request, reply) =>
       errorHandler(new AppError('bad_request', error.message), request, reply),
+    clientErrorHandler,
     routerOptions: {
       maxParamLength: 200,
       onMaxParamLength: (_path, _req, res) => {
@@ -119,6 +125,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     tokens: new TokenSigner(options.jwtSecret, config.accessTokenTtlSeconds),
     sessions: new SessionCache(config.sessionCacheSeconds),
     secrets: new SecretBox(options.secretsKey ?? options.jwtSecret),
+    jobs: jobRegistry,
   };
   app.decorate('deps', deps);
   if (options.databaseUrl) await deps.sessions.listen(options.databaseUrl);
@@ -129,7 +136,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
   app.setValidatorCompiler(validatorCompiler);
   // JSON is the only body the API reads: anything else is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
+  strictJsonBodies(app);
   app.setErrorHandler(errorHandler);
+  answerWhileClosing(app);
+  app.addHook('onRequest', rejectMalformedText);
   const webRoot = options.webRoot === undefined ? resolve(import.meta.dirname, '../../web/dist') : options.webRoot;
   const serveWeb = webRoot !== null && existsSync(join(webRoot, 'index.html'));
   // The web app routes on the client: any other GET that wants HTML gets its shell.
@@ -181,9 +191,13 @@ export async function buildApp(options: AppOptions): Promise<App> {
     schema.response = response;
   });
 
-  const perUser = new RateLimiter('default', config.rateLimitPerMinute, 60);
-  const perAddress = new RateLimiter('auth', 60, 60);
-  const perMachine = new RateLimiter('machine', 6000, 60);
+  const perUser = new RateLimiter(deps.db, 'default', config.rateLimitPerMinute, 60);
+  const perAddress = new RateLimiter(deps.db, 'auth', 60, 60);
+  const perMachine = new RateLimiter(deps.db, 'machine', 6000, 60);
+  // Failed authentication (no credential, a wrong token or key) per address: once spent, every request of that
+  // address that needs a credential is refused until the window ends, even one with a valid credential.
+  const failedAuth = new RateLimiter(deps.db, 'auth-failures', config.authFailuresPerMinute, 60);
+  const refusedAddresses = new Map<string, number>();
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
@@ -191,14 +205,34 @@ export async function buildApp(options: AppOptions): Promise<App> {
     if (request.is404 || !route.url?.startsWith(API)) return;
     if (route.config.public) {
       const bucket = route.config.machine ? perMachine : perAddress;
-      for (const [k, v] of Object.entries(bucket.take(request.ip, Date.now()))) reply.header(k, v);
+      for (const [k, v] of Object.entries(await bucket.take(request.ip))) reply.header(k, v);
       return;
     }
-    const authenticated = await authenticate(deps, request.headers.authorization);
+    // An address this process saw refused is counted and refused without checking its credential again.
+    if ((refusedAddresses.get(request.ip) ?? 0) > Date.now()) {
+      await failedAuth.take(request.ip);
+      refusedAddresses.delete(request.ip);
+    }
+    let authenticated: Awaited<ReturnType<typeof authenticate>>;
+    try {
+      authenticated = await authenticate(deps, request.headers.authorization);
+    } catch (error) {
+      if (error instanceof AppError && error.status === 401) {
+        try {
+          await failedAuth.take(request.ip);
+        } catch (refused) {
+          refusedAddresses.set(request.ip, Date.now() + failedAuth.windowSeconds * 1000);
+          if (refusedAddresses.size > 10_000) refusedAddresses.clear();
+          throw refused;
+        }
+      }
+      throw error;
+    }
     request.actor = authenticated.actor;
     request.identity = authenticated.identity;
     const key = request.actor.apiKeyId ? `key:${request.actor.apiKeyId}` : `user:${request.actor.userId}`;
-    for (const [k, v] of Object.entries(perUser.take(key, Date.now()))) reply.header(k, v);
+    const headers = await perUser.take(key, { limiter: failedAuth, key: request.ip });
+    for (const [k, v] of Object.entries(headers)) reply.header(k, v);
     const permission = route.config.permission;
     if (!permission || !can(request.actor.role, permission)) {
       throw new AppError('forbidden', `Your role (${request.actor.role}) lacks the permission ${permission}`);
@@ -230,6 +264,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       importsRoutes(typed, deps);
       mergesRoutes(typed, deps);
       trashRoutes(typed, deps);
+      searchRoutes(typed, deps);
       whatsappRoutes(typed, deps);
     },
     { prefix: API },

@@ -472,6 +472,11 @@ export interface LeadAssignments {
   strategy: string | null;
 }
 
+export interface LeadCompanyWords {
+  company_id: string;
+  word: string;
+}
+
 export interface LeadMerges {
   after_images: Json;
   at: Timestamp;
@@ -572,6 +577,7 @@ export interface LoginThrottle {
   failures: Generated<number>;
   key: string;
   locked_until: Timestamp | null;
+  pending: Generated<number>;
   window_started_at: Timestamp;
 }
 
@@ -584,6 +590,7 @@ export interface NotificationPreferences {
 }
 
 export interface Notifications {
+  at: Timestamp | null;
   body: string | null;
   company_id: string;
   created_at: Generated<Timestamp>;
@@ -608,6 +615,18 @@ export interface Partners {
   updated_at: Generated<Timestamp>;
 }
 
+export interface PasswordResets {
+  company_id: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  id: string;
+  ip: string | null;
+  issued_by: string | null;
+  token_hash: string;
+  used_at: Timestamp | null;
+  user_id: string;
+}
+
 export interface PipelineStages {
   company_id: string;
   created_at: Generated<Timestamp>;
@@ -618,6 +637,13 @@ export interface PipelineStages {
   position: number;
   required_fields: Generated<string[]>;
   updated_at: Generated<Timestamp>;
+}
+
+export interface RateLimits {
+  bucket: string;
+  hits: number;
+  key: string;
+  window_started_at: Timestamp;
 }
 
 export interface RefreshTokens {
@@ -792,6 +818,7 @@ export interface DB {
   imports: Imports;
   jobs: Jobs;
   lead_assignments: LeadAssignments;
+  lead_company_words: LeadCompanyWords;
   lead_merges: LeadMerges;
   lead_name_words: LeadNameWords;
   lead_notes: LeadNotes;
@@ -802,7 +829,9 @@ export interface DB {
   notification_preferences: NotificationPreferences;
   notifications: Notifications;
   partners: Partners;
+  password_resets: PasswordResets;
   pipeline_stages: PipelineStages;
+  rate_limits: RateLimits;
   refresh_tokens: RefreshTokens;
   saved_views: SavedViews;
   user_availability: UserAvailability;

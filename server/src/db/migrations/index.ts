@@ -10,6 +10,8 @@ import * as m0008 from './0008_bulk_operations.ts';
 import * as m0009 from './0009_activities.ts';
 import * as m0010 from './0010_email.ts';
 import * as m0011 from './0011_whatsapp.ts';
+import * as m0012 from './0012_auth_hardening.ts';
+import * as m0013 from './0013_lead_company_words.ts';
 import * as m0015 from './0015_notification_at.ts';
 
 /** Every migration, in order. A new file is added here too, so the set is explicit and bundled with the code. */
@@ -25,5 +27,7 @@ export const migrations: Record<string, Migration> = {
   '0009_activities': m0009,
   '0010_email': m0010,
   '0011_whatsapp': m0011,
+  '0012_auth_hardening': m0012,
+  '0013_lead_company_words': m0013,
   '0015_notification_at': m0015,
 };

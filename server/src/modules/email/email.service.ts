@@ -3,7 +3,7 @@ import { keptScope, mayManageKept } from '../../access/policy.ts';
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, fieldError, notFound } from '../../http/errors.ts';
-import { enqueue } from '../../jobs/queue.ts';
+import { enqueue, wake } from '../../jobs/queue.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -12,8 +12,8 @@ import { findVisibleLead, type LeadRow, touchLead } from '../leads/leads.reposit
 import { leadIsLive, leadVisibleTo } from '../leads/leads.visibility.ts';
 import { leadContext } from './email.context.ts';
 import { toMessage } from './email.dto.ts';
-import { fromFor } from './email.jobs.ts';
-import { EMAIL_SEND_JOB, queueMessage } from './email.outbox.ts';
+import { emailSendJob, fromFor } from './email.jobs.ts';
+import { queueMessage } from './email.outbox.ts';
 import { type Content, htmlToText, type Rendered, renderContent } from './email.render.ts';
 import * as repo from './email.repository.ts';
 import { statuses as knownStatuses, type PreviewInput, type SendInput } from './email.schemas.ts';
@@ -26,8 +26,8 @@ type ContentInput = Pick<SendInput, 'templateId' | 'subject' | 'html' | 'text' |
 
 const EMAIL = /^[^\s@<>(),;:"[\]\\]+@[^\s@<>(),;:"[\]\\]+\.[^\s@<>(),;:"[\]\\]+$/;
 
-async function visibleLead(trx: Tx, ctx: RequestContext, id: string): Promise<LeadRow> {
-  const lead = await findVisibleLead(trx, ctx.actor, id);
+async function visibleLead(trx: Tx, ctx: RequestContext, id: string, forChange = false): Promise<LeadRow> {
+  const lead = await findVisibleLead(trx, ctx.actor, id, { forChange });
   if (!lead) throw notFound('lead');
   return lead;
 }
@@ -101,7 +101,8 @@ export async function previewEmail(deps: Deps, ctx: RequestContext, body: Previe
  */
 export async function sendLeadEmail(deps: Deps, ctx: RequestContext, leadId: string, body: SendInput, baseUrl: string) {
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-    const lead = await visibleLead(trx, ctx, leadId);
+    // Sending works the lead: an integration key's read-all scope does not reach it.
+    const lead = await visibleLead(trx, ctx, leadId, true);
     const to = body.to ? checkAddresses('to', body.to) : defaultRecipients(lead);
     const cc = checkAddresses('cc', body.cc);
     const bcc = checkAddresses('bcc', body.bcc);
@@ -232,9 +233,10 @@ export async function retryEmail(deps: Deps, ctx: RequestContext, id: string) {
     const now = deps.clock.now();
     if (locked.status === 'retrying' && locked.job_id && (await repo.runJobNow(trx, locked.job_id, now))) {
       await repo.updateMessage(trx, id, { next_attempt_at: now, updated_at: now });
+      await wake(trx, emailSendJob.kind);
     } else if (locked.status === 'failed') {
       if (!(await repo.findSettings(trx))) throw notConfigured();
-      const jobId = await queueAgain(trx, locked.company_id, id, now);
+      const jobId = await queueAgain(trx, id, now);
       await repo.updateMessage(trx, id, {
         status: 'queued',
         attempts: 0,
@@ -257,6 +259,6 @@ export async function retryEmail(deps: Deps, ctx: RequestContext, id: string) {
   });
 }
 
-async function queueAgain(trx: Tx, companyId: string, messageId: string, now: Date): Promise<string> {
-  return enqueue(trx, { companyId, kind: EMAIL_SEND_JOB, runAt: now, payload: { messageId }, now });
+async function queueAgain(trx: Tx, messageId: string, now: Date): Promise<string> {
+  return enqueue(trx, emailSendJob, { messageId }, { runAt: now });
 }

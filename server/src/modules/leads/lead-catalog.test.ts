@@ -152,6 +152,14 @@ describe('the lead field catalog', () => {
     }
   });
 
+  it('exports every field flagged export, under its label', async () => {
+    const keys = flagged((f) => f.export && f.type !== 'jsonb').map((f) => f.key);
+    const response = await t.as(ADMIN, 'GET', `/api/v1/leads/export?format=csv&stage=won&columns=${keys.join(',')}`);
+    expect(response.statusCode, response.body).toBe(200);
+    const header = response.body.replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
+    for (const f of flagged((f) => f.export && f.type !== 'jsonb')) expect(header, f.key).toContain(f.label);
+  });
+
   it('lists every controlled field in the field permissions, with its label', async () => {
     const response = await t.as(ADMIN, 'GET', '/api/v1/field-permissions');
     expect(response.statusCode).toBe(200);

@@ -77,6 +77,8 @@ export interface LeadFieldDef {
   readonly search?: boolean;
   /** A column of exports. */
   readonly export?: boolean;
+  /** The lead's property that names the people or partner of an id field (exports and lists show names). */
+  readonly namedAs?: string;
   /**
    * A target of the import mapping: `target` names it when it is not the key (a column feeds one email, the
    * lead keeps a list), `multi` lets several columns feed it, `aliases` are the header names that suggest it,
@@ -221,6 +223,22 @@ export const leadCatalog = [
     timeline: true,
   },
   {
+    key: 'stage',
+    column: 'stage',
+    type: 'text',
+    display: 'stage',
+    label: 'Stage',
+    access: 'always',
+    required: true,
+    filter: { kind: 'keys' },
+    sort: {},
+    export: true,
+    import: { aliases: ['leadstatus', 'status', 'stage', 'dealstage', 'leadstage', 'pipelinestage'] },
+    merge: 'choose',
+    condition: 'text',
+    report: 'dimension',
+  },
+  {
     key: 'source',
     column: 'source',
     type: 'text',
@@ -355,22 +373,6 @@ export const leadCatalog = [
     timeline: true,
   },
   {
-    key: 'stage',
-    column: 'stage',
-    type: 'text',
-    display: 'stage',
-    label: 'Stage',
-    access: 'always',
-    required: true,
-    filter: { kind: 'keys' },
-    sort: {},
-    export: true,
-    import: { aliases: ['leadstatus', 'status', 'stage', 'dealstage', 'leadstage', 'pipelinestage'] },
-    merge: 'choose',
-    condition: 'text',
-    report: 'dimension',
-  },
-  {
     key: 'lostReason',
     column: 'lost_reason',
     type: 'text',
@@ -395,6 +397,7 @@ export const leadCatalog = [
     filter: { kind: 'keys' },
     sort: { by: 'ownerName', expr: 'o.name' },
     export: true,
+    namedAs: 'ownerName',
     import: {
       target: 'owner',
       aliases: ['owner', 'leadowner', 'contactowner', 'assignedto', 'salesagent', 'salesrep', 'salesperson', 'agent'],
@@ -412,6 +415,7 @@ export const leadCatalog = [
     required: true,
     filter: { kind: 'keys', param: 'warriorId' },
     export: true,
+    namedAs: 'warriors',
     merge: 'union',
     timeline: true,
     report: 'dimension',
@@ -426,6 +430,7 @@ export const leadCatalog = [
     required: true,
     filter: { kind: 'keys', param: 'coSalesId' },
     export: true,
+    namedAs: 'coSales',
     merge: 'union',
     timeline: true,
     report: 'dimension',
@@ -440,6 +445,7 @@ export const leadCatalog = [
     filter: { kind: 'keys' },
     sort: { by: 'partnerName', expr: 'p.name' },
     export: true,
+    namedAs: 'partnerName',
     merge: 'choose',
     condition: 'text',
     timeline: true,
@@ -465,6 +471,7 @@ export const leadCatalog = [
     display: 'user',
     label: 'Created by',
     access: 'system',
+    export: true,
     filter: { kind: 'keys' },
     report: 'dimension',
   },
@@ -473,7 +480,7 @@ export const leadCatalog = [
     column: 'created_via',
     type: 'text',
     display: 'channel',
-    label: 'Channel',
+    label: 'Created via',
     access: 'system',
     required: true,
     export: true,
@@ -481,10 +488,10 @@ export const leadCatalog = [
   },
   ...(
     [
-      ['createdAt', 'created_at', 'Created'],
-      ['updatedAt', 'updated_at', 'Updated'],
+      ['createdAt', 'created_at', 'Created at'],
+      ['updatedAt', 'updated_at', 'Updated at'],
       ['stageChangedAt', 'stage_changed_at', 'In stage since'],
-      ['lastTouchedAt', 'last_touched_at', 'Last worked'],
+      ['lastTouchedAt', 'last_touched_at', 'Last worked at'],
     ] as const
   ).map(([key, column, label]) => ({
     key,
@@ -507,6 +514,7 @@ export const leadCatalog = [
     label: 'Version',
     access: 'system',
     required: true,
+    export: true,
   },
 ] as const satisfies readonly LeadFieldDef[];
 

@@ -1,5 +1,5 @@
 import { type Static, type TSchema, Type } from 'typebox';
-import { Limit, Nullable } from '../../http/schemas.ts';
+import { Cursor, Limit, Nullable } from '../../http/schemas.ts';
 import { leadFields } from './lead-catalog.ts';
 
 export const leadSources = [
@@ -242,7 +242,7 @@ export const ListLeadsQuery = Type.Object(
       }),
     ),
     limit: Limit,
-    cursor: Type.Optional(Type.String({ maxLength: 1000 })),
+    cursor: Cursor(1000),
   },
   { additionalProperties: false, patternProperties: customFilterParams },
 );

@@ -8,10 +8,10 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { fieldAccessFor } from '../leads/lead-fields.ts';
 import { findVisibleLead, touchLead } from '../leads/leads.repository.ts';
 import { toMessage } from './whatsapp.dto.ts';
+import { whatsappSendJob } from './whatsapp.jobs.ts';
 import * as repo from './whatsapp.repository.ts';
 import type { SendInput } from './whatsapp.schemas.ts';
 
-export const SEND_JOB = 'whatsapp.send';
 export const DEFAULT_TEMPLATE_LANGUAGE = 'en_US';
 
 /** Text or a template, never both; the template's parts only with a template, the link preview only with text. */
@@ -60,7 +60,7 @@ function recipient(phones: string[], asked: string | undefined, country: string)
  */
 export async function sendToLead(deps: Deps, ctx: RequestContext, leadId: string, body: SendInput) {
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-    const lead = await findVisibleLead(trx, ctx.actor, leadId);
+    const lead = await findVisibleLead(trx, ctx.actor, leadId, { forChange: true });
     if (!lead) throw notFound('lead');
     checkShape(body);
     const company = await trx.selectFrom('companies').select('phone_country').executeTakeFirstOrThrow();
@@ -90,7 +90,7 @@ export async function sendToLead(deps: Deps, ctx: RequestContext, leadId: string
       created_at: now,
       updated_at: now,
     });
-    await enqueue(trx, { companyId: ctx.actor.companyId, kind: SEND_JOB, runAt: now, payload: { messageId: id }, now });
+    await enqueue(trx, whatsappSendJob, { messageId: id }, { runAt: now });
     await touchLead(trx, lead.id, now);
     await recordAudit(trx, ctx, {
       action: 'whatsapp.queued',
