@@ -6,7 +6,7 @@
  * point. Prints rows/s, seconds, MB written and RSS before / peak; passes or fails nothing.
  */
 import { readFileSync } from 'node:fs';
-import { DEMO_PASSWORD } from '../server/src/modules/companies/demo-seed.ts';
+import { DEMO_PASSWORD } from '../server/src/composition/demo-seed.ts';
 
 export interface ExportResult {
   name: string;

@@ -6,7 +6,7 @@
  * seconds of each step, rows per second and the server's peak RSS; passes or fails nothing.
  */
 import { readFileSync } from 'node:fs';
-import { DEMO_PASSWORD } from '../server/src/modules/companies/demo-seed.ts';
+import { DEMO_PASSWORD } from '../server/src/composition/demo-seed.ts';
 
 const first = (
   'Aarav Aditi Aditya Akash Ananya Anand Anil Anita Anjali Ankit Arjun Arun Asha Ayesha Bhavna Chetan Deepa Deepak ' +

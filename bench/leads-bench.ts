@@ -3,7 +3,7 @@
  * million by default), then the list, its filters, search, sort and the board's counts, each as an admin (every
  * lead), a manager (its team's) and a salesperson (its own, its warriors' and co-sold ones).
  */
-import { DEMO_PASSWORD } from '../server/src/modules/companies/demo-seed.ts';
+import { DEMO_PASSWORD } from '../server/src/composition/demo-seed.ts';
 
 export interface LoadResult {
   name: string;

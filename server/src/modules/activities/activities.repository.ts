@@ -1,7 +1,7 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
 import type { Actor } from '../../http/context.ts';
-import { leadChangeableBy, leadIsLive, leadVisibleTo } from '../leads/leads.visibility.ts';
+import { leadChangeableBy, leadIsLive, leadVisibleTo } from '../leads/index.ts';
 import { type ActivityType, scheduledTypes } from './activities.schemas.ts';
 
 /** The name of the user in `column` of the activity (null when the column is). */
@@ -15,24 +15,26 @@ const nameOf = (column: 'assignee_id' | 'created_by' | 'completed_by' | 'cancell
  * the planner 30-80 ms per list, its search over every order of joining them.
  */
 export function activitiesQuery(trx: Tx, actor: Actor, options: { forChange?: boolean } = {}) {
-  return trx
-    .selectFrom('activities as a')
-    .innerJoin('leads as l', (j) => j.onRef('l.company_id', '=', 'a.company_id').onRef('l.id', '=', 'a.lead_id'))
-    .selectAll('a')
-    .select([
-      'l.name as lead_name',
-      sql<string>`${nameOf('assignee_id')}`.as('assignee_name'),
-      sql<string>`coalesce(
+  return (
+    trx
+      .selectFrom('activities as a')
+      .innerJoin('leads as l', (j) => j.onRef('l.company_id', '=', 'a.company_id').onRef('l.id', '=', 'a.lead_id'))
+      .selectAll('a')
+      .select([
+        'l.name as lead_name',
+        sql<string>`${nameOf('assignee_id')}`.as('assignee_name'),
+        sql<string>`coalesce(
         (SELECT av.timezone FROM user_availability av WHERE av.company_id = a.company_id AND av.user_id = a.assignee_id),
         (SELECT c.timezone FROM companies c WHERE c.id = a.company_id))`.as('timezone'),
-      sql<string | null>`${nameOf('created_by')}`.as('created_by_name'),
-      sql<string | null>`${nameOf('completed_by')}`.as('completed_by_name'),
-      sql<string | null>`${nameOf('cancelled_by')}`.as('cancelled_by_name'),
-    ])
-    // A change (locked) reaches the activities of leads the actor may change, which for an integration key's
-    // read-all scope is narrower than what it reads.
-    .where(options.forChange ? leadChangeableBy(actor) : leadVisibleTo(actor))
-    .where(leadIsLive);
+        sql<string | null>`${nameOf('created_by')}`.as('created_by_name'),
+        sql<string | null>`${nameOf('completed_by')}`.as('completed_by_name'),
+        sql<string | null>`${nameOf('cancelled_by')}`.as('cancelled_by_name'),
+      ])
+      // A change (locked) reaches the activities of leads the actor may change, which for an integration key's
+      // read-all scope is narrower than what it reads.
+      .where(options.forChange ? leadChangeableBy(actor) : leadVisibleTo(actor))
+      .where(leadIsLive)
+  );
 }
 
 export type ActivityRow = NonNullable<Awaited<ReturnType<typeof findVisibleActivity>>>;

@@ -71,23 +71,74 @@ export interface ListFilter {
   after: (string | number)[] | null;
 }
 
+/**
+ * One page of users. The page is cut from the name index first and the manager's and partner's names are then
+ * read for its rows alone, so the plan stays a short index walk whatever the table's size or statistics (joined
+ * before the limit, a company without planner statistics compared every user with every other one).
+ */
 export async function listUsers(trx: Tx, actor: Actor, filter: ListFilter) {
-  let query = baseQuery(trx).select(sql<string>`lower(u.name)`.as('sort_name')).where(visibleTo(actor));
-  if (filter.role) query = query.where('u.role', '=', filter.role);
-  if (filter.managerId) query = query.where('u.manager_id', '=', filter.managerId);
-  if (filter.active !== undefined) query = query.where('u.active', '=', filter.active);
+  let page = trx
+    .selectFrom('users as u')
+    .select([
+      'u.company_id',
+      'u.id',
+      'u.email',
+      'u.name',
+      'u.role',
+      'u.manager_id',
+      'u.partner_id',
+      'u.active',
+      'u.created_at',
+      'u.updated_at',
+      'u.deactivated_at',
+      sql<string>`lower(u.name)`.as('sort_name'),
+    ])
+    .where(visibleTo(actor));
+  if (filter.role) page = page.where('u.role', '=', filter.role);
+  if (filter.managerId) page = page.where('u.manager_id', '=', filter.managerId);
+  if (filter.active !== undefined) page = page.where('u.active', '=', filter.active);
   if (filter.q) {
     const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    query = query.where((eb) => eb.or([eb('u.name', 'ilike', pattern), eb('u.email', 'ilike', pattern)]));
+    page = page.where((eb) => eb.or([eb('u.name', 'ilike', pattern), eb('u.email', 'ilike', pattern)]));
   }
   if (filter.after) {
     const [name, id] = filter.after;
-    query = query.where(sql<SqlBool>`(lower(u.name), u.id) > (${String(name)}, ${String(id)}::uuid)`);
+    page = page.where(sql<SqlBool>`(lower(u.name), u.id) > (${String(name)}, ${String(id)}::uuid)`);
   }
-  return query
+  const rows = page
     .orderBy(sql`lower(u.name)`)
     .orderBy('u.id')
     .limit(filter.limit + 1)
+    .as('p');
+  return trx
+    .selectFrom(rows)
+    .select((eb) => [
+      'p.id',
+      'p.email',
+      'p.name',
+      'p.role',
+      'p.manager_id',
+      eb
+        .selectFrom('users as m')
+        .select('m.name')
+        .whereRef('m.company_id', '=', 'p.company_id')
+        .whereRef('m.id', '=', 'p.manager_id')
+        .as('manager_name'),
+      'p.partner_id',
+      eb
+        .selectFrom('partners as pt')
+        .select('pt.name')
+        .whereRef('pt.company_id', '=', 'p.company_id')
+        .whereRef('pt.id', '=', 'p.partner_id')
+        .as('partner_name'),
+      'p.active',
+      'p.created_at',
+      'p.updated_at',
+      'p.deactivated_at',
+      'p.sort_name',
+    ])
+    .orderBy('p.sort_name')
+    .orderBy('p.id')
     .execute();
 }
 
