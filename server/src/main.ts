@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
+import { DEMO_PASSWORD, demoLogins, demoSeeded, isEmpty, seedDemo } from './composition/demo-seed.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrate } from './db/client.ts';
 import { StartupError } from './db/embedded.ts';
 import { openDatabase, type Runtime } from './db/runtime.ts';
 import { AppError } from './http/errors.ts';
 import { type JobWorker, startJobWorker } from './jobs/worker.ts';
-import { createCompany } from './modules/companies/companies.service.ts';
-import { DEMO_PASSWORD, demoLogins, demoSeeded, isEmpty, seedDemo } from './modules/companies/demo-seed.ts';
+import { createCompany } from './modules/companies/index.ts';
 
 const usage = `Usage: iperform <command> [options]
 

@@ -1,11 +1,11 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { expect, inject } from 'vitest';
 import { type App, buildApp } from '../src/app.ts';
+import { DEMO_PASSWORD } from '../src/composition/demo-seed.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import { connect, type Databases } from '../src/db/client.ts';
 import { type RunResult, runDueJobs } from '../src/jobs/runner.ts';
 import { ManualClock } from '../src/lib/clock.ts';
-import { DEMO_PASSWORD } from '../src/modules/companies/demo-seed.ts';
 import { adminQuery, withDatabase } from './template.ts';
 
 export const JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';

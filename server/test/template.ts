@@ -1,6 +1,6 @@
 import pg from 'pg';
+import { seedDemo } from '../src/composition/demo-seed.ts';
 import { connect, migrate } from '../src/db/client.ts';
-import { seedDemo } from '../src/modules/companies/demo-seed.ts';
 
 export interface TestDatabaseInfo {
   /** A connection URL whose database part is replaced per test file. */

@@ -1,12 +1,12 @@
 import { createJobRegistry } from '../jobs/registry.ts';
-import { activitiesJobs } from '../modules/activities/activities.jobs.ts';
-import { assignmentJobs } from '../modules/assignment/assignment.jobs.ts';
-import { bulkActionsJobs } from '../modules/bulk-actions/bulk-actions.jobs.ts';
-import { duplicatesJobs } from '../modules/duplicates/duplicates.jobs.ts';
-import { emailJobs } from '../modules/email/email.jobs.ts';
-import { importsJobs } from '../modules/imports/imports.jobs.ts';
-import { trashJobs } from '../modules/trash/trash.jobs.ts';
-import { whatsappJobs } from '../modules/whatsapp/whatsapp.jobs.ts';
+import { activitiesJobs } from '../modules/activities/index.ts';
+import { assignmentJobs } from '../modules/assignment/index.ts';
+import { bulkActionsJobs } from '../modules/bulk-actions/index.ts';
+import { duplicatesJobs } from '../modules/duplicates/index.ts';
+import { emailJobs } from '../modules/email/index.ts';
+import { importsJobs } from '../modules/imports/index.ts';
+import { trashJobs } from '../modules/trash/index.ts';
+import { whatsappJobs } from '../modules/whatsapp/index.ts';
 
 /**
  * Every kind of job, as each module declares them beside its service (`<domain>.jobs.ts`). A module adding a

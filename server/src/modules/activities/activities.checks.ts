@@ -1,8 +1,8 @@
 import type { Tx } from '../../db/client.ts';
 import type { Actor, RequestContext } from '../../http/context.ts';
 import { AppError, type FieldError } from '../../http/errors.ts';
-import { leadVisibleToUser } from '../leads/leads.repository.ts';
-import { can, type Role } from '../users/roles.ts';
+import { leadVisibleToUser } from '../leads/index.ts';
+import { can, type Role } from '../users/index.ts';
 import * as repo from './activities.repository.ts';
 import { type ActivityType, scheduledTypes } from './activities.schemas.ts';
 

@@ -2,9 +2,8 @@ import type { Insertable } from 'kysely';
 import { v7 } from 'uuid';
 import { type Database, type Tx, withTenant } from '../../db/client.ts';
 import type { Activities, Notifications } from '../../db/types.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { DAY, Dice, HOUR, istDate, MINUTE } from '../companies/demo-dice.ts';
-import { adminContext, insertRows } from '../companies/demo-rows.ts';
+import { recordAudit } from '../audit/index.ts';
+import { adminContext, DAY, Dice, HOUR, insertRows, istDate, MINUTE } from '../companies/index.ts';
 
 /** Fixed, so every machine gets the same follow-ups (dated relative to the seed time). */
 const SEED = 20_261_205;

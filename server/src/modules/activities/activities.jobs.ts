@@ -1,6 +1,5 @@
 import { Type } from 'typebox';
 import { defineJob } from '../../jobs/define.ts';
-import { deliverReminder, markMissed } from './activities.reminders.ts';
 
 export const RemindPayload = Type.Object(
   { activityId: Type.String({ format: 'uuid' }), remindAt: Type.String({ format: 'date-time' }) },
@@ -16,14 +15,14 @@ export const MissedPayload = Type.Object(
 export const remindJob = defineJob({
   kind: 'activity.remind',
   payload: RemindPayload,
-  handler: (trx, deps, job) => deliverReminder(trx, deps, job),
+  handler: async (trx, deps, job) => (await import('./activities.reminders.ts')).deliverReminder(trx, deps, job),
 });
 
 /** The missed check an hour after a follow-up's due time, carrying the due time it was planned for. */
 export const missedJob = defineJob({
   kind: 'activity.missed',
   payload: MissedPayload,
-  handler: (trx, deps, job) => markMissed(trx, deps, job),
+  handler: async (trx, deps, job) => (await import('./activities.reminders.ts')).markMissed(trx, deps, job),
 });
 
 export const activitiesJobs = [remindJob, missedJob];

@@ -1,8 +1,8 @@
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { touchLead } from '../leads/leads.repository.ts';
+import { recordAudit } from '../audit/index.ts';
+import { touchLead } from '../leads/index.ts';
 import { activitySnapshot, toActivity } from './activities.dto.ts';
 import * as repo from './activities.repository.ts';
 import type { CompleteInput, RescheduleInput } from './activities.schemas.ts';

@@ -3,9 +3,9 @@ import type { Tx } from '../../db/client.ts';
 import type { Deps } from '../../http/context.ts';
 import { enqueue, type Job } from '../../jobs/queue.ts';
 import { jobContext } from '../../jobs/system-context.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { preferencesOf } from '../notifications/notifications.preferences.ts';
-import { notify } from '../notifications/notifications.service.ts';
+import { recordAudit } from '../audit/index.ts';
+import { notify, preferencesOf } from '../notifications/index.ts';
+
 import { type MissedPayload, missedJob, type RemindPayload, remindJob } from './activities.jobs.ts';
 import * as repo from './activities.repository.ts';
 import { type ActivityType, scheduledTypes } from './activities.schemas.ts';

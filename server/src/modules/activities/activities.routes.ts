@@ -2,7 +2,6 @@ import { Type } from 'typebox';
 import type { App } from '../../app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { IdParams, Page } from '../../http/schemas.ts';
-import { activityLogRoutes } from '../activity-log/activity-log.routes.ts';
 import { cancelActivity, completeActivity, rescheduleActivity } from './activities.lifecycle.ts';
 import { listActivities } from './activities.list.ts';
 import {
@@ -152,6 +151,4 @@ export function activitiesRoutes(app: App, deps: Deps): void {
     (request) =>
       rescheduleActivity(deps, contextOf(request), request.params.id, request.body, request.headers['if-match']),
   );
-
-  activityLogRoutes(app, deps);
 }

@@ -1,4 +1,4 @@
-import { localTime, offsetAt, wallClock } from '../assignment/local-time.ts';
+import { localTime, offsetAt, wallClock } from '../assignment/index.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

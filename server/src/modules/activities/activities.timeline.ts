@@ -1,8 +1,7 @@
 import { Type } from 'typebox';
 import type { Tx } from '../../db/client.ts';
 import { Nullable } from '../../http/schemas.ts';
-import { atMicros, type Cursor, olderThan } from '../timeline/timeline.repository.ts';
-import type { TimelineSource } from '../timeline/timeline.sources.ts';
+import { atMicros, type Cursor, olderThan, type TimelineSource } from '../timeline/index.ts';
 
 const Time = Type.String({ format: 'date-time' });
 const Person = Type.Object({ id: Type.String({ format: 'uuid' }), name: Type.String() });

@@ -1,6 +1,6 @@
 import type { Tx } from '../../db/client.ts';
 import type { Deps } from '../../http/context.ts';
-import { enqueueSystemEmail } from '../email/email.outbox.ts';
+import { enqueueSystemEmail } from '../email/index.ts';
 
 /**
  * A reminder by e-mail goes through the email module's outbox: queued in this transaction and sent by its own

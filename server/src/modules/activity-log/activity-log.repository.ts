@@ -1,6 +1,6 @@
 import { type SqlBool, sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
-import { subtreeOf } from '../users/users.repository.ts';
+import { subtreeOf } from '../users/index.ts';
 
 /** The auth events that make a user's sign-in history; token refreshes (every few minutes) are left out. */
 export const loginEvents = ['login', 'logout', 'session_revoked', 'password_change', 'token_reuse'] as const;

@@ -2,7 +2,7 @@ import { withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
-import { can, roleMatrix } from '../users/roles.ts';
+import { can, roleMatrix } from '../users/index.ts';
 import * as repo from './activity-log.repository.ts';
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());

@@ -1,5 +1,5 @@
 import type { FieldError } from '../../http/errors.ts';
-import { type ConditionKind, leadFields } from '../leads/lead-catalog.ts';
+import { type ConditionKind, leadFields } from '../leads/index.ts';
 import type { ConditionInput, Operator } from './assignment.schemas.ts';
 
 /** How a condition reads a field: text, a list of texts, a number, a calendar date or a yes/no. */

@@ -2,7 +2,7 @@ import type { Tx } from '../../db/client.ts';
 import type { Deps } from '../../http/context.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { newId } from '../../lib/ids.ts';
-import { notify } from '../notifications/notifications.service.ts';
+import { notify } from '../notifications/index.ts';
 import { conditionHolds } from './assignment.conditions.ts';
 import { assessCandidates } from './assignment.eligibility.ts';
 import { slaJob } from './assignment.jobs.ts';

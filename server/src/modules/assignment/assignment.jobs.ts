@@ -1,6 +1,5 @@
 import { Type } from 'typebox';
 import { defineJob } from '../../jobs/define.ts';
-import { checkResponseSla } from './assignment.sla.ts';
 
 export const SLA_JOB = 'lead.sla';
 
@@ -13,7 +12,7 @@ export const SlaPayload = Type.Object(
 export const slaJob = defineJob({
   kind: SLA_JOB,
   payload: SlaPayload,
-  handler: (trx, deps, job) => checkResponseSla(trx, deps, job),
+  handler: async (trx, deps, job) => (await import('./assignment.sla.ts')).checkResponseSla(trx, deps, job),
 });
 
 export const assignmentJobs = [slaJob];

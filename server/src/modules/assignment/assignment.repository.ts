@@ -1,7 +1,7 @@
 import { type Selectable, sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
 import type { AssignmentRules } from '../../db/types.ts';
-import { leadIsLive } from '../leads/leads.visibility.ts';
+import { leadIsLive } from '../leads/scope.ts';
 
 export type RuleRow = Selectable<AssignmentRules>;
 

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Nullable } from '../../http/schemas.ts';
-import { CustomFieldValue } from '../leads/leads.schemas.ts';
+import { CustomFieldValue } from '../leads/index.ts';
 
 export const strategies = ['user', 'round_robin', 'least_loaded', 'weighted'] as const;
 export type Strategy = (typeof strategies)[number];

@@ -2,7 +2,7 @@ import { withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, type FieldError, notFound } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/index.ts';
 import { decide, decideAmong, type EvaluatedRule, evaluateRule } from './assignment.engine.ts';
 import * as repo from './assignment.repository.ts';
 import type { ConditionInput, CreateRuleInput, TestRuleInput, UpdateRuleInput } from './assignment.schemas.ts';

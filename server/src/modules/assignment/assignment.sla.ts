@@ -3,10 +3,10 @@ import type { Tx } from '../../db/client.ts';
 import type { Deps } from '../../http/context.ts';
 import type { Job } from '../../jobs/queue.ts';
 import { jobContext } from '../../jobs/system-context.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { leadSnapshot } from '../leads/leads.dto.ts';
-import { findLead } from '../leads/leads.repository.ts';
-import { notify } from '../notifications/notifications.service.ts';
+import { recordAudit } from '../audit/index.ts';
+import { findLead, leadSnapshot } from '../leads/index.ts';
+
+import { notify } from '../notifications/index.ts';
 import { type RoutingDecision, recordAssignment, tryRule } from './assignment.engine.ts';
 import type { SlaPayload } from './assignment.jobs.ts';
 import * as repo from './assignment.repository.ts';

@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
 import type { Actor } from '../../http/context.ts';
-import { leadVisibleTo } from '../leads/leads.visibility.ts';
+import { leadVisibleTo } from '../leads/scope.ts';
 
 /**
  * The kinds of record the audit log names, each with a label and where its readable name is (a read-only look-up

@@ -3,8 +3,8 @@ import type { Actor, Deps, RequestContext } from '../../http/context.ts';
 import { AppError, fieldError, notFound } from '../../http/errors.ts';
 import { randomToken, safeEqual, sha256 } from '../../lib/crypto.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import type { Role } from '../users/roles.ts';
+import { recordAudit } from '../audit/index.ts';
+import type { Role } from '../users/index.ts';
 import { composeToken, parseToken } from './tokens.ts';
 
 const KEY_PREFIX = 'ipk_';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createTestApp, expectProblem, type TestApp } from '../../../test/harness.ts';
+import { DEMO_PASSWORD } from '../../composition/demo-seed.ts';
 import { withTenant } from '../../db/client.ts';
-import { DEMO_PASSWORD } from '../companies/demo-seed.ts';
 
 /**
  * Shared by the auth test files (login, tokens, refresh, sessions), which cover sign-in, tokens, refresh rotation,

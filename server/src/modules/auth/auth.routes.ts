@@ -4,10 +4,9 @@ import { withTenant } from '../../db/client.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { RateLimiter } from '../../http/rate-limit.ts';
 import { IdParams, List, NoContent } from '../../http/schemas.ts';
-import { findCompany, toCompany } from '../companies/companies.service.ts';
-import { roleMatrix } from '../users/roles.ts';
-import * as usersRepo from '../users/users.repository.ts';
-import { toUser } from '../users/users.service.ts';
+import { findCompany, toCompany } from '../companies/index.ts';
+import { findUser, roleMatrix, toUser } from '../users/index.ts';
+
 import { afterRepliesSettled, afterReply } from './after-reply.ts';
 import { createApiKey, listApiKeys, revokeApiKey, setApiKeyScopes } from './api-keys.service.ts';
 import {
@@ -28,7 +27,7 @@ export function authRoutes(app: App, deps: Deps): void {
 
   /** The user row that goes with a fresh token pair. */
   async function withUser(pair: auth.TokenPair) {
-    const row = await withTenant(deps.db, pair.companyId, (trx) => usersRepo.findUser(trx, pair.userId));
+    const row = await withTenant(deps.db, pair.companyId, (trx) => findUser(trx, pair.userId));
     if (!row) throw new Error('user vanished during login');
     return {
       accessToken: pair.accessToken,
@@ -105,7 +104,7 @@ export function authRoutes(app: App, deps: Deps): void {
       const identity =
         request.identity ??
         (await withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-          const user = await usersRepo.findUser(trx, ctx.actor.userId);
+          const user = await findUser(trx, ctx.actor.userId);
           const company = await findCompany(trx, ctx.actor.companyId);
           if (!user || !company) throw new Error('authenticated user without row');
           return { user: toUser(user), company: toCompany(company) };

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Nullable } from '../../http/schemas.ts';
-import { permissions } from '../users/roles.ts';
+import { permissions } from '../users/index.ts';
 
 export const LoginBody = Type.Object(
   {

@@ -3,10 +3,10 @@ import type { Actor, Deps, Identity, RequestContext } from '../../http/context.t
 import { AppError } from '../../http/errors.ts';
 import { randomToken, safeEqual, sha256 } from '../../lib/crypto.ts';
 import { isUuid, newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { toCompany } from '../companies/companies.service.ts';
-import type { Role } from '../users/roles.ts';
-import { toUser } from '../users/users.service.ts';
+import { recordAudit } from '../audit/index.ts';
+import { toCompany } from '../companies/index.ts';
+import { type Role, toUser } from '../users/index.ts';
+
 import { authenticateApiKey } from './api-keys.service.ts';
 import * as repo from './auth.repository.ts';
 import { decoy, hashPassword, passwordProblem, verifyPassword } from './passwords.ts';

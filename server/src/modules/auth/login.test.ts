@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../companies/demo-seed.ts';
+import { DEMO_PASSWORD } from '../../composition/demo-seed.ts';
 import { roleMatrix } from '../users/roles.ts';
 import {
   claimsOf,

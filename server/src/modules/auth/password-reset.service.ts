@@ -4,11 +4,11 @@ import { AppError, fieldError, notFound } from '../../http/errors.ts';
 import type { RateLimiter } from '../../http/rate-limit.ts';
 import { randomToken, safeEqual, sha256 } from '../../lib/crypto.ts';
 import { isUuid, newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { findCompany } from '../companies/companies.service.ts';
-import { loadServer } from '../email/email.settings.ts';
-import { messageIdFor, sendMail } from '../email/email.smtp.ts';
-import type { Role } from '../users/roles.ts';
+import { recordAudit } from '../audit/index.ts';
+import { findCompany } from '../companies/index.ts';
+import { loadServer, messageIdFor, sendMail } from '../email/index.ts';
+
+import type { Role } from '../users/index.ts';
 import * as authRepo from './auth.repository.ts';
 import type { ClientInfo } from './auth.service.ts';
 import * as repo from './password-reset.repository.ts';

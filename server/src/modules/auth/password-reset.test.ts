@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeSmtp, startFakeSmtp } from '../../../test/fakes/smtp.ts';
 import { createTestApp, expectProblem, type TestApp, userId } from '../../../test/harness.ts';
+import { DEMO_PASSWORD } from '../../composition/demo-seed.ts';
 import { withTenant } from '../../db/client.ts';
 import { sha256 } from '../../lib/crypto.ts';
-import { DEMO_PASSWORD } from '../companies/demo-seed.ts';
 import { configureSmtp } from '../email/email.fixtures.ts';
 import { afterRepliesSettled } from './after-reply.ts';
 

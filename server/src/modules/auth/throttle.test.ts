@@ -4,10 +4,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, JWT_SECRET, type TestApp } from '../../../test/harness.ts';
 import { type App, buildApp } from '../../app.ts';
+import { DEMO_PASSWORD } from '../../composition/demo-seed.ts';
 import type { Config } from '../../config.ts';
 import { withTenant } from '../../db/client.ts';
 import type { DB } from '../../db/types.ts';
-import { DEMO_PASSWORD } from '../companies/demo-seed.ts';
 import { afterRepliesSettled } from './after-reply.ts';
 
 /**

@@ -1,11 +1,11 @@
 import { withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
-import { assignLead } from '../leads/lead-assign.ts';
-import { findVisibleLead } from '../leads/leads.repository.ts';
-import { moveStage, updateLead } from '../leads/leads.service.ts';
-import { trashLead } from '../trash/trash.service.ts';
-import { can } from '../users/roles.ts';
+import { assignLead, moveStage, updateLead } from '../leads/commands.ts';
+import { findVisibleLead } from '../leads/index.ts';
+
+import { trashLead } from '../trash/index.ts';
+import { can } from '../users/index.ts';
 import type { BulkActionKind, BulkActionParamsInput } from './bulk-actions.schemas.ts';
 
 export interface ItemOutcome {

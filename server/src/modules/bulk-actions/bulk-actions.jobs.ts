@@ -4,14 +4,14 @@ import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import { defineJob } from '../../jobs/define.ts';
 import { enqueue, type Job } from '../../jobs/queue.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { iterateLeadRows } from '../leads/leads.list.ts';
-import { notify } from '../notifications/notifications.service.ts';
-import { can, type Role } from '../users/roles.ts';
+import { recordAudit } from '../audit/index.ts';
+import { iterateLeadRows } from '../leads/index.ts';
+import { notify } from '../notifications/index.ts';
+import { can, type Role } from '../users/index.ts';
 import { type ItemOutcome, runItem } from './bulk-actions.items.ts';
+import { actionPermission } from './bulk-actions.permissions.ts';
 import * as repo from './bulk-actions.repository.ts';
 import { type BulkActionKind, type BulkActionParamsInput, FILTER_MAX } from './bulk-actions.schemas.ts';
-import { actionPermission } from './bulk-actions.service.ts';
 
 const BulkActionPayload = Type.Object(
   { bulkActionId: Type.String({ format: 'uuid' }) },

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Nullable } from '../../http/schemas.ts';
-import { LeadFields } from '../leads/leads.schemas.ts';
+import { LeadFields } from '../leads/index.ts';
 
 export const bulkActionKinds = ['assign', 'stage', 'tag', 'untag', 'partner', 'delete'] as const;
 export type BulkActionKind = (typeof bulkActionKinds)[number];

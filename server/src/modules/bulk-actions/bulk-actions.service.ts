@@ -5,17 +5,15 @@ import { AppError, type FieldError, notFound } from '../../http/errors.ts';
 import { fieldErrors, validatorCompiler } from '../../http/validation.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { checkAssignment } from '../leads/lead-assign.ts';
-import { toColumns } from '../leads/lead-input.ts';
-import { checkSavedQuery } from '../leads/leads.list.ts';
-import { LeadFiltersQuery } from '../leads/leads.schemas.ts';
-import { loadWriteContext } from '../leads/leads.service.ts';
-import { leadVisibleTo } from '../leads/leads.visibility.ts';
-import { findStage } from '../pipeline/pipeline.repository.ts';
-import { can, type Permission } from '../users/roles.ts';
+import { recordAudit } from '../audit/index.ts';
+import { checkAssignment, loadWriteContext } from '../leads/commands.ts';
+import { checkSavedQuery, LeadFiltersQuery, leadVisibleTo, toColumns } from '../leads/index.ts';
+
+import { findStage } from '../pipeline/index.ts';
+import { can } from '../users/index.ts';
 import { type ItemOutcome, runItem } from './bulk-actions.items.ts';
 import { bulkActionJob } from './bulk-actions.jobs.ts';
+import { actionPermission } from './bulk-actions.permissions.ts';
 import * as repo from './bulk-actions.repository.ts';
 import {
   type BulkActionDto,
@@ -24,16 +22,6 @@ import {
   type BulkActionParamsInput,
   SYNC_MAX,
 } from './bulk-actions.schemas.ts';
-
-/** The permission each action needs: the one its single edit needs. */
-export const actionPermission: Record<BulkActionKind, Permission> = {
-  assign: 'leads:assign',
-  partner: 'leads:assign',
-  stage: 'leads:write',
-  tag: 'leads:write',
-  untag: 'leads:write',
-  delete: 'leads:delete',
-};
 
 /** The parameters each action takes: the first is required. */
 const actionParams: Record<BulkActionKind, (keyof BulkActionParamsInput)[]> = {

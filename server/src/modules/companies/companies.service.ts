@@ -3,10 +3,10 @@ import type { Deps, RequestContext } from '../../http/context.ts';
 import { fieldError, notFound } from '../../http/errors.ts';
 import { requestSchedules } from '../../jobs/registry.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { hashPassword, passwordProblem } from '../auth/passwords.ts';
-import { insertDefaultStages } from '../pipeline/pipeline.repository.ts';
-import * as usersRepo from '../users/users.repository.ts';
+import { recordAudit } from '../audit/index.ts';
+import { hashPassword, passwordProblem } from '../auth/index.ts';
+import { insertDefaultStages } from '../pipeline/index.ts';
+import { emailTaken, insertUser } from '../users/index.ts';
 
 export interface CompanySettings {
   timezone: string;
@@ -101,7 +101,7 @@ export async function createCompany(db: Database, input: NewCompany) {
   const passwordHash = await hashPassword(input.adminPassword);
   return withTenant(db, companyId, async (trx) => {
     const email = input.adminEmail.trim().toLowerCase();
-    if (await usersRepo.emailTaken(trx, email)) throw fieldError('email_taken', 'adminEmail', 'is already in use');
+    if (await emailTaken(trx, email)) throw fieldError('email_taken', 'adminEmail', 'is already in use');
     try {
       await trx
         .insertInto('companies')
@@ -122,7 +122,7 @@ export async function createCompany(db: Database, input: NewCompany) {
       }
       throw error;
     }
-    await usersRepo.insertUser(trx, {
+    await insertUser(trx, {
       companyId,
       id: adminId,
       email,

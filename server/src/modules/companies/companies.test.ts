@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, expectProblem, type TestApp, userId } from '../../../test/harness.ts';
+import { demoLogins as allDemoLogins } from '../../composition/demo-seed.ts';
 import { withTenant } from '../../db/client.ts';
-import { demoLogins as allDemoLogins } from './demo-seed.ts';
 
 /** GET and PATCH /company: who may read and change the company, what settings are valid, and the audit. */
 

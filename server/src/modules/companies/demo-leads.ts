@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { type Database, type Tx, withTenant } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/index.ts';
 import { DAY, Dice, istDate, istWeekday } from './demo-dice.ts';
 import { indianPlaces, products } from './demo-leads.data.ts';
 import { Drafter } from './demo-leads.draft.ts';

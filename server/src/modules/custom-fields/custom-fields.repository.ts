@@ -1,6 +1,6 @@
 import { type SqlBool, sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
-import type { Role } from '../users/roles.ts';
+import type { Role } from '../users/index.ts';
 
 export async function listCustomFields(trx: Tx, filter: { active?: boolean } = {}) {
   let query = trx.selectFrom('custom_fields').selectAll();

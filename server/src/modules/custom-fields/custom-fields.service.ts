@@ -3,7 +3,7 @@ import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, type FieldError, fieldError, notFound } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { keyFrom } from '../../lib/keys.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/index.ts';
 import * as repo from './custom-fields.repository.ts';
 
 export const customFieldTypes = ['text', 'number', 'date', 'select', 'multi_select', 'boolean', 'user'] as const;

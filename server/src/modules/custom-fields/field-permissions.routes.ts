@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { App } from '../../app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { List } from '../../http/schemas.ts';
-import { RoleName } from '../users/users.schemas.ts';
+import { RoleName } from '../users/index.ts';
 import * as service from './field-permissions.service.ts';
 
 const Access = Type.Enum(['hidden', 'read', 'write']);

@@ -1,8 +1,7 @@
 import { withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { fieldError } from '../../http/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { leadField } from '../leads/lead-catalog.ts';
+import { recordAudit } from '../audit/index.ts';
 import {
   type Access,
   assignmentFields,
@@ -11,8 +10,10 @@ import {
   customAccess,
   defaultFieldAccess,
   fieldAccessFor,
-} from '../leads/lead-fields.ts';
-import { type Role, roles } from '../users/roles.ts';
+  leadField,
+} from '../leads/index.ts';
+
+import { type Role, roles } from '../users/index.ts';
 import * as repo from './custom-fields.repository.ts';
 
 /** What the settings screen calls each controlled field: the catalog's label ("all" for the custom fields' default). */

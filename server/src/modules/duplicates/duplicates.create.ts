@@ -1,9 +1,8 @@
 import type { Static } from 'typebox';
 import type { Tx } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
-import type { FieldAccess } from '../leads/lead-fields.ts';
-import { toLead } from '../leads/leads.dto.ts';
-import * as leads from '../leads/leads.repository.ts';
+import { type FieldAccess, findVisibleLead, type LeadColumns, type LeadRow, toLead } from '../leads/index.ts';
+
 import { fillFromIncoming } from './duplicates.fill.ts';
 import type { flagJob } from './duplicates.jobs.ts';
 import type { DuplicateMatch } from './duplicates.match.ts';
@@ -12,7 +11,7 @@ import type { DuplicateDecision } from './duplicates.policy.ts';
 /** What a create came to: a new lead, nothing (skipped: the existing lead when the caller may see it), or a merge. */
 export interface CreateOutcome {
   status: 'created' | 'skipped' | 'merged';
-  row: leads.LeadRow | null;
+  row: LeadRow | null;
   /** The matches the caller is told about (a warning, or what it was skipped or merged for). */
   duplicates: DuplicateMatch[];
 }
@@ -23,11 +22,11 @@ export async function settleWithoutCreating(
   deps: Deps,
   ctx: RequestContext,
   decision: Extract<DuplicateDecision, { action: 'skip' | 'merge' }>,
-  incoming: leads.LeadColumns,
+  incoming: LeadColumns,
   channel: string,
 ): Promise<CreateOutcome> {
   if (decision.action === 'skip') {
-    const row = decision.target ? ((await leads.findVisibleLead(trx, ctx.actor, decision.target.id)) ?? null) : null;
+    const row = decision.target ? ((await findVisibleLead(trx, ctx.actor, decision.target.id)) ?? null) : null;
     return { status: 'skipped', row, duplicates: decision.shown };
   }
   const row = await fillFromIncoming(trx, deps, ctx, decision.target.id, incoming, channel);

@@ -1,16 +1,22 @@
 import type { Tx } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { leadFields } from '../leads/lead-catalog.ts';
-import { leadSnapshot } from '../leads/leads.dto.ts';
-import * as leads from '../leads/leads.repository.ts';
+import { recordAudit } from '../audit/index.ts';
+import {
+  findLead,
+  findVisibleLead,
+  type LeadColumns,
+  type LeadRow,
+  leadFields,
+  leadSnapshot,
+  updateLeadRow,
+} from '../leads/index.ts';
 
 /**
  * Fields an incoming duplicate may fill when the existing lead has none (the catalog's `fill`); assignment and
  * stage are never touched. Custom fields fill key by key below.
  */
-const fillable = leadFields.filter((f) => f.fill && f.type !== 'jsonb').map((f) => f.column as keyof leads.LeadColumns);
+const fillable = leadFields.filter((f) => f.fill && f.type !== 'jsonb').map((f) => f.column as keyof LeadColumns);
 
 const empty = (value: unknown) => value === null || value === undefined || value === '';
 
@@ -24,12 +30,12 @@ export async function fillFromIncoming(
   deps: Deps,
   ctx: RequestContext,
   targetId: string,
-  incoming: leads.LeadColumns,
+  incoming: LeadColumns,
   channel: string,
-): Promise<leads.LeadRow> {
-  const before = await leads.findVisibleLead(trx, ctx.actor, targetId, { lock: true });
+): Promise<LeadRow> {
+  const before = await findVisibleLead(trx, ctx.actor, targetId, { lock: true });
   if (!before) throw notFound('lead');
-  const changes: leads.LeadColumns = {};
+  const changes: LeadColumns = {};
   for (const column of fillable) {
     const value = incoming[column];
     if (!empty(value) && empty(before[column])) (changes as Record<string, unknown>)[column] = value;
@@ -50,10 +56,10 @@ export async function fillFromIncoming(
   if (Object.keys(changes).length === 0) return before;
 
   const now = deps.clock.now();
-  if (!(await leads.updateLead(trx, before.id, before.version, changes, now))) {
+  if (!(await updateLeadRow(trx, before.id, before.version, changes, now))) {
     throw new AppError('version_conflict', 'The lead changed while the duplicate was merged into it');
   }
-  const after = await leads.findLead(trx, before.id);
+  const after = await findLead(trx, before.id);
   if (!after) throw notFound('lead');
   await recordAudit(trx, ctx, {
     action: 'lead.updated',

@@ -2,8 +2,8 @@ import type { Tx } from '../../db/client.ts';
 import type { Deps } from '../../http/context.ts';
 import type { Job } from '../../jobs/queue.ts';
 import { newId } from '../../lib/ids.ts';
-import { findLead } from '../leads/leads.repository.ts';
-import { notify } from '../notifications/notifications.service.ts';
+import { findLead } from '../leads/index.ts';
+import { notify } from '../notifications/index.ts';
 import {
   type DuplicateMatch,
   findDuplicates,

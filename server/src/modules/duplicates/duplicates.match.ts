@@ -1,7 +1,7 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
 import type { Actor } from '../../http/context.ts';
-import { leadIsLive, leadVisibleTo } from '../leads/leads.visibility.ts';
+import { leadIsLive, leadVisibleTo } from '../leads/index.ts';
 import type { DuplicateSettings } from './duplicates.settings.ts';
 
 export { type DuplicateSettings, loadDuplicateSettings } from './duplicates.settings.ts';

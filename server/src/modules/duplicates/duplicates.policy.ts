@@ -1,8 +1,8 @@
 import type { Tx } from '../../db/client.ts';
 import type { RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
-import type { Channel } from '../assignment/assignment.engine.ts';
-import { can } from '../users/roles.ts';
+import type { Channel } from '../assignment/index.ts';
+import { can } from '../users/index.ts';
 import { type DuplicateMatch, type DuplicateProbe, findDuplicatesMany } from './duplicates.match.ts';
 import { type DuplicateSettings, type PolicyChannel, policyChannelOf } from './duplicates.settings.ts';
 

@@ -3,11 +3,9 @@ import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { fieldAccessFor } from '../leads/lead-fields.ts';
-import { toLead } from '../leads/leads.dto.ts';
-import { leadsQuery } from '../leads/leads.repository.ts';
-import { leadVisibleTo } from '../leads/leads.visibility.ts';
+import { recordAudit } from '../audit/index.ts';
+import { fieldAccessFor, leadsQuery, leadVisibleTo, toLead } from '../leads/index.ts';
+
 import type { MatchKey } from './duplicates.match.ts';
 import * as repo from './duplicates.repository.ts';
 

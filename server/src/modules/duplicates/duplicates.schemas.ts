@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Cursor, Limit, Nullable } from '../../http/schemas.ts';
-import { Lead } from '../leads/leads.schemas.ts';
+import { Lead } from '../leads/index.ts';
 import { onDuplicateValues } from './duplicates.policy.ts';
 import { policies, policyChannels } from './duplicates.settings.ts';
 

@@ -3,7 +3,7 @@ import { withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { notFound } from '../../http/errors.ts';
 import { toE164 } from '../../lib/phone.ts';
-import * as leads from '../leads/leads.repository.ts';
+import { findVisibleLead } from '../leads/index.ts';
 import { type DuplicateMatch, findDuplicates, loadDuplicateSettings } from './duplicates.match.ts';
 import { dismissedWith } from './duplicates.repository.ts';
 import type { DuplicateCheckBody } from './duplicates.schemas.ts';
@@ -18,7 +18,7 @@ export async function duplicatesOfLead(
   id: string,
 ): Promise<{ data: DuplicateMatch[] }> {
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-    const lead = await leads.findVisibleLead(trx, ctx.actor, id);
+    const lead = await findVisibleLead(trx, ctx.actor, id);
     if (!lead) throw notFound('lead');
     const settings = await loadDuplicateSettings(trx);
     const found = await findDuplicates(

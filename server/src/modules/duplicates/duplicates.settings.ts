@@ -1,8 +1,8 @@
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
-import type { Channel } from '../assignment/assignment.engine.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { Channel } from '../assignment/index.ts';
+import { recordAudit } from '../audit/index.ts';
 
 export const policies = ['block', 'warn', 'allow'] as const;
 export type Policy = (typeof policies)[number];

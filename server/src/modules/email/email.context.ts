@@ -1,8 +1,7 @@
 import type { Tx } from '../../db/client.ts';
-import { fieldAccessFor } from '../leads/lead-fields.ts';
-import { toLead } from '../leads/leads.dto.ts';
-import type { LeadRow } from '../leads/leads.repository.ts';
-import type { Role } from '../users/roles.ts';
+import { fieldAccessFor, type LeadRow, toLead } from '../leads/index.ts';
+
+import type { Role } from '../users/index.ts';
 import type { RenderContext } from './email.render.ts';
 
 /** The variables a template may use (custom fields add `lead.customFields.<key>`); the composer lists them. */

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { type Database, type Tx, withTenant } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
-import { DAY, Dice, HOUR, MINUTE } from '../companies/demo-dice.ts';
-import { insertRows } from '../companies/demo-rows.ts';
+import { DAY, Dice, HOUR, insertRows, MINUTE } from '../companies/index.ts';
+
 import { htmlToText } from './email.render.ts';
 import { messageIdFor } from './email.smtp.ts';
 

@@ -4,7 +4,7 @@ import type { Deps } from '../../http/context.ts';
 import { AppError, errorCodes } from '../../http/errors.ts';
 import { defineJob, MAX_ATTEMPTS, retryDelayMs } from '../../jobs/define.ts';
 import { enqueue, type Job } from '../../jobs/queue.ts';
-import { notify } from '../notifications/notifications.service.ts';
+import { notify } from '../notifications/index.ts';
 import * as repo from './email.repository.ts';
 import { loadServer } from './email.settings.ts';
 import { classifySmtpError, sendMail } from './email.smtp.ts';

@@ -2,7 +2,7 @@ import type { Insertable, Updateable } from 'kysely';
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
 import type { EmailMessages, EmailSettings } from '../../db/types.ts';
-import { atMicros, type Cursor, olderThan } from '../timeline/timeline.repository.ts';
+import { atMicros, type Cursor, olderThan } from '../timeline/index.ts';
 
 export type MessageStatus = 'queued' | 'sending' | 'retrying' | 'sent' | 'failed';
 /** What a send job may still work on; `sending` is one whose worker died mid-way. */

@@ -250,10 +250,7 @@ export const EmailMessage = Type.Object(
   { additionalProperties: false },
 );
 
-export const PageQuery = Type.Object(
-  { limit: Limit, cursor: Cursor(200) },
-  { additionalProperties: false },
-);
+export const PageQuery = Type.Object({ limit: Limit, cursor: Cursor(200) }, { additionalProperties: false });
 
 export const ListMessagesQuery = Type.Object(
   {

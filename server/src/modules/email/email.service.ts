@@ -6,10 +6,9 @@ import { AppError, fieldError, notFound } from '../../http/errors.ts';
 import { enqueue, wake } from '../../jobs/queue.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { fieldAccessFor } from '../leads/lead-fields.ts';
-import { findVisibleLead, type LeadRow, touchLead } from '../leads/leads.repository.ts';
-import { leadIsLive, leadVisibleTo } from '../leads/leads.visibility.ts';
+import { recordAudit } from '../audit/index.ts';
+import { fieldAccessFor, findVisibleLead, type LeadRow, leadIsLive, leadVisibleTo, touchLead } from '../leads/index.ts';
+
 import { leadContext } from './email.context.ts';
 import { toMessage } from './email.dto.ts';
 import { emailSendJob, fromFor } from './email.jobs.ts';

@@ -2,7 +2,7 @@ import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/index.ts';
 import { escapeHtml } from './email.render.ts';
 import * as repo from './email.repository.ts';
 import type { PutSettingsInput } from './email.schemas.ts';

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Nullable } from '../../http/schemas.ts';
-import type { TimelineSource } from '../timeline/timeline.sources.ts';
+import type { TimelineSource } from '../timeline/index.ts';
 import * as repo from './email.repository.ts';
 
 const Time = Type.String({ format: 'date-time' });

@@ -1,9 +1,15 @@
 import { AppError, type FieldError } from '../../http/errors.ts';
-import { wallClock } from '../assignment/local-time.ts';
-import { accessFieldOf, type LeadFieldDef, leadFields } from '../leads/lead-catalog.ts';
-import { type ControlledField, customAccess, type FieldAccess } from '../leads/lead-fields.ts';
-import type { CustomFieldDef } from '../leads/lead-input.ts';
-import type { LeadRow } from '../leads/leads.repository.ts';
+import { wallClock } from '../assignment/index.ts';
+import {
+  accessFieldOf,
+  type ControlledField,
+  type CustomFieldDef,
+  customAccess,
+  type FieldAccess,
+  type LeadFieldDef,
+  type LeadRow,
+  leadFields,
+} from '../leads/index.ts';
 
 /** A spreadsheet cell: text is neutralised before it is written, numbers and dates are written as such. */
 export type Cell = string | number | boolean | Date | null;

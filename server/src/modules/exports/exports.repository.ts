@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/client.ts';
-import { activeCustomFields } from '../leads/leads.repository.ts';
+import { activeCustomFields } from '../leads/index.ts';
 import type { Lookups } from './exports.columns.ts';
 
 /**

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { App } from '../../app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { RateLimiter } from '../../http/rate-limit.ts';
-import { customFilterParams, ListLeadsQuery, leadFilterParams } from '../leads/leads.schemas.ts';
+import { customFilterParams, ListLeadsQuery, leadFilterParams } from '../leads/index.ts';
 import { exportLeads } from './exports.service.ts';
 
 /** Exports per user per minute: each can read every lead the user sees, so a few a minute is plenty. */

@@ -3,11 +3,17 @@ import ExcelJS from 'exceljs';
 import { withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { type FieldAccess, fieldAccessFor } from '../leads/lead-fields.ts';
-import { toLead } from '../leads/leads.dto.ts';
-import { iterateLeadRows, type LeadRowsPage, type ListLeadsInput } from '../leads/leads.list.ts';
-import type { LeadRow } from '../leads/leads.repository.ts';
+import { recordAudit } from '../audit/index.ts';
+import {
+  type FieldAccess,
+  fieldAccessFor,
+  iterateLeadRows,
+  type LeadRow,
+  type LeadRowsPage,
+  type ListLeadsInput,
+  toLead,
+} from '../leads/index.ts';
+
 import {
   type Cell,
   type ExportColumn,

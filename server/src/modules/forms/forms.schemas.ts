@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Cursor, Limit, Nullable } from '../../http/schemas.ts';
-import { leadSources } from '../leads/leads.schemas.ts';
+import { leadSources } from '../leads/index.ts';
 
 export const fieldTypes = ['text', 'email', 'phone', 'textarea', 'select', 'number'] as const;
 
@@ -99,10 +99,7 @@ export const Form = Type.Object(
   { additionalProperties: false },
 );
 
-export const ListFormsQuery = Type.Object(
-  { limit: Limit, cursor: Cursor(200) },
-  { additionalProperties: false },
-);
+export const ListFormsQuery = Type.Object({ limit: Limit, cursor: Cursor(200) }, { additionalProperties: false });
 
 export const FormIdParams = Type.Object({ formId: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
 

@@ -3,7 +3,7 @@ import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, type FieldError, notFound } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/index.ts';
 import { embedHtml } from './forms.embed.ts';
 import * as repo from './forms.repository.ts';
 import { type CreateFormInput, type FormFieldInput, HONEYPOT, type UpdateFormInput } from './forms.schemas.ts';

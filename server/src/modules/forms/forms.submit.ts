@@ -3,8 +3,9 @@ import { withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, type ErrorCode, type FieldError, notFound } from '../../http/errors.ts';
 import { fieldErrors, validatorCompiler } from '../../http/validation.ts';
-import { createLeads } from '../leads/leads.create.ts';
-import { CreateLeadBody, type CreateLeadInput } from '../leads/leads.schemas.ts';
+import { createLeads } from '../leads/commands.ts';
+import { CreateLeadBody, type CreateLeadInput } from '../leads/index.ts';
+
 import * as repo from './forms.repository.ts';
 import { HONEYPOT, type SubmitInput } from './forms.schemas.ts';
 import type { StoredField } from './forms.service.ts';

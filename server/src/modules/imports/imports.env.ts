@@ -1,9 +1,9 @@
 import type { Tx } from '../../db/client.ts';
 import type { RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
-import { loadDuplicateSettings } from '../duplicates/duplicates.match.ts';
-import { loadWriteContext } from '../leads/leads.service.ts';
-import { can, type Role } from '../users/roles.ts';
+import { loadDuplicateSettings } from '../duplicates/index.ts';
+import { loadWriteContext } from '../leads/commands.ts';
+import { can, type Role } from '../users/index.ts';
 import type { DuplicatePolicy, EvaluateEnv, SourceRow } from './imports.evaluate.ts';
 import { compileMapping } from './imports.mapping.ts';
 import type { ImportRow, StoredChunk } from './imports.repository.ts';

@@ -7,9 +7,10 @@ import {
   emailKey,
   findDuplicatesMany,
   type MatchKey,
-} from '../duplicates/duplicates.match.ts';
-import { checkAssignment } from '../leads/lead-assign.ts';
-import { leadVisibleTo } from '../leads/leads.visibility.ts';
+} from '../duplicates/index.ts';
+import { checkAssignment } from '../leads/commands.ts';
+import { leadVisibleTo } from '../leads/index.ts';
+
 import {
   type DroppedValue,
   droppedText,

@@ -1,7 +1,7 @@
 import type { Tx } from '../../db/client.ts';
 import type { Deps } from '../../http/context.ts';
 import { enqueue, type Job } from '../../jobs/queue.ts';
-import { flagDuplicates } from '../duplicates/duplicates.flag.ts';
+import { flagDuplicates } from '../duplicates/index.ts';
 import { type ChunkPayload, importFlagJob } from './imports.jobs.ts';
 import * as repo from './imports.repository.ts';
 

@@ -6,16 +6,14 @@ import { AppError } from '../../http/errors.ts';
 import { defineJob } from '../../jobs/define.ts';
 import { enqueue, type Job } from '../../jobs/queue.ts';
 import { daily } from '../../jobs/schedule.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { type CreateItem, type CreateResult, createLeads } from '../leads/leads.create.ts';
-import { notify } from '../notifications/notifications.service.ts';
+import { recordAudit } from '../audit/index.ts';
+import { type CreateItem, type CreateResult, createLeads } from '../leads/commands.ts';
+import { notify } from '../notifications/index.ts';
 import { importerContext, loadEnv, sourceRows } from './imports.env.ts';
 import { evaluateRows, FileIndex, type RowDecision } from './imports.evaluate.ts';
-import { flagImported } from './imports.flag.ts';
 import { pruneUnrunImports } from './imports.prune.ts';
 import * as repo from './imports.repository.ts';
 import type { Mapping } from './imports.schemas.ts';
-import { runImportUndo } from './imports.undo.ts';
 import { mergeInto } from './imports.write.ts';
 
 /** A chunk of an import: which import, which of its chunks (from 0). */
@@ -36,14 +34,14 @@ export const importChunkJob = defineJob({
 export const importUndoJob = defineJob({
   kind: 'import.undo',
   payload: ChunkPayload,
-  handler: (trx, deps, job) => runImportUndo(trx, deps, job),
+  handler: async (trx, deps, job) => (await import('./imports.undo.ts')).runImportUndo(trx, deps, job),
 });
 
 /** After an import, a chunk of its leads created although they matched others into the review queue. */
 export const importFlagJob = defineJob({
   kind: 'import.flag',
   payload: ChunkPayload,
-  handler: (trx, deps, job) => flagImported(trx, deps, job),
+  handler: async (trx, deps, job) => (await import('./imports.flag.ts')).flagImported(trx, deps, job),
 });
 
 /** Daily: uploads nobody ran within a week go, with their parsed rows. */

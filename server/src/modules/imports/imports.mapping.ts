@@ -1,8 +1,13 @@
 import { AppError, type FieldError } from '../../http/errors.ts';
 import { isUuid } from '../../lib/ids.ts';
-import { type ControlledField, customAccess, type FieldAccess } from '../leads/lead-fields.ts';
-import type { CustomFieldDef } from '../leads/lead-input.ts';
-import { leadSources } from '../leads/leads.schemas.ts';
+import {
+  type ControlledField,
+  type CustomFieldDef,
+  customAccess,
+  type FieldAccess,
+  leadSources,
+} from '../leads/index.ts';
+
 import type { Mapping } from './imports.schemas.ts';
 import { multiColumnFields, squash } from './imports.suggest.ts';
 import type { DateOrder } from './imports.values.ts';

@@ -2,9 +2,8 @@ import type { FastifySchemaValidationError } from 'fastify';
 import type { Tx } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import { fieldErrors, validatorCompiler } from '../../http/validation.ts';
-import { type CustomFieldDef, type InputContext, toColumns } from '../leads/lead-input.ts';
-import type { LeadColumns } from '../leads/leads.repository.ts';
-import { CreateLeadBody } from '../leads/leads.schemas.ts';
+import { CreateLeadBody, type CustomFieldDef, type InputContext, type LeadColumns, toColumns } from '../leads/index.ts';
+
 import { type CompiledMapping, ownerOf, sourceOf, stageOf, type UserRef } from './imports.mapping.ts';
 import { parseBoolean, parseDate, parseNumber, splitList } from './imports.values.ts';
 

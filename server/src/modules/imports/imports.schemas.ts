@@ -1,7 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Cursor, Nullable } from '../../http/schemas.ts';
-import { leadFields } from '../leads/lead-catalog.ts';
-import { leadSources } from '../leads/leads.schemas.ts';
+import { leadFields, leadSources } from '../leads/index.ts';
+
 import { importEncodings, importFormats } from './imports.decode.ts';
 
 const Uuid = Type.String({ format: 'uuid' });

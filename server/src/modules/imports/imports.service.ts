@@ -4,7 +4,7 @@ import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/index.ts';
 import { toDetail, toSummary } from './imports.dto.ts';
 import { checkOnDuplicate, loadEnv, mappingFor, sourceRows, suggestionFor } from './imports.env.ts';
 import { evaluateRows, FileIndex } from './imports.evaluate.ts';

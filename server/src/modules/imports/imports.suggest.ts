@@ -1,5 +1,5 @@
-import { leadFields } from '../leads/lead-catalog.ts';
-import { leadSources } from '../leads/leads.schemas.ts';
+import { leadFields, leadSources } from '../leads/index.ts';
+
 import type { Mapping } from './imports.schemas.ts';
 
 /** How a header reads once case, spaces and punctuation are gone: "Mobile Phone Number" -> "mobilephonenumber". */

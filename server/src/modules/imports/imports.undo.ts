@@ -3,9 +3,10 @@ import type { Tx } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import * as leadsRepo from '../leads/leads.repository.ts';
-import { writeLead } from '../leads/leads.service.ts';
+import { recordAudit } from '../audit/index.ts';
+import { writeLead } from '../leads/commands.ts';
+import { findLead } from '../leads/index.ts';
+
 import { importerContext } from './imports.env.ts';
 import { chunkHandler, importUndoJob } from './imports.jobs.ts';
 import * as repo from './imports.repository.ts';
@@ -62,7 +63,7 @@ async function revertUpdate(trx: Tx, deps: Deps, ctx: RequestContext, outcome: r
     .where('merged_into', 'is', null)
     .forUpdate()
     .executeTakeFirst();
-  const current = live ? await leadsRepo.findLead(trx, outcome.lead) : undefined;
+  const current = live ? await findLead(trx, outcome.lead) : undefined;
   if (!current) return false;
   const held = current as unknown as Record<string, unknown>;
   const changes: Record<string, unknown> = {};

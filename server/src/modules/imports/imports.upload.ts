@@ -1,7 +1,7 @@
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/index.ts';
 import { badFile, type ImportEncoding, type ImportFormat } from './imports.decode.ts';
 import { toDetail } from './imports.dto.ts';
 import { loadEnv, mappingFor, suggestionFor } from './imports.env.ts';

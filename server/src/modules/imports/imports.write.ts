@@ -1,9 +1,9 @@
 import type { Tx } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
-import { fillFromIncoming } from '../duplicates/duplicates.fill.ts';
-import type { NewLeadColumns } from '../leads/leads.create.ts';
-import * as leadsRepo from '../leads/leads.repository.ts';
+import { fillFromIncoming } from '../duplicates/index.ts';
+import type { NewLeadColumns } from '../leads/commands.ts';
+import { findVisibleLead } from '../leads/index.ts';
 
 /** The columns a merge may change (see fillFromIncoming): what undo compares and puts back. */
 const mergeable = [
@@ -42,7 +42,7 @@ export async function mergeInto(
   leadId: string,
   incoming: NewLeadColumns,
 ): Promise<MergeResult | null> {
-  const before = await leadsRepo.findVisibleLead(trx, ctx.actor, leadId, { lock: true });
+  const before = await findVisibleLead(trx, ctx.actor, leadId, { lock: true });
   if (!before) throw new AppError('not_found', 'The lead it matches is no longer there');
   const after = await fillFromIncoming(trx, deps, ctx, leadId, incoming, 'import');
   if (after.version === before.version) return null;

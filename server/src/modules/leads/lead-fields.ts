@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/client.ts';
-import { can, type Role } from '../users/roles.ts';
+import { can, type Role } from '../users/index.ts';
 import { assignmentFields, type ControlledField, controlledFields } from './lead-catalog.ts';
 
 /**

@@ -4,8 +4,8 @@ import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, type FieldError } from '../../http/errors.ts';
 import { fieldErrors, validatorCompiler } from '../../http/validation.ts';
-import type { OnDuplicate } from '../duplicates/duplicates.policy.ts';
-import { DuplicateRef } from '../duplicates/duplicates.schemas.ts';
+import { DuplicateRef, type OnDuplicate } from '../duplicates/index.ts';
+
 import { type CreateResult, createLeads } from './leads.create.ts';
 import { onceForKey, requestHash, type StoredResponse } from './leads.idempotency.ts';
 import { CreateLeadBody, type CreateLeadInput } from './leads.schemas.ts';

@@ -3,12 +3,19 @@ import type { Tx } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { routeMany } from '../assignment/assignment.batch.ts';
-import { type Channel, notifyNewOwners, type RoutingDecision } from '../assignment/assignment.engine.ts';
-import { flagPayloadOf, settleWithoutCreating } from '../duplicates/duplicates.create.ts';
-import { type DuplicateMatch, emailKey } from '../duplicates/duplicates.match.ts';
-import { type DuplicateDecision, decideOnCreateMany, type OnDuplicate } from '../duplicates/duplicates.policy.ts';
-import { checkAssignment, type ExplicitAssignment, hasExplicitAssignment } from './lead-assign.ts';
+import { type Channel, notifyNewOwners, type RoutingDecision, routeMany } from '../assignment/index.ts';
+
+import {
+  type DuplicateDecision,
+  type DuplicateMatch,
+  decideOnCreateMany,
+  emailKey,
+  flagPayloadOf,
+  type OnDuplicate,
+  settleWithoutCreating,
+} from '../duplicates/index.ts';
+
+import { checkAssignment, type ExplicitAssignment, hasExplicitAssignment } from './lead-assign.check.ts';
 import { toColumns } from './lead-input.ts';
 import { type NewLead, writeNewLeads } from './leads.create.write.ts';
 import * as repo from './leads.repository.ts';
@@ -19,7 +26,7 @@ import {
   loadWriteContext,
   manualDecision,
   type WriteContext,
-} from './leads.service.ts';
+} from './leads.write-context.ts';
 
 /** A new lead's columns once normalised: its name, source and stage decided. */
 export type NewLeadColumns = repo.LeadColumns & { name: string; source: string; stage: string };

@@ -4,10 +4,10 @@ import type { Tx } from '../../db/client.ts';
 import type { RequestContext } from '../../http/context.ts';
 import { enqueueMany } from '../../jobs/queue.ts';
 import { newId } from '../../lib/ids.ts';
-import type { Channel, RoutingDecision } from '../assignment/assignment.engine.ts';
-import { slaJob } from '../assignment/assignment.jobs.ts';
-import { diff } from '../audit/audit.service.ts';
-import { flagJob } from '../duplicates/duplicates.jobs.ts';
+import { type Channel, type RoutingDecision, slaJob } from '../assignment/index.ts';
+
+import { diff } from '../audit/index.ts';
+import { flagJob } from '../duplicates/index.ts';
 import type { NewLeadColumns } from './leads.create.ts';
 import { leadSnapshot } from './leads.dto.ts';
 import {

@@ -3,8 +3,8 @@ import { Type } from 'typebox';
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
-import { type CreateAnswer, createAnswer } from '../duplicates/duplicates.create.ts';
-import type { OnDuplicate } from '../duplicates/duplicates.policy.ts';
+import { type CreateAnswer, createAnswer, type OnDuplicate } from '../duplicates/index.ts';
+
 import type { CreateLeadInput } from './leads.schemas.ts';
 import { channelOf, createLeadOrMatchInTx, loadWriteContext } from './leads.service.ts';
 

@@ -2,9 +2,9 @@ import { Type } from 'typebox';
 import type { App } from '../../app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { IdParams, List, Nullable, Page } from '../../http/schemas.ts';
-import type { OnDuplicate } from '../duplicates/duplicates.policy.ts';
-import { CreatedLead, DuplicateOutcome, OnDuplicateQuery } from '../duplicates/duplicates.schemas.ts';
-import { can } from '../users/roles.ts';
+import { CreatedLead, DuplicateOutcome, type OnDuplicate, OnDuplicateQuery } from '../duplicates/index.ts';
+
+import { can } from '../users/index.ts';
 import { assignLead, assignmentHistory } from './lead-assign.ts';
 import { BulkCreateBody, BulkCreateResult, bulkValidatorCompiler, createLeadsInBulk } from './leads.bulk.ts';
 import { createLeadOnce, IdempotencyHeaders, idempotencyKeyOf } from './leads.idempotency.ts';

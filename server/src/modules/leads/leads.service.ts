@@ -3,41 +3,27 @@ import { withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { settleOpenFollowUps } from '../activities/activities.lifecycle.ts';
-import type { Channel, RoutingDecision } from '../assignment/assignment.engine.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import type { CreateOutcome } from '../duplicates/duplicates.create.ts';
-import type { OnDuplicate } from '../duplicates/duplicates.policy.ts';
-import { type DuplicateSettings, loadDuplicateSettings } from '../duplicates/duplicates.settings.ts';
-import { survivorOf } from '../merges/merges.redirect.ts';
-import { findStage, listStages } from '../pipeline/pipeline.repository.ts';
+import { settleOpenFollowUps } from '../activities/index.ts';
+import type { Channel } from '../assignment/index.ts';
+import { recordAudit } from '../audit/index.ts';
+import type { CreateOutcome, OnDuplicate } from '../duplicates/index.ts';
+
+import { survivorOf } from '../merges/index.ts';
+import { findStage } from '../pipeline/index.ts';
 import { fieldAccessFor } from './lead-fields.ts';
-import { type InputContext, loadInputContext, toColumns } from './lead-input.ts';
+import { toColumns } from './lead-input.ts';
 import { createLeads } from './leads.create.ts';
 import { type LeadDto, leadSnapshot, leadValues, toLead } from './leads.dto.ts';
 import * as repo from './leads.repository.ts';
 import type { CreateLeadInput, LeadFieldsInput, UpdateLeadInput } from './leads.schemas.ts';
-
-export function channelOf(ctx: RequestContext): Channel {
-  return ctx.actor.apiKeyId ? 'api' : 'ui';
-}
-
-/** What a caller needs for any lead write, loaded once per transaction (bulk reuses it for every item). */
-export interface WriteContext {
-  input: InputContext;
-  stages: Awaited<ReturnType<typeof listStages>>;
-  duplicates: DuplicateSettings;
-}
-
-export async function loadWriteContext(trx: Tx, ctx: RequestContext): Promise<WriteContext> {
-  const access = await fieldAccessFor(trx, ctx.actor.role);
-  const [input, stages, duplicates] = await Promise.all([
-    loadInputContext(trx, access),
-    listStages(trx),
-    loadDuplicateSettings(trx),
-  ]);
-  return { input, stages, duplicates };
-}
+import {
+  apiValues,
+  channelOf,
+  checkStageRequirements,
+  loadWriteContext,
+  manualDecision,
+  type WriteContext,
+} from './leads.write-context.ts';
 
 /**
  * `POST /leads`: a batch of one through the one write path (createLeads), answered as a single create answers:
@@ -63,66 +49,6 @@ export async function createLeadOrMatchInTx(
   if (result.status === 'failed' || result.status === 'duplicate') throw result.error;
   if (result.status === 'created') return { status: 'created', row: result.row ?? null, duplicates: result.duplicates };
   return result;
-}
-
-export function manualDecision(ownerId: string | null, detail: string): RoutingDecision {
-  return {
-    ownerId,
-    reason: 'manual',
-    ruleId: null,
-    ruleName: null,
-    strategy: null,
-    slaMinutes: null,
-    candidates: [],
-    detail,
-  };
-}
-
-/** Column values in API terms, for rule conditions and stage requirements. */
-export function apiValues(values: repo.LeadColumns & { name: string }): Record<string, unknown> {
-  return {
-    name: values.name,
-    companyName: values.company_name ?? null,
-    emails: values.emails ?? [],
-    phones: values.phones ?? [],
-    source: values.source,
-    campaign: values.campaign ?? null,
-    product: values.product ?? null,
-    city: values.city ?? null,
-    state: values.state ?? null,
-    country: values.country ?? null,
-    territory: values.territory ?? null,
-    expectedValue: values.expected_value ?? null,
-    currency: values.currency ?? null,
-    expectedCloseDate: values.expected_close_date ?? null,
-    tags: values.tags ?? [],
-    notes: values.notes ?? null,
-    lostReason: values.lost_reason ?? null,
-    stage: values.stage,
-    ownerId: values.owner_id ?? null,
-    partnerId: values.partner_id ?? null,
-    customFields: values.custom_fields ?? {},
-  };
-}
-
-/** A stage's required fields must hold a value once the lead is in it (Won needs a value, Lost a reason). */
-export function checkStageRequirements(
-  stage: { key: string; name: string; required_fields: string[] },
-  values: Record<string, unknown>,
-  base: string,
-): void {
-  const missing = stage.required_fields.filter((field) => {
-    const value = field.startsWith('customFields.')
-      ? (values.customFields as Record<string, unknown>)[field.slice('customFields.'.length)]
-      : values[field];
-    return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
-  });
-  if (missing.length > 0) {
-    throw new AppError('stage_requirements', `Moving to ${stage.name} needs: ${missing.join(', ')}`, {
-      errors: missing.map((field) => ({ path: `${base}${field}`, message: `is required in the ${stage.name} stage` })),
-      extra: { stage: stage.key, requiredFields: missing },
-    });
-  }
 }
 
 /**
@@ -314,3 +240,5 @@ export async function stageHistory(deps: Deps, ctx: RequestContext, id: string) 
     };
   });
 }
+
+export { apiValues, channelOf, checkStageRequirements, loadWriteContext, manualDecision, type WriteContext };

@@ -1,6 +1,6 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Actor } from '../../http/context.ts';
-import { subtreeOf } from '../users/users.repository.ts';
+import { subtreeOf } from '../users/index.ts';
 
 /** The API key scope that lets an integration read every lead, not only the ones it brought in. */
 export const READ_ALL_LEADS_SCOPE = 'leads:read-all';

@@ -1,7 +1,13 @@
 import { AppError, type FieldError } from '../../http/errors.ts';
-import { accessFieldOf, leadField, leadFields } from '../leads/lead-catalog.ts';
-import { customAccess, type FieldAccess } from '../leads/lead-fields.ts';
-import type { LeadColumns, LeadRow } from '../leads/leads.repository.ts';
+import {
+  accessFieldOf,
+  customAccess,
+  type FieldAccess,
+  type LeadColumns,
+  type LeadRow,
+  leadField,
+  leadFields,
+} from '../leads/index.ts';
 
 const mergeColumns = (how: 'choose' | 'union'): Readonly<Record<string, string>> =>
   Object.fromEntries(leadFields.filter((f) => f.merge === how).map((f) => [f.key, f.column]));

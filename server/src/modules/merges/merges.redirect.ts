@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
 import type { Actor } from '../../http/context.ts';
-import { findVisibleLead } from '../leads/leads.repository.ts';
+import { findVisibleLead } from '../leads/index.ts';
 
 /** Longer chains than this cannot come from merges of at most 10 leads undone in order; it only guards a loop. */
 const MAX_HOPS = 100;

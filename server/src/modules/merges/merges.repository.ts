@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
 import type { Actor } from '../../http/context.ts';
-import { leadsQuery } from '../leads/leads.repository.ts';
-import { leadIsLive, leadVisibleTo } from '../leads/leads.visibility.ts';
+import { leadIsLive, leadsQuery, leadVisibleTo } from '../leads/index.ts';
+
 import type { Image } from './merge-rebase.ts';
 
 /** The live leads among `ids` the actor may see, locked in id order (so concurrent merges cannot deadlock). */

@@ -2,15 +2,27 @@ import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, type FieldError } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAssignment } from '../assignment/assignment.engine.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { checkAssignment } from '../leads/lead-assign.ts';
-import { leadRelations } from '../leads/lead-relations.ts';
-import { leadSnapshot, leadValues } from '../leads/leads.dto.ts';
-import * as leadsRepo from '../leads/leads.repository.ts';
-import { channelOf, checkStageRequirements, loadWriteContext, manualDecision } from '../leads/leads.service.ts';
-import { notify } from '../notifications/notifications.service.ts';
-import { can } from '../users/roles.ts';
+import { recordAssignment } from '../assignment/index.ts';
+import { recordAudit } from '../audit/index.ts';
+import {
+  channelOf,
+  checkAssignment,
+  checkStageRequirements,
+  loadWriteContext,
+  manualDecision,
+} from '../leads/commands.ts';
+import {
+  findLead,
+  insertStageHistory,
+  type LeadRow,
+  leadRelations,
+  leadSnapshot,
+  leadValues,
+  updateLeadRow,
+} from '../leads/index.ts';
+
+import { notify } from '../notifications/index.ts';
+import { can } from '../users/index.ts';
 import { resolveFields } from './merge-fields.ts';
 import * as repo from './merges.repository.ts';
 import type { MergeInput } from './merges.schemas.ts';
@@ -40,7 +52,7 @@ export async function mergeLeadsInTx(
   if (!survivor) throw notFoundAt('survivorId');
   const missing = mergedIds.findIndex((id) => !byId.has(id));
   if (missing >= 0) throw notFoundAt(`mergedIds.${missing}`);
-  const merged = mergedIds.map((id) => byId.get(id) as leadsRepo.LeadRow);
+  const merged = mergedIds.map((id) => byId.get(id) as LeadRow);
 
   const wctx = await loadWriteContext(trx, ctx);
   const { changes, chosen, assignment } = resolveFields(
@@ -52,7 +64,7 @@ export async function mergeLeadsInTx(
   );
   if (Object.keys(assignment).length > 0) await checkAssignment(trx, ctx, assignment, { basePath: 'fieldChoices' });
   const stageChanged = changes.stage !== undefined;
-  checkStage(ctx, wctx, survivor, { ...survivor, ...changes } as leadsRepo.LeadRow);
+  checkStage(ctx, wctx, survivor, { ...survivor, ...changes } as LeadRow);
 
   const now = deps.clock.now();
   const beforeImages = await repo.rowImages(trx, allIds);
@@ -66,7 +78,7 @@ export async function mergeLeadsInTx(
       if (relation.table === 'lead_assignments') movedAssignments.count += ids.length;
     }
   }
-  await leadsRepo.updateLead(
+  await updateLeadRow(
     trx,
     survivorId,
     survivor.version,
@@ -79,7 +91,7 @@ export async function mergeLeadsInTx(
   const created: repo.MergeRecord['created_rows'] = [];
   if (stageChanged) {
     const id = newId();
-    await leadsRepo.insertStageHistory(trx, {
+    await insertStageHistory(trx, {
       company_id: ctx.actor.companyId,
       id,
       lead_id: survivorId,
@@ -130,7 +142,7 @@ export async function mergeLeadsInTx(
     at: now,
   });
 
-  const after = await leadsRepo.findLead(trx, survivorId);
+  const after = await findLead(trx, survivorId);
   if (!after) throw new Error('survivor vanished during the merge');
   await recordAudit(trx, ctx, {
     action: 'lead.merged',
@@ -179,8 +191,8 @@ function notFoundAt(path: string): AppError {
 function checkStage(
   ctx: RequestContext,
   wctx: Awaited<ReturnType<typeof loadWriteContext>>,
-  before: leadsRepo.LeadRow,
-  result: leadsRepo.LeadRow,
+  before: LeadRow,
+  result: LeadRow,
 ): void {
   const current = wctx.stages.find((s) => s.key === before.stage);
   const target = wctx.stages.find((s) => s.key === result.stage);

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Tx } from '../../db/client.ts';
-import { atMicros, type Cursor, olderThan } from '../timeline/timeline.repository.ts';
-import type { TimelineEntry, TimelineSource } from '../timeline/timeline.sources.ts';
+import { atMicros, type Cursor, olderThan, type TimelineEntry, type TimelineSource } from '../timeline/index.ts';
+
 import { mergedNames } from './merges.repository.ts';
 
 const Uuid = Type.String({ format: 'uuid' });

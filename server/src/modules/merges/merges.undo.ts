@@ -2,10 +2,9 @@ import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, type ErrorCode, notFound } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { leadRelations } from '../leads/lead-relations.ts';
-import { leadSnapshot } from '../leads/leads.dto.ts';
-import * as leadsRepo from '../leads/leads.repository.ts';
+import { recordAudit } from '../audit/index.ts';
+import { findLead, findVisibleLead, type LeadRow, leadRelations, leadSnapshot } from '../leads/index.ts';
+
 import { chosenColumns, same } from './merge-fields.ts';
 import { type Image, rebase } from './merge-rebase.ts';
 import * as repo from './merges.repository.ts';
@@ -96,7 +95,7 @@ export async function undoMerge(deps: Deps, ctx: RequestContext, mergeId: string
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
     const merge = await repo.findMerge(trx, mergeId, { lock: true });
     if (!merge) throw notFound('merge');
-    const visible = await leadsRepo.findVisibleLead(trx, ctx.actor, merge.survivor_id, { includeDead: true });
+    const visible = await findVisibleLead(trx, ctx.actor, merge.survivor_id, { includeDead: true });
     if (!visible) throw notFound('merge');
     const survivorId = merge.survivor_id;
     const ids = [survivorId, ...merge.merged_ids];
@@ -109,9 +108,9 @@ export async function undoMerge(deps: Deps, ctx: RequestContext, mergeId: string
       });
     }
 
-    const beforeRows = new Map<string, leadsRepo.LeadRow>();
+    const beforeRows = new Map<string, LeadRow>();
     for (const id of ids) {
-      const row = await leadsRepo.findLead(trx, id);
+      const row = await findLead(trx, id);
       if (row) beforeRows.set(id, row);
     }
     const planned = plannedRows(merge, await repo.rowImages(trx, ids), await repo.leadTableColumns(trx));
@@ -134,10 +133,10 @@ export async function undoMerge(deps: Deps, ctx: RequestContext, mergeId: string
     }
     await repo.markUndone(trx, mergeId, newId(), ctx.actor.userId, now);
 
-    const restoredRows: leadsRepo.LeadRow[] = [];
+    const restoredRows: LeadRow[] = [];
     for (const id of ids) {
       const before = beforeRows.get(id);
-      const after = await leadsRepo.findLead(trx, id);
+      const after = await findLead(trx, id);
       if (!before || !after) continue;
       restoredRows.push(after);
       const role = id === survivorId ? {} : { mergedInto: survivorId };

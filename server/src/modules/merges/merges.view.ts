@@ -2,8 +2,8 @@ import { withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { notFound } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
-import { controlledFields, customAccess, type FieldAccess, fieldAccessFor } from '../leads/lead-fields.ts';
-import { findVisibleLead } from '../leads/leads.repository.ts';
+import { controlledFields, customAccess, type FieldAccess, fieldAccessFor, findVisibleLead } from '../leads/index.ts';
+
 import { fieldOfColumn, same } from './merge-fields.ts';
 import type { Image } from './merge-rebase.ts';
 import * as repo from './merges.repository.ts';

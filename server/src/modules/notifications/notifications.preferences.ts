@@ -1,7 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/index.ts';
 
 export const reminderChannels = ['in_app', 'email', 'both'] as const;
 export type ReminderChannel = (typeof reminderChannels)[number];

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { App } from '../../app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { Cursor, IdParams, Limit, Nullable } from '../../http/schemas.ts';
-import { replanForPreference } from '../activities/activities.reminders.ts';
+import { replanForPreference } from '../activities/index.ts';
 import { liveNotifications } from './notifications.live.ts';
 import { getPreferences, Preferences, putPreferences } from './notifications.preferences.ts';
 import * as service from './notifications.service.ts';

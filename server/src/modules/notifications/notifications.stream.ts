@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../../http/context.ts';
 import { contextOf } from '../../http/context.ts';
-import { authenticate } from '../auth/auth.service.ts';
+import { authenticate } from '../auth/index.ts';
 import { liveNotifications } from './notifications.live.ts';
 import { unreadCountOf } from './notifications.service.ts';
 

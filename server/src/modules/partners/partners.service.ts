@@ -4,7 +4,7 @@ import { AppError, type FieldError, fieldError, notFound } from '../../http/erro
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { newId } from '../../lib/ids.ts';
 import { toE164 } from '../../lib/phone.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/index.ts';
 import * as repo from './partners.repository.ts';
 
 export function toPartner(row: repo.PartnerRow) {

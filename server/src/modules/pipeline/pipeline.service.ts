@@ -3,9 +3,9 @@ import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, type FieldError, fieldError, notFound } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { keyFrom } from '../../lib/keys.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { controlledFields } from '../leads/lead-fields.ts';
-import { activeCustomFields } from '../leads/leads.repository.ts';
+import { recordAudit } from '../audit/index.ts';
+import { activeCustomFields, controlledFields } from '../leads/index.ts';
+
 import * as repo from './pipeline.repository.ts';
 
 export type StageKind = 'open' | 'won' | 'lost';

@@ -1,8 +1,7 @@
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
-import { listLeads } from '../leads/leads.list.ts';
-import { can, roleMatrix } from '../users/roles.ts';
-import { listUsers } from '../users/users.service.ts';
+import { listLeads } from '../leads/index.ts';
+import { can, listUsers, roleMatrix } from '../users/index.ts';
 
 export interface SearchHitDto {
   type: 'lead' | 'user';

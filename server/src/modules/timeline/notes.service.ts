@@ -4,10 +4,10 @@ import type { Actor, Deps, RequestContext } from '../../http/context.ts';
 import { AppError, type FieldError, notFound } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { findVisibleLead, type LeadRow, leadVisibleToUser, touchLead } from '../leads/leads.repository.ts';
-import { notify } from '../notifications/notifications.service.ts';
-import { can } from '../users/roles.ts';
+import { recordAudit } from '../audit/index.ts';
+import { findVisibleLead, type LeadRow, leadVisibleToUser, touchLead } from '../leads/index.ts';
+import { notify } from '../notifications/index.ts';
+import { can } from '../users/index.ts';
 import { mentionedIds, plainText } from './mentions.ts';
 import * as repo from './notes.repository.ts';
 

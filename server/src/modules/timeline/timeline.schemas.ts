@@ -31,10 +31,7 @@ export const Note = Type.Object(
 
 export const NoteParams = Type.Object({ id: Uuid, noteId: Uuid }, { additionalProperties: false });
 
-export const PageQuery = Type.Object(
-  { limit: Limit, cursor: Cursor(200) },
-  { additionalProperties: false },
-);
+export const PageQuery = Type.Object({ limit: Limit, cursor: Cursor(200) }, { additionalProperties: false });
 
 export const TimelineQuery = Type.Object(
   {

@@ -4,8 +4,8 @@ import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { Nullable } from '../../http/schemas.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
-import { fieldAccessFor } from '../leads/lead-fields.ts';
-import { findVisibleLead } from '../leads/leads.repository.ts';
+import { fieldAccessFor, findVisibleLead } from '../leads/index.ts';
+
 import { PersonRef } from './timeline.schemas.ts';
 import { type TimelineEntry, timelineSources } from './timeline.sources.ts';
 

@@ -1,14 +1,20 @@
 import { type TSchema, Type } from 'typebox';
 import type { Tx } from '../../db/client.ts';
 import { Nullable } from '../../http/schemas.ts';
-import { activitySource } from '../activities/activities.timeline.ts';
-import { emailEventSource, emailSource } from '../email/email.timeline.ts';
-import { accessFieldOf, type ControlledField, leadField } from '../leads/lead-catalog.ts';
-import { customAccess, type FieldAccess } from '../leads/lead-fields.ts';
-import type { LeadRow } from '../leads/leads.repository.ts';
-import { mergeSource, mergeUndoneSource } from '../merges/merges.timeline.ts';
-import { trashTimelineSource } from '../trash/trash.timeline.ts';
-import { whatsappTimelineSource } from '../whatsapp/whatsapp.timeline.ts';
+import { activitySource } from '../activities/index.ts';
+import { emailEventSource, emailSource } from '../email/index.ts';
+import {
+  accessFieldOf,
+  type ControlledField,
+  customAccess,
+  type FieldAccess,
+  type LeadRow,
+  leadField,
+} from '../leads/index.ts';
+
+import { mergeSource, mergeUndoneSource } from '../merges/index.ts';
+import { trashTimelineSource } from '../trash/index.ts';
+import { whatsappTimelineSource } from '../whatsapp/index.ts';
 import { listNotes } from './notes.repository.ts';
 import * as repo from './timeline.repository.ts';
 import { PersonRef } from './timeline.schemas.ts';

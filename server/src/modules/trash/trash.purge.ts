@@ -3,7 +3,7 @@ import type { Tx } from '../../db/client.ts';
 import type { Deps } from '../../http/context.ts';
 import { enqueue, type Job } from '../../jobs/queue.ts';
 import { jobContext } from '../../jobs/system-context.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/index.ts';
 import { purgeMoreJob } from './trash.jobs.ts';
 import { TRASH_DAYS } from './trash.service.ts';
 

@@ -1,6 +1,6 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
-import { leadsQuery } from '../leads/leads.repository.ts';
+import { leadsQuery } from '../leads/index.ts';
 
 /** Moves a lead to the trash when it is still at `version`; false when someone changed it first. */
 export async function markDeleted(

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Cursor, Limit, Nullable } from '../../http/schemas.ts';
-import { Lead } from '../leads/leads.schemas.ts';
+import { Lead } from '../leads/index.ts';
 
 /** A lead in the trash: the lead as its reader may see it, plus who deleted it, when, and until when it can come back. */
 export const TrashedLead = Type.Object(

@@ -4,13 +4,19 @@ import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { looksLikePhone } from '../../lib/phone.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { type FieldAccess, fieldAccessFor } from '../leads/lead-fields.ts';
-import { toLead } from '../leads/leads.dto.ts';
-import * as leads from '../leads/leads.repository.ts';
-import { parseSearch, searchCondition } from '../leads/leads.search.ts';
-import { lockForWrite } from '../leads/leads.service.ts';
-import { leadVisibleTo } from '../leads/leads.visibility.ts';
+import { recordAudit } from '../audit/index.ts';
+import { lockForWrite } from '../leads/commands.ts';
+import {
+  type FieldAccess,
+  fieldAccessFor,
+  findLead,
+  findVisibleLead,
+  leadVisibleTo,
+  parseSearch,
+  searchCondition,
+  toLead,
+} from '../leads/index.ts';
+
 import * as repo from './trash.repository.ts';
 import type { TrashedLead } from './trash.schemas.ts';
 
@@ -100,7 +106,7 @@ export async function listTrash(
  */
 export async function restoreLead(deps: Deps, ctx: RequestContext, id: string) {
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-    const row = await leads.findVisibleLead(trx, ctx.actor, id, { lock: true, includeDead: true });
+    const row = await findVisibleLead(trx, ctx.actor, id, { lock: true, includeDead: true });
     const state = row ? await repo.lifecycleOf(trx, id) : undefined;
     if (!row || !state) throw notFound('lead');
     if (state.deleted_at === null || state.merged_into !== null) {
@@ -127,7 +133,7 @@ export async function restoreLead(deps: Deps, ctx: RequestContext, id: string) {
       after: { deletedAt: null, deletedBy: null, name: row.name },
       at: now,
     });
-    const restored = await leads.findLead(trx, id);
+    const restored = await findLead(trx, id);
     if (!restored) throw notFound('lead');
     return toLead(restored, await fieldAccessFor(trx, ctx.actor.role));
   });

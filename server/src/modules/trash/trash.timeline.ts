@@ -1,6 +1,5 @@
 import { Type } from 'typebox';
-import { atMicros, olderThan } from '../timeline/timeline.repository.ts';
-import type { TimelineSource } from '../timeline/timeline.sources.ts';
+import { atMicros, olderThan, type TimelineSource } from '../timeline/index.ts';
 
 /** "Deleted by ..." and "Restored by ...": a restored lead's timeline says it spent time in the trash. */
 export const trashTimelineSource: TimelineSource = {

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createTestApp, expectProblem, type TestApp, userId } from '../../../test/harness.ts';
+import { demoLogins } from '../../composition/demo-seed.ts';
 import { withTenant } from '../../db/client.ts';
-import { demoLogins } from '../companies/demo-seed.ts';
 
 /**
  * Shared by the users test files (users.*.test.ts): each calls `setupUsersApp()` for an app on a database of its

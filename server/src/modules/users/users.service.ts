@@ -3,10 +3,10 @@ import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, fieldError, forbidden, notFound } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import * as authRepo from '../auth/auth.repository.ts';
-import { hashPassword, passwordProblem } from '../auth/passwords.ts';
-import { findPartner } from '../partners/partners.repository.ts';
+import { recordAudit } from '../audit/index.ts';
+import { hashPassword, passwordProblem, revokeUserSessions } from '../auth/index.ts';
+
+import { findPartner } from '../partners/index.ts';
 import { assignableRoles, type Role, requiredManagerRole, roleMatrix } from './roles.ts';
 import * as repo from './users.repository.ts';
 
@@ -282,7 +282,7 @@ export async function setActive(deps: Deps, ctx: RequestContext, id: string, act
       await repo.updateUser(trx, id, { active, deactivated_at: active ? null : now }, now);
       await deps.sessions.changed(trx, { user: id });
       if (!active) {
-        await authRepo.revokeUserSessions(trx, id, 'user_deactivated', now);
+        await revokeUserSessions(trx, id, 'user_deactivated', now);
         await repo.revokeApiKeysOf(trx, id, now);
       }
       const after = await repo.findUser(trx, id);

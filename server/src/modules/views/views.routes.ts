@@ -2,8 +2,8 @@ import { Type } from 'typebox';
 import type { App } from '../../app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { IdParams, List, NoContent } from '../../http/schemas.ts';
-import { countLeads } from '../leads/leads.list.ts';
-import { LeadFiltersQuery } from '../leads/leads.schemas.ts';
+import { countLeads, LeadFiltersQuery } from '../leads/index.ts';
+
 import { CreateViewBody, StageCount, UpdateViewBody, View } from './views.schemas.ts';
 import * as service from './views.service.ts';
 

@@ -4,10 +4,10 @@ import type { Actor, Deps, RequestContext } from '../../http/context.ts';
 import { AppError, forbidden, notFound } from '../../http/errors.ts';
 import { fieldErrors, validatorCompiler } from '../../http/validation.ts';
 import { newId } from '../../lib/ids.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { checkSavedQuery } from '../leads/leads.list.ts';
-import { Lead, LeadFiltersQuery } from '../leads/leads.schemas.ts';
-import { can } from '../users/roles.ts';
+import { recordAudit } from '../audit/index.ts';
+import { checkSavedQuery, Lead, LeadFiltersQuery } from '../leads/index.ts';
+
+import { can } from '../users/index.ts';
 import * as repo from './views.repository.ts';
 import type { CreateViewInput, UpdateViewInput } from './views.schemas.ts';
 

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { type Database, withTenant } from '../../db/client.ts';
 import { newId } from '../../lib/ids.ts';
-import { insertRows } from '../companies/demo-rows.ts';
-import { notify } from '../notifications/notifications.service.ts';
+import { insertRows } from '../companies/index.ts';
+import { notify } from '../notifications/index.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

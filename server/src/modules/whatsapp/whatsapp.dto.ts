@@ -1,6 +1,6 @@
 import type { Updateable } from 'kysely';
 import type { DB } from '../../db/types.ts';
-import type { FieldAccess } from '../leads/lead-fields.ts';
+import type { FieldAccess } from '../leads/index.ts';
 import type { MessageRow, StatusEvent } from './whatsapp.repository.ts';
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
@@ -67,3 +67,6 @@ export function statusChanges(
   if (Object.keys(changes).length > 0) changes.updated_at = now;
   return changes;
 }
+
+/** The language of a template message when the sender names none. */
+export const DEFAULT_TEMPLATE_LANGUAGE = 'en_US';

@@ -3,8 +3,8 @@ import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { toE164 } from '../../lib/phone.ts';
-import { createLeads } from '../leads/leads.create.ts';
-import { notify } from '../notifications/notifications.service.ts';
+import { createLeads } from '../leads/commands.ts';
+import { notify } from '../notifications/index.ts';
 import { statusChanges } from './whatsapp.dto.ts';
 import * as repo from './whatsapp.repository.ts';
 

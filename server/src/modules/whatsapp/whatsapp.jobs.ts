@@ -5,9 +5,8 @@ import { defineJob, MAX_ATTEMPTS } from '../../jobs/define.ts';
 import type { Job } from '../../jobs/queue.ts';
 import { daily } from '../../jobs/schedule.ts';
 import { type CloudError, type Outgoing, sendMessage } from './whatsapp.cloud.ts';
-import { type MessageState, statusChanges } from './whatsapp.dto.ts';
+import { DEFAULT_TEMPLATE_LANGUAGE, type MessageState, statusChanges } from './whatsapp.dto.ts';
 import * as repo from './whatsapp.repository.ts';
-import { DEFAULT_TEMPLATE_LANGUAGE } from './whatsapp.send.ts';
 import { loadConnection } from './whatsapp.settings.ts';
 
 /** Statuses for ids never stored here (messages sent from the phone or another tool) wait this long, then go. */

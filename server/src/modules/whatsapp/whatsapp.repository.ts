@@ -1,8 +1,8 @@
 import { type Insertable, sql, type Updateable } from 'kysely';
 import type { Database, Tx } from '../../db/client.ts';
 import type { DB } from '../../db/types.ts';
-import { leadIsLive } from '../leads/leads.visibility.ts';
-import { atMicros, type Cursor, olderThan } from '../timeline/timeline.repository.ts';
+import { leadIsLive } from '../leads/index.ts';
+import { atMicros, type Cursor, olderThan } from '../timeline/index.ts';
 
 export type SettingsRow = NonNullable<Awaited<ReturnType<typeof findSettings>>>;
 

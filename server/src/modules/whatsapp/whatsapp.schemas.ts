@@ -148,10 +148,7 @@ export const Message = Type.Object(
   { additionalProperties: false },
 );
 
-export const ThreadQuery = Type.Object(
-  { limit: Limit, cursor: Cursor(200) },
-  { additionalProperties: false },
-);
+export const ThreadQuery = Type.Object({ limit: Limit, cursor: Cursor(200) }, { additionalProperties: false });
 
 export const Thread = Type.Object(
   {

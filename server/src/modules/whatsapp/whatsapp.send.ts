@@ -4,15 +4,13 @@ import { AppError, notFound } from '../../http/errors.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { newId } from '../../lib/ids.ts';
 import { toE164 } from '../../lib/phone.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { fieldAccessFor } from '../leads/lead-fields.ts';
-import { findVisibleLead, touchLead } from '../leads/leads.repository.ts';
-import { toMessage } from './whatsapp.dto.ts';
+import { recordAudit } from '../audit/index.ts';
+import { fieldAccessFor, findVisibleLead, touchLead } from '../leads/index.ts';
+
+import { DEFAULT_TEMPLATE_LANGUAGE, toMessage } from './whatsapp.dto.ts';
 import { whatsappSendJob } from './whatsapp.jobs.ts';
 import * as repo from './whatsapp.repository.ts';
 import type { SendInput } from './whatsapp.schemas.ts';
-
-export const DEFAULT_TEMPLATE_LANGUAGE = 'en_US';
 
 /** Text or a template, never both; the template's parts only with a template, the link preview only with text. */
 function checkShape(body: SendInput): void {

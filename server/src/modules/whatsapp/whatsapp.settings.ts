@@ -2,7 +2,7 @@ import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import { sha256 } from '../../lib/crypto.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { recordAudit } from '../audit/index.ts';
 import { type CloudConnection, DEFAULT_API_BASE_URL, phoneNumberInfo } from './whatsapp.cloud.ts';
 import * as repo from './whatsapp.repository.ts';
 import type { SettingsInput } from './whatsapp.schemas.ts';

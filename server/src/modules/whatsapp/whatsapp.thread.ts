@@ -3,9 +3,9 @@ import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { toE164 } from '../../lib/phone.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { fieldAccessFor } from '../leads/lead-fields.ts';
-import { findVisibleLead } from '../leads/leads.repository.ts';
+import { recordAudit } from '../audit/index.ts';
+import { fieldAccessFor, findVisibleLead } from '../leads/index.ts';
+
 import { toMessage } from './whatsapp.dto.ts';
 import * as repo from './whatsapp.repository.ts';
 

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Nullable } from '../../http/schemas.ts';
-import type { TimelineSource } from '../timeline/timeline.sources.ts';
+import type { TimelineSource } from '../timeline/index.ts';
 import { toMessage } from './whatsapp.dto.ts';
 import { leadMessages } from './whatsapp.repository.ts';
 import { MessageError } from './whatsapp.schemas.ts';

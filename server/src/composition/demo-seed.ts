@@ -1,18 +1,16 @@
-import { type Database, withTenant } from '../../db/client.ts';
-import type { RequestContext } from '../../http/context.ts';
-import { type Clock, systemClock } from '../../lib/clock.ts';
-import { newId } from '../../lib/ids.ts';
-import { seedDemoActivities } from '../activities/activities.demo.ts';
-import { recordAudit } from '../audit/audit.service.ts';
-import { hashPassword } from '../auth/passwords.ts';
-import { seedDemoDuplicates } from '../duplicates/duplicates.demo.ts';
-import { seedDemoEmails } from '../email/email.demo.ts';
-import { insertPartner } from '../partners/partners.repository.ts';
-import type { Role } from '../users/roles.ts';
-import * as usersRepo from '../users/users.repository.ts';
-import { seedDemoWhatsapp } from '../whatsapp/whatsapp.demo.ts';
-import { createCompany } from './companies.service.ts';
-import { seedDemoLeads } from './demo-leads.ts';
+import { type Database, withTenant } from '../db/client.ts';
+import type { RequestContext } from '../http/context.ts';
+import { type Clock, systemClock } from '../lib/clock.ts';
+import { newId } from '../lib/ids.ts';
+import { seedDemoActivities } from '../modules/activities/index.ts';
+import { recordAudit } from '../modules/audit/index.ts';
+import { hashPassword } from '../modules/auth/index.ts';
+import { createCompany, seedDemoLeads } from '../modules/companies/index.ts';
+import { seedDemoDuplicates } from '../modules/duplicates/index.ts';
+import { seedDemoEmails } from '../modules/email/index.ts';
+import { insertPartner } from '../modules/partners/index.ts';
+import { insertUser, type Role } from '../modules/users/index.ts';
+import { seedDemoWhatsapp } from '../modules/whatsapp/index.ts';
 
 export const DEMO_PASSWORD = 'demo-password';
 
@@ -126,7 +124,7 @@ export async function seedDemo(
       const personPartnerId = person.role === 'PARTNER' ? partnerId : null;
       const id = newId();
       ids.set(person.key, id);
-      await usersRepo.insertUser(trx, {
+      await insertUser(trx, {
         companyId: demo.companyId,
         id,
         email: person.email,

@@ -1,0 +1,9 @@
+/**
+ * The public face of the assignment module: what other modules may use. Anything not exported here is the
+ * module's own; another module never reaches into its files (npm run check holds this).
+ */
+export { routeMany } from './assignment.batch.ts';
+export type { Channel, RoutingDecision } from './assignment.engine.ts';
+export { notifyNewOwners, recordAssignment } from './assignment.engine.ts';
+export { assignmentJobs, slaJob } from './assignment.jobs.ts';
+export { localTime, offsetAt, wallClock } from './local-time.ts';

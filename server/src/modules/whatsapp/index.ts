@@ -1,0 +1,7 @@
+/**
+ * The public face of the whatsapp module: what other modules may use. Anything not exported here is the
+ * module's own; another module never reaches into its files (npm run check holds this).
+ */
+export { seedDemoWhatsapp } from './whatsapp.demo.ts';
+export { whatsappJobs } from './whatsapp.jobs.ts';
+export { whatsappTimelineSource } from './whatsapp.timeline.ts';
