@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions } from 'fastify';
 import { jobRegistry } from './composition/jobs.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
+import type { App } from './http/app.ts';
 import { BRAND_MARK_SVG } from './http/brand.ts';
 import type { Deps } from './http/context.ts';
 import { answerWhileClosing, clientErrorHandler, errorHandler, notFoundHandler } from './http/error-handler.ts';
@@ -53,7 +53,7 @@ import { usersRoutes } from './modules/users/users.routes.ts';
 import { viewsRoutes } from './modules/views/views.routes.ts';
 import { whatsappRoutes } from './modules/whatsapp/whatsapp.routes.ts';
 
-export type App = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type { App };
 
 export interface AppOptions {
   config: Config;

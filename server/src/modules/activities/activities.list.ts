@@ -1,7 +1,7 @@
 import { withTenant } from '../../db/client.ts';
+import { decodeCursor, encodeCursor } from '../../db/keyset.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { toActivity } from './activities.dto.ts';
 import * as repo from './activities.repository.ts';
 import { activityStatuses, activityTypes, type ListActivitiesInput, scheduledTypes } from './activities.schemas.ts';

@@ -1,7 +1,7 @@
 import { withTenant } from '../../db/client.ts';
+import { decodeCursor, encodeCursor } from '../../db/keyset.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { can, roleMatrix } from '../users/index.ts';
 import * as repo from './activity-log.repository.ts';
 

@@ -1,6 +1,6 @@
 import { type Database, type Tx, withTenant } from '../../db/client.ts';
+import { decodeCursor, toPage } from '../../db/keyset.ts';
 import type { RequestContext } from '../../http/context.ts';
-import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { newId } from '../../lib/ids.ts';
 import { entityNames, loggedEntityTypes } from './audit.names.ts';
 

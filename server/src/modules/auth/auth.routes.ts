@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.ts';
 import { withTenant } from '../../db/client.ts';
+import type { App } from '../../http/app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { RateLimiter } from '../../http/rate-limit.ts';
 import { IdParams, List, NoContent } from '../../http/schemas.ts';

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.ts';
+import type { App } from '../../http/app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { IdParams, List } from '../../http/schemas.ts';
 import { BulkAction, BulkActionBody, BulkActionResult, SYNC_MAX } from './bulk-actions.schemas.ts';

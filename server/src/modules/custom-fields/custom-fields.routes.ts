@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.ts';
+import type { App } from '../../http/app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { List, NoContent } from '../../http/schemas.ts';
 import { KEY_PATTERN } from '../../lib/keys.ts';

@@ -1,8 +1,8 @@
 import { type SqlBool, sql } from 'kysely';
 import { type Tx, withTenant } from '../../db/client.ts';
+import { decodeCursor, toPage } from '../../db/keyset.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
-import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { recordAudit } from '../audit/index.ts';
 import { fieldAccessFor, leadsQuery, leadVisibleTo, toLead } from '../leads/index.ts';
 

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.ts';
+import type { App } from '../../http/app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { IdParams, Nullable, Page } from '../../http/schemas.ts';
 import { dismissGroup, getGroup, listGroups } from './duplicates.review.ts';

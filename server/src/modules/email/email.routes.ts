@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { App } from '../../app.ts';
+import type { App } from '../../http/app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { notFound } from '../../http/errors.ts';
 import { IdParams, List, NoContent, Page } from '../../http/schemas.ts';

@@ -1,10 +1,10 @@
 import { type SqlBool, sql } from 'kysely';
 import { keptScope, mayManageKept } from '../../access/policy.ts';
 import { type Tx, withTenant } from '../../db/client.ts';
+import { decodeCursor, toPage } from '../../db/keyset.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, fieldError, notFound } from '../../http/errors.ts';
 import { enqueue, wake } from '../../jobs/queue.ts';
-import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { fieldAccessFor, findVisibleLead, type LeadRow, leadIsLive, leadVisibleTo, touchLead } from '../leads/index.ts';

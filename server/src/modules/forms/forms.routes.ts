@@ -1,6 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../../app.ts';
+import type { App } from '../../http/app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { RateLimiter } from '../../http/rate-limit.ts';
 import { IdParams, NoContent, Page } from '../../http/schemas.ts';

@@ -1,7 +1,7 @@
 import { type Tx, withTenant } from '../../db/client.ts';
+import { decodeCursor, toPage } from '../../db/keyset.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, type FieldError, notFound } from '../../http/errors.ts';
-import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { embedHtml } from './forms.embed.ts';

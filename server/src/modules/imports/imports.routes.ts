@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { App } from '../../app.ts';
+import type { App } from '../../http/app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import { IdParams, List, NoContent, Page } from '../../http/schemas.ts';

@@ -1,9 +1,9 @@
 import type { Static } from 'typebox';
 import { withTenant } from '../../db/client.ts';
+import { decodeCursor, toPage } from '../../db/keyset.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { enqueue } from '../../jobs/queue.ts';
-import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { recordAudit } from '../audit/index.ts';
 import { toDetail, toSummary } from './imports.dto.ts';
 import { checkOnDuplicate, loadEnv, mappingFor, sourceRows, suggestionFor } from './imports.env.ts';

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.ts';
 import { withTenant } from '../../db/client.ts';
+import type { App } from '../../http/app.ts';
 import { contextOf, type Deps, type RequestContext } from '../../http/context.ts';
 import { accessFieldOf, publicCatalog } from './lead-catalog.ts';
 import { customAccess, fieldAccessFor } from './lead-fields.ts';

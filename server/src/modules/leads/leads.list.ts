@@ -1,8 +1,8 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import { type Tx, withTenant } from '../../db/client.ts';
+import type { Page } from '../../db/keyset.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
-import type { Page } from '../../lib/cursor.ts';
 import { looksLikePhone } from '../../lib/phone.ts';
 import { type FieldAccess, fieldAccessFor } from './lead-fields.ts';
 import type { CustomFieldDef } from './lead-input.ts';

@@ -1,7 +1,7 @@
 import { withTenant } from '../../db/client.ts';
+import { decodeCursor, toPage } from '../../db/keyset.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { notFound } from '../../http/errors.ts';
-import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { controlledFields, customAccess, type FieldAccess, fieldAccessFor, findVisibleLead } from '../leads/index.ts';
 
 import { fieldOfColumn, same } from './merge-fields.ts';

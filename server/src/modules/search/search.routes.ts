@@ -1,4 +1,4 @@
-import type { App } from '../../app.ts';
+import type { App } from '../../http/app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { SearchQuery, SearchResults } from './search.schemas.ts';
 import { globalSearch } from './search.service.ts';

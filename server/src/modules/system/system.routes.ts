@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { Type } from 'typebox';
-import type { App } from '../../app.ts';
 import type { Database } from '../../db/client.ts';
 import { migrations } from '../../db/migrations/index.ts';
+import type { App } from '../../http/app.ts';
 import type { Deps } from '../../http/context.ts';
 import { databaseUnavailable } from '../../http/error-handler.ts';
 import { AppError } from '../../http/errors.ts';

@@ -1,8 +1,8 @@
 import { mayManageKept } from '../../access/policy.ts';
 import { type Tx, withTenant } from '../../db/client.ts';
+import { decodeCursor, toPage } from '../../db/keyset.ts';
 import type { Actor, Deps, RequestContext } from '../../http/context.ts';
 import { AppError, type FieldError, notFound } from '../../http/errors.ts';
-import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { findVisibleLead, type LeadRow, leadVisibleToUser, touchLead } from '../leads/index.ts';

@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
 import { withTenant } from '../../db/client.ts';
+import { decodeCursor, toPage } from '../../db/keyset.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { Nullable } from '../../http/schemas.ts';
-import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { fieldAccessFor, findVisibleLead } from '../leads/index.ts';
 
 import { PersonRef } from './timeline.schemas.ts';

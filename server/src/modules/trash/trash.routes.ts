@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { App } from '../../app.ts';
+import type { App } from '../../http/app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { IdParams, NoContent, Page } from '../../http/schemas.ts';
 import { IfMatchHeader, TrashedLead, TrashQuery } from './trash.schemas.ts';

@@ -1,8 +1,8 @@
 import type { Static } from 'typebox';
 import { type Tx, withTenant } from '../../db/client.ts';
+import { decodeCursor, encodeCursor } from '../../db/keyset.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { looksLikePhone } from '../../lib/phone.ts';
 import { recordAudit } from '../audit/index.ts';
 import { lockForWrite } from '../leads/commands.ts';

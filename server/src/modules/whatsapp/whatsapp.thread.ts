@@ -1,7 +1,7 @@
 import { withTenant } from '../../db/client.ts';
+import { decodeCursor, toPage } from '../../db/keyset.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
-import { decodeCursor, toPage } from '../../lib/cursor.ts';
 import { toE164 } from '../../lib/phone.ts';
 import { recordAudit } from '../audit/index.ts';
 import { fieldAccessFor, findVisibleLead } from '../leads/index.ts';

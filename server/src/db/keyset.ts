@@ -1,5 +1,5 @@
 import { AppError } from '../http/errors.ts';
-import { isUuid } from './ids.ts';
+import { isUuid } from '../lib/ids.ts';
 
 /** Opaque keyset cursors: the sort key of the last row, base64url-encoded JSON. */
 export function encodeCursor(values: readonly (string | number)[]): string {
