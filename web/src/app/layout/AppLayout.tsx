@@ -1,6 +1,7 @@
 import {
   AppShell,
   Badge,
+  Box,
   Burger,
   Divider,
   Group,
@@ -12,7 +13,7 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { Link, Outlet, useLocation } from 'react-router';
-import { Brand } from '../../components/Brand';
+import { Brand, BrandMark } from '../../components/Brand';
 import { useMe } from '../../features/auth/session';
 import { NotificationBell } from '../../features/notifications/NotificationBell';
 import { GlobalSearch } from '../../features/search/GlobalSearch';
@@ -44,10 +45,16 @@ export function AppLayout() {
               aria-label={navbarOpened ? 'Close navigation' : 'Open navigation'}
             />
             <UnstyledButton component={Link} to="/" aria-label="iPerform, go to dashboard">
-              <Brand size="md" />
+              {/* On a phone the mark alone leaves room for the search box. */}
+              <Box visibleFrom="sm">
+                <Brand size="md" />
+              </Box>
+              <Box hiddenFrom="sm" display="flex">
+                <BrandMark size={26} />
+              </Box>
             </UnstyledButton>
-            <Divider orientation="vertical" my={18} />
-            <Text size="sm" fw={500} c="dimmed" truncate miw={0} data-testid="company-name">
+            <Divider orientation="vertical" my={18} visibleFrom="sm" />
+            <Text size="sm" fw={500} c="dimmed" truncate miw={0} data-testid="company-name" visibleFrom="sm">
               {me.company.name}
             </Text>
           </Group>
