@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { publicCatalog } from '../src/modules/leads/lead-catalog.ts';
-import { leadSources } from '../src/modules/leads/leads.schemas.ts';
+import { leadSourceLabels, leadSources } from '../src/modules/leads/leads.schemas.ts';
 
 /**
  * Writes web/src/lib/lead-catalog.ts from the server's lead catalog, so the web app holds no list of lead fields
@@ -18,6 +18,8 @@ export type LeadCatalogField = (typeof leadCatalog)[number];
 export type LeadFieldKey = LeadCatalogField['key'];
 
 export const leadSources = ${JSON.stringify(leadSources)} as const;
+
+export const leadSourceLabels: Record<(typeof leadSources)[number], string> = ${JSON.stringify(leadSourceLabels, null, 2)};
 `;
 
 if (check) {

@@ -706,3 +706,16 @@ export type LeadCatalogField = (typeof leadCatalog)[number];
 export type LeadFieldKey = LeadCatalogField['key'];
 
 export const leadSources = ["manual","import","api","web_form","facebook","whatsapp","partner","erp","referral","other"] as const;
+
+export const leadSourceLabels: Record<(typeof leadSources)[number], string> = {
+  "manual": "Manual",
+  "import": "Import",
+  "api": "API",
+  "web_form": "Web form",
+  "facebook": "Facebook",
+  "whatsapp": "WhatsApp",
+  "partner": "Partner",
+  "erp": "ERP",
+  "referral": "Referral",
+  "other": "Other"
+};

@@ -1,4 +1,5 @@
-import { withTenant } from '../../db/client.ts';
+import { keptScope } from '../../access/policy.ts';
+import { type Tx, withTenant } from '../../db/client.ts';
 import type { Actor, Deps, RequestContext } from '../../http/context.ts';
 import { AppError, fieldError, notFound } from '../../http/errors.ts';
 import { randomToken, safeEqual, sha256 } from '../../lib/crypto.ts';
@@ -92,25 +93,29 @@ export async function createApiKey(deps: Deps, ctx: RequestContext, name: string
   return { ...toApiKey(row), key };
 }
 
+/** Keys with their user's name, as the list and a changed key are answered. */
+function keysQuery(trx: Tx) {
+  return trx
+    .selectFrom('api_keys as k')
+    .innerJoin('users as u', (join) => join.onRef('u.company_id', '=', 'k.company_id').onRef('u.id', '=', 'k.user_id'))
+    .select([
+      'k.id',
+      'k.name',
+      'k.prefix',
+      'k.user_id',
+      'u.name as user_name',
+      'k.scopes',
+      'k.created_at',
+      'k.last_used_at',
+    ]);
+}
+
 export async function listApiKeys(deps: Deps, ctx: RequestContext) {
   const rows = await withTenant(deps.db, ctx.actor.companyId, (trx) => {
-    let query = trx
-      .selectFrom('api_keys as k')
-      .innerJoin('users as u', (join) =>
-        join.onRef('u.company_id', '=', 'k.company_id').onRef('u.id', '=', 'k.user_id'),
-      )
-      .select([
-        'k.id',
-        'k.name',
-        'k.prefix',
-        'k.user_id',
-        'u.name as user_name',
-        'k.scopes',
-        'k.created_at',
-        'k.last_used_at',
-      ])
-      .where('k.revoked_at', 'is', null);
-    if (ctx.actor.role !== 'ADMIN') query = query.where('k.user_id', '=', ctx.actor.userId);
+    let query = keysQuery(trx).where('k.revoked_at', 'is', null);
+    // An admin sees every key of the company; anyone else its own (the policy of kept records).
+    const owner = keptScope(ctx.actor);
+    if (owner !== null) query = query.where('k.user_id', '=', owner);
     return query.orderBy('k.id', 'desc').execute();
   });
   return { data: rows.map(toApiKey) };
@@ -139,23 +144,7 @@ export async function setApiKeyScopes(deps: Deps, ctx: RequestContext, id: strin
       before: { scopes: before.scopes },
       after: { scopes: next },
     });
-    return trx
-      .selectFrom('api_keys as k')
-      .innerJoin('users as u', (join) =>
-        join.onRef('u.company_id', '=', 'k.company_id').onRef('u.id', '=', 'k.user_id'),
-      )
-      .select([
-        'k.id',
-        'k.name',
-        'k.prefix',
-        'k.user_id',
-        'u.name as user_name',
-        'k.scopes',
-        'k.created_at',
-        'k.last_used_at',
-      ])
-      .where('k.id', '=', id)
-      .executeTakeFirstOrThrow();
+    return keysQuery(trx).where('k.id', '=', id).executeTakeFirstOrThrow();
   });
   if (!row) throw notFound('API key');
   return toApiKey(row);
@@ -168,7 +157,8 @@ export async function revokeApiKey(deps: Deps, ctx: RequestContext, id: string) 
       .set({ revoked_at: deps.clock.now() })
       .where('id', '=', id)
       .where('revoked_at', 'is', null);
-    if (ctx.actor.role !== 'ADMIN') query = query.where('user_id', '=', ctx.actor.userId);
+    const owner = keptScope(ctx.actor);
+    if (owner !== null) query = query.where('user_id', '=', owner);
     const result = await query.executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return false;
     await recordAudit(trx, ctx, { action: 'api_key.revoked', entityType: 'api_key', entityId: id });

@@ -9,6 +9,7 @@ import {
   type LeadFieldDef,
   type LeadRow,
   leadFields,
+  leadSourceLabels,
 } from '../leads/index.ts';
 
 /** A spreadsheet cell: text is neutralised before it is written, numbers and dates are written as such. */
@@ -24,18 +25,10 @@ export interface Lookups {
 
 /** How a lead's source (and the channel it came through) reads, as the web app shows it. */
 export const SOURCE_LABELS: Record<string, string> = {
-  manual: 'Manual',
+  ...leadSourceLabels,
+  // The channels a lead came in through that are not sources of their own.
   ui: 'Manual',
-  import: 'Import',
-  api: 'API',
-  web_form: 'Web form',
-  facebook: 'Facebook',
-  whatsapp: 'WhatsApp',
-  partner: 'Partner',
-  erp: 'ERP',
-  referral: 'Referral',
   integration: 'Integration',
-  other: 'Other',
 };
 
 const sourceLabel = (value: string | null) => (value === null ? null : (SOURCE_LABELS[value] ?? value));

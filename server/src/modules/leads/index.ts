@@ -33,6 +33,7 @@ export {
   LeadFiltersQuery,
   ListLeadsQuery,
   leadFilterParams,
+  leadSourceLabels,
   leadSources,
   StageHistoryEntry,
 } from './leads.schemas.ts';

@@ -16,6 +16,20 @@ export const leadSources = [
 ] as const;
 export type LeadSource = (typeof leadSources)[number];
 
+/** How each source reads to a person: the web app and exports use these (through the generated catalog). */
+export const leadSourceLabels: Record<LeadSource, string> = {
+  manual: 'Manual',
+  import: 'Import',
+  api: 'API',
+  web_form: 'Web form',
+  facebook: 'Facebook',
+  whatsapp: 'WhatsApp',
+  partner: 'Partner',
+  erp: 'ERP',
+  referral: 'Referral',
+  other: 'Other',
+};
+
 const Uuid = Type.String({ format: 'uuid' });
 const ShortText = (max: number) => Type.String({ maxLength: max });
 const StageKey = Type.String({ pattern: '^[a-z][a-z0-9_]{0,39}$', description: "A stage's stable key" });

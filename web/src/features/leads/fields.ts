@@ -1,4 +1,9 @@
-import { leadSources as catalogSources, type LeadCatalogField, leadCatalog } from '../../lib/lead-catalog';
+import {
+  leadSources as catalogSources,
+  type LeadCatalogField,
+  leadCatalog,
+  leadSourceLabels,
+} from '../../lib/lead-catalog';
 import type { Lead, LeadSource } from './leads.types';
 
 /** How a built-in lead field is shown and edited. */
@@ -48,18 +53,7 @@ export function isBuiltinField(key: string): key is BuiltinField {
 
 export const leadSources: readonly LeadSource[] = catalogSources;
 
-const sourceLabels: Record<string, string> = {
-  manual: 'Manual',
-  import: 'Import',
-  api: 'API',
-  web_form: 'Web form',
-  facebook: 'Facebook',
-  whatsapp: 'WhatsApp',
-  partner: 'Partner',
-  erp: 'ERP',
-  referral: 'Referral',
-  other: 'Other',
-};
+const sourceLabels: Record<string, string> = leadSourceLabels;
 
 export function sourceLabel(source: string | null | undefined): string {
   if (!source) return '—';
