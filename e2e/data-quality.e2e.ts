@@ -69,7 +69,10 @@ describe.skipIf(!chromiumPath)('data quality in the browser', () => {
     const check = page.getByLabel('What the import would do');
     await check.waitFor();
     expect(await check.getByText('Will create').locator('..').textContent()).toContain(String(ROWS));
-    await page.getByRole('table', { name: 'Rows with problems, dropped values or duplicates' }).getByText('fails').waitFor();
+    await page
+      .getByRole('table', { name: 'Rows with problems, dropped values or duplicates' })
+      .getByText('fails')
+      .waitFor();
     await site.shot(page, 'dq-import-check');
 
     await page.getByRole('button', { name: `Import ${ROWS} rows` }).click();
