@@ -380,6 +380,23 @@ export const routes: Route[] = [
     ],
   },
   {
+    label: 'PUT /me/timezone',
+    method: 'PUT',
+    url: () => '/api/v1/me/timezone',
+    who: () => 'warrior2@demo.test',
+    valid: () => ({ timezone: 'Asia/Dubai' }),
+    fields: [{ name: 'timezone', required: true, max: 64, wrongType: 5 }],
+    extra: () => [
+      {
+        name: 'a zone that does not exist',
+        body: { timezone: 'Mars/Olympus_Mons' },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['timezone'],
+      },
+    ],
+  },
+  {
     label: 'POST /auth/password-reset',
     method: 'POST',
     url: () => '/api/v1/auth/password-reset',

@@ -31,7 +31,7 @@ export interface Field {
 
 export interface Route {
   label: string;
-  method: 'POST' | 'PATCH';
+  method: 'POST' | 'PATCH' | 'PUT';
   url: () => string;
   /** Email of the caller, or null for a public route. */
   who: () => string | null;
