@@ -34,7 +34,20 @@ export async function fillFromIncoming(
   channel: string,
 ): Promise<LeadRow> {
   const before = await findVisibleLead(trx, ctx.actor, targetId, { lock: true });
-  if (!before) throw notFound('lead');
+  if (!before) {
+    // A match the caller may read but not change (an integration key's leads:read-all scope) is refused as
+    // such, not hidden: the caller already sees it among the duplicates.
+    if (await findVisibleLead(trx, ctx.actor, targetId)) {
+      throw new AppError(
+        'forbidden',
+        'The matching lead is one you may read but not change: it cannot be merged into',
+        {
+          errors: [{ path: 'onDuplicate', message: 'merge needs a match you may change' }],
+        },
+      );
+    }
+    throw notFound('lead');
+  }
   const changes: LeadColumns = {};
   for (const column of fillable) {
     const value = incoming[column];

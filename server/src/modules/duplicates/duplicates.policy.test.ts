@@ -365,6 +365,17 @@ describe('onDuplicate', () => {
     expect(bulk.json().results[0]).toMatchObject({ status: 403, outcome: 'failed', error: { code: 'forbidden' } });
   });
 
+  it('merge: a key that may only read the match (leads:read-all) is refused with 403, and nothing changes', async () => {
+    const lead = await existing(sales1);
+    const response = await t.as(apiKey, 'POST', '/api/v1/leads?onDuplicate=merge', {
+      name: freshName(),
+      emails: [lead.email],
+      product: 'Not for you',
+    });
+    expectProblem(response, 403, 'forbidden', 'onDuplicate');
+    expect((await t.as(ADMIN, 'GET', `/api/v1/leads/${lead.id}`)).json().product ?? null).toBeNull();
+  });
+
   it('skip and merge per item of a bulk create', async () => {
     const lead = await keyLead();
     const skipped = await t.as(apiKey, 'POST', '/api/v1/leads/bulk?onDuplicate=skip', {
