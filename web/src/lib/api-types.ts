@@ -1632,7 +1632,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
-                    /** @description What to do when the lead matches an existing one, instead of the company policy: `create` anyway (past a block: needs duplicates:override), `skip` (200, nothing written), `merge` (200: its values fill the empty fields of the best match you may see; needs leads:write) */
+                    /** @description What to do when the lead matches an existing one, instead of the company policy: `create` anyway (past a block: needs duplicates:override), `skip` (200, nothing written), `merge` (200: its values fill the empty fields of the best match you may see; needs leads:write, and 403 when you may read that lead but not change it) */
                     onDuplicate?: "create" | "skip" | "merge";
                 };
                 header?: {
@@ -1827,7 +1827,7 @@ export interface paths {
         post: {
             parameters: {
                 query?: {
-                    /** @description What to do when the lead matches an existing one, instead of the company policy: `create` anyway (past a block: needs duplicates:override), `skip` (200, nothing written), `merge` (200: its values fill the empty fields of the best match you may see; needs leads:write) */
+                    /** @description What to do when the lead matches an existing one, instead of the company policy: `create` anyway (past a block: needs duplicates:override), `skip` (200, nothing written), `merge` (200: its values fill the empty fields of the best match you may see; needs leads:write, and 403 when you may read that lead but not change it) */
                     onDuplicate?: "create" | "skip" | "merge";
                 };
                 header?: {

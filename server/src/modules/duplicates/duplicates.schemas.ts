@@ -42,7 +42,7 @@ export const OnDuplicateQuery = Type.Object(
         onDuplicateValues,
         'What to do when the lead matches an existing one, instead of the company policy: `create` anyway ' +
           '(past a block: needs duplicates:override), `skip` (200, nothing written), `merge` (200: its values ' +
-          'fill the empty fields of the best match you may see; needs leads:write)',
+          'fill the empty fields of the best match you may see; needs leads:write, and 403 when you may read that lead but not change it)',
       ),
     ),
   },
