@@ -33,8 +33,6 @@ export interface RoutingDecision {
   detail: string;
 }
 
-export { SLA_JOB } from './assignment.jobs.ts';
-
 /** A rule as the engine evaluates it: a stored one, or a draft being previewed (id null). */
 export interface EvaluatedRule {
   id: string | null;

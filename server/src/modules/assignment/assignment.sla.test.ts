@@ -4,8 +4,8 @@ import { buildApp } from '../../app.ts';
 import { connect } from '../../db/client.ts';
 import { runDueJobs } from '../../jobs/runner.ts';
 import { ManualClock } from '../../lib/clock.ts';
-import { SLA_JOB } from './assignment.engine.ts';
 import { ADMIN, addRule, clearRules, newLead, whyOf } from './assignment.fixtures.ts';
+import { SLA_JOB } from './assignment.jobs.ts';
 
 const MINUTE = 60_000;
 let t: TestApp;

@@ -7,7 +7,8 @@ import { fieldAccessFor } from './lead-fields.ts';
 import { toLead } from './leads.dto.ts';
 import * as repo from './leads.repository.ts';
 import type { AssignInput } from './leads.schemas.ts';
-import { channelOf, lockForWrite, manualDecision, writeLead } from './leads.service.ts';
+import { lockForWrite, writeLead } from './leads.service.ts';
+import { channelOf, manualDecision } from './leads.write-context.ts';
 
 /** Manual assign and reassign: the change, its why on the lead, and the audit row, in one transaction. */
 export async function assignLead(

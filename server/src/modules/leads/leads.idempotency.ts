@@ -6,7 +6,8 @@ import { AppError } from '../../http/errors.ts';
 import { type CreateAnswer, createAnswer, type OnDuplicate } from '../duplicates/index.ts';
 
 import type { CreateLeadInput } from './leads.schemas.ts';
-import { channelOf, createLeadOrMatchInTx, loadWriteContext } from './leads.service.ts';
+import { createLeadOrMatchInTx } from './leads.service.ts';
+import { channelOf, loadWriteContext } from './leads.write-context.ts';
 
 /**
  * Idempotent creation: a client that did not hear the answer (timeout, dropped connection) sends the same

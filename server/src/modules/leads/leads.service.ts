@@ -16,14 +16,7 @@ import { createLeads } from './leads.create.ts';
 import { type LeadDto, leadSnapshot, leadValues, toLead } from './leads.dto.ts';
 import * as repo from './leads.repository.ts';
 import type { CreateLeadInput, LeadFieldsInput, UpdateLeadInput } from './leads.schemas.ts';
-import {
-  apiValues,
-  channelOf,
-  checkStageRequirements,
-  loadWriteContext,
-  manualDecision,
-  type WriteContext,
-} from './leads.write-context.ts';
+import { apiValues, checkStageRequirements, loadWriteContext, type WriteContext } from './leads.write-context.ts';
 
 /**
  * `POST /leads`: a batch of one through the one write path (createLeads), answered as a single create answers:
@@ -240,5 +233,3 @@ export async function stageHistory(deps: Deps, ctx: RequestContext, id: string) 
     };
   });
 }
-
-export { apiValues, channelOf, checkStageRequirements, loadWriteContext, manualDecision, type WriteContext };
