@@ -198,14 +198,3 @@ export function wallClockDate(instant: Date, timeZone: string): Date {
 export function wallClockText(instant: Date, timeZone: string): string {
   return wallClockDate(instant, timeZone).toISOString().slice(0, 19).replace('T', ' ');
 }
-
-/**
- * OWASP CSV injection: a cell a spreadsheet would read as a formula (it starts with =, +, -, @, a tab or a
- * carriage return) gets a leading apostrophe, so it is shown as the text it is. Phone numbers as we store
- * them (E.164, `+` and digits only) cannot be a formula and are left readable.
- */
-export function neutralise(value: string): string {
-  if (!/^[=+\-@\t\r]/.test(value)) return value;
-  if (/^\+\d{6,15}(; \+\d{6,15})*$/.test(value)) return value;
-  return `'${value}`;
-}

@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { newId } from '../../lib/ids.ts';
+import { csvLine, neutralise } from '../../lib/spreadsheet.ts';
 import { recordAudit } from '../audit/index.ts';
 import {
   type FieldAccess,
@@ -20,7 +21,6 @@ import {
   exportColumns,
   headerOf,
   type Lookups,
-  neutralise,
   wallClockDate,
   wallClockText,
 } from './exports.columns.ts';
@@ -116,15 +116,6 @@ async function audit(plan: Plan, rows: number, completed: boolean): Promise<void
       at: deps.clock.now(),
     }),
   );
-}
-
-/**
- * RFC 4180: a field holding a comma, a quote or a line break is quoted, its quotes doubled; lines end in CRLF.
- * Written here rather than with csv-stringify, which took 25 ms per 2,000 rows against 5 ms for this, a fifth of
- * a whole CSV export's time.
- */
-function csvLine(fields: string[]): string {
-  return `${fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(',')}\r\n`;
 }
 
 function textCell(value: Cell, timeZone: string): string {

@@ -33,6 +33,8 @@ const filterFields = new Map<string, LeadFieldDef>(
 );
 
 const NOT_FILTERS = new Set(['q', 'sort', 'limit', 'cursor']);
+/** Filters on the lead's stage history: the leads that entered a stage (from one, within a time). Read together. */
+const HISTORY_FILTERS = new Set(['reached', 'reachedFrom', 'reachedAt.min', 'reachedAt.max']);
 const CUSTOM = /^cf\.([a-z][a-z0-9_]{0,39})(?:\.(min|max))?$/;
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -47,7 +49,10 @@ export function isDate(value: string): boolean {
 /** Which of the company's settings the filters need, so the list loads only those. */
 export function filterNeeds(params: LeadParams): { stages: boolean; customDefs: boolean } {
   const keys = Object.keys(params).filter((k) => params[k] !== undefined);
-  return { stages: keys.includes('stage'), customDefs: keys.some((k) => k.startsWith('cf.')) };
+  return {
+    stages: keys.includes('stage') || keys.includes('reached') || keys.includes('reachedFrom'),
+    customDefs: keys.some((k) => k.startsWith('cf.')),
+  };
 }
 
 const csv = (value: unknown) =>
@@ -74,7 +79,12 @@ export function buildFilters(params: LeadParams, ctx: FilterContext, pathPrefix 
   };
 
   for (const [param, value] of Object.entries(params)) {
-    if (value === undefined || NOT_FILTERS.has(param)) continue;
+    if (value === undefined || NOT_FILTERS.has(param) || HISTORY_FILTERS.has(param)) continue;
+    if (param === 'team') {
+      const condition = teamFilter(value, ctx, fail);
+      if (condition) conditions.push(condition);
+      continue;
+    }
     const custom = CUSTOM.exec(param);
     if (custom) {
       const condition = customFilter(param, custom[1] as string, custom[2], value, ctx, fail);
@@ -95,10 +105,63 @@ export function buildFilters(params: LeadParams, ctx: FilterContext, pathPrefix 
     const condition = builtInFilter(param, def, value, params, ctx, fail);
     if (condition) conditions.push(condition);
   }
+  const history = historyFilter(params, ctx, fail);
+  if (history) conditions.push(history);
   if (errors.length > 0) {
     throw new AppError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
   }
   return conditions;
+}
+
+/** `team=<user id>`: leads owned by that person or anyone reporting to it, however deep. */
+function teamFilter(value: unknown, ctx: FilterContext, fail: Fail): Expression<SqlBool> | null {
+  const id = String(value ?? '').trim();
+  if (!isUuid(id)) return fail('team', 'must be a user id');
+  if (ctx.access.fields.ownerId === 'hidden') return fail('team', 'is a field your role may not see');
+  return sql<SqlBool>`l.owner_id IN (WITH RECURSIVE tree AS (
+      SELECT u.id FROM users u WHERE u.id = ${id}
+      UNION SELECT c.id FROM users c JOIN tree ON c.manager_id = tree.id
+    ) SELECT id FROM tree)`;
+}
+
+/**
+ * `reached` (stage keys), `reachedFrom` (the stage it left) and `reachedAt.min|max`: leads with a move in their
+ * stage history matching all of them at once (their creation is a move from no stage). Reports drill into it.
+ */
+function historyFilter(params: LeadParams, ctx: FilterContext, fail: Fail): Expression<SqlBool> | null {
+  const present = [...HISTORY_FILTERS].filter((k) => params[k] !== undefined);
+  if (present.length === 0) return null;
+  const parts: RawBuilder<SqlBool>[] = [];
+  for (const param of ['reached', 'reachedFrom'] as const) {
+    if (params[param] === undefined) continue;
+    const stages = csv(params[param]);
+    const unknown = stages.filter((s) => !ctx.stages.includes(s));
+    if (stages.length === 0 || unknown.length > 0) {
+      fail(param, `${unknown.join(', ') || '(none)'} is not a stage of this pipeline`);
+      continue;
+    }
+    parts.push(sql<SqlBool>`${sql.ref(param === 'reached' ? 'h.to_stage' : 'h.from_stage')} IN (${sql.join(stages)})`);
+  }
+  for (const bound of ['min', 'max'] as const) {
+    const param = `reachedAt.${bound}`;
+    if (params[param] === undefined) continue;
+    const text = String(params[param]).trim();
+    const zone = sql`(SELECT c.timezone FROM companies c WHERE c.id = app_current_company())`;
+    if (isDate(text)) {
+      parts.push(
+        bound === 'min'
+          ? sql<SqlBool>`h.at >= (${text}::date)::timestamp AT TIME ZONE ${zone}`
+          : sql<SqlBool>`h.at < (${text}::date + 1)::timestamp AT TIME ZONE ${zone}`,
+      );
+    } else if (DATE_TIME.test(text) && !Number.isNaN(Date.parse(text))) {
+      parts.push(
+        bound === 'min' ? sql<SqlBool>`h.at >= ${text}::timestamptz` : sql<SqlBool>`h.at <= ${text}::timestamptz`,
+      );
+    } else fail(param, 'must be a date (YYYY-MM-DD) or an ISO-8601 date-time with its offset');
+  }
+  if (parts.length !== present.length) return null;
+  return sql<SqlBool>`EXISTS (SELECT 1 FROM lead_stage_history h
+    WHERE h.company_id = l.company_id AND h.lead_id = l.id AND ${sql.join(parts, sql` AND `)})`;
 }
 
 function builtInFilter(

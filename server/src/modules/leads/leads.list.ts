@@ -325,3 +325,17 @@ export async function checkSavedQuery(
   if (!sort) return null;
   return sortPlan(sort, access, { stages: () => settings.stages, customDefs: () => settings.customDefs }).key;
 }
+
+/**
+ * The list's filters as SQL conditions on the alias `l` (without visibility), checked as the list checks them,
+ * for reports whose figures must equal the list they drill into. Problems name `<prefix><param>`.
+ */
+export async function leadFilterConditions(
+  trx: Tx,
+  access: FieldAccess,
+  filters: LeadParams,
+  prefix: string,
+): Promise<Expression<SqlBool>[]> {
+  const settings = await loadSettings(trx, access, { ...filters, limit: 0 } as ListLeadsInput, false);
+  return buildFilters(filters, settings, prefix);
+}

@@ -2,10 +2,9 @@ import { mayManageKept, maySeeShared } from '../../access/policy.ts';
 import { withTenant } from '../../db/client.ts';
 import type { Actor, Deps, RequestContext } from '../../http/context.ts';
 import { AppError, forbidden, notFound } from '../../http/errors.ts';
-import { fieldErrors, validatorCompiler } from '../../http/validation.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/index.ts';
-import { checkSavedQuery, Lead, LeadFiltersQuery } from '../leads/index.ts';
+import { checkSavedQuery, coerceLeadFilters, Lead } from '../leads/index.ts';
 
 import { can } from '../users/index.ts';
 import * as repo from './views.repository.ts';
@@ -44,20 +43,9 @@ function snapshot(row: repo.ViewRow) {
 }
 
 // Filters are the list's query string as an object: read the way the query string is (text coerced to its type).
-const filtersShape = validatorCompiler({ schema: LeadFiltersQuery, httpPart: 'querystring' }) as unknown as {
-  (data: unknown): boolean;
-  errors?: Parameters<typeof fieldErrors>[0] | null;
-};
 const leadFields = new Set(Object.keys(Lead.properties));
 
-function cleanFilters(filters: Record<string, unknown>): Record<string, unknown> {
-  const copy = structuredClone(filters);
-  if (!filtersShape(copy)) {
-    const errors = fieldErrors(filtersShape.errors ?? []).map((e) => ({ ...e, path: `filters.${e.path}` }));
-    throw new AppError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
-  }
-  return copy;
-}
+const cleanFilters = (filters: Record<string, unknown>) => coerceLeadFilters(filters, 'filters.');
 
 function checkColumns(columns: string[]): string[] {
   const errors = columns.flatMap((column, i) =>
