@@ -638,6 +638,22 @@ export const leadCatalog = [
       "kind": "range"
     },
     "export": true,
+    "import": {
+      "aliases": [
+        "createdat",
+        "createddate",
+        "createdate",
+        "created",
+        "createdtime",
+        "createdon",
+        "datecreated",
+        "creationdate",
+        "engagedate",
+        "leadcreateddate",
+        "dealcreated",
+        "objectcreatedatetime"
+      ]
+    },
     "report": "time",
     "sort": {
       "by": "createdAt"
@@ -670,6 +686,29 @@ export const leadCatalog = [
       "kind": "range"
     },
     "export": true,
+    "import": {
+      "target": "closedAt",
+      "label": "Closed at (won or lost)",
+      "stageKinds": [
+        "won",
+        "lost"
+      ],
+      "aliases": [
+        "closedat",
+        "closeddate",
+        "dateclosed",
+        "closedon",
+        "actualclosedate",
+        "wonat",
+        "wondate",
+        "wontime",
+        "lostat",
+        "lostdate",
+        "losttime",
+        "closedwondate",
+        "closedlostdate"
+      ]
+    },
     "report": "time",
     "sort": {
       "by": "stageChangedAt"

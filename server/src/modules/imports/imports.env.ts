@@ -21,11 +21,12 @@ export async function loadEnv(
   imp: ImportRow,
   mapping: Mapping,
   onDuplicate: string | null | undefined,
+  now: Date,
   base = 'mapping',
 ): Promise<EvaluateEnv> {
   const [wctx, company, users, settings] = await Promise.all([
     loadWriteContext(trx, ctx),
-    trx.selectFrom('companies').select('locale').executeTakeFirstOrThrow(),
+    trx.selectFrom('companies').select(['locale', 'timezone']).executeTakeFirstOrThrow(),
     trx.selectFrom('users').select(['id', 'name', 'email', 'active']).execute(),
     loadDuplicateSettings(trx),
   ]);
@@ -49,6 +50,8 @@ export async function loadEnv(
     stages: wctx.stages,
     users: users.map((u) => ({ ...u, email: String(u.email) })),
     decimal: formats.decimal,
+    timeZone: company.timezone,
+    now,
     ctx,
     settings,
     policy,

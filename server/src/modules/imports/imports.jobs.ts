@@ -118,7 +118,7 @@ function errorText(d: RowDecision): string {
 async function runChunk(trx: Tx, deps: Deps, imp: repo.ImportRow, chunk: number): Promise<void> {
   const now = deps.clock.now();
   const ctx = await importerContext(trx, imp, imp.created_by, `import:${imp.id}`);
-  const env = await loadEnv(trx, ctx, imp, imp.mapping as Mapping, imp.on_duplicate);
+  const env = await loadEnv(trx, ctx, imp, imp.mapping as Mapping, imp.on_duplicate, now);
   const stored = await repo.loadChunk(trx, imp.id, chunk);
   if (!stored) throw new AppError('unprocessable', `Chunk ${chunk} of the import is missing`);
   const decisions = await evaluateRows(trx, env, sourceRows(stored), new FileIndex());
@@ -143,7 +143,11 @@ async function runChunk(trx: Tx, deps: Deps, imp: repo.ImportRow, chunk: number)
       }
     } else if (d.action === 'create' && d.prepared.columns) {
       creating.push(i);
-      items.push({ columns: d.prepared.columns, ...(d.prepared.ownerId ? { ownerId: d.prepared.ownerId } : {}) });
+      items.push({
+        columns: d.prepared.columns,
+        ...(d.prepared.ownerId ? { ownerId: d.prepared.ownerId } : {}),
+        ...(d.prepared.history ? { history: d.prepared.history } : {}),
+      });
       outcomes[i] = { o: 'created', ...(d.reason ? { reason: d.reason } : {}) };
     }
   }

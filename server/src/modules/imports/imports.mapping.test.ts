@@ -27,6 +27,7 @@ describe('suggested mappings', () => {
       Description: 'notes',
       LeadSource: 'source',
       Status: 'stage',
+      CreatedDate: 'createdAt',
     });
     expect(imp.suggestedMapping.values).toEqual({ stage: { New: 'new' } });
     const dry = (await t.as(admin, 'POST', `/api/v1/imports/${imp.id}/dry-run`, {})).json();
@@ -34,10 +35,13 @@ describe('suggested mappings', () => {
     const done = await runToEnd(t, admin, imp.id);
     const rows = await resultRows(t, admin, imp.id);
     expect(done.counts.created).toBe(1);
+    // Its created date is the export's (2026-06-09 18:17:31, on the company's clock: Asia/Kolkata).
     expect((await t.as(admin, 'GET', `/api/v1/leads/${rows[1]?.[2]}`)).json()).toMatchObject({
       name: 'Rishab R',
       companyName: 'X Foods',
       stage: 'new',
+      createdAt: '2026-06-09T12:47:31.000Z',
+      stageChangedAt: '2026-06-09T12:47:31.000Z',
     });
   });
 
@@ -64,6 +68,7 @@ describe('suggested mappings', () => {
       'Original Source': 'source',
       'Contact owner': 'owner',
       'Close Date': 'expectedCloseDate',
+      'Create Date': 'createdAt',
       Message: 'notes',
     });
     const single = Object.values(hubspot.suggestedMapping.columns).filter((f) => f === 'stage' || f === 'source');
@@ -84,6 +89,7 @@ describe('suggested mappings', () => {
       Country: 'country',
       Description: 'notes',
       'Ad Campaign Name': 'campaign',
+      'Created Time': 'createdAt',
     });
 
     const field = await t.as(admin, 'POST', '/api/v1/custom-fields', { label: 'Brand', type: 'text' });

@@ -1,10 +1,12 @@
 import { AppError, type FieldError } from '../../http/errors.ts';
 import { isUuid } from '../../lib/ids.ts';
 import {
-  type ControlledField,
+  accessFieldOf,
   type CustomFieldDef,
   customAccess,
   type FieldAccess,
+  type LeadFieldDef,
+  leadFields,
   leadSources,
 } from '../leads/index.ts';
 
@@ -43,16 +45,21 @@ export interface MappingContext {
   dateOrder: DateOrder;
 }
 
-/** The lead field a target writes, for field permissions (name and stage are every writer's). */
-const controlledOf: Record<string, ControlledField | null> = {
-  name: null,
-  firstName: null,
-  lastName: null,
-  stage: null,
-  owner: 'ownerId',
-  email: 'emails',
-  phone: 'phones',
-};
+/** The catalog's import targets (a target is the field's key unless its `import` names another). */
+const targets = new Map<string, LeadFieldDef>(
+  leadFields.flatMap((f): [string, LeadFieldDef][] => (f.import ? [[f.import.target ?? f.key, f]] : [])),
+);
+const targetOf = new Map<string, string>([...targets].map(([target, f]) => [f.key, target]));
+
+/** The lead field an import target feeds (owner -> ownerId, email -> emails, closedAt -> stageChangedAt). */
+export function catalogTarget(target: string): LeadFieldDef | undefined {
+  return targets.get(target);
+}
+
+/** The import target feeding a lead field (the inverse of catalogTarget; a field that is no target is itself). */
+export function targetOfField(field: string): string {
+  return targetOf.get(field) ?? field;
+}
 
 /** Case-insensitive lookups of a value map, exact spelling first. */
 function valueMap(entries: Record<string, string> | undefined): Map<string, string> {
@@ -90,7 +97,9 @@ export function compileMapping(
       }
       return;
     }
-    const field = target in controlledOf ? controlledOf[target] : (target as ControlledField);
+    // Field permissions decide the controlled fields; the name, stage and history are every importer's.
+    const def = catalogTarget(target);
+    const field = def ? accessFieldOf(def.key) : null;
     if (target === 'owner') {
       if (!ctx.canAssign) denied.push({ path, message: 'your role may not assign leads' });
     } else if (field && ctx.access.fields[field] !== 'write') {

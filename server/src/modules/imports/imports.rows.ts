@@ -2,10 +2,19 @@ import type { FastifySchemaValidationError } from 'fastify';
 import type { Tx } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import { fieldErrors, validatorCompiler } from '../../http/validation.ts';
+import { checkHistory, type LeadHistory } from '../leads/commands.ts';
 import { CreateLeadBody, type CustomFieldDef, type InputContext, type LeadColumns, toColumns } from '../leads/index.ts';
 
-import { type CompiledMapping, ownerOf, sourceOf, stageOf, type UserRef } from './imports.mapping.ts';
-import { parseBoolean, parseDate, parseNumber, splitList } from './imports.values.ts';
+import {
+  type CompiledMapping,
+  catalogTarget,
+  ownerOf,
+  sourceOf,
+  stageOf,
+  targetOfField,
+  type UserRef,
+} from './imports.mapping.ts';
+import { parseBoolean, parseDate, parseDateTime, parseNumber, splitList } from './imports.values.ts';
 
 /** Why a row cannot be imported as it is: the lead field, the column it came from, and what is wrong. */
 export interface RowError {
@@ -28,6 +37,10 @@ export interface RowEnv {
   stages: Stage[];
   users: UserRef[];
   decimal: '.' | ',';
+  /** The company's time zone: a date or time without an offset is on its clock. */
+  timeZone: string;
+  /** A historical date after this is refused. */
+  now: Date;
 }
 
 /** A row read and checked: its lead columns and explicit owner when it passed, else its errors. */
@@ -40,6 +53,8 @@ export interface PreparedRow {
   ownerId?: string;
   /** The bad values left out of it (badValues: skip_value); its columns hold none of them. */
   dropped?: DroppedValue[];
+  /** When it was created and reached its stage, when the file says (checked). */
+  history?: LeadHistory;
 }
 
 type LeadInput = Record<string, unknown> & { customFields?: Record<string, unknown> };
@@ -54,6 +69,8 @@ export function readRow(cells: string[], env: RowEnv): { lead: LeadInput; owner?
   const names: Record<'firstName' | 'name' | 'lastName', string[]> = { firstName: [], name: [], lastName: [] };
   const notes: { header: string; text: string }[] = [];
   let owner: string | undefined;
+  /** Fields read only on rows whose stage is of some kinds (a close date on a Won or Lost row). */
+  const onlyIn = new Map<string, readonly string[]>();
   const fail = (field: string, column: string | null, message: string) => errors.push({ field, column, message });
 
   const take = (target: string, raw: string, column: string | null) => {
@@ -86,6 +103,12 @@ export function readRow(cells: string[], env: RowEnv): { lead: LeadInput; owner?
       const value = parseDate(text, compiled.dateOrder);
       if (value === null) fail('expectedCloseDate', column, `"${text}" is not a date (${dateHint(compiled)})`);
       else lead.expectedCloseDate = value;
+    } else if (catalogTarget(target)?.type === 'timestamptz') {
+      const def = catalogTarget(target) as NonNullable<ReturnType<typeof catalogTarget>>;
+      if (def.import?.stageKinds) onlyIn.set(def.key, def.import.stageKinds);
+      const value = parseDateTime(text, compiled.dateOrder, env.timeZone);
+      if (value === null) fail(def.key, column, `"${text}" is not a date (${dateHint(compiled)}, a time may follow)`);
+      else lead[def.key] = value;
     } else if (target.startsWith('customFields.')) {
       const key = target.slice('customFields.'.length);
       const def = env.input.customDefs.find((d) => d.key === key);
@@ -115,13 +138,16 @@ export function readRow(cells: string[], env: RowEnv): { lead: LeadInput; owner?
   const lostReason = compiled.constants.lostReason;
   const stageKind = env.stages.find((s) => s.key === (lead.stage ?? env.stages[0]?.key))?.kind;
   if (lostReason && lead.lostReason === undefined && stageKind === 'lost') lead.lostReason = lostReason.trim();
+  for (const [field, kinds] of onlyIn) {
+    if (stageKind && kinds.includes(stageKind)) continue;
+    delete lead[field];
+    errors.splice(0, errors.length, ...errors.filter((e) => e.field !== field));
+  }
   return { lead, ...(owner ? { owner } : {}), errors };
 }
 
-const targetKey: Record<string, string> = { email: 'emails', phone: 'phones' };
-
 function hasValue(lead: LeadInput, target: string): boolean {
-  const value = lead[targetKey[target] ?? target];
+  const value = lead[catalogTarget(target)?.key ?? target];
   return value !== undefined && !(Array.isArray(value) && value.length === 0);
 }
 
@@ -177,8 +203,7 @@ const validateLead = validatorCompiler({ schema: CreateLeadBody, httpPart: 'body
 
 const fieldOf = (path: string) =>
   path.startsWith('customFields.') ? path.split('.').slice(0, 2).join('.') : (path.split('.')[0] ?? path);
-const columnFor = (field: string, compiled: CompiledMapping) =>
-  compiled.columnOf.get({ emails: 'email', phones: 'phone', ownerId: 'owner' }[field] ?? field) ?? null;
+const columnFor = (field: string, compiled: CompiledMapping) => compiled.columnOf.get(targetOfField(field)) ?? null;
 
 /** A value left out of its row (badValues: skip_value): the field, its column, the cell and why. */
 export interface DroppedValue extends RowError {
@@ -199,9 +224,14 @@ function droppable(error: RowError): boolean {
 
 /**
  * Leaves the bad values out of a lead body: the item of a list (emails.1), else the field. Returns what was
- * dropped, with the cell it came from.
+ * dropped, with the cell it came from (as the file writes it, when one column feeds the field).
  */
-function dropValues(lead: LeadInput, errors: { path: string; field: string; message: string }[], env: RowEnv) {
+function dropValues(
+  lead: LeadInput,
+  errors: { path: string; field: string; message: string }[],
+  env: RowEnv,
+  cells: string[],
+) {
   const dropped: DroppedValue[] = [];
   const items = new Map<string, Set<number>>();
   for (const e of errors) {
@@ -218,7 +248,7 @@ function dropValues(lead: LeadInput, errors: { path: string; field: string; mess
       if (lead.customFields) delete lead.customFields[key];
       dropped.push({ field: e.field, column, message: e.message, value: value == null ? null : String(value) });
     } else {
-      const value = lead[e.field];
+      const value = cellOf(cells, column, env) || lead[e.field];
       delete lead[e.field];
       dropped.push({ field: e.field, column, message: e.message, value: value == null ? null : String(value) });
     }
@@ -264,7 +294,7 @@ export async function prepareRow(
   if (!skip || prepared.ok || prepared.errors.length === 0 || !prepared.errors.every(droppable)) {
     return withDropped(prepared.result, dropped);
   }
-  dropped.push(...dropValues(lead, prepared.raw, env));
+  dropped.push(...dropValues(lead, prepared.raw, env, cells));
   const again = await checkRow(trx, env, { index, row, lead, owner, errors: [] });
   return withDropped(again.result, again.ok ? dropped : []);
 }
@@ -312,7 +342,13 @@ async function checkRow(
     }
   }
   if (errors.length > 0) return failed(errors);
-  const { source, stage, ...fields } = lead as { source?: string; stage?: string; name: string };
+  const { source, stage, createdAt, stageChangedAt, ...fields } = lead as {
+    source?: string;
+    stage?: string;
+    name: string;
+    createdAt?: string;
+    stageChangedAt?: string;
+  };
   let columns: LeadColumns;
   try {
     columns = await toColumns(trx, fields, env.input, { mode: 'create' });
@@ -328,29 +364,37 @@ async function checkRow(
       })),
     );
   }
-  const target = env.stages.find((s) => s.key === (stage ?? env.stages.find((st) => st.kind === 'open')?.key));
+  const firstStage = env.stages.find((st) => st.kind === 'open');
+  const target = env.stages.find((s) => s.key === (stage ?? firstStage?.key));
   if (!target) return failed([{ field: 'stage', column: null, message: 'the pipeline has no open stage' }]);
+  const history = { ...(createdAt ? { createdAt } : {}), ...(stageChangedAt ? { stageChangedAt } : {}) };
+  const later: RowError[] = [];
+  try {
+    checkHistory(history, target, firstStage, env.now);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    for (const e of error.errors ?? []) {
+      later.push({ field: e.path, column: columnFor(e.path, env.compiled), message: e.message });
+      raw.push({ path: e.path, field: e.path, message: e.message });
+    }
+  }
   const missing = target.required_fields.filter((field) => {
     const value = field.startsWith('customFields.')
       ? columns.custom_fields?.[field.slice('customFields.'.length)]
       : lead[field];
     return value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
   });
-  if (missing.length > 0) {
-    return failed(
-      missing.map((field) => ({
-        field,
-        column: columnFor(field, env.compiled),
-        message: `is required in the ${target.name} stage`,
-      })),
-    );
+  for (const field of missing) {
+    later.push({ field, column: columnFor(field, env.compiled), message: `is required in the ${target.name} stage` });
   }
+  if (later.length > 0) return failed(later);
   const result: PreparedRow = {
     index,
     row,
     errors: [],
     columns: { ...columns, name: columns.name ?? fields.name, source: source ?? 'import', stage: target.key },
     ...(owner ? { ownerId: owner } : {}),
+    ...(createdAt || stageChangedAt ? { history } : {}),
   };
   return { ok: true, result, raw, errors: [] };
 }

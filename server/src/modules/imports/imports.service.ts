@@ -67,7 +67,7 @@ export async function setMapping(deps: Deps, ctx: RequestContext, id: string, bo
       });
     }
     let { mapping, mappingId } = await mappingFor(trx, imp, body);
-    await loadEnv(trx, ctx, imp, mapping, null);
+    await loadEnv(trx, ctx, imp, mapping, null, deps.clock.now());
     if (body.saveAs) mappingId = (await saveMappingInTx(trx, deps, ctx, { name: body.saveAs, mapping })).id;
     await repo.updateImport(trx, id, {
       mapping: JSON.stringify(mapping),
@@ -96,7 +96,7 @@ export async function dryRun(
     const onDuplicate = body.onDuplicate ?? imp.on_duplicate;
     await checkOnDuplicate(trx, ctx.actor.role, onDuplicate);
     const { mapping, mappingId } = await mappingFor(trx, imp, body);
-    const env = await loadEnv(trx, ctx, imp, mapping, onDuplicate);
+    const env = await loadEnv(trx, ctx, imp, mapping, onDuplicate, deps.clock.now());
     const index = new FileIndex();
     const result: Static<typeof DryRunResult> = {
       totalRows: imp.total_rows,
@@ -155,7 +155,7 @@ export async function runImport(deps: Deps, ctx: RequestContext, id: string, bod
     const onDuplicate = body.onDuplicate ?? imp.on_duplicate;
     await checkOnDuplicate(trx, ctx.actor.role, onDuplicate);
     const { mapping, mappingId } = await mappingFor(trx, imp, body);
-    await loadEnv(trx, ctx, imp, mapping, onDuplicate);
+    await loadEnv(trx, ctx, imp, mapping, onDuplicate, deps.clock.now());
     const now = deps.clock.now();
     await repo.updateImport(trx, id, {
       mapping: JSON.stringify(mapping),

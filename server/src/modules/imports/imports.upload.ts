@@ -138,7 +138,7 @@ export async function uploadImport(
     if (!imp) throw new Error('import vanished after insert');
     if (options.mappingId) {
       const { mapping, mappingId } = await mappingFor(trx, imp, { mappingId: options.mappingId });
-      await loadEnv(trx, ctx, imp, mapping, null);
+      await loadEnv(trx, ctx, imp, mapping, null, now);
       await repo.updateImport(trx, id, { mapping: JSON.stringify(mapping), mapping_id: mappingId });
       imp = (await repo.findImport(trx, ctx.actor, id)) ?? imp;
     }

@@ -1,4 +1,5 @@
 /** Reading cell texts as dates, numbers and yes/no, the way the company's people write them. */
+import { offsetAt } from '../assignment/index.ts';
 
 export type DateOrder = 'dmy' | 'mdy' | 'ymd';
 
@@ -67,6 +68,51 @@ export function parseDate(raw: string, order: DateOrder): string | null {
   m = text.match(/^([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})$/);
   if (m) return day(Number(m[3]), monthOf(m[1] as string), Number(m[2]));
   return null;
+}
+
+const TIME = /^(.+?)(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp][Mm])?\s*(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** Instants read from cells, per zone, order and text (an import's dates repeat: each is worked out once). */
+const instants = new Map<string, string | null>();
+
+/**
+ * An instant as an ISO string, or null: a date with a time and an offset (2026-03-05T10:30:00Z) as it says; a
+ * date with a time but no offset, or a date alone (its midnight), on the company's clock (`timeZone`). The date
+ * reads as parseDate reads it; the time as 14:30, 14:30:05 or 2:30 PM.
+ */
+export function parseDateTime(raw: string, order: DateOrder, timeZone: string): string | null {
+  const text = raw.trim();
+  const key = `${timeZone}|${order}|${text}`;
+  const known = instants.get(key);
+  if (known !== undefined) return known;
+  const value = readInstant(text, order, timeZone);
+  if (instants.size >= 10_000) instants.clear();
+  instants.set(key, value);
+  return value;
+}
+
+function readInstant(text: string, order: DateOrder, timeZone: string): string | null {
+  const m = text.match(TIME);
+  const date = parseDate(m ? (m[1] as string) : text, order);
+  if (!date) return null;
+  const [year, month, dayOf] = date.split('-').map(Number) as [number, number, number];
+  let [hour, minute, second] = m ? [Number(m[2]), Number(m[3]), Number(m[4] ?? 0)] : [0, 0, 0];
+  const half = m?.[5]?.toLowerCase();
+  if (half) {
+    if (hour < 1 || hour > 12) return null;
+    hour = (hour % 12) + (half === 'pm' ? 12 : 0);
+  }
+  if (hour > 23 || minute > 59 || second > 59) return null;
+  const wall = Date.UTC(year, month - 1, dayOf, hour, minute, second);
+  const zone = m?.[6];
+  if (zone) {
+    const z = zone.toUpperCase() === 'Z' ? null : zone.replace(':', '').match(/^([+-])(\d{2})(\d{2})$/);
+    const offset = z ? (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3])) * 60_000 : 0;
+    return new Date(wall - offset).toISOString();
+  }
+  // The zone's offset at the wall-clock time, corrected once (a DST change between the guess and the answer).
+  const guess = wall - offsetAt(new Date(wall), timeZone);
+  return new Date(wall - offsetAt(new Date(guess), timeZone)).toISOString();
 }
 
 /**

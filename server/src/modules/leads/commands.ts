@@ -5,6 +5,8 @@
  */
 export { checkAssignment } from './lead-assign.check.ts';
 export { assignLead } from './lead-assign.ts';
+export type { LeadHistory } from './leads.create.history.ts';
+export { checkHistory } from './leads.create.history.ts';
 export type { CreateItem, CreateResult, NewLeadColumns } from './leads.create.ts';
 export { createLeads } from './leads.create.ts';
 export { lockForWrite, moveStage, updateLead, writeLead } from './leads.service.ts';

@@ -6,12 +6,13 @@ export type { ConditionKind, ControlledField, LeadFieldDef } from './lead-catalo
 export { accessFieldOf, leadField, leadFields } from './lead-catalog.ts';
 export type { Access, FieldAccess } from './lead-fields.ts';
 export { assignmentFields, controlledFields, customAccess, defaultFieldAccess, fieldAccessFor } from './lead-fields.ts';
+export { coerceLeadFilters } from './lead-filter-input.ts';
 export type { CustomFieldDef, InputContext } from './lead-input.ts';
 export { toColumns } from './lead-input.ts';
 export { leadRelations } from './lead-relations.ts';
 export { leadSnapshot, leadValues, toLead } from './leads.dto.ts';
 export type { LeadRowsPage, ListLeadsInput } from './leads.list.ts';
-export { checkSavedQuery, countLeads, iterateLeadRows, listLeads } from './leads.list.ts';
+export { checkSavedQuery, countLeads, iterateLeadRows, leadFilterConditions, listLeads } from './leads.list.ts';
 export type { LeadColumns, LeadRow } from './leads.repository.ts';
 export {
   activeCustomFields,

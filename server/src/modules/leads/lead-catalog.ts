@@ -82,9 +82,17 @@ export interface LeadFieldDef {
   /**
    * A target of the import mapping: `target` names it when it is not the key (a column feeds one email, the
    * lead keeps a list), `multi` lets several columns feed it, `aliases` are the header names that suggest it,
-   * best first (our own names and those of Salesforce, HubSpot and Zoho CRM lead exports).
+   * best first (our own names and those of Salesforce, HubSpot and Zoho CRM lead exports). `label` names the target
+   * when it is not the field's label; `stageKinds` reads the column only on rows whose stage is of those kinds (a
+   * close date says when a Won or Lost deal closed; on an open deal it is only expected).
    */
-  readonly import?: { readonly target?: string; readonly multi?: boolean; readonly aliases: readonly string[] };
+  readonly import?: {
+    readonly target?: string;
+    readonly label?: string;
+    readonly multi?: boolean;
+    readonly stageKinds?: readonly ('open' | 'won' | 'lost')[];
+    readonly aliases: readonly string[];
+  };
   /** An incoming duplicate fills it when the existing lead has none. */
   readonly fill?: boolean;
   /** What a merge does with it: one lead's value is chosen, or every lead's values are combined. */
@@ -105,6 +113,50 @@ const importAliases = {
   state: ['state', 'stateregion', 'province', 'statecode', 'ipstateregion'],
   country: ['country', 'countryregion', 'addresscountryregion', 'countrycode', 'ipcountry'],
   territory: ['territory', 'salesterritory', 'regionc', 'zone'],
+} as const;
+
+/**
+ * History brought in by an import (who may: leads:import): when the lead was created, and when a Won or Lost row
+ * was won or lost (the date it reached its stage). "Close date" alone stays the expected close date
+ * (`expectedCloseDate`): in the exports we read (Salesforce, HubSpot, Zoho) it is a forecast on every open deal.
+ */
+const historyImports = {
+  createdAt: {
+    aliases: [
+      'createdat',
+      'createddate',
+      'createdate',
+      'created',
+      'createdtime',
+      'createdon',
+      'datecreated',
+      'creationdate',
+      'engagedate',
+      'leadcreateddate',
+      'dealcreated',
+      'objectcreatedatetime',
+    ],
+  },
+  stageChangedAt: {
+    target: 'closedAt',
+    label: 'Closed at (won or lost)',
+    stageKinds: ['won', 'lost'],
+    aliases: [
+      'closedat',
+      'closeddate',
+      'dateclosed',
+      'closedon',
+      'actualclosedate',
+      'wonat',
+      'wondate',
+      'wontime',
+      'lostat',
+      'lostdate',
+      'losttime',
+      'closedwondate',
+      'closedlostdate',
+    ],
+  },
 } as const;
 
 export const leadCatalog = [
@@ -487,6 +539,7 @@ export const leadCatalog = [
     filter: { kind: 'range' as const },
     sort: {},
     export: true,
+    ...(key in historyImports ? { import: historyImports[key as keyof typeof historyImports] } : {}),
     report: 'time' as const,
   })),
   {

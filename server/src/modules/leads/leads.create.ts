@@ -14,9 +14,11 @@ import {
   type OnDuplicate,
   settleWithoutCreating,
 } from '../duplicates/index.ts';
+import { can } from '../users/index.ts';
 
 import { checkAssignment, type ExplicitAssignment, hasExplicitAssignment } from './lead-assign.check.ts';
 import { toColumns } from './lead-input.ts';
+import { checkHistory, type HistoryDates, type LeadHistory } from './leads.create.history.ts';
 import { type NewLead, writeNewLeads } from './leads.create.write.ts';
 import * as repo from './leads.repository.ts';
 import type { CreateLeadInput } from './leads.schemas.ts';
@@ -34,9 +36,11 @@ export type NewLeadColumns = repo.LeadColumns & { name: string; source: string; 
 /**
  * One lead to create: a body as the API takes it (normalised and checked here; errors name `basePath.field`), or
  * columns a channel already normalised and checked with the same rules (an import's row, read through its
- * mapping), with the owner it names, already checked for the actor.
+ * mapping), with the owner it names, already checked for the actor, and the history it brings.
  */
-export type CreateItem = { body: CreateLeadInput; basePath?: string } | { columns: NewLeadColumns; ownerId?: string };
+export type CreateItem =
+  | { body: CreateLeadInput; basePath?: string }
+  | { columns: NewLeadColumns; ownerId?: string; history?: LeadHistory };
 
 /** What became of one item, in the items' order. */
 export type CreateResult =
@@ -104,6 +108,8 @@ interface Pending {
   incoming: repo.LeadColumns;
   /** Whether the caller named the assignment (else the actor's role implied it, or the rules decide). */
   explicit: boolean;
+  /** When it was created and reached its stage, when it brings history; null: now. */
+  history: HistoryDates | null;
   created?: Extract<DuplicateDecision, { action: 'create' }>;
 }
 
@@ -127,9 +133,10 @@ export async function createLeads(
   const results: CreateResult[] = [];
   const pending: Pending[] = [];
   const implied = lazy(() => impliedAssignment(trx, ctx));
+  const now = deps.clock.now();
   for (const [index, item] of items.entries()) {
     try {
-      pending.push({ index, ...(await prepare(trx, ctx, wctx, item, implied, options)) });
+      pending.push({ index, ...(await prepare(trx, ctx, wctx, item, implied, options, now)) });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       results[index] = { status: 'failed', error };
@@ -142,7 +149,7 @@ export async function createLeads(
     const leads: NewLead[] = toCreate.map((p, i) => {
       const { id, decision, byUserId } = decisions[i] as Decided;
       const flag = p.created ? flagPayloadOf(p.created, id) : null;
-      return { index: p.index, id, values: p.values, decision, byUserId, flag };
+      return { index: p.index, id, values: p.values, decision, byUserId, flag, history: p.history };
     });
     const failures = await writeNewLeads(trx, ctx, options.channel, leads, deps.clock.now());
     for (const [i, p] of toCreate.entries()) {
@@ -196,26 +203,33 @@ async function prepare(
   item: CreateItem,
   implied: () => Promise<repo.LeadColumns>,
   options: CreateOptions,
+  now: Date,
 ): Promise<Omit<Pending, 'index'>> {
+  const firstStage = wctx.stages.find((s) => s.kind === 'open');
   if ('columns' in item) {
     const { columns, ownerId } = item;
     const target = wctx.stages.find((s) => s.key === columns.stage);
     if (!target) throw noStage(columns.stage, '');
+    const history = checkHistory(item.history ?? {}, target, firstStage, now);
     const assignment = ownerId ? { owner_id: ownerId } : await implied();
     const values = { ...columns, ...assignment };
     if (target.kind !== 'open') checkStageRequirements(target, apiValues(values), '');
-    return { values, incoming: columns, explicit: ownerId !== undefined };
+    return { values, incoming: columns, explicit: ownerId !== undefined, history };
   }
   const { body, basePath } = item;
-  const { name, source, stage, ownerId, warriorIds, coSalesIds, partnerId, ...fields } = body;
+  const { name, source, stage, ownerId, warriorIds, coSalesIds, partnerId, createdAt, stageChangedAt, ...fields } =
+    body;
   const base = basePath ? `${basePath}.` : '';
+  const given = { createdAt, stageChangedAt };
+  mayBackdate(ctx, given, base);
   const columns = await toColumns(trx, { name, ...fields }, wctx.input, {
     mode: 'create',
     ...(basePath ? { basePath } : {}),
   });
-  const stageKey = stage ?? wctx.stages.find((s) => s.kind === 'open')?.key ?? 'new';
+  const stageKey = stage ?? firstStage?.key ?? 'new';
   const target = wctx.stages.find((s) => s.key === stageKey);
   if (!target) throw noStage(stageKey, base);
+  const history = checkHistory(given, target, firstStage, now, base);
   const explicit: ExplicitAssignment = { ownerId, warriorIds, coSalesIds, partnerId };
   const named = hasExplicitAssignment(explicit);
   const assignment = named ? await checkAssignment(trx, ctx, explicit, { basePath, creating: true }) : await implied();
@@ -227,7 +241,21 @@ async function prepare(
     stage: stageKey,
   };
   if (target.kind !== 'open') checkStageRequirements(target, apiValues(values), base);
-  return { values, incoming: columns, explicit: named };
+  return { values, incoming: columns, explicit: named, history };
+}
+
+/**
+ * History in a body (a lead created in the past) needs leads:backdate: an admin or an integration migrating its
+ * records. An import brings history under its own permission (leads:import), as columns. Like a field the role
+ * may not write, a 403 naming the fields.
+ */
+function mayBackdate(ctx: RequestContext, given: LeadHistory, base: string): void {
+  const named = (['createdAt', 'stageChangedAt'] as const).filter((f) => given[f] !== undefined);
+  if (named.length === 0 || can(ctx.actor.role, 'leads:backdate')) return;
+  const paths = named.map((f) => `${base}${f}`);
+  throw new AppError('field_forbidden', `Your role may not change: ${paths.join(', ')}`, {
+    errors: paths.map((path) => ({ path, message: 'setting a historical date needs the permission leads:backdate' })),
+  });
 }
 
 function noStage(key: string, base: string): AppError {

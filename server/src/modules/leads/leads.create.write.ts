@@ -8,6 +8,7 @@ import { type Channel, type RoutingDecision, slaJob } from '../assignment/index.
 
 import { diff } from '../audit/index.ts';
 import { flagJob } from '../duplicates/index.ts';
+import type { HistoryDates } from './leads.create.history.ts';
 import type { NewLeadColumns } from './leads.create.ts';
 import { leadSnapshot } from './leads.dto.ts';
 import {
@@ -28,6 +29,8 @@ export interface NewLead {
   /** The assignment's author: null when the rules decided. */
   byUserId: string | null;
   flag: Static<typeof flagJob.payload> | null;
+  /** When it was created and reached its stage, when it brings history; null: now. */
+  history: HistoryDates | null;
 }
 
 /**
@@ -78,14 +81,20 @@ export async function writeNewLeads(
 /** Every column of a new lead, unset: what a lead's own columns do not name is NULL, as its audit entry says. */
 const UNSET: LeadInsertRow = Object.fromEntries(LEAD_INSERT_COLUMNS.map(([column]) => [column, null]));
 
-/** The rows of the chosen leads (each lead, its first stage, its assignment, its audit entry) and their jobs. */
+/**
+ * The rows of the chosen leads (each lead, its stage history, its assignment, its audit entry) and their jobs. A
+ * lead with history is created at its created date, its assignment made then, and its history holds the move
+ * into its stage at its stage date; it starts no response SLA (that moment is past). The audit entry is now.
+ */
 function newLeadRows(ctx: RequestContext, channel: Channel, leads: NewLead[], now: Date) {
   const at = now.toISOString();
   const companyId = ctx.actor.companyId;
   const rows: NewLeadRows = { leads: [], stageHistory: [], assignments: [], audit: [] };
   const sla: { payload: { leadId: string; assignmentId: string }; runAt: Date }[] = [];
   const flags: { payload: { leadId: string; notifyOwner: boolean }; runAt: Date }[] = [];
-  for (const { id, values: v, decision, byUserId, flag } of leads) {
+  for (const { id, values: v, decision, byUserId, flag, history } of leads) {
+    const createdAt = history?.createdAt ?? at;
+    const stageAt = history?.stageAt ?? at;
     const lead: LeadInsertRow = {
       ...UNSET,
       ...v,
@@ -101,28 +110,43 @@ function newLeadRows(ctx: RequestContext, channel: Channel, leads: NewLead[], no
       custom_fields: v.custom_fields ?? {},
       created_by: ctx.actor.userId,
       created_via: channel,
-      created_at: at,
+      created_at: createdAt,
       updated_at: at,
-      stage_changed_at: at,
-      last_touched_at: at,
+      stage_changed_at: stageAt,
+      last_touched_at: stageAt,
     };
     rows.leads.push(lead);
+    const entry = history?.entryStage ?? v.stage;
     rows.stageHistory.push({
       company_id: companyId,
       id: newId(),
       lead_id: id,
-      to_stage: v.stage,
+      to_stage: entry,
       by_user_id: ctx.actor.userId,
-      at,
+      at: createdAt,
     });
+    if (entry !== v.stage) {
+      rows.stageHistory.push({
+        company_id: companyId,
+        id: newId(),
+        lead_id: id,
+        from_stage: entry,
+        to_stage: v.stage,
+        by_user_id: ctx.actor.userId,
+        at: stageAt,
+        seconds_in_previous: Math.round((Date.parse(stageAt) - Date.parse(createdAt)) / 1000),
+      });
+    }
     const assignmentId = newId();
     const slaDue =
-      decision.ownerId && decision.slaMinutes ? new Date(now.getTime() + decision.slaMinutes * 60_000) : null;
+      decision.ownerId && decision.slaMinutes && !history
+        ? new Date(now.getTime() + decision.slaMinutes * 60_000)
+        : null;
     rows.assignments.push({
       company_id: companyId,
       id: assignmentId,
       lead_id: id,
-      at,
+      at: createdAt,
       by_user_id: byUserId,
       channel,
       reason: decision.reason,

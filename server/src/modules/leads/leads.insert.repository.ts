@@ -40,9 +40,11 @@ const STAGE_HISTORY_COLUMNS: InsertColumn[] = [
   ['company_id', 'uuid'],
   ['id', 'uuid'],
   ['lead_id', 'uuid'],
+  ['from_stage', 'text'],
   ['to_stage', 'text'],
   ['by_user_id', 'uuid'],
   ['at', 'timestamptz'],
+  ['seconds_in_previous', 'bigint'],
 ];
 const ASSIGNMENT_COLUMNS: InsertColumn[] = [
   ['company_id', 'uuid'],

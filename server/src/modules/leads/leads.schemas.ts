@@ -123,6 +123,22 @@ export const CreateLeadBody = Type.Object(
     warriorIds: Type.Optional(Type.Array(Uuid, { maxItems: 20 })),
     coSalesIds: Type.Optional(Type.Array(Uuid, { maxItems: 20 })),
     partnerId: Type.Optional(Nullable(Uuid)),
+    createdAt: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description:
+          'History from elsewhere (permission leads:backdate): when the lead was created. From 1970 to now; ' +
+          'without it, now',
+      }),
+    ),
+    stageChangedAt: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description:
+          'History from elsewhere (permission leads:backdate): when it reached its stage (a Won or Lost lead: when ' +
+          'it was won or lost). Not before createdAt; without it, createdAt',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -231,6 +247,13 @@ export const leadFilterParams = {
     }),
   ),
   ...catalogFilterParams(),
+  team: Type.Optional(
+    Type.String({ format: 'uuid', description: 'Leads owned by this person or anyone reporting to it (its team)' }),
+  ),
+  reached: csvParam('Leads that entered this stage (any of several, comma-separated), from their stage history'),
+  reachedFrom: csvParam('With `reached`: the move came from this stage (any of several, comma-separated)'),
+  'reachedAt.min': rangeParam('With `reached`: the move was on or after (date or date-time)'),
+  'reachedAt.max': rangeParam('With `reached`: the move was on or before (date or date-time)'),
 };
 
 /** `cf.<key>` and `cf.<key>.min|max`: custom field filters, checked against the company's fields. */
