@@ -11,6 +11,7 @@ const run = (args, cwd = root) => execFileSync(node[0], [...node.slice(1), ...ar
 run(['server/scripts/generate-db-types.ts', '--check']);
 run(['server/scripts/generate-openapi.ts', '--check']);
 run(['server/scripts/generate-lead-catalog.ts', '--check']);
+run(['server/scripts/generate-reports-doc.ts', '--check']);
 
 const dir = mkdtempSync(join(tmpdir(), 'iperform-drift-'));
 try {

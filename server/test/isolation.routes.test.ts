@@ -96,6 +96,18 @@ describe('tenant isolation of every id route', () => {
     });
     const leave = await ok('POST', `/api/v1/users/${sales1}/leaves`, { startsOn: '2026-12-24', endsOn: '2026-12-26' });
     const view = await ok('POST', '/api/v1/views', { name: 'Isolation view', filters: {} });
+    const dashboard = await ok('POST', '/api/v1/dashboards', { name: 'Isolation dashboard', tiles: [] });
+    const report = await ok('POST', '/api/v1/reports/saved', {
+      name: 'Isolation report',
+      definition: { subject: 'leads', measures: ['leads'] },
+    });
+    const reportSchedule = await ok('POST', '/api/v1/report-schedules', {
+      name: 'Isolation schedule',
+      report: 'pipeline.deals-by-stage',
+      frequency: 'daily',
+      at: '08:00',
+      recipients: [sales1],
+    });
     const form = await ok('POST', '/api/v1/forms', {
       name: 'Isolation form',
       fields: [{ name: 'full_name', label: 'Name', type: 'text', required: true, mapsTo: 'name' }],
@@ -157,6 +169,9 @@ describe('tenant isolation of every id route', () => {
       [/^\/api\/v1\/notifications\//, notification.id],
       [/^\/api\/v1\/partners\//, partner.id],
       [/^\/api\/v1\/views\//, view.id],
+      [/^\/api\/v1\/dashboards\//, dashboard.id],
+      [/^\/api\/v1\/reports\/saved\//, report.id],
+      [/^\/api\/v1\/report-schedules\//, reportSchedule.id],
       [/^\/api\/v1\/forms\//, form.id],
       [/^\/api\/v1\/auth\/sessions\//, session.id],
       [/^\/api\/v1\/api-keys\//, key.json().id],

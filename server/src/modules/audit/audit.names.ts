@@ -34,6 +34,11 @@ export const AUDIT_ENTITY_TYPES = {
   whatsapp_settings: { label: 'WhatsApp settings', table: null, column: null },
   whatsapp_thread: { label: 'WhatsApp conversation', table: null, column: null },
   whatsapp_message: { label: 'WhatsApp message', table: null, column: null },
+  saved_report: { label: 'Saved report', table: 'saved_reports', column: 'name' },
+  report_export: { label: 'Report export', table: null, column: null },
+  dashboard: { label: 'Dashboard', table: 'dashboards', column: 'name' },
+  target: { label: 'Target', table: null, column: null },
+  report_schedule: { label: 'Report schedule', table: 'report_schedules', column: 'name' },
 } as const satisfies Record<string, { label: string; table: string | null; column: string | null }>;
 
 type EntityType = keyof typeof AUDIT_ENTITY_TYPES;

@@ -46,6 +46,9 @@ export const Company = Type.Object(
     currency: Type.String(),
     locale: Type.String(),
     phoneCountry: Type.String(),
+    fiscalYearStartMonth: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 12, description: 'The month the fiscal year starts (GET /company)' }),
+    ),
   },
   { $id: 'Company' },
 );

@@ -14,6 +14,9 @@ const UpdateCompanyBody = Type.Object(
     phoneCountry: Type.Optional(
       Type.String({ pattern: '^[A-Z]{2}$', description: 'Default country for phone numbers, ISO 3166-1 alpha-2' }),
     ),
+    fiscalYearStartMonth: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 12, description: 'The month the fiscal year starts (4: April)' }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -13,6 +13,7 @@ export interface CompanySettings {
   currency: string;
   locale: string;
   phoneCountry: string;
+  fiscalYearStartMonth?: number;
 }
 
 type CompanyRow = {
@@ -23,6 +24,7 @@ type CompanyRow = {
   currency: string;
   locale: string;
   phone_country: string;
+  fiscal_year_start_month?: number;
 };
 
 export function toCompany(row: CompanyRow) {
@@ -34,12 +36,22 @@ export function toCompany(row: CompanyRow) {
     currency: row.currency.trim(),
     locale: row.locale,
     phoneCountry: row.phone_country.trim(),
+    ...(row.fiscal_year_start_month !== undefined ? { fiscalYearStartMonth: row.fiscal_year_start_month } : {}),
   };
 }
 
 export type CompanyDto = ReturnType<typeof toCompany>;
 
-const columns = ['id', 'name', 'slug', 'timezone', 'currency', 'locale', 'phone_country'] as const;
+const columns = [
+  'id',
+  'name',
+  'slug',
+  'timezone',
+  'currency',
+  'locale',
+  'phone_country',
+  'fiscal_year_start_month',
+] as const;
 
 export async function findCompany(trx: Tx, id: string) {
   return trx.selectFrom('companies').select(columns).where('id', '=', id).executeTakeFirst();
@@ -164,6 +176,7 @@ export async function updateCompany(
         ...(input.currency !== undefined ? { currency: input.currency } : {}),
         ...(input.locale !== undefined ? { locale: input.locale } : {}),
         ...(input.phoneCountry !== undefined ? { phone_country: input.phoneCountry } : {}),
+        ...(input.fiscalYearStartMonth !== undefined ? { fiscal_year_start_month: input.fiscalYearStartMonth } : {}),
         updated_at: deps.clock.now(),
       })
       .where('id', '=', ctx.actor.companyId)

@@ -23,6 +23,7 @@ interface Company {
   currency: string;
   locale: string;
   phoneCountry: string;
+  fiscalYearStartMonth: number;
 }
 
 const demoCo = {
@@ -32,6 +33,7 @@ const demoCo = {
   currency: 'INR',
   locale: 'en-IN',
   phoneCountry: 'IN',
+  fiscalYearStartMonth: 1,
 };
 const otherCo = {
   name: 'Other Co',
@@ -40,6 +42,7 @@ const otherCo = {
   currency: 'USD',
   locale: 'en-US',
   phoneCountry: 'US',
+  fiscalYearStartMonth: 1,
 };
 
 /** The company row and its audit rows, straight from the database. */
@@ -139,6 +142,7 @@ describe('PATCH /company', () => {
       currency: 'EUR',
       locale: 'en-GB',
       phoneCountry: 'GB',
+      fiscalYearStartMonth: 4,
     };
     const response = await t.app.inject({
       method: 'PATCH',
@@ -151,7 +155,9 @@ describe('PATCH /company', () => {
     expect(response.json()).toEqual(expected);
     expect(await company()).toEqual(expected);
     expect(await company('warrior1@demo.test')).toEqual(expected);
-    expect((await t.as('sales1@demo.test', 'GET', '/api/v1/auth/me')).json().company).toEqual(expected);
+    // The identity carries the settings every page needs; the fiscal year is read where reports need it.
+    const { fiscalYearStartMonth: _fiscal, ...identity } = expected;
+    expect((await t.as('sales1@demo.test', 'GET', '/api/v1/auth/me')).json().company).toEqual(identity);
 
     const audit = await t.as(ADMIN, 'GET', `/api/v1/audit?entityType=company&entityId=${demoCompanyId}`);
     expect(audit.statusCode).toBe(200);
@@ -171,6 +177,7 @@ describe('PATCH /company', () => {
       currency: { from: 'INR', to: 'EUR' },
       locale: { from: 'en-IN', to: 'en-GB' },
       phoneCountry: { from: 'IN', to: 'GB' },
+      fiscalYearStartMonth: { from: 1, to: 4 },
     });
 
     // One field at a time: the audit names only that field.

@@ -109,9 +109,26 @@ export class NotificationHub {
 
   private heard(payload: string): void {
     const [companyId = '', userId = '', id = ''] = payload.split(':');
+    if (userId === '*') {
+      this.changed(companyId, id);
+      return;
+    }
     if (!isUuid(companyId) || !isUuid(userId) || (id && !isUuid(id))) return;
     if (!this.clients.has(`${companyId}:${userId}`)) return;
     this.deliver(companyId, userId, id || null);
+  }
+
+  /**
+   * Leads or activities of a company changed (a database trigger announces each committing transaction): every
+   * stream of that company hears `changed` with the table's name, nothing more, and refreshes what it shows.
+   */
+  private changed(companyId: string, table: string): void {
+    if (!isUuid(companyId) || (table !== 'leads' && table !== 'activities')) return;
+    const prefix = `${companyId}:`;
+    for (const [key, set] of this.clients) {
+      if (!key.startsWith(prefix)) continue;
+      for (const client of set) client.send('changed', { what: table });
+    }
   }
 
   private deliver(companyId: string, userId: string, id: string | null): void {

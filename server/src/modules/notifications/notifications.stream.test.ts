@@ -166,6 +166,21 @@ describe('the live notification stream', () => {
     await other.close();
   });
 
+  it('tells every open stream of the company when leads change, and no stream of another company', async () => {
+    const manager = await connect(base, await t.token('manager1@demo.test'));
+    const other = await connect(base, await t.token('admin@other.test'));
+    await manager.next((e) => e.event === 'ready');
+    await other.next((e) => e.event === 'ready');
+    const created = await t.as('sales1@demo.test', 'POST', '/api/v1/leads', { name: 'Live dashboard lead' });
+    expect(created.statusCode).toBe(201);
+    const lead = created.json();
+    await t.as('sales1@demo.test', 'POST', `/api/v1/leads/${lead.id}/stage`, { stage: 'demo', version: lead.version });
+    expect((await manager.next((e) => e.event === 'changed')).data).toEqual({ what: 'leads' });
+    await expect(other.next((e) => e.event === 'changed', 1500)).rejects.toThrow(/no matching event/);
+    manager.close();
+    other.close();
+  });
+
   it('refuses a caller without credentials', async () => {
     expectProblem(await t.as(null, 'GET', '/api/v1/notifications/stream'), 401, 'unauthenticated');
     const response = await fetch(`${base}/api/v1/notifications/stream`, { headers: { authorization: 'Bearer nope' } });

@@ -61,7 +61,7 @@ export async function insertStage(
 export async function updateStage(
   trx: Tx,
   key: string,
-  changes: { name?: string; kind?: string; required_fields?: string[] },
+  changes: { name?: string; kind?: string; required_fields?: string[]; probability?: string | null },
   now: Date,
 ) {
   await trx

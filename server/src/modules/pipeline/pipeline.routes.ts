@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../http/app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
-import { List, NoContent } from '../../http/schemas.ts';
+import { List, NoContent, Nullable } from '../../http/schemas.ts';
 import { KEY_PATTERN } from '../../lib/keys.ts';
 import * as service from './pipeline.service.ts';
 
@@ -21,6 +21,9 @@ const Stage = Type.Object(
     position: Type.Integer(),
     kind: Kind,
     requiredFields: Type.Array(Type.String()),
+    probability: Nullable(
+      Type.Number({ description: 'Win probability for the weighted forecast (0..1); null: learnt from history' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -53,6 +56,15 @@ const UpdateStageBody = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
     kind: Type.Optional(Kind),
     requiredFields: Type.Optional(RequiredFields),
+    probability: Type.Optional(
+      Nullable(
+        Type.Number({
+          minimum: 0,
+          maximum: 1,
+          description: 'Win probability for the weighted forecast (0..1); null to learn it from the stage’s history',
+        }),
+      ),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -20,6 +20,8 @@ export function toStage(row: repo.StageRow) {
     position: row.position,
     kind: row.kind as StageKind,
     requiredFields: row.required_fields,
+    // The admin's win probability for the weighted forecast; null: learnt from the stage's history.
+    probability: row.probability === null ? null : Number(row.probability),
   };
 }
 
@@ -152,6 +154,7 @@ export interface UpdateStageInput {
   name?: string;
   kind?: StageKind;
   requiredFields?: string[];
+  probability?: number | null;
 }
 
 export async function updateStage(deps: Deps, ctx: RequestContext, key: string, input: UpdateStageInput) {
@@ -159,7 +162,10 @@ export async function updateStage(deps: Deps, ctx: RequestContext, key: string, 
     const stages = await repo.lockStages(trx);
     const before = stages.find((s) => s.key === key);
     if (!before) throw notFound('pipeline stage');
-    const changes: { name?: string; kind?: string; required_fields?: string[] } = {};
+    const changes: { name?: string; kind?: string; required_fields?: string[]; probability?: string | null } = {};
+    if (input.probability !== undefined) {
+      changes.probability = input.probability === null ? null : input.probability.toFixed(4);
+    }
     if (input.name !== undefined) changes.name = cleanName(input.name);
     if (input.kind !== undefined && input.kind !== before.kind) {
       checkKeepsClosingStages(stages, before, 'kind', `made ${input.kind}`);
@@ -170,6 +176,7 @@ export async function updateStage(deps: Deps, ctx: RequestContext, key: string, 
     const changed =
       (changes.name !== undefined && changes.name !== before.name) ||
       changes.kind !== undefined ||
+      (changes.probability !== undefined && changes.probability !== before.probability) ||
       (changes.required_fields !== undefined &&
         JSON.stringify(changes.required_fields) !== JSON.stringify(before.required_fields));
     if (!changed) return toStage(before);

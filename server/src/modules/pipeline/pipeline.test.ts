@@ -46,12 +46,12 @@ describe('GET /pipeline/stages', () => {
   it('gives every role that reads leads the default pipeline in board order', async () => {
     for (const who of ['sales1@demo.test', 'warrior1@demo.test', 'partner@demo.test', 'guest@demo.test']) {
       expect(await stages(who)).toEqual([
-        { key: 'new', name: 'New', position: 0, kind: 'open', requiredFields: [] },
-        { key: 'demo', name: 'Demo', position: 1, kind: 'open', requiredFields: [] },
-        { key: 'proposal', name: 'Proposal', position: 2, kind: 'open', requiredFields: [] },
-        { key: 'trial', name: 'Trial', position: 3, kind: 'open', requiredFields: [] },
-        { key: 'won', name: 'Won', position: 4, kind: 'won', requiredFields: ['expectedValue'] },
-        { key: 'lost', name: 'Lost', position: 5, kind: 'lost', requiredFields: ['lostReason'] },
+        { key: 'new', name: 'New', position: 0, kind: 'open', requiredFields: [], probability: null },
+        { key: 'demo', name: 'Demo', position: 1, kind: 'open', requiredFields: [], probability: null },
+        { key: 'proposal', name: 'Proposal', position: 2, kind: 'open', requiredFields: [], probability: null },
+        { key: 'trial', name: 'Trial', position: 3, kind: 'open', requiredFields: [], probability: null },
+        { key: 'won', name: 'Won', position: 4, kind: 'won', requiredFields: ['expectedValue'], probability: null },
+        { key: 'lost', name: 'Lost', position: 5, kind: 'lost', requiredFields: ['lostReason'], probability: null },
       ]);
     }
   });
@@ -70,6 +70,7 @@ describe('adding a stage', () => {
       position: 4,
       kind: 'open',
       requiredFields: ['city', 'phones'],
+      probability: null,
     });
     expect(await keys()).toEqual(['new', 'demo', 'proposal', 'trial', 'site_visit', 'won', 'lost']);
     expect((await stages()).map((s) => s.position)).toEqual([0, 1, 2, 3, 4, 5, 6]);
@@ -129,6 +130,7 @@ describe('changing a stage', () => {
       position: 2,
       kind: 'open',
       requiredFields: ['emails'],
+      probability: null,
     });
     const entry = await latestAudit();
     expect(entry.action).toBe('pipeline_stage.updated');

@@ -216,6 +216,7 @@ export const routes: Route[] = [
       { name: 'currency', required: false, wrongType: 356 },
       { name: 'locale', required: false, max: 35, wrongType: ['en-IN'] },
       { name: 'phoneCountry', required: false, wrongType: 91 },
+      { name: 'fiscalYearStartMonth', required: false, wrongType: 'April' },
     ],
     extra: () => [
       {

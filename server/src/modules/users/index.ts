@@ -5,6 +5,13 @@
 
 export type { Permission, Role } from './roles.ts';
 export { can, permissions, roleMatrix, roles } from './roles.ts';
-export { emailTaken, findUser, findVisibleUser, insertUser, subtreeOf } from './users.repository.ts';
+export {
+  emailTaken,
+  findUser,
+  findVisibleUser,
+  insertUser,
+  subtreeOf,
+  visibleTo as userVisibleTo,
+} from './users.repository.ts';
 export { RoleInfo, RoleName, User } from './users.schemas.ts';
 export { listUsers, toUser } from './users.service.ts';

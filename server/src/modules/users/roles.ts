@@ -37,6 +37,7 @@ export const permissions = [
   'leads:delete',
   'leads:restore',
   'leads:import',
+  'leads:backdate',
   'views:share',
   'pipeline:manage',
   'fields:manage',
@@ -55,6 +56,9 @@ export const permissions = [
   'email:manage',
   'email:templates',
   'email:send',
+  'reports:read',
+  'reports:build',
+  'targets:manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -77,6 +81,8 @@ const worksLeads: Permission[] = [
   'activities:write',
   'email:send',
   'whatsapp:send',
+  'reports:read',
+  'reports:build',
 ];
 
 export const roleMatrix: Record<Role, RoleDefinition> = {
@@ -103,6 +109,7 @@ export const roleMatrix: Record<Role, RoleDefinition> = {
       'views:share',
       'availability:manage',
       'partners:read',
+      'targets:manage',
     ],
   },
   SALESPERSON: {
@@ -153,6 +160,7 @@ export const roleMatrix: Record<Role, RoleDefinition> = {
       'leads:create',
       'leads:assign',
       'leads:import',
+      'leads:backdate',
       'duplicates:override',
     ],
   },
@@ -167,6 +175,7 @@ export const roleMatrix: Record<Role, RoleDefinition> = {
       'leads:read',
       'activities:read',
       'leads:export',
+      'reports:read',
     ],
   },
   GUEST: {

@@ -1,0 +1,23 @@
+/** Every subject of the semantic layer, by key. */
+import type { Subject } from '../semantic.ts';
+import { activitiesSubject } from './activities.ts';
+import { leadsSubject } from './leads.ts';
+import { emailsSubject, whatsappSubject } from './messages.ts';
+import { assignmentsSubject, duplicatesSubject, importsSubject, loginsSubject, mergesSubject } from './people.ts';
+import { pipelineAsOfSubject, stageMovesSubject } from './stage-moves.ts';
+
+export const subjects: Record<string, Subject> = Object.fromEntries(
+  [
+    leadsSubject,
+    stageMovesSubject,
+    pipelineAsOfSubject,
+    activitiesSubject,
+    emailsSubject,
+    whatsappSubject,
+    loginsSubject,
+    assignmentsSubject,
+    mergesSubject,
+    duplicatesSubject,
+    importsSubject,
+  ].map((s) => [s.key, s]),
+);
