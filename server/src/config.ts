@@ -26,6 +26,11 @@ export interface Config {
   jobPollSeconds: number;
   /** Jobs one process runs at once (each in its own transaction); at most half of DATABASE_POOL_SIZE is used. */
   jobConcurrency: number;
+  /**
+   * A ClickHouse server (24.8+) the reports run on, fed from PostgreSQL through the outbox: its HTTP(S) URL, with
+   * credentials and the database as its path (`http://user:password@host:8123/iperform`); null: PostgreSQL only.
+   */
+  clickhouseUrl: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -61,6 +66,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (secretsKey !== null && secretsKey.length < 32) {
     throw new ConfigError('IPERFORM_SECRETS_KEY must be at least 32 characters');
   }
+  const clickhouseUrl = env.CLICKHOUSE_URL?.trim() || null;
+  if (clickhouseUrl && !/^https?:\/\/[^/]+(\/[A-Za-z_][A-Za-z0-9_]*)?\/?(\?.*)?$/.test(clickhouseUrl)) {
+    throw new ConfigError(
+      'CLICKHOUSE_URL must be http(s)://[user:password@]host:port[/database], the database a plain name',
+    );
+  }
   const logLevel = env.LOG_LEVEL?.trim() || 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
@@ -88,5 +99,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: env.PUBLIC_URL?.trim() || null,
     jobPollSeconds: int(env, 'JOB_POLL_SECONDS', 5, 0, 3600),
     jobConcurrency: int(env, 'JOB_CONCURRENCY', 4, 1, 64),
+    clickhouseUrl,
   };
 }

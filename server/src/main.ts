@@ -7,6 +7,7 @@ import { StartupError } from './db/embedded.ts';
 import { openDatabase, type Runtime } from './db/runtime.ts';
 import { AppError } from './http/errors.ts';
 import { type JobWorker, startJobWorker } from './jobs/worker.ts';
+import { backfill, closeClickHouse, startAnalytics, syncNow } from './modules/analytics/index.ts';
 import { createCompany } from './modules/companies/index.ts';
 
 const usage = `Usage: iperform <command> [options]
@@ -17,6 +18,8 @@ Commands:
   seed --demo                 add the demo companies (Demo Co, Other Co) if missing
   company create --name N --slug S --admin-email E --admin-password P
                  [--admin-name N] [--timezone Z] [--currency C] [--locale L] [--phone-country CC]
+  clickhouse backfill [--wait] put every record in the outbox to ClickHouse (CLICKHOUSE_URL), the running
+                              server's worker copying it; --wait copies it here and now
 `;
 
 const console_ = {
@@ -63,6 +66,8 @@ async function serve(): Promise<void> {
       secretsKey: runtime.secretsKey,
       databaseUrl: runtime.url,
     });
+    // With CLICKHOUSE_URL: the ClickHouse schema, the outbox triggers on, drains queued; without: triggers off.
+    await startAnalytics(app.deps, console_);
     // Jobs (response-SLA checks, ...) are durable rows: a stopped worker leaves them for the next start.
     // Woken at once by each committed job (LISTEN), polling for what comes due later.
     const worker: JobWorker | null =
@@ -76,6 +81,7 @@ async function serve(): Promise<void> {
       console_.info(`${signal}: finishing in-flight requests, then stopping`);
       await worker?.stop();
       await app.close();
+      await closeClickHouse(config).catch(() => undefined);
       await runtime.close();
       process.exit(exitCode);
     };
@@ -150,6 +156,33 @@ async function main(argv: string[]): Promise<void> {
         process.stdout.write(
           `created company ${values.slug} (${created.companyId}) with admin ${values['admin-email']}\n`,
         );
+      });
+    }
+    case 'clickhouse': {
+      const [sub, ...args] = rest;
+      if (sub !== 'backfill') throw new StartupError(`unknown command "clickhouse ${sub ?? ''}"\n${usage}`);
+      const { values } = parseArgs({ args, options: { wait: { type: 'boolean' } } });
+      const config = loadConfig();
+      if (!config.clickhouseUrl) throw new StartupError('clickhouse backfill needs CLICKHOUSE_URL');
+      return withRuntime(async (runtime) => {
+        const app = await buildApp({
+          config,
+          db: runtime.dbs.app,
+          jwtSecret: runtime.jwtSecret,
+          secretsKey: runtime.secretsKey,
+          logger: false,
+          webRoot: null,
+        });
+        try {
+          await startAnalytics(app.deps, console_);
+          for (const { companyId, rows } of await backfill(app.deps)) {
+            console_.info(`company ${companyId}: ${rows} records queued for ClickHouse`);
+            if (values.wait) console_.info(`company ${companyId}: ${await syncNow(app.deps, companyId)} copied`);
+          }
+        } finally {
+          await app.close();
+          await closeClickHouse(config).catch(() => undefined);
+        }
       });
     }
     case 'help':
