@@ -342,6 +342,14 @@ describe('schedules', () => {
     const weekdays = cron('0 7 * * 1-5', 'company');
     expect(nextRun(weekdays, at('2025-03-07T13:00:00Z'), 'America/New_York')).toEqual(at('2025-03-10T11:00:00Z'));
     expect(nextRun(weekdays, at('2025-03-06T13:00:00Z'), 'America/New_York')).toEqual(at('2025-03-07T12:00:00Z'));
+    // 02:30 does not exist in New York that night: it comes an hour later, 03:30 EDT (07:30Z). 01:30 happens
+    // twice on 2 November 2025: the first time (EDT, 05:30Z).
+    expect(nextRun(daily('02:30', 'company'), at('2025-03-09T05:00:00Z'), 'America/New_York')).toEqual(
+      at('2025-03-09T07:30:00Z'),
+    );
+    expect(nextRun(daily('01:30', 'company'), at('2025-11-02T04:00:00Z'), 'America/New_York')).toEqual(
+      at('2025-11-02T05:30:00Z'),
+    );
     expect(nextRun(cron('*/15 * * * *'), at('2025-03-10T10:07:00Z'))).toEqual(at('2025-03-10T10:15:00Z'));
     expect(nextRun(cron('0 0 29 2 *'), at('2025-03-01T00:00:00Z'))).toEqual(at('2028-02-29T00:00:00Z'));
     expect(() => cron('61 * * * *')).toThrow('minute field');

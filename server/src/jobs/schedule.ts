@@ -94,7 +94,11 @@ function offsetMs(instant: number, timeZone: string): number {
  */
 function wallToInstant(wall: number, timeZone: string): number {
   const guess = wall - offsetMs(wall, timeZone);
-  return wall - offsetMs(guess, timeZone);
+  const instant = wall - offsetMs(guess, timeZone);
+  if (instant + offsetMs(instant, timeZone) === wall) return instant;
+  // The clock never shows this time: read it with the offset in force before the change, which lands it as many
+  // minutes after the change as it was meant to be after the skipped hour's start (02:30 becomes 03:30).
+  return wall - offsetMs(instant - 3 * 3_600_000, timeZone);
 }
 
 const DAY = 86_400_000;

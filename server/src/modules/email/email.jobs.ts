@@ -60,6 +60,8 @@ export async function sendEmailJob(trx: Tx, deps: Deps, job: Job<Static<typeof S
   }
   const from = await fromFor(trx, loaded.settings, message.purpose === 'lead' ? message.sender_id : null);
   const wire = await trackedHtml(trx, deps, message);
+  // Only system mail carries files (a scheduled report); a lead email has none, so it pays no lookup.
+  const attachments = message.purpose === 'system' ? await repo.listAttachments(trx, id) : [];
   try {
     const info = await sendMail(loaded.server, {
       from: { name: from.from_name, address: from.from_address },
@@ -71,6 +73,7 @@ export async function sendEmailJob(trx: Tx, deps: Deps, job: Job<Static<typeof S
       html: wire.html,
       text: message.text,
       messageId: message.smtp_message_id,
+      attachments,
     });
     const now = deps.clock.now();
     await repo.updateMessage(trx, id, {
@@ -86,6 +89,8 @@ export async function sendEmailJob(trx: Tx, deps: Deps, job: Job<Static<typeof S
       links: JSON.stringify(wire.links),
       updated_at: now,
     });
+    // Sent files are not kept: they are copies of data (a report) the mailbox now holds.
+    if (attachments.length > 0) await repo.deleteAttachments(trx, id);
   } catch (error) {
     const failure = classifySmtpError(error);
     if (failure.permanent || attempts >= MAX_ATTEMPTS) {

@@ -8,7 +8,7 @@ import { newId } from '../../lib/ids.ts';
 import { emailSendJob } from './email.jobs.ts';
 import { htmlToText } from './email.render.ts';
 import * as repo from './email.repository.ts';
-import { messageIdFor } from './email.smtp.ts';
+import { type MailAttachment, messageIdFor } from './email.smtp.ts';
 
 /**
  * Stores a message as queued and enqueues its send job, both in the caller's transaction: the message and
@@ -40,6 +40,8 @@ export interface SystemEmail {
   subject: string;
   text: string;
   html?: string | null;
+  /** Files to send with it (a scheduled report); kept beside the message until it is sent. */
+  attachments?: MailAttachment[];
 }
 
 /**
@@ -101,6 +103,7 @@ export async function enqueueSystemEmail(
       created_at: now,
       updated_at: now,
     });
+    await repo.insertAttachments(trx, input.companyId, id, input.attachments ?? []);
     return { id, status: 'failed' };
   }
   await queueMessage(trx, deps, {
@@ -109,5 +112,6 @@ export async function enqueueSystemEmail(
     from_address: settings.from_address,
     reply_to: settings.reply_to,
   });
+  await repo.insertAttachments(trx, input.companyId, id, input.attachments ?? []);
   return { id, status: 'queued' };
 }

@@ -104,6 +104,42 @@ export async function updateMessage(trx: Tx, id: string, changes: Updateable<Ema
   await trx.updateTable('email_messages').set(changes).where('id', '=', id).execute();
 }
 
+/** The files of a message, in order (`position` 0, 1, ...). */
+export async function insertAttachments(
+  trx: Tx,
+  companyId: string,
+  messageId: string,
+  files: { filename: string; contentType: string; content: Buffer }[],
+): Promise<void> {
+  if (files.length === 0) return;
+  await trx
+    .insertInto('email_attachments')
+    .values(
+      files.map((f, position) => ({
+        company_id: companyId,
+        message_id: messageId,
+        position,
+        filename: f.filename,
+        content_type: f.contentType,
+        content: f.content,
+      })),
+    )
+    .execute();
+}
+
+export async function listAttachments(trx: Tx, messageId: string) {
+  return trx
+    .selectFrom('email_attachments')
+    .select(['filename', 'content_type as contentType', 'content'])
+    .where('message_id', '=', messageId)
+    .orderBy('position')
+    .execute();
+}
+
+export async function deleteAttachments(trx: Tx, messageId: string): Promise<void> {
+  await trx.deleteFrom('email_attachments').where('message_id', '=', messageId).execute();
+}
+
 /** Marks a pending message as being sent; its own short transaction, so people see it while the server talks. */
 export async function markSending(trx: Tx, id: string, now: Date): Promise<void> {
   await trx

@@ -23,6 +23,14 @@ export interface OutgoingMail {
   text: string;
   /** Ours, known before sending and the same on every attempt: a receiver can tell a retry from a new mail. */
   messageId: string;
+  /** Files sent with it (a scheduled report's CSV); none by default. */
+  attachments?: MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
 }
 
 /**
@@ -62,6 +70,15 @@ export async function sendMail(server: SmtpServer, mail: OutgoingMail): Promise<
       text: mail.text,
       ...(mail.html !== null ? { html: mail.html } : {}),
       messageId: mail.messageId,
+      ...(mail.attachments?.length
+        ? {
+            attachments: mail.attachments.map((a) => ({
+              filename: a.filename,
+              contentType: a.contentType,
+              content: a.content,
+            })),
+          }
+        : {}),
       disableFileAccess: true,
       disableUrlAccess: true,
     });

@@ -4,7 +4,9 @@
  */
 export { seedDemoEmails } from './email.demo.ts';
 export { emailJobs } from './email.jobs.ts';
+export type { SystemEmail } from './email.outbox.ts';
 export { enqueueSystemEmail } from './email.outbox.ts';
 export { loadServer } from './email.settings.ts';
+export type { MailAttachment } from './email.smtp.ts';
 export { messageIdFor, sendMail } from './email.smtp.ts';
 export { emailEventSource, emailSource } from './email.timeline.ts';
