@@ -21,7 +21,12 @@ export default defineConfig({
             { name: 'react', test: /node_modules[\\/](react|react-dom|react-router|scheduler)[\\/]/ },
             {
               name: 'mantine',
-              test: /node_modules[\\/](@mantine|@floating-ui|react-remove-scroll.*|react-number-format|@tabler)[\\/]/,
+              test: /node_modules[\\/](@mantine[\\/](?!charts[\\/])|@floating-ui|react-remove-scroll.*|react-number-format|@tabler)/,
+            },
+            // Charts (Recharts and what it pulls in) load with the reports and the dashboard, not with every page.
+            {
+              name: 'charts',
+              test: /node_modules[\\/](?:@mantine[\\/]charts[\\/](?!styles\.css)|(?:recharts|victory-vendor|d3-[a-z-]+|internmap|@reduxjs|react-redux|redux|redux-thunk|reselect|immer|es-toolkit|decimal\.js-light|eventemitter3|tiny-invariant)[\\/])/,
             },
             { name: 'query', test: /node_modules[\\/](@tanstack|openapi-fetch)[\\/]/ },
           ],

@@ -1,6 +1,7 @@
 import {
   IconActivity,
   IconCalendarMonth,
+  IconChartBar,
   IconCopy,
   IconFileImport,
   IconHistory,
@@ -32,6 +33,7 @@ export const navItems: readonly NavItem[] = [
   { label: 'Calendar', to: '/calendar', icon: IconCalendarMonth, permission: 'activities:read' },
   { label: 'Leads', to: '/leads', icon: IconTargetArrow, permission: 'leads:read' },
   { label: 'Board', to: '/leads/board', icon: IconLayoutKanban, permission: 'leads:read' },
+  { label: 'Reports', to: '/reports', icon: IconChartBar, permission: 'reports:read' },
   { label: 'Import', to: '/leads/import', icon: IconFileImport, permission: 'leads:import' },
   { label: 'Duplicates', to: '/leads/duplicates', icon: IconCopy, permission: 'leads:merge' },
   { label: 'Trash', to: '/leads/trash', icon: IconTrash, permission: 'leads:restore' },

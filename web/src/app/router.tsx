@@ -23,6 +23,10 @@ const ImportWizardPage = lazyPage(() => import('../features/imports/ImportWizard
 const BoardPage = lazyPage(() => import('../features/leads/BoardPage'), 'BoardPage');
 const LeadPage = lazyPage(() => import('../features/leads/LeadPage'), 'LeadPage');
 const LeadsPage = lazyPage(() => import('../features/leads/LeadsPage'), 'LeadsPage');
+const ActivityListPage = lazyPage(() => import('../features/reports/ActivityListPage'), 'ActivityListPage');
+const ReportBuilderPage = lazyPage(() => import('../features/reports/ReportBuilderPage'), 'ReportBuilderPage');
+const ReportPage = lazyPage(() => import('../features/reports/ReportPage'), 'ReportPage');
+const ReportsPage = lazyPage(() => import('../features/reports/ReportsPage'), 'ReportsPage');
 const ProfilePage = lazyPage(() => import('../features/profile/ProfilePage'), 'ProfilePage');
 const TrashPage = lazyPage(() => import('../features/trash/TrashPage'), 'TrashPage');
 const ActiveUsersPage = lazyPage(() => import('../features/users/ActiveUsersPage'), 'ActiveUsersPage');
@@ -144,6 +148,46 @@ export const router = createBrowserRouter([
         element: (
           <RequirePermission permission="leads:read">
             <LeadPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'reports',
+        element: (
+          <RequirePermission permission="reports:read">
+            <ReportsPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'reports/new',
+        element: (
+          <RequirePermission permission="reports:build">
+            <ReportBuilderPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'reports/:key/edit',
+        element: (
+          <RequirePermission permission="reports:build">
+            <ReportBuilderPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'reports/:key',
+        element: (
+          <RequirePermission permission="reports:read">
+            <ReportPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'activities',
+        element: (
+          <RequirePermission permission="activities:read">
+            <ActivityListPage />
           </RequirePermission>
         ),
       },

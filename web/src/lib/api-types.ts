@@ -1341,6 +1341,8 @@ export interface paths {
                         locale?: string;
                         /** @description Default country for phone numbers, ISO 3166-1 alpha-2 */
                         phoneCountry?: string;
+                        /** @description The month the fiscal year starts (4: April) */
+                        fiscalYearStartMonth?: number;
                     };
                 };
             };
@@ -1578,6 +1580,16 @@ export interface paths {
                     "lastTouchedAt.min"?: string;
                     /** @description Last worked at: on or before (date or date-time) */
                     "lastTouchedAt.max"?: string;
+                    /** @description Leads owned by this person or anyone reporting to it (its team) */
+                    team?: string;
+                    /** @description Leads that entered this stage (any of several, comma-separated), from their stage history */
+                    reached?: string;
+                    /** @description With `reached`: the move came from this stage (any of several, comma-separated) */
+                    reachedFrom?: string;
+                    /** @description With `reached`: the move was on or after (date or date-time) */
+                    "reachedAt.min"?: string;
+                    /** @description With `reached`: the move was on or before (date or date-time) */
+                    "reachedAt.max"?: string;
                     /** @description A field to sort by, `-` first for descending (default `-updatedAt`): name, companyName, stage, expectedValue, expectedCloseDate, createdAt, updatedAt, ownerName, city, customFields.<key>, ... */
                     sort?: string;
                     /** @description Page size (default 50, at most 200) */
@@ -1674,6 +1686,16 @@ export interface paths {
                         coSalesIds?: string[];
                         /** Format: uuid */
                         partnerId?: string | null;
+                        /**
+                         * Format: date-time
+                         * @description History from elsewhere (permission leads:backdate): when the lead was created. From 1970 to now; without it, now
+                         */
+                        createdAt?: string;
+                        /**
+                         * Format: date-time
+                         * @description History from elsewhere (permission leads:backdate): when it reached its stage (a Won or Lost lead: when it was won or lost). Not before createdAt; without it, createdAt
+                         */
+                        stageChangedAt?: string;
                     };
                 };
             };
@@ -1871,6 +1893,16 @@ export interface paths {
                             coSalesIds?: string[];
                             /** Format: uuid */
                             partnerId?: string | null;
+                            /**
+                             * Format: date-time
+                             * @description History from elsewhere (permission leads:backdate): when the lead was created. From 1970 to now; without it, now
+                             */
+                            createdAt?: string;
+                            /**
+                             * Format: date-time
+                             * @description History from elsewhere (permission leads:backdate): when it reached its stage (a Won or Lost lead: when it was won or lost). Not before createdAt; without it, createdAt
+                             */
+                            stageChangedAt?: string;
                         }[];
                     };
                 };
@@ -4164,6 +4196,8 @@ export interface paths {
                                  */
                                 kind: "open" | "won" | "lost";
                                 requiredFields: string[];
+                                /** @description Win probability for the weighted forecast (0..1); null: learnt from history */
+                                probability: number | null;
                             }[];
                         };
                     };
@@ -4232,6 +4266,8 @@ export interface paths {
                              */
                             kind: "open" | "won" | "lost";
                             requiredFields: string[];
+                            /** @description Win probability for the weighted forecast (0..1); null: learnt from history */
+                            probability: number | null;
                         };
                     };
                 };
@@ -4304,6 +4340,8 @@ export interface paths {
                                  */
                                 kind: "open" | "won" | "lost";
                                 requiredFields: string[];
+                                /** @description Win probability for the weighted forecast (0..1); null: learnt from history */
+                                probability: number | null;
                             }[];
                         };
                     };
@@ -4408,6 +4446,8 @@ export interface paths {
                         kind?: "open" | "won" | "lost";
                         /** @description Lead fields to fill in when moving a lead here: a lead field name, or customFields.<key> */
                         requiredFields?: string[];
+                        /** @description Win probability for the weighted forecast (0..1); null to learn it from the stage’s history */
+                        probability?: number | null;
                     };
                 };
             };
@@ -4428,6 +4468,8 @@ export interface paths {
                              */
                             kind: "open" | "won" | "lost";
                             requiredFields: string[];
+                            /** @description Win probability for the weighted forecast (0..1); null: learnt from history */
+                            probability: number | null;
                         };
                     };
                 };
@@ -5285,6 +5327,16 @@ export interface paths {
                     "lastTouchedAt.min"?: string;
                     /** @description Last worked at: on or before (date or date-time) */
                     "lastTouchedAt.max"?: string;
+                    /** @description Leads owned by this person or anyone reporting to it (its team) */
+                    team?: string;
+                    /** @description Leads that entered this stage (any of several, comma-separated), from their stage history */
+                    reached?: string;
+                    /** @description With `reached`: the move came from this stage (any of several, comma-separated) */
+                    reachedFrom?: string;
+                    /** @description With `reached`: the move was on or after (date or date-time) */
+                    "reachedAt.min"?: string;
+                    /** @description With `reached`: the move was on or before (date or date-time) */
+                    "reachedAt.max"?: string;
                 };
                 header?: never;
                 path?: never;
@@ -5674,6 +5726,1941 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every pre-built report your role may run, then your saved reports and the shared ones */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                key: string;
+                                name: string;
+                                /** @description pipeline, conversion, team, activities, response, forecast, data-quality, or saved */
+                                group: string;
+                                description: string;
+                                subject: string;
+                                /**
+                                 * @description How the report is drawn
+                                 * @enum {unknown}
+                                 */
+                                chart: "kpi" | "bar" | "line" | "area" | "funnel" | "donut" | "table";
+                                /** @description The default window: today, yesterday, thisWeek, lastWeek, thisMonth, lastMonth, thisQuarter, thisYear, last30Days, last90Days, last12Months, nextQuarter, all */
+                                range: string;
+                                saved: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/model": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The subjects, measures, dimensions and times a report may use (fields you may not see left out) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            subjects: {
+                                key: string;
+                                label: string;
+                                description: string;
+                                timeFields: {
+                                    key: string;
+                                    label: string;
+                                }[];
+                                defaultTime: string | null;
+                                grains: string[];
+                                dimensions: {
+                                    key: string;
+                                    label: string;
+                                    kind: string;
+                                }[];
+                                measures: {
+                                    key: string;
+                                    label: string;
+                                    format: string;
+                                }[];
+                                /** @description Takes the lead list’s filters */
+                                filters: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/engine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where reports run (PostgreSQL or ClickHouse) and how far ClickHouse is behind (admins) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            engine: "postgres" | "clickhouse";
+                            /** @description Whether CLICKHOUSE_URL is set */
+                            configured: boolean;
+                            /** @description Whether ClickHouse answered just now */
+                            reachable: boolean;
+                            /** @description Changes waiting in the outbox to reach ClickHouse */
+                            pending: number;
+                            /** @description Age of the oldest change not yet in ClickHouse (0: none waiting) */
+                            lagSeconds: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a report: its figures per group, totals, and for each figure the list that shows its records
+         * @description Exact and live: every figure is computed from the records you may see at the moment of the request. `from`/`to` are dates in the company’s time zone (default: the report’s window). `filters` are the lead list’s filters. Rows page with `limit`/`offset`; `total` counts them all. A figure’s `drill` is the query for GET /leads (or GET /activities) whose records make it up.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A report key (GET /reports) or a definition */
+                        report: string | components["schemas"]["ReportDefinition"];
+                        /** @description A date (YYYY-MM-DD) in the company’s time zone */
+                        from?: string;
+                        /** @description A date (YYYY-MM-DD) in the company’s time zone */
+                        to?: string;
+                        /** @description The lead list’s filters (as on GET /leads), for subjects about leads */
+                        filters?: {
+                            [key: string]: string | number | string[];
+                        };
+                        /** @description Replaces the report’s groupings */
+                        groupBy?: string[];
+                        /** @description Rows per page (default 500) */
+                        limit?: number;
+                        offset?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            report: {
+                                key: string | null;
+                                name: string;
+                                subject: string;
+                                /**
+                                 * @description How the report is drawn
+                                 * @enum {unknown}
+                                 */
+                                chart: "kpi" | "bar" | "line" | "area" | "funnel" | "donut" | "table";
+                                group: string | null;
+                                description: string | null;
+                            };
+                            columns: {
+                                key: string;
+                                label: string;
+                                role: "dimension" | "measure";
+                                /** @description Dimensions: text, user, partner, stage, source, tag or a time grain. Measures: count, money (company currency), percent (a fraction), seconds, number, datetime */
+                                format: string;
+                            }[];
+                            rows: {
+                                values: {
+                                    [key: string]: string | number | null;
+                                };
+                                labels: {
+                                    [key: string]: string;
+                                };
+                                drill: {
+                                    [key: string]: {
+                                        list: "leads" | "activities";
+                                        /** @description Query parameters for GET /leads or GET /activities: the records behind the figure */
+                                        query: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                };
+                            }[];
+                            /** @description Rows of the report (every page) */
+                            total: number;
+                            limit: number;
+                            offset: number;
+                            /** @description Each measure over every row of the window */
+                            totals: {
+                                [key: string]: string | number | null;
+                            };
+                            /** Format: date-time */
+                            generatedAt: string;
+                            /** @description Where the figures were computed: ClickHouse when configured and able to answer, else PostgreSQL */
+                            engine: "postgres" | "clickhouse";
+                            /** @description Why a report ClickHouse would have answered was answered by PostgreSQL */
+                            engineNote?: string;
+                            currency: string;
+                            locale: string;
+                            timeZone: string;
+                            from: string | null;
+                            to: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Download every row of a report as CSV or XLSX (streamed) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A report key (GET /reports) or a definition */
+                        report: string | components["schemas"]["ReportDefinition"];
+                        /** @description A date (YYYY-MM-DD) in the company’s time zone */
+                        from?: string;
+                        /** @description A date (YYYY-MM-DD) in the company’s time zone */
+                        to?: string;
+                        /** @description The lead list’s filters (as on GET /leads), for subjects about leads */
+                        filters?: {
+                            [key: string]: string | number | string[];
+                        };
+                        /** @description Replaces the report’s groupings */
+                        groupBy?: string[];
+                        /** @description Rows per page (default 500) */
+                        limit?: number;
+                        offset?: number;
+                        format: "csv" | "xlsx";
+                    };
+                };
+            };
+            responses: {
+                /** @description The file, as an attachment */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/saved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your saved reports and the shared ones */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["SavedReport"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Save a report definition (private, or shared with the company) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        definition: components["schemas"]["ReportDefinition"];
+                        shared?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            definition: components["schemas"]["ReportDefinition"];
+                            shared: boolean;
+                            /** Format: uuid */
+                            ownerId: string;
+                            ownerName: string;
+                            editable: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/saved/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One saved report */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            definition: components["schemas"]["ReportDefinition"];
+                            shared: boolean;
+                            /** Format: uuid */
+                            ownerId: string;
+                            ownerName: string;
+                            editable: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Change a saved report (its owner, or an admin) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        definition?: components["schemas"]["ReportDefinition"];
+                        shared?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            definition: components["schemas"]["ReportDefinition"];
+                            shared: boolean;
+                            /** Format: uuid */
+                            ownerId: string;
+                            ownerName: string;
+                            editable: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a saved report (its owner, or an admin) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your report schedules (an admin: every schedule of the company), by name */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ReportSchedule"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Schedule a report by email: daily, weekly or monthly, to users you may see
+         * @description Each recipient receives the report run as themselves (their own records and fields), as a CSV or XLSX attachment with a link to it in the app, through the company’s outgoing email server. You and every recipient must be able to run the report. `at` is read on the company’s clock.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description A report key from GET /reports: a pre-built report’s slug or a saved report’s id */
+                        report: string;
+                        /** @description How often it is sent */
+                        frequency: "daily" | "weekly" | "monthly";
+                        /** @description The time of day it is sent, HH:MM on the company’s clock (its time zone, daylight saving included) */
+                        at: string;
+                        /** @description Weekly schedules only (and required there): the day, 1 Monday … 7 Sunday */
+                        weekday?: number;
+                        /** @description Monthly schedules only (and required there): the day of the month, 1-28 (every month has it) */
+                        dayOfMonth?: number;
+                        /**
+                         * @description The period the report covers, counted from the day it is sent in the company’s zone. Default: yesterday (daily), lastWeek (weekly), lastMonth (monthly); a pre-built report about the present (its own window all) stays all
+                         * @enum {unknown}
+                         */
+                        range?: "today" | "yesterday" | "thisWeek" | "lastWeek" | "thisMonth" | "lastMonth" | "thisQuarter" | "thisYear" | "last30Days" | "last90Days" | "last12Months" | "nextQuarter" | "all";
+                        /** @description Users of the company, among those you may see. Each receives the report as they themselves may see it; each must be able to run it */
+                        recipients: string[];
+                        /** @description The attached file (default csv) */
+                        format?: "csv" | "xlsx";
+                        /** @description Default true; an inactive schedule sends nothing */
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @description The report’s key */
+                            report: string;
+                            /** @description null when you can no longer see the report */
+                            reportName: string | null;
+                            /** @description How often it is sent */
+                            frequency: "daily" | "weekly" | "monthly";
+                            /** @description HH:MM on the company’s clock */
+                            at: string;
+                            weekday: number | null;
+                            dayOfMonth: number | null;
+                            /** @description The company’s time zone, which `at` is read in */
+                            timeZone: string;
+                            /** @description The period each run covers: today, yesterday, thisWeek, lastWeek, thisMonth, lastMonth, thisQuarter, thisYear, last30Days, last90Days, last12Months, nextQuarter, all */
+                            range: string;
+                            recipients: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                active: boolean;
+                            }[];
+                            /** @description The attached file (default csv) */
+                            format: "csv" | "xlsx";
+                            active: boolean;
+                            /** Format: date-time */
+                            nextRunAt: string;
+                            /** Format: date-time */
+                            lastRunAt: string | null;
+                            /** @description What the last run could not do (a recipient skipped, no email server); null when all went */
+                            lastError: string | null;
+                            /** Format: uuid */
+                            ownerId: string;
+                            ownerName: string;
+                            editable: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/report-schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One report schedule (its owner, or an admin) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @description The report’s key */
+                            report: string;
+                            /** @description null when you can no longer see the report */
+                            reportName: string | null;
+                            /** @description How often it is sent */
+                            frequency: "daily" | "weekly" | "monthly";
+                            /** @description HH:MM on the company’s clock */
+                            at: string;
+                            weekday: number | null;
+                            dayOfMonth: number | null;
+                            /** @description The company’s time zone, which `at` is read in */
+                            timeZone: string;
+                            /** @description The period each run covers: today, yesterday, thisWeek, lastWeek, thisMonth, lastMonth, thisQuarter, thisYear, last30Days, last90Days, last12Months, nextQuarter, all */
+                            range: string;
+                            recipients: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                active: boolean;
+                            }[];
+                            /** @description The attached file (default csv) */
+                            format: "csv" | "xlsx";
+                            active: boolean;
+                            /** Format: date-time */
+                            nextRunAt: string;
+                            /** Format: date-time */
+                            lastRunAt: string | null;
+                            /** @description What the last run could not do (a recipient skipped, no email server); null when all went */
+                            lastError: string | null;
+                            /** Format: uuid */
+                            ownerId: string;
+                            ownerName: string;
+                            editable: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a report schedule (its owner, or an admin) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a report schedule (its owner, or an admin); a new time moves its next run */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @description A report key from GET /reports: a pre-built report’s slug or a saved report’s id */
+                        report?: string;
+                        /** @description How often it is sent */
+                        frequency?: "daily" | "weekly" | "monthly";
+                        /** @description The time of day it is sent, HH:MM on the company’s clock (its time zone, daylight saving included) */
+                        at?: string;
+                        /** @description Weekly schedules only (and required there): the day, 1 Monday … 7 Sunday */
+                        weekday?: number | null;
+                        /** @description Monthly schedules only (and required there): the day of the month, 1-28 (every month has it) */
+                        dayOfMonth?: number | null;
+                        /**
+                         * @description The period the report covers, counted from the day it is sent in the company’s zone. Default: yesterday (daily), lastWeek (weekly), lastMonth (monthly); a pre-built report about the present (its own window all) stays all
+                         * @enum {unknown}
+                         */
+                        range?: "today" | "yesterday" | "thisWeek" | "lastWeek" | "thisMonth" | "lastMonth" | "thisQuarter" | "thisYear" | "last30Days" | "last90Days" | "last12Months" | "nextQuarter" | "all";
+                        /** @description Users of the company, among those you may see. Each receives the report as they themselves may see it; each must be able to run it */
+                        recipients?: string[];
+                        /** @description The attached file (default csv) */
+                        format?: "csv" | "xlsx";
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @description The report’s key */
+                            report: string;
+                            /** @description null when you can no longer see the report */
+                            reportName: string | null;
+                            /** @description How often it is sent */
+                            frequency: "daily" | "weekly" | "monthly";
+                            /** @description HH:MM on the company’s clock */
+                            at: string;
+                            weekday: number | null;
+                            dayOfMonth: number | null;
+                            /** @description The company’s time zone, which `at` is read in */
+                            timeZone: string;
+                            /** @description The period each run covers: today, yesterday, thisWeek, lastWeek, thisMonth, lastMonth, thisQuarter, thisYear, last30Days, last90Days, last12Months, nextQuarter, all */
+                            range: string;
+                            recipients: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                active: boolean;
+                            }[];
+                            /** @description The attached file (default csv) */
+                            format: "csv" | "xlsx";
+                            active: boolean;
+                            /** Format: date-time */
+                            nextRunAt: string;
+                            /** Format: date-time */
+                            lastRunAt: string | null;
+                            /** @description What the last run could not do (a recipient skipped, no email server); null when all went */
+                            lastError: string | null;
+                            /** Format: uuid */
+                            ownerId: string;
+                            ownerName: string;
+                            editable: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/report-schedules/{id}/send-now": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a report schedule now, as its next run would; its next run stays
+         * @description Queues each recipient’s email (202) and answers what became of each: queued, failed (no email server) or skipped (the recipient may not run the report now, with the reason).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            schedule: components["schemas"]["ReportSchedule"];
+                            deliveries: {
+                                /** Format: uuid */
+                                userId: string;
+                                name: string;
+                                /** @description queued: the email waits in the outbox (GET /emails/{messageId}); failed: recorded as failed (no email server); skipped: the recipient may not run the report now (see reason) */
+                                status: "queued" | "failed" | "skipped";
+                                /** Format: uuid */
+                                messageId: string | null;
+                                reason: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your role’s default dashboard first, then your own and the shared ones */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                name: string;
+                                shared: boolean;
+                                isDefault: boolean;
+                                /** Format: uuid */
+                                ownerId: string | null;
+                                ownerName: string | null;
+                                editable: boolean;
+                                tileCount: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Build a dashboard from report tiles (private, or shared with the company) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description Seen by everyone of the company */
+                        shared?: boolean;
+                        /** @description At most 24 tiles, in order */
+                        tiles: {
+                            /**
+                             * Format: uuid
+                             * @description Kept when given; a new tile gets one
+                             */
+                            id?: string;
+                            /** @description A report key from GET /reports (a pre-built one’s slug or a saved one’s id), or `targets` */
+                            report: string;
+                            /** @description Default (or blank): the report’s name */
+                            title?: string;
+                            /**
+                             * @description How the tile is drawn (default: its report’s chart)
+                             * @enum {unknown}
+                             */
+                            chart?: "kpi" | "bar" | "line" | "area" | "funnel" | "donut" | "table";
+                            /** @description Columns of the three-column grid it spans */
+                            width?: number;
+                            /**
+                             * @description A preset period, counted from today in the company’s zone
+                             * @enum {unknown}
+                             */
+                            range?: "today" | "yesterday" | "thisWeek" | "lastWeek" | "thisMonth" | "lastMonth" | "thisQuarter" | "thisYear" | "last30Days" | "last90Days" | "last12Months" | "nextQuarter" | "all";
+                            /**
+                             * Format: date
+                             * @description A date (YYYY-MM-DD) in the company’s time zone
+                             */
+                            from?: string;
+                            /**
+                             * Format: date
+                             * @description A date (YYYY-MM-DD) in the company’s time zone
+                             */
+                            to?: string;
+                        }[];
+                        /** @description The lead list’s filters (as on GET /leads: ownerId, team, source, …), applied to every tile */
+                        filters?: {
+                            [key: string]: string | number | string[];
+                        };
+                        /**
+                         * @description A preset period, counted from today in the company’s zone
+                         * @enum {unknown}
+                         */
+                        range?: "today" | "yesterday" | "thisWeek" | "lastWeek" | "thisMonth" | "lastMonth" | "thisQuarter" | "thisYear" | "last30Days" | "last90Days" | "last12Months" | "nextQuarter" | "all";
+                        /**
+                         * Format: date
+                         * @description A date (YYYY-MM-DD) in the company’s time zone
+                         */
+                        from?: string;
+                        /**
+                         * Format: date
+                         * @description A date (YYYY-MM-DD) in the company’s time zone
+                         */
+                        to?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description A uuid, or `default` for the role’s default dashboard */
+                            id: string;
+                            name: string;
+                            shared: boolean;
+                            isDefault: boolean;
+                            /** @description Whether the caller may change or delete it (its owner, or an admin) */
+                            editable: boolean;
+                            /** Format: uuid */
+                            ownerId: string | null;
+                            ownerName: string | null;
+                            tiles: components["schemas"]["DashboardTile"][];
+                            filters: {
+                                [key: string]: string | number | string[];
+                            };
+                            /** @description The period every tile shows, as a preset (null: each tile’s own) */
+                            range: string | null;
+                            from: string | null;
+                            to: string | null;
+                            /** Format: date-time */
+                            createdAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboards/default": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your role’s default dashboard (only the tiles your role may run) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description A uuid, or `default` for the role’s default dashboard */
+                            id: string;
+                            name: string;
+                            shared: boolean;
+                            isDefault: boolean;
+                            /** @description Whether the caller may change or delete it (its owner, or an admin) */
+                            editable: boolean;
+                            /** Format: uuid */
+                            ownerId: string | null;
+                            ownerName: string | null;
+                            tiles: components["schemas"]["DashboardTile"][];
+                            filters: {
+                                [key: string]: string | number | string[];
+                            };
+                            /** @description The period every tile shows, as a preset (null: each tile’s own) */
+                            range: string | null;
+                            from: string | null;
+                            to: string | null;
+                            /** Format: date-time */
+                            createdAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One dashboard: its tiles, filters and period (`default` for your role’s default) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description A uuid, or `default` for the role’s default dashboard */
+                            id: string;
+                            name: string;
+                            shared: boolean;
+                            isDefault: boolean;
+                            /** @description Whether the caller may change or delete it (its owner, or an admin) */
+                            editable: boolean;
+                            /** Format: uuid */
+                            ownerId: string | null;
+                            ownerName: string | null;
+                            tiles: components["schemas"]["DashboardTile"][];
+                            filters: {
+                                [key: string]: string | number | string[];
+                            };
+                            /** @description The period every tile shows, as a preset (null: each tile’s own) */
+                            range: string | null;
+                            from: string | null;
+                            to: string | null;
+                            /** Format: date-time */
+                            createdAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Change a dashboard: its name, tiles, filters, period, sharing (its owner, or an admin) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description The whole dashboard; `filters`, `range`, `from`, `to` and `shared` left out stay as they are */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description Seen by everyone of the company (left out: unchanged) */
+                        shared?: boolean;
+                        /** @description At most 24 tiles, in order */
+                        tiles: {
+                            /**
+                             * Format: uuid
+                             * @description Kept when given; a new tile gets one
+                             */
+                            id?: string;
+                            /** @description A report key from GET /reports (a pre-built one’s slug or a saved one’s id), or `targets` */
+                            report: string;
+                            /** @description Default (or blank): the report’s name */
+                            title?: string;
+                            /**
+                             * @description How the tile is drawn (default: its report’s chart)
+                             * @enum {unknown}
+                             */
+                            chart?: "kpi" | "bar" | "line" | "area" | "funnel" | "donut" | "table";
+                            /** @description Columns of the three-column grid it spans */
+                            width?: number;
+                            /**
+                             * @description A preset period, counted from today in the company’s zone
+                             * @enum {unknown}
+                             */
+                            range?: "today" | "yesterday" | "thisWeek" | "lastWeek" | "thisMonth" | "lastMonth" | "thisQuarter" | "thisYear" | "last30Days" | "last90Days" | "last12Months" | "nextQuarter" | "all";
+                            /**
+                             * Format: date
+                             * @description A date (YYYY-MM-DD) in the company’s time zone
+                             */
+                            from?: string;
+                            /**
+                             * Format: date
+                             * @description A date (YYYY-MM-DD) in the company’s time zone
+                             */
+                            to?: string;
+                        }[];
+                        /** @description The lead list’s filters (as on GET /leads: ownerId, team, source, …), applied to every tile */
+                        filters?: {
+                            [key: string]: string | number | string[];
+                        };
+                        range?: ("today" | "yesterday" | "thisWeek" | "lastWeek" | "thisMonth" | "lastMonth" | "thisQuarter" | "thisYear" | "last30Days" | "last90Days" | "last12Months" | "nextQuarter" | "all") | null;
+                        /** Format: date */
+                        from?: string | null;
+                        /** Format: date */
+                        to?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description A uuid, or `default` for the role’s default dashboard */
+                            id: string;
+                            name: string;
+                            shared: boolean;
+                            isDefault: boolean;
+                            /** @description Whether the caller may change or delete it (its owner, or an admin) */
+                            editable: boolean;
+                            /** Format: uuid */
+                            ownerId: string | null;
+                            ownerName: string | null;
+                            tiles: components["schemas"]["DashboardTile"][];
+                            filters: {
+                                [key: string]: string | number | string[];
+                            };
+                            /** @description The period every tile shows, as a preset (null: each tile’s own) */
+                            range: string | null;
+                            from: string | null;
+                            to: string | null;
+                            /** Format: date-time */
+                            createdAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a dashboard (its owner, or an admin) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboards/{id}/tiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a report to a dashboard as its last tile ("Add to dashboard") */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A report key from GET /reports (a pre-built one’s slug or a saved one’s id), or `targets` */
+                        report: string;
+                        /** @description Default (or blank): the report’s name */
+                        title?: string;
+                        /**
+                         * @description How the tile is drawn (default: its report’s chart)
+                         * @enum {unknown}
+                         */
+                        chart?: "kpi" | "bar" | "line" | "area" | "funnel" | "donut" | "table";
+                        /** @description Columns of the three-column grid it spans */
+                        width?: number;
+                        /**
+                         * @description A preset period, counted from today in the company’s zone
+                         * @enum {unknown}
+                         */
+                        range?: "today" | "yesterday" | "thisWeek" | "lastWeek" | "thisMonth" | "lastMonth" | "thisQuarter" | "thisYear" | "last30Days" | "last90Days" | "last12Months" | "nextQuarter" | "all";
+                        /**
+                         * Format: date
+                         * @description A date (YYYY-MM-DD) in the company’s time zone
+                         */
+                        from?: string;
+                        /**
+                         * Format: date
+                         * @description A date (YYYY-MM-DD) in the company’s time zone
+                         */
+                        to?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description A uuid, or `default` for the role’s default dashboard */
+                            id: string;
+                            name: string;
+                            shared: boolean;
+                            isDefault: boolean;
+                            /** @description Whether the caller may change or delete it (its owner, or an admin) */
+                            editable: boolean;
+                            /** Format: uuid */
+                            ownerId: string | null;
+                            ownerName: string | null;
+                            tiles: components["schemas"]["DashboardTile"][];
+                            filters: {
+                                [key: string]: string | number | string[];
+                            };
+                            /** @description The period every tile shows, as a preset (null: each tile’s own) */
+                            range: string | null;
+                            from: string | null;
+                            to: string | null;
+                            /** Format: date-time */
+                            createdAt: string | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The targets of a month or quarter you may see, with what each has achieved so far
+         * @description An admin sees every target; a manager its subtree’s users and teams, and the partner and territory targets; anyone else its own (a partner’s user its partner’s too). Achieved figures come from the reports’ semantic layer over the records you may see: won value and count by the date leads were won, new leads by their created date, calls by their due date.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A month (`2026-12`) or a quarter (`2026-Q4`) (default: this month) */
+                    period?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Target"][];
+                            period: {
+                                kind: "month" | "quarter";
+                                /** @description `2026-12` or `2026-Q4` */
+                                key: string;
+                                /** Format: date */
+                                start: string;
+                                /**
+                                 * Format: date
+                                 * @description The last day, included
+                                 */
+                                end: string;
+                                /** @description `Dec 2026`, `Q4 2026` */
+                                label: string;
+                            };
+                            /** Format: date-time */
+                            generatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Set targets: each item the whole target of its scope for a month or quarter (all or none)
+         * @description An admin sets any target; a manager the users and teams of its subtree (itself included). A partner or territory target set by a manager is 403; a user outside its subtree 404, as any user it cannot see.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Each sets the whole target of its scope and period (left out: newLeads and calls none) */
+                        items: {
+                            scope: {
+                                /** @description user, team (a manager and everyone below it), partner, or territory */
+                                kind: "user" | "team" | "partner" | "territory";
+                                /** @description A user id (user), a manager’s user id (team), a partner id (partner), or a territory name */
+                                key: string;
+                            };
+                            /** @description A month (`2026-12`) or a quarter (`2026-Q4`) */
+                            period: string;
+                            /** @description In the company’s currency */
+                            wonValue: number;
+                            wonCount: number;
+                            newLeads?: number | null;
+                            calls?: number | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Target"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/forms": {
@@ -10749,6 +12736,16 @@ export interface paths {
                     "lastTouchedAt.min"?: string;
                     /** @description Last worked at: on or before (date or date-time) */
                     "lastTouchedAt.max"?: string;
+                    /** @description Leads owned by this person or anyone reporting to it (its team) */
+                    team?: string;
+                    /** @description Leads that entered this stage (any of several, comma-separated), from their stage history */
+                    reached?: string;
+                    /** @description With `reached`: the move came from this stage (any of several, comma-separated) */
+                    reachedFrom?: string;
+                    /** @description With `reached`: the move was on or after (date or date-time) */
+                    "reachedAt.min"?: string;
+                    /** @description With `reached`: the move was on or before (date or date-time) */
+                    "reachedAt.max"?: string;
                     /** @description A field to sort by, `-` first for descending (default `-updatedAt`): name, companyName, stage, expectedValue, expectedCloseDate, createdAt, updatedAt, ownerName, city, customFields.<key>, ... */
                     sort?: string;
                     /** @description Default csv */
@@ -13844,7 +15841,7 @@ export interface components {
              */
             role: "ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST";
             label: string;
-            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send")[];
+            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage")[];
             userScope: "all" | "subtree" | "self_and_warriors" | "self";
         };
         Company: {
@@ -13856,11 +15853,13 @@ export interface components {
             currency: string;
             locale: string;
             phoneCountry: string;
+            /** @description The month the fiscal year starts (GET /company) */
+            fiscalYearStartMonth?: number;
         };
         Me: {
             user: components["schemas"]["User"];
             company: components["schemas"]["Company"];
-            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send")[];
+            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage")[];
             authenticatedWith: "session" | "api_key";
         };
         Session: {
@@ -14053,6 +16052,157 @@ export interface components {
                 skipped: string | null;
             }[];
             detail: string | null;
+        };
+        ReportDefinition: {
+            subject: string;
+            /** @description Measures of the subject (GET /reports/model) */
+            measures: string[];
+            /** @description Up to three dimensions; a time as <timeField>.<grain> (day, week, month, quarter, year, fiscalYear) */
+            groupBy?: string[];
+            /** @description The lead list’s filters (as on GET /leads), for subjects about leads */
+            filters?: {
+                [key: string]: string | number | string[];
+            };
+            timeField?: string;
+            /**
+             * @description How the report is drawn
+             * @enum {unknown}
+             */
+            chart?: "kpi" | "bar" | "line" | "area" | "funnel" | "donut" | "table";
+        };
+        SavedReport: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            definition: components["schemas"]["ReportDefinition"];
+            shared: boolean;
+            /** Format: uuid */
+            ownerId: string;
+            ownerName: string;
+            editable: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ReportSchedule: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The report’s key */
+            report: string;
+            /** @description null when you can no longer see the report */
+            reportName: string | null;
+            /** @description How often it is sent */
+            frequency: "daily" | "weekly" | "monthly";
+            /** @description HH:MM on the company’s clock */
+            at: string;
+            weekday: number | null;
+            dayOfMonth: number | null;
+            /** @description The company’s time zone, which `at` is read in */
+            timeZone: string;
+            /** @description The period each run covers: today, yesterday, thisWeek, lastWeek, thisMonth, lastMonth, thisQuarter, thisYear, last30Days, last90Days, last12Months, nextQuarter, all */
+            range: string;
+            recipients: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                active: boolean;
+            }[];
+            /** @description The attached file (default csv) */
+            format: "csv" | "xlsx";
+            active: boolean;
+            /** Format: date-time */
+            nextRunAt: string;
+            /** Format: date-time */
+            lastRunAt: string | null;
+            /** @description What the last run could not do (a recipient skipped, no email server); null when all went */
+            lastError: string | null;
+            /** Format: uuid */
+            ownerId: string;
+            ownerName: string;
+            editable: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        DashboardTile: {
+            /** Format: uuid */
+            id: string;
+            report: string;
+            /** @description `targets`: draw GET /targets for the period; `report`: run the report */
+            kind: "report" | "targets";
+            /** @description Its own title, else the report’s name */
+            title: string;
+            /** @description The title the tile was given, null for the report’s name */
+            customTitle: string | null;
+            /**
+             * @description How the tile is drawn (default: its report’s chart)
+             * @enum {unknown}
+             */
+            chart: "kpi" | "bar" | "line" | "area" | "funnel" | "donut" | "table";
+            /** @description Columns of the three-column grid it spans */
+            width: number;
+            /**
+             * @description A preset period, counted from today in the company’s zone
+             * @enum {unknown}
+             */
+            range?: "today" | "yesterday" | "thisWeek" | "lastWeek" | "thisMonth" | "lastMonth" | "thisQuarter" | "thisYear" | "last30Days" | "last90Days" | "last12Months" | "nextQuarter" | "all";
+            from?: string;
+            to?: string;
+            /** @description Whether the caller may run its report (a shared dashboard may hold reports your role may not run) */
+            runnable: boolean;
+        };
+        Target: {
+            /** Format: uuid */
+            id: string;
+            scope: {
+                /** @description user, team (a manager and everyone below it), partner, or territory */
+                kind: "user" | "team" | "partner" | "territory";
+                key: string;
+                /** @description The user’s, the team manager’s or the partner’s name; the territory */
+                name: string;
+            };
+            period: {
+                kind: "month" | "quarter";
+                /** @description `2026-12` or `2026-Q4` */
+                key: string;
+                /** Format: date */
+                start: string;
+                /**
+                 * Format: date
+                 * @description The last day, included
+                 */
+                end: string;
+                /** @description `Dec 2026`, `Q4 2026` */
+                label: string;
+            };
+            /** @description What was set (newLeads and calls null when not set) */
+            target: {
+                wonValue: number;
+                wonCount: number;
+                newLeads: number | null;
+                calls: number | null;
+            };
+            /** @description So far in the period, over the records you may see (null: a figure your role may not see) */
+            achieved: {
+                wonValue: number | null;
+                wonCount: number | null;
+                newLeads: number | null;
+                calls: number | null;
+            };
+            /** @description achieved / target as a fraction (null: no target, or not visible) */
+            progress: {
+                wonValue: number | null;
+                wonCount: number | null;
+                newLeads: number | null;
+                calls: number | null;
+            };
+            /** Format: uuid */
+            setBy: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
     };
     responses: never;

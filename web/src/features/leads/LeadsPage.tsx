@@ -11,6 +11,7 @@ import { BulkActions } from './BulkActions';
 import { ColumnChooser, useColumnChoice } from './ColumnChooser';
 import { useStageCounts } from './counts.queries';
 import { useCustomFields } from './customFields.queries';
+import { DrillFilters } from './DrillFilters';
 import { ExportButton } from './ExportButton';
 import { canSee } from './fields';
 import { LeadFiltersBar } from './LeadFiltersBar';
@@ -18,7 +19,7 @@ import classes from './LeadsPage.module.css';
 import { LeadCards, LeadTable, type Sort } from './LeadTable';
 import { LeadToolsMenu } from './LeadToolsMenu';
 import { type ColumnContext, columnsByIds, customColumns, leadColumns } from './leadColumns';
-import { activeFilterCount, emptyFilters, filtersFrom, toListParams, useLeadFilters } from './leadFilters';
+import { activeFilterCount, emptyFilters, filtersFrom, listQuery, toListParams, useLeadFilters } from './leadFilters';
 import { useLeadList } from './leads.queries';
 import type { CountsQuery, Lead, SavedView } from './leads.types';
 import { NewLeadModal } from './NewLeadModal';
@@ -53,7 +54,7 @@ export function LeadsPage() {
   const compact = useMediaQuery('(max-width: 47.99em)', false, { getInitialValueInEffect: false });
   const { stages } = useStages();
   const customFields = useCustomFields();
-  const { filters, params, update, clear } = useLeadFilters();
+  const { filters, extras, params, update, clear } = useLeadFilters();
   const sort = params.get('sort');
   const views = useViews();
   const viewId = params.get('view');
@@ -64,10 +65,11 @@ export function LeadsPage() {
   const [selected, setSelected] = useState<Map<string, Lead>>(new Map());
   const [creating, createModal] = useDisclosure(false);
 
-  const query = toListParams(filters);
+  // A report's drill-down may carry filters the controls do not hold: they apply as they came.
+  const query = listQuery(filters, extras);
   const list = useLeadList({ ...query, ...(sort ? { sort } : {}), limit: PAGE_SIZE });
   const leads = list.data?.pages.flatMap((page) => page.data) ?? [];
-  const filtered = Boolean(filters.q) || activeFilterCount(filters) > 0;
+  const filtered = Boolean(filters.q) || activeFilterCount(filters) > 0 || Object.keys(extras).length > 0;
   // The total under the current filters: the stage counts of the same filters, summed (one cache with the bulk bar).
   const counts = useStageCounts(query as CountsQuery);
   const total = counts.data ? Object.values(counts.data).reduce((sum, stage) => sum + stage.count, 0) : null;
@@ -96,7 +98,9 @@ export function LeadsPage() {
     if (view)
       setViewColumns((current) => ({ ...current, [view.id]: view.columns.length > 0 ? view.columns : localColumns }));
     const next = view ? filtersFrom((name) => viewValue(view.filters[name])) : emptyFilters;
-    update(next, { view: view?.id ?? null, sort: view?.sort ?? null });
+    // A view replaces a report's drill-down filters too.
+    const dropped = Object.fromEntries([...Object.keys(extras), 'via'].map((name) => [name, null]));
+    update(next, { ...dropped, view: view?.id ?? null, sort: view?.sort ?? null });
     setSelected(new Map());
   };
 
@@ -168,6 +172,13 @@ export function LeadsPage() {
           onClear={() => clear()}
           trailing={compact ? null : <ColumnChooser value={columnIds} onChange={setColumnIds} available={available} />}
         />
+        <DrillFilters
+          extras={extras}
+          via={params.get('via')}
+          stages={stages}
+          onRemove={(name) => update({}, { [name]: null })}
+          onClear={() => update({}, Object.fromEntries([...Object.keys(extras), 'via'].map((name) => [name, null])))}
+        />
 
         {list.isPending ? (
           <Stack p="md" gap="sm" aria-busy="true" aria-label="Loading leads">
@@ -191,7 +202,7 @@ export function LeadsPage() {
               }
             >
               {filtered ? (
-                <Button variant="light" mt="md" onClick={() => update(emptyFilters)}>
+                <Button variant="light" mt="md" onClick={() => clear({ q: null })}>
                   Clear search and filters
                 </Button>
               ) : (

@@ -120,9 +120,39 @@ export function moreFilterCount(filters: LeadFilters): number {
   return count;
 }
 
+/** Address-bar parameters that belong to the page (sort, saved view, a report's caption), never list filters. */
+const PAGE_PARAMS = new Set(['sort', 'view', 'via', 'cursor', 'limit']);
+
+/** A list filter the controls do not hold, as the address bar has it: one value, or several (repeated). */
+export type ExtraFilters = Record<string, string | string[]>;
+
+/**
+ * The list filters in the address bar that the filter controls do not hold, exactly as they came: a report's
+ * drill-down (`reached`, `team`, `campaign`, `cf.<key>`, a bound with a time and offset…) opens the list with its
+ * query as-is, so the list counts what the figure counted. A parameter the controls hold exactly is left to them.
+ */
+export function extraFilters(params: URLSearchParams, filters: LeadFilters): ExtraFilters {
+  const held = toListParams(filters) as Record<string, string | number>;
+  const out: ExtraFilters = {};
+  for (const name of new Set(params.keys())) {
+    if (PAGE_PARAMS.has(name)) continue;
+    const values = params.getAll(name).filter((value) => value !== '');
+    if (values.length === 0) continue;
+    if (values.length === 1 && name in held && String(held[name]) === values[0]) continue;
+    out[name] = values.length === 1 ? (values[0] as string) : values;
+  }
+  return out;
+}
+
+/** The list's query: the controls' filters, and the extra ones as they came (which win over a control's reading). */
+export function listQuery(filters: LeadFilters, extras: ExtraFilters): LeadListParams {
+  return { ...toListParams(filters), ...extras } as LeadListParams;
+}
+
 export function useLeadFilters() {
   const [params, setParams] = useSearchParams();
   const filters = filtersFrom((name) => params.get(name));
+  const extras = extraFilters(params, filters);
 
   const update = (changes: Partial<LeadFilters>, extra: Record<string, string | null> = {}) =>
     setParams(
@@ -137,7 +167,10 @@ export function useLeadFilters() {
       { replace: true },
     );
 
-  const clear = (extra: Record<string, string | null> = {}) => update({ ...emptyFilters, q: filters.q }, extra);
+  // Clearing also drops a report's drill-down filters and its caption.
+  const dropExtras = () => Object.fromEntries([...Object.keys(extras), 'via'].map((name) => [name, null]));
+  const clear = (extra: Record<string, string | null> = {}) =>
+    update({ ...emptyFilters, q: filters.q }, { ...dropExtras(), ...extra });
 
-  return { filters, params, update, clear };
+  return { filters, extras, params, update, clear };
 }

@@ -46,6 +46,8 @@ export function useNotificationStream(onNotification: (notification: AppNotifica
       } catch {
         return;
       }
+      // Re-announced for other screens that follow the stream (open dashboards refresh on lead events).
+      window.dispatchEvent(new CustomEvent('iperform:stream', { detail: { event: event.event, data: payload } }));
       if (typeof payload.unreadCount === 'number') setUnreadCount(queryClient, payload.unreadCount);
       if (event.event === 'ready') {
         attempt = 0;
