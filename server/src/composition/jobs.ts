@@ -1,10 +1,12 @@
 import { createJobRegistry } from '../jobs/registry.ts';
 import { activitiesJobs } from '../modules/activities/index.ts';
+import { analyticsJobs } from '../modules/analytics/index.ts';
 import { assignmentJobs } from '../modules/assignment/index.ts';
 import { bulkActionsJobs } from '../modules/bulk-actions/index.ts';
 import { duplicatesJobs } from '../modules/duplicates/index.ts';
 import { emailJobs } from '../modules/email/index.ts';
 import { importsJobs } from '../modules/imports/index.ts';
+import { reportSchedulesJobs } from '../modules/report-schedules/index.ts';
 import { trashJobs } from '../modules/trash/index.ts';
 import { whatsappJobs } from '../modules/whatsapp/index.ts';
 
@@ -14,11 +16,13 @@ import { whatsappJobs } from '../modules/whatsapp/index.ts';
  */
 export const jobRegistry = createJobRegistry([
   ...activitiesJobs,
+  ...analyticsJobs,
   ...assignmentJobs,
   ...bulkActionsJobs,
   ...duplicatesJobs,
   ...emailJobs,
   ...importsJobs,
+  ...reportSchedulesJobs,
   ...trashJobs,
   ...whatsappJobs,
 ]);

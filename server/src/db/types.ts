@@ -62,6 +62,19 @@ export interface Activities {
   version: Generated<number>;
 }
 
+export interface AnalyticsOutbox {
+  at: Generated<Timestamp>;
+  company_id: string;
+  id: Generated<Int8>;
+  row_id: string;
+  table_name: string;
+}
+
+export interface AnalyticsSettings {
+  clickhouse: Generated<boolean>;
+  id: Generated<boolean>;
+}
+
 export interface ApiKeys {
   company_id: string;
   created_at: Generated<Timestamp>;
@@ -167,6 +180,7 @@ export interface BulkActions {
 export interface Companies {
   created_at: Generated<Timestamp>;
   currency: Generated<string>;
+  fiscal_year_start_month: Generated<number>;
   id: string;
   locale: Generated<string>;
   name: string;
@@ -188,6 +202,19 @@ export interface CustomFields {
   required: Generated<boolean>;
   type: string;
   updated_at: Generated<Timestamp>;
+}
+
+export interface Dashboards {
+  company_id: string;
+  created_at: Timestamp;
+  filters: Generated<Json>;
+  id: string;
+  name: string;
+  owner_id: string;
+  period: Generated<Json>;
+  shared: Generated<boolean>;
+  tiles: Generated<Json>;
+  updated_at: Timestamp;
 }
 
 export interface DuplicateDismissals {
@@ -257,6 +284,15 @@ export interface DuplicateSettings {
   policy_web_form: Generated<string>;
   updated_at: Generated<Timestamp>;
   updated_by: string | null;
+}
+
+export interface EmailAttachments {
+  company_id: string;
+  content: Buffer;
+  content_type: string;
+  filename: string;
+  message_id: string;
+  position: number;
 }
 
 export interface EmailEvents {
@@ -635,6 +671,7 @@ export interface PipelineStages {
   kind: string;
   name: string;
   position: number;
+  probability: Numeric | null;
   required_fields: Generated<string[]>;
   updated_at: Generated<Timestamp>;
 }
@@ -655,6 +692,39 @@ export interface RefreshTokens {
   used_at: Timestamp | null;
 }
 
+export interface ReportSchedules {
+  active: Generated<boolean>;
+  company_id: string;
+  created_at: Timestamp;
+  day_of_month: number | null;
+  format: string;
+  frequency: string;
+  id: string;
+  last_error: string | null;
+  last_run_at: Timestamp | null;
+  link_base_url: string | null;
+  name: string;
+  next_run_at: Timestamp;
+  owner_id: string;
+  range_preset: string;
+  recipients: string[];
+  report: string;
+  time_of_day: string;
+  updated_at: Timestamp;
+  weekday: number | null;
+}
+
+export interface SavedReports {
+  company_id: string;
+  created_at: Timestamp;
+  definition: Json;
+  id: string;
+  name: string;
+  owner_id: string;
+  shared: Generated<boolean>;
+  updated_at: Timestamp;
+}
+
 export interface SavedViews {
   columns: Generated<string[]>;
   company_id: string;
@@ -666,6 +736,21 @@ export interface SavedViews {
   shared: Generated<boolean>;
   sort: Json | null;
   updated_at: Generated<Timestamp>;
+}
+
+export interface Targets {
+  calls: number | null;
+  company_id: string;
+  id: string;
+  new_leads: number | null;
+  period_kind: string;
+  period_start: Timestamp;
+  scope_key: string;
+  scope_kind: string;
+  set_by: string;
+  updated_at: Timestamp;
+  won_count: number;
+  won_value: Numeric;
 }
 
 export interface UserAvailability {
@@ -789,6 +874,8 @@ export interface WhatsappSettings {
 
 export interface DB {
   activities: Activities;
+  analytics_outbox: AnalyticsOutbox;
+  analytics_settings: AnalyticsSettings;
   api_keys: ApiKeys;
   assignment_rules: AssignmentRules;
   audit_log: AuditLog;
@@ -798,12 +885,14 @@ export interface DB {
   bulk_actions: BulkActions;
   companies: Companies;
   custom_fields: CustomFields;
+  dashboards: Dashboards;
   duplicate_dismissals: DuplicateDismissals;
   duplicate_group_members: DuplicateGroupMembers;
   duplicate_groups: DuplicateGroups;
   duplicate_pairs: DuplicatePairs;
   duplicate_scans: DuplicateScans;
   duplicate_settings: DuplicateSettings;
+  email_attachments: EmailAttachments;
   email_events: EmailEvents;
   email_messages: EmailMessages;
   email_settings: EmailSettings;
@@ -833,7 +922,10 @@ export interface DB {
   pipeline_stages: PipelineStages;
   rate_limits: RateLimits;
   refresh_tokens: RefreshTokens;
+  report_schedules: ReportSchedules;
+  saved_reports: SavedReports;
   saved_views: SavedViews;
+  targets: Targets;
   user_availability: UserAvailability;
   user_directory: UserDirectory;
   user_leaves: UserLeaves;

@@ -13,6 +13,10 @@ import * as m0011 from './0011_whatsapp.ts';
 import * as m0012 from './0012_auth_hardening.ts';
 import * as m0013 from './0013_lead_company_words.ts';
 import * as m0015 from './0015_notification_at.ts';
+import * as m0016 from './0016_reports.ts';
+import * as m0017 from './0017_dashboards_targets.ts';
+import * as m0018 from './0018_report_schedules.ts';
+import * as m0019 from './0019_analytics_outbox.ts';
 
 /** Every migration, in order. A new file is added here too, so the set is explicit and bundled with the code. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +34,8 @@ export const migrations: Record<string, Migration> = {
   '0012_auth_hardening': m0012,
   '0013_lead_company_words': m0013,
   '0015_notification_at': m0015,
+  '0016_reports': m0016,
+  '0017_dashboards_targets': m0017,
+  '0018_report_schedules': m0018,
+  '0019_analytics_outbox': m0019,
 };
