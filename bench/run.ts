@@ -18,6 +18,11 @@
  * BENCH_ONLY=imports imports a generated CSV of BENCH_IMPORT_ROWS leads (100,000 by default) through the API and
  * the server's job worker (bench/imports-bench.ts), sampling the server's memory while it runs.
  *
+ * BENCH_ONLY=reports adds to that data set each lead's stage history (about 2.7 moves a lead) and
+ * BENCH_ACTIVITIES_PER_LEAD activities (10), then runs every pre-built report one request at a time for the demo
+ * admin, a manager and a salesperson, BENCH_REPORT_RUNS times each (5), over its default window and all time
+ * (bench/reports-bench.ts); BENCH_REPORTS=key,key limits the reports.
+ *
  * BENCH_ONLY=lists loads every list endpoint in turn (users, leads, activities, notifications, views, audit,
  * partners, imports, email templates, trash) on the foundation's data.
  *
@@ -38,6 +43,8 @@ import { exportsTable, runExportsBench } from './exports-bench.ts';
 import { importsTable, runImportsBench } from './imports-bench.ts';
 import { type LoadResult, markdownTable, runLeadsBench } from './leads-bench.ts';
 import { generateLeads } from './leads-data.ts';
+import { reportsTable, runReportsBench } from './reports-bench.ts';
+import { generateReportsData } from './reports-data.ts';
 
 const only = process.env.BENCH_ONLY;
 if (only === 'soak') {
@@ -45,8 +52,9 @@ if (only === 'soak') {
   await import('./soak/main.ts');
   process.exit(0);
 }
-// The export benchmark streams the leads benchmark's data set out again.
-const leadsMode = only === 'leads' || only === 'exports';
+// The export and reports benchmarks work on the leads benchmark's data set.
+const leadsMode = only === 'leads' || only === 'exports' || only === 'reports';
+const activitiesPerLead = Number(process.env.BENCH_ACTIVITIES_PER_LEAD ?? 10);
 const seconds = Number(process.env.BENCH_SECONDS ?? (leadsMode ? 10 : 20));
 const connections = Number(process.env.BENCH_CONNECTIONS ?? (leadsMode ? 10 : 100));
 const leadCount = Number(process.env.BENCH_LEADS ?? 1_000_000);
@@ -56,12 +64,25 @@ const dataDir = keptDir ?? mkdtempSync(join(tmpdir(), 'iperform-bench-'));
 // What a kept directory already holds, so a second run skips the preparation.
 const preparedMark = join(dataDir, 'bench-prepared.json');
 
-function prepared(): { leads: number } | null {
-  return existsSync(preparedMark) ? (JSON.parse(readFileSync(preparedMark, 'utf8')) as { leads: number }) : null;
+function prepared(): { leads: number; reports?: boolean } | null {
+  return existsSync(preparedMark)
+    ? (JSON.parse(readFileSync(preparedMark, 'utf8')) as { leads: number; reports?: boolean })
+    : null;
 }
 
 async function prepare(): Promise<void> {
   const done = prepared();
+  if (done && only === 'reports' && done.leads >= leadCount && !done.reports) {
+    // A kept leads data set: give it the history and activities reports read.
+    const server = await startEmbedded(dataDir, quiet);
+    try {
+      await generateReportsData(server.url, { activitiesPerLead, log: (m) => console.log(m) });
+      writeFileSync(preparedMark, JSON.stringify({ ...done, reports: true }));
+    } finally {
+      await server.stop();
+    }
+    return;
+  }
   if (done && (!leadsMode || done.leads >= leadCount)) return;
   if (done) throw new Error(`${dataDir} holds ${done.leads} leads; use another BENCH_DATA_DIR for ${leadCount}`);
   const server = await startEmbedded(dataDir, quiet);
@@ -116,9 +137,13 @@ async function prepare(): Promise<void> {
       console.log(`generating ${leadCount.toLocaleString('en')} leads ...`);
       await generateLeads(server.url, { count: leadCount, log: (m) => console.log(m) });
     }
+    if (only === 'reports') {
+      console.log(`generating stage history and ${activitiesPerLead} activities a lead ...`);
+      await generateReportsData(server.url, { activitiesPerLead, log: (m) => console.log(m) });
+    }
     // The same for the 1,000 users just added: the list benchmarks measure a database in service.
     await sql`ANALYZE`.execute(dbs.owner);
-    writeFileSync(preparedMark, JSON.stringify({ leads: leadsMode ? leadCount : 0 }));
+    writeFileSync(preparedMark, JSON.stringify({ leads: leadsMode ? leadCount : 0, reports: only === 'reports' }));
   } finally {
     await dbs.close();
     await server.stop();
@@ -217,6 +242,8 @@ try {
   if (only === 'imports') {
     if (!server.pid) throw new Error('the server has no process id');
     console.log(importsTable(await runImportsBench(base, server.pid)));
+  } else if (only === 'reports') {
+    console.log(reportsTable(await runReportsBench(base, DEMO_PASSWORD)));
   } else if (only === 'exports') {
     if (!server.pid) throw new Error('the server has no process id');
     console.log(exportsTable(await runExportsBench(base, server.pid)));
