@@ -23,6 +23,8 @@
  * admin, a manager and a salesperson, BENCH_REPORT_RUNS times each (5), over its default window and all time
  * (bench/reports-bench.ts); BENCH_REPORTS=key,key limits the reports.
  *
+ * BENCH_ONLY=writes times creating a lead and moving its stage, one request at a time (bench/writes-bench.ts).
+ *
  * BENCH_ONLY=lists loads every list endpoint in turn (users, leads, activities, notifications, views, audit,
  * partners, imports, email templates, trash) on the foundation's data.
  *
@@ -43,8 +45,8 @@ import { exportsTable, runExportsBench } from './exports-bench.ts';
 import { importsTable, runImportsBench } from './imports-bench.ts';
 import { type LoadResult, markdownTable, runLeadsBench } from './leads-bench.ts';
 import { generateLeads } from './leads-data.ts';
-import { reportsTable, runReportsBench } from './reports-bench.ts';
 import { generateReportsData } from './reports-data.ts';
+import { runWritesBench } from './writes-bench.ts';
 
 const only = process.env.BENCH_ONLY;
 if (only === 'soak') {
@@ -242,7 +244,10 @@ try {
   if (only === 'imports') {
     if (!server.pid) throw new Error('the server has no process id');
     console.log(importsTable(await runImportsBench(base, server.pid)));
+  } else if (only === 'writes') {
+    await runWritesBench(base, accessToken);
   } else if (only === 'reports') {
+    const { reportsTable, runReportsBench } = await import('./reports-bench.ts');
     console.log(reportsTable(await runReportsBench(base, DEMO_PASSWORD)));
   } else if (only === 'exports') {
     if (!server.pid) throw new Error('the server has no process id');
