@@ -27,6 +27,8 @@ const ActivityListPage = lazyPage(() => import('../features/reports/ActivityList
 const ReportBuilderPage = lazyPage(() => import('../features/reports/ReportBuilderPage'), 'ReportBuilderPage');
 const ReportPage = lazyPage(() => import('../features/reports/ReportPage'), 'ReportPage');
 const ReportsPage = lazyPage(() => import('../features/reports/ReportsPage'), 'ReportsPage');
+const SchedulesPage = lazyPage(() => import('../features/report-schedules/SchedulesPage'), 'SchedulesPage');
+const TargetsPage = lazyPage(() => import('../features/targets/TargetsPage'), 'TargetsPage');
 const ProfilePage = lazyPage(() => import('../features/profile/ProfilePage'), 'ProfilePage');
 const TrashPage = lazyPage(() => import('../features/trash/TrashPage'), 'TrashPage');
 const ActiveUsersPage = lazyPage(() => import('../features/users/ActiveUsersPage'), 'ActiveUsersPage');
@@ -164,6 +166,22 @@ export const router = createBrowserRouter([
         element: (
           <RequirePermission permission="reports:build">
             <ReportBuilderPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'reports/schedules',
+        element: (
+          <RequirePermission permission="reports:read">
+            <SchedulesPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'targets',
+        element: (
+          <RequirePermission permission="targets:manage">
+            <TargetsPage />
           </RequirePermission>
         ),
       },

@@ -43,7 +43,7 @@ import {
   useUpdateDashboard,
 } from './dashboards.queries';
 import { type Dashboard, type DashboardTile as Tile, tileInput } from './dashboards.types';
-import { POLL_MS } from './liveRefresh';
+import { EngineCard } from './EngineCard';
 import { useLiveTiles } from './useLiveTiles';
 import { WelcomeHome } from './WelcomeHome';
 
@@ -129,8 +129,7 @@ function DashboardHome() {
   const create = useCreateDashboard();
   const update = useUpdateDashboard();
   const remove = useDeleteDashboard();
-  const refetchInterval = useLiveTiles();
-  const live = refetchInterval !== POLL_MS;
+  const { live, refetchInterval } = useLiveTiles();
   const [draft, setDraft] = useState<Draft | null>(null);
   const [deleting, deleteModal] = useDisclosure(false);
   const firstName = me.user.name.split(/\s+/)[0] ?? me.user.name;
@@ -485,6 +484,7 @@ function DashboardHome() {
           ))}
         </div>
       )}
+      {!draft && <EngineCard />}
     </Stack>
   );
 }

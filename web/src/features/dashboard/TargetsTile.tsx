@@ -4,14 +4,15 @@ import { formatPercent } from '../reports/reportFormat';
 import type { Target, Targets } from './dashboards.types';
 
 type Goal = 'wonValue' | 'wonCount' | 'newLeads' | 'calls';
-const goals: { key: Goal; label: string; money?: boolean }[] = [
+export const goals: { key: Goal; label: string; money?: boolean }[] = [
   { key: 'wonValue', label: 'Won value', money: true },
   { key: 'wonCount', label: 'Won deals' },
   { key: 'newLeads', label: 'New leads' },
   { key: 'calls', label: 'Calls' },
 ];
 
-function GoalRow({ target, goal }: { target: Target; goal: (typeof goals)[number] }) {
+/** One goal of a target: what was achieved of what was set, with a progress bar (hidden when not set). */
+export function GoalRow({ target, goal }: { target: Target; goal: (typeof goals)[number] }) {
   const wanted = target.target[goal.key];
   const achieved = target.achieved[goal.key];
   const progress = target.progress[goal.key];
@@ -20,8 +21,8 @@ function GoalRow({ target, goal }: { target: Target; goal: (typeof goals)[number
   const done = progress !== null && progress >= 1;
   return (
     <div>
-      <Group justify="space-between" gap="xs" wrap="nowrap">
-        <Text size="xs" c="dimmed">
+      <Group justify="space-between" gap={4} wrap="wrap">
+        <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
           {goal.label}
         </Text>
         <Text size="xs" fw={600} style={{ whiteSpace: 'nowrap' }}>

@@ -87,3 +87,14 @@ export function useTargets(period: string | null, refetchInterval: number | fals
     enabled,
   });
 }
+
+/** Where reports run and how far ClickHouse is behind (admins); refreshed every 30 s while shown. */
+export function useEngineStatus(enabled: boolean) {
+  return useQuery({
+    queryKey: ['reports', 'engine'] as const,
+    queryFn: () => unwrap(api.GET('/api/v1/reports/engine')),
+    refetchInterval: 30_000,
+    staleTime: 10_000,
+    enabled,
+  });
+}

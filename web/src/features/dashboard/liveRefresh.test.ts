@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createCoalescer, leadEventKind, type Timers } from './liveRefresh';
+import { currentStreamState, publishStreamState } from '../notifications/streamState';
+import { createCoalescer, leadEventKind, liveMode, POLL_MS, SAFETY_POLL_MS, type Timers } from './liveRefresh';
 
 function fakeTimers() {
   let now = 0;
@@ -78,5 +79,21 @@ describe('live dashboard refresh', () => {
     expect(leadEventKind({ event: 'unread', data: { unreadCount: 2 } })).toBeNull();
     expect(leadEventKind({ event: 'ready', data: { live: true } })).toBeNull();
     expect(leadEventKind({ event: 'leaderboard', data: {} })).toBeNull();
+  });
+
+  it('is live as soon as the stream is connected, before any change arrives', () => {
+    expect(liveMode('live')).toEqual({ live: true, refetchInterval: SAFETY_POLL_MS });
+    for (const state of ['connecting', 'polling', 'offline'] as const) {
+      expect(liveMode(state)).toEqual({ live: false, refetchInterval: POLL_MS });
+    }
+  });
+
+  it('keeps the stream state for screens mounted after the stream said ready', () => {
+    expect(currentStreamState()).toBe('connecting');
+    publishStreamState('live');
+    // A dashboard opened now reads "live" without waiting for another event.
+    expect(liveMode(currentStreamState()).live).toBe(true);
+    publishStreamState('offline');
+    expect(liveMode(currentStreamState()).live).toBe(false);
   });
 });

@@ -7,10 +7,22 @@
  */
 export const STREAM_EVENT = 'iperform:stream';
 export const MIN_REFRESH_MS = 2000;
-/** While the stream has delivered no lead event, tiles also refresh on a timer. */
+/** While the stream is not connected (or the server cannot push), tiles refresh on a timer. */
 export const POLL_MS = 30_000;
-/** Once changes arrive on the stream, a slow timer only covers a stream that went quiet. */
+/** Once the stream is connected, a slow timer only covers a stream that went quiet. */
 export const SAFETY_POLL_MS = 5 * 60_000;
+
+/**
+ * Whether open dashboards follow changes live, from the notification stream's state: live as soon as the stream
+ * is connected and the server pushes (its `ready` event), not only after a first change; otherwise tiles poll.
+ */
+export function liveMode(stream: 'connecting' | 'live' | 'polling' | 'offline'): {
+  live: boolean;
+  refetchInterval: number;
+} {
+  const live = stream === 'live';
+  return { live, refetchInterval: live ? SAFETY_POLL_MS : POLL_MS };
+}
 
 export interface StreamMessage {
   event: string;

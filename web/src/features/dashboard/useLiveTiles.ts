@@ -1,24 +1,19 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
+import { useStreamState } from '../notifications/streamState';
 import { reportKeys } from '../reports/reports.queries';
 import { dashboardKeys } from './dashboards.queries';
-import {
-  createCoalescer,
-  leadEventKind,
-  POLL_MS,
-  SAFETY_POLL_MS,
-  STREAM_EVENT,
-  type StreamMessage,
-} from './liveRefresh';
+import { createCoalescer, leadEventKind, liveMode, STREAM_EVENT, type StreamMessage } from './liveRefresh';
 
 /**
  * Keeps the open dashboard's tiles live: every change the notification stream announces runs them again
- * (coalesced, at most every two seconds). Returns the polling interval tiles should use meanwhile: every 30 s
- * until the stream has delivered a change, then every 5 minutes in case the stream drops.
+ * (coalesced, at most every two seconds). Says whether the dashboard is live (the stream is connected: its
+ * `ready` came, even before any change) and the polling interval tiles should use meanwhile: every 30 s while the
+ * stream is down, every 5 minutes while it is up, in case it goes quiet.
  */
-export function useLiveTiles(): number {
+export function useLiveTiles(): { live: boolean; refetchInterval: number } {
   const queryClient = useQueryClient();
-  const [eventsSeen, setEventsSeen] = useState(false);
+  const stream = useStreamState();
 
   useEffect(() => {
     const refresh = createCoalescer(() => {
@@ -27,10 +22,7 @@ export function useLiveTiles(): number {
     });
     const onMessage = (event: Event) => {
       const message = (event as CustomEvent<StreamMessage>).detail;
-      const kind = message ? leadEventKind(message) : null;
-      if (!kind) return;
-      if (kind === 'lead') setEventsSeen(true);
-      refresh.trigger();
+      if (message && leadEventKind(message)) refresh.trigger();
     };
     window.addEventListener(STREAM_EVENT, onMessage);
     return () => {
@@ -39,5 +31,5 @@ export function useLiveTiles(): number {
     };
   }, [queryClient]);
 
-  return eventsSeen ? SAFETY_POLL_MS : POLL_MS;
+  return liveMode(stream);
 }

@@ -9,6 +9,7 @@ import {
   setUnreadCount,
 } from './notifications.queries';
 import { createSseParser, type SseEvent } from './sse';
+import { publishStreamState, type StreamState } from './streamState';
 
 const STREAM_URL = '/api/v1/notifications/stream';
 const MAX_DELAY_MS = 30_000;
@@ -19,7 +20,7 @@ export function backoffDelay(attempt: number): number {
   return Math.round(base / 2 + Math.random() * (base / 2));
 }
 
-export type StreamState = 'connecting' | 'live' | 'polling' | 'offline';
+export type { StreamState };
 
 /**
  * Keeps one Server-Sent Events stream of the signed-in user's notifications open. EventSource cannot send a bearer
@@ -32,6 +33,12 @@ export function useNotificationStream(onNotification: (notification: AppNotifica
   const [state, setState] = useState<StreamState>('connecting');
   const handler = useRef(onNotification);
   handler.current = onNotification;
+
+  // Other screens read the state too: a dashboard opened after `ready` says "Live" at once.
+  useEffect(() => {
+    publishStreamState(state);
+  }, [state]);
+  useEffect(() => () => publishStreamState('connecting'), []);
 
   useEffect(() => {
     let stopped = false;

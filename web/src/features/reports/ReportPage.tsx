@@ -1,6 +1,7 @@
 import { Badge, Button, Card, Group, Menu, Skeleton, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
+  IconCalendarRepeat,
   IconChevronDown,
   IconDownload,
   IconEdit,
@@ -20,6 +21,7 @@ import { AddToDashboardModal } from '../dashboard/AddToDashboardModal';
 import { BackTo } from '../leads/BackTo';
 import { DrillFilters } from '../leads/DrillFilters';
 import { useStages } from '../leads/pipeline.queries';
+import { ScheduleModal } from '../report-schedules/ScheduleModal';
 import { groupLabels } from './chartLabels';
 import { DateRangeControl } from './DateRangeControl';
 import { type DateRangeValue, rangeParams, readRange, runPeriod, serverPresetLabel } from './dateRange';
@@ -94,6 +96,7 @@ export function ReportPage() {
   const { stages } = useStages();
   const colorOf = useChartColors();
   const [adding, addModal] = useDisclosure(false);
+  const [scheduling, scheduleModal] = useDisclosure(false);
 
   const body: RunBody = {
     report: key,
@@ -159,6 +162,11 @@ export function ReportPage() {
                 leftSection={<IconEdit size={18} />}
               >
                 Edit
+              </Button>
+            )}
+            {canBuild && (
+              <Button variant="default" leftSection={<IconCalendarRepeat size={18} />} onClick={scheduleModal.open}>
+                Schedule
               </Button>
             )}
             {canBuild && (
@@ -228,6 +236,9 @@ export function ReportPage() {
         ) : null}
       </Stack>
 
+      {scheduling && (
+        <ScheduleModal opened={scheduling} schedule={null} report={{ key, name }} onClose={scheduleModal.close} />
+      )}
       {adding && <AddToDashboardModal opened={adding} onClose={addModal.close} report={{ key, name, chart }} />}
     </div>
   );

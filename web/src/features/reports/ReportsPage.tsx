@@ -12,7 +12,7 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { IconChartBar, IconPlus, IconSearch } from '@tabler/icons-react';
+import { IconCalendarRepeat, IconChartBar, IconPlus, IconSearch } from '@tabler/icons-react';
 import { Link, useSearchParams } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
@@ -42,11 +42,21 @@ export function ReportsPage() {
             : 'Pipeline, conversion, team, activities, response, forecast and data quality.'
         }
         actions={
-          canBuild && (
-            <Button component={Link} to="/reports/new" leftSection={<IconPlus size={18} />}>
-              New report
+          <>
+            <Button
+              component={Link}
+              to="/reports/schedules"
+              variant="default"
+              leftSection={<IconCalendarRepeat size={18} />}
+            >
+              Scheduled reports
             </Button>
-          )
+            {canBuild && (
+              <Button component={Link} to="/reports/new" leftSection={<IconPlus size={18} />}>
+                New report
+              </Button>
+            )}
+          </>
         }
       />
       <Stack gap="lg">

@@ -10,6 +10,7 @@ const RuleEditorPage = lazyPage(() => import('./assignment/RuleEditorPage'), 'Ru
 const AvailabilityPage = lazyPage(() => import('./availability/AvailabilityPage'), 'AvailabilityPage');
 const DuplicateSettingsPage = lazyPage(() => import('./duplicates/DuplicateSettingsPage'), 'DuplicateSettingsPage');
 const EmailServerPage = lazyPage(() => import('./email/EmailServerPage'), 'EmailServerPage');
+const CompanySettingsPage = lazyPage(() => import('./company/CompanySettingsPage'), 'CompanySettingsPage');
 const CustomFieldsPage = lazyPage(() => import('./fields/CustomFieldsPage'), 'CustomFieldsPage');
 const FieldAccessPage = lazyPage(() => import('./fields/FieldAccessPage'), 'FieldAccessPage');
 const FormEditorPage = lazyPage(() => import('./forms/FormEditorPage'), 'FormEditorPage');
@@ -29,6 +30,7 @@ export const settingsRoute: RouteObject = {
   element: <SettingsLayout />,
   children: [
     { index: true, element: <SettingsIndex /> },
+    guarded('company', 'company:manage', <CompanySettingsPage />),
     guarded('pipeline', 'pipeline:manage', <PipelinePage />),
     guarded('custom-fields', 'fields:manage', <CustomFieldsPage />),
     guarded('field-access', 'fields:manage', <FieldAccessPage />),

@@ -1,5 +1,6 @@
 import {
   IconBrandWhatsapp,
+  IconBuilding,
   IconCalendarTime,
   IconCopy,
   IconForms,
@@ -23,8 +24,15 @@ export interface SettingsSection {
   permission: Permission;
 }
 
-/** The lead settings, in the order an admin sets a company up: the pipeline first, the intake last. */
+/** The settings, in the order an admin sets a company up: the company, then the pipeline, the intake last. */
 export const settingsSections: readonly SettingsSection[] = [
+  {
+    path: 'company',
+    label: 'Company',
+    description: 'The company’s name, time zone, currency and language, and the month its fiscal year starts.',
+    icon: IconBuilding,
+    permission: 'company:manage',
+  },
   {
     path: 'pipeline',
     label: 'Pipeline stages',

@@ -1,23 +1,40 @@
-import { Alert, Button, Group, Modal, MultiSelect, Select, Stack, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Group,
+  Input,
+  Modal,
+  MultiSelect,
+  NumberInput,
+  SegmentedControl,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { type FormEvent, useState } from 'react';
 import { useFormErrors } from '../../../lib/forms';
-import { notifySuccess } from '../../../lib/notify';
+import { notifyError, notifySuccess } from '../../../lib/notify';
 import { useCustomFields } from '../../leads/customFields.queries';
 import { leadFieldOptions } from '../fieldOptions';
 import { sentence } from '../keys';
 import type { Stage, StageKind } from '../settings.types';
 import { useCreateStage, useUpdateStage } from './pipeline.queries';
+import { percentToProbability, probabilityToPercent } from './probability';
 import { isStageKind, stageKinds } from './stageKinds';
 
-const fields = ['name', 'key', 'kind', 'requiredFields'] as const;
+const fields = ['name', 'key', 'kind', 'requiredFields', 'probability'] as const;
 // The key's messages name the key themselves ("a stage with the key x already exists").
-const labels = { name: 'Name', kind: 'Kind', requiredFields: 'Required fields' };
+const labels = { name: 'Name', kind: 'Kind', requiredFields: 'Required fields', probability: 'Win probability' };
 
 interface Draft {
   name: string;
   kind: StageKind;
   requiredFields: string[];
+  /** Learnt from history, or the percentage typed. */
+  learnt: boolean;
+  percent: number | string;
 }
 
 /** Adds a stage (no `stage`) or edits one: its name, kind and the fields a lead needs to enter it. */
@@ -40,6 +57,8 @@ function StageForm({ stage, onDone }: { stage: Stage | null; onDone: () => void 
     name: stage?.name ?? '',
     kind: stage?.kind ?? 'open',
     requiredFields: stage?.requiredFields ?? [],
+    learnt: (stage?.probability ?? null) === null,
+    percent: typeof stage?.probability === 'number' ? probabilityToPercent(stage.probability) : '',
   });
   const errors = useFormErrors(fields, labels);
   const customFields = useCustomFields('all');
@@ -49,7 +68,7 @@ function StageForm({ stage, onDone }: { stage: Stage | null; onDone: () => void 
 
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
     setDraft((current) => ({ ...current, [key]: value }));
-    errors.clearField(key);
+    errors.clearField(key === 'learnt' || key === 'percent' ? 'probability' : key);
   };
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -60,9 +79,27 @@ function StageForm({ stage, onDone }: { stage: Stage | null; onDone: () => void 
       errors.setFieldErrors({ name: 'Enter a name' });
       return;
     }
+    // Only an open stage's probability weighs in the forecast; won and lost stages keep theirs as it is.
+    let probability: number | null | undefined;
+    if (draft.kind === 'open') {
+      probability = draft.learnt ? null : percentToProbability(draft.percent);
+      if (Number.isNaN(probability)) {
+        errors.setFieldErrors({ probability: 'Enter a percentage from 0 to 100' });
+        return;
+      }
+      if (probability === (stage?.probability ?? null)) probability = undefined;
+    }
     if (stage) {
       update.mutate(
-        { key: stage.key, body: { name, kind: draft.kind, requiredFields: draft.requiredFields } },
+        {
+          key: stage.key,
+          body: {
+            name,
+            kind: draft.kind,
+            requiredFields: draft.requiredFields,
+            ...(probability !== undefined ? { probability } : {}),
+          },
+        },
         {
           onSuccess: (saved) => {
             notifySuccess(`${saved.name} was updated.`, 'Stage saved');
@@ -75,7 +112,17 @@ function StageForm({ stage, onDone }: { stage: Stage | null; onDone: () => void 
       create.mutate(
         { name, kind: draft.kind, requiredFields: draft.requiredFields },
         {
-          onSuccess: (saved) => {
+          onSuccess: async (saved) => {
+            // A new stage learns its probability unless one is given: that is a change of the stage made.
+            if (probability !== undefined && probability !== null) {
+              try {
+                await update.mutateAsync({ key: saved.key, body: { probability } });
+              } catch (error) {
+                notifyError(error, `${saved.name} was added, but not its win probability`);
+                onDone();
+                return;
+              }
+            }
             notifySuccess(`${saved.name} is now a stage of your pipeline.`, 'Stage added');
             onDone();
           },
@@ -127,6 +174,45 @@ function StageForm({ stage, onDone }: { stage: Stage | null; onDone: () => void 
           error={errors.fieldErrors.requiredFields}
           comboboxProps={{ keepMounted: false }}
         />
+        {draft.kind === 'open' && (
+          <Input.Wrapper
+            label="Win probability"
+            description="How likely a lead in this stage is to be won, for the weighted forecast."
+            error={errors.fieldErrors.probability}
+          >
+            <Group gap="sm" mt={6} align="center" wrap="wrap">
+              <SegmentedControl
+                aria-label="Win probability"
+                data={[
+                  { value: 'learnt', label: 'Learn from history' },
+                  { value: 'set', label: 'Set it' },
+                ]}
+                value={draft.learnt ? 'learnt' : 'set'}
+                onChange={(value) => set('learnt', value === 'learnt')}
+              />
+              {!draft.learnt && (
+                <NumberInput
+                  aria-label="Win probability (%)"
+                  value={draft.percent}
+                  onChange={(value) => set('percent', value)}
+                  min={0}
+                  max={100}
+                  decimalScale={2}
+                  suffix="%"
+                  placeholder="e.g. 40%"
+                  allowNegative={false}
+                  w={120}
+                  error={Boolean(errors.fieldErrors.probability)}
+                />
+              )}
+            </Group>
+            {draft.learnt && (
+              <Text size="xs" c="dimmed" mt={4}>
+                Of the leads that entered this stage and have closed since, the share won.
+              </Text>
+            )}
+          </Input.Wrapper>
+        )}
         {errors.formError && (
           <Alert color="red" icon={<IconAlertCircle size={18} />} role="alert">
             {errors.formError}

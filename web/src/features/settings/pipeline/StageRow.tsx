@@ -7,6 +7,7 @@ import { OrderButtons } from '../ordering';
 import type { Stage } from '../settings.types';
 import classes from './PipelinePage.module.css';
 import { useUpdateStage } from './pipeline.queries';
+import { probabilityText } from './probability';
 import { kindOf } from './stageKinds';
 
 /** The stage's name; a click turns it into a field, Enter (or leaving it) saves and Escape puts it back. */
@@ -135,6 +136,30 @@ export function StageRow({
           </Badge>
         </Group>
         <Group gap={6} mt={4}>
+          {stage.kind === 'open' && (
+            <Tooltip
+              label={
+                stage.probability === null
+                  ? 'Win probability for the weighted forecast: learnt from the stage’s history'
+                  : 'Win probability for the weighted forecast, set by an admin'
+              }
+              openDelay={300}
+              withinPortal
+              multiline
+              maw={260}
+            >
+              <Badge
+                size="sm"
+                variant="light"
+                color={stage.probability === null ? 'gray' : 'violet'}
+                tt="none"
+                style={{ flex: 'none' }}
+                data-testid={`stage-probability-${stage.key}`}
+              >
+                {stage.probability === null ? 'Win %: learnt' : `Win ${probabilityText(stage.probability)}`}
+              </Badge>
+            </Tooltip>
+          )}
           {stage.requiredFields.length === 0 ? (
             <Text size="xs" c="dimmed">
               Nothing required
