@@ -31,7 +31,7 @@ async function token(base: string, email: string, password: string): Promise<str
 }
 
 export async function runReportsBench(base: string, password: string): Promise<ReportTiming[]> {
-  const people = ['admin@demo.test', 'manager1@demo.test', 'sales1@demo.test'];
+  const people = process.env.BENCH_PEOPLE?.split(',') ?? ['admin@demo.test', 'manager1@demo.test', 'sales1@demo.test'];
   const only = process.env.BENCH_REPORTS?.split(',');
   const out: ReportTiming[] = [];
   for (const who of people) {

@@ -21,7 +21,7 @@
  * BENCH_ONLY=reports adds to that data set each lead's stage history (about 2.7 moves a lead) and
  * BENCH_ACTIVITIES_PER_LEAD activities (10), then runs every pre-built report one request at a time for the demo
  * admin, a manager and a salesperson, BENCH_REPORT_RUNS times each (5), over its default window and all time
- * (bench/reports-bench.ts); BENCH_REPORTS=key,key limits the reports.
+ * (bench/reports-bench.ts); BENCH_REPORTS=key,key limits the reports, BENCH_PEOPLE=email,email the people.
  *
  * BENCH_ONLY=writes times creating a lead and moving its stage, one request at a time (bench/writes-bench.ts).
  *
