@@ -26,6 +26,17 @@ const lines: string[] = [
   'Times group by `day`, `week` (from Monday), `month`, `quarter`, `year` or `fiscalYear` (the company’s fiscal year',
   'starts in the month of its setting `fiscal_year_start_month`).',
   '',
+  '**The leads rollup.** PostgreSQL keeps, in `lead_rollups`, every live lead counted and its expected value summed',
+  'per month of creation and per month of its last stage change (months in the company’s time zone), owner and',
+  'stage, exact at every commit (statement-level triggers on `leads`; a new company time zone rebuilds it). A lead',
+  'question is answered from it instead of from every lead when all of it can be: measures that are counts, sums,',
+  'averages of the value or ratios of those (leads, value, open, won and lost counts and values, win rate,',
+  'converted, average values, unassigned); groupings by stage, stage kind, owner, team and month, quarter, year or',
+  'fiscal year of the time it counts by; filters on stage, owner and team only; a window of whole months (or all',
+  'time); and a caller who sees leads by their owner (admins and managers). The answer says `"rollup": true`. Any',
+  'other question reads the leads. Both give the same figures: `reports.rollups.test.ts` compares them over random',
+  'leads, changes (moves, reassignments, the trash, merges, deletes, a new time zone), questions and people.',
+  '',
 ];
 for (const [group, title] of Object.entries(reportGroups)) {
   lines.push(`## ${title}`, '', '| report | key | subject | measures | grouped by | window | chart |');

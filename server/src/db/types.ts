@@ -547,6 +547,17 @@ export interface LeadNotes {
   updated_at: Generated<Timestamp>;
 }
 
+export interface LeadRollups {
+  company_id: string;
+  lead_count: Generated<Int8>;
+  month: Timestamp;
+  owner_id: string | null;
+  stage: string;
+  time_field: string;
+  value_count: Generated<Int8>;
+  value_sum: Generated<Numeric>;
+}
+
 export interface Leads {
   campaign: string | null;
   city: string | null;
@@ -911,6 +922,7 @@ export interface DB {
   lead_merges: LeadMerges;
   lead_name_words: LeadNameWords;
   lead_notes: LeadNotes;
+  lead_rollups: LeadRollups;
   lead_stage_history: LeadStageHistory;
   lead_stage_totals: LeadStageTotals;
   leads: Leads;

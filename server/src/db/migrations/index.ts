@@ -17,6 +17,7 @@ import * as m0016 from './0016_reports.ts';
 import * as m0017 from './0017_dashboards_targets.ts';
 import * as m0018 from './0018_report_schedules.ts';
 import * as m0019 from './0019_analytics_outbox.ts';
+import * as m0020 from './0020_lead_rollups.ts';
 
 /** Every migration, in order. A new file is added here too, so the set is explicit and bundled with the code. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0017_dashboards_targets': m0017,
   '0018_report_schedules': m0018,
   '0019_analytics_outbox': m0019,
+  '0020_lead_rollups': m0020,
 };

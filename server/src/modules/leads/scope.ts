@@ -4,4 +4,4 @@
  * open leads, audit names the leads a reader may see) take them from here: this file depends on no lead service,
  * so reading it cannot pull the lead write path (which itself uses those modules) into an import cycle.
  */
-export { leadChangeableBy, leadIsLive, leadVisibleTo } from './leads.visibility.ts';
+export { leadChangeableBy, leadIsLive, leadVisibleTo, visibilityByOwner } from './leads.visibility.ts';

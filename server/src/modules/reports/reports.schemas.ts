@@ -120,6 +120,11 @@ export const RunResult = Type.Object(
     engineNote: Type.Optional(
       Type.String({ description: 'Why a report ClickHouse would have answered was answered by PostgreSQL' }),
     ),
+    rollup: Type.Optional(
+      Type.Boolean({
+        description: "True when PostgreSQL answered from the leads' monthly rollup instead of reading every lead",
+      }),
+    ),
     currency: Type.String(),
     locale: Type.String(),
     timeZone: Type.String(),

@@ -16,6 +16,7 @@ import { compileRows, compileTotals, fitToAccess, type Plan, plan, rangeConditio
 import { type Company, loadContext } from './context.ts';
 import { dimensionLabel } from './labels.ts';
 import * as repo from './reports.repository.ts';
+import { rollupPlan } from './rollups.ts';
 import {
   type Chart,
   type CompileContext,
@@ -130,6 +131,8 @@ export interface PreparedReport {
   /** The lead list's filters as given (checked), and as PostgreSQL conditions with the scope and window. */
   filters: Record<string, unknown>;
   conditions: Expression<SqlBool>[];
+  /** The filters' conditions alone (without the scope and the window). */
+  filterConditions: Expression<SqlBool>[];
 }
 
 /** Resolves, checks and plans a report for the caller: every 400 and 403 a run can give is given here. */
@@ -170,6 +173,7 @@ export async function prepareReport(trx: Tx, actor: Actor, now: Date, input: Run
   const asked = { ...(input.filters ?? {}) };
   const conditions: Expression<SqlBool>[] = [...subject.scope(ctx)];
   let filters: Record<string, unknown> = {};
+  const filterConditions: Expression<SqlBool>[] = [];
   if (!subject.leadFilters) {
     if (Object.keys(asked).length > 0) errors.push({ path: 'filters', message: `${subject.label} take no filters` });
   }
@@ -179,21 +183,25 @@ export async function prepareReport(trx: Tx, actor: Actor, now: Date, input: Run
   if (subject.leadFilters) {
     // The report's own filters, then the caller's on top (the caller's win for the same parameter).
     filters = { ...coerceLeadFilters(saved, `${prefix}filters.`), ...coerceLeadFilters(asked, 'filters.') };
-    conditions.push(...(await leadFilterConditions(trx, ctx.access, filters, 'filters.')));
+    filterConditions.push(...(await leadFilterConditions(trx, ctx.access, filters, 'filters.')));
+    conditions.push(...filterConditions);
   }
   const range = rangeCondition(p, ctx);
   if (range) conditions.push(range);
-  return { resolved, def, p, ctx, company, filters, conditions };
+  return { resolved, def, p, ctx, company, filters, conditions, filterConditions };
 }
 
 export interface RunOptions {
   /** ClickHouse, when the process has one: the report runs there if it can, else on PostgreSQL. */
   clickhouse?: ClickHouse | null;
+  /** False: PostgreSQL reads the records even where the leads' rollup could answer (to compare the two). */
+  rollups?: boolean;
 }
 
 /** Runs a report for the caller; the caller's visibility and field access are in every query. */
 export async function runReport(trx: Tx, actor: Actor, now: Date, input: RunInput, options: RunOptions = {}) {
-  const { resolved, def, p, ctx, company, filters, conditions } = await prepareReport(trx, actor, now, input);
+  const prepared = await prepareReport(trx, actor, now, input);
+  const { resolved, def, p, ctx, company, filters, conditions } = prepared;
   const subject = p.subject;
   const limit = input.limit ?? 500;
   const offset = input.offset ?? 0;
@@ -204,9 +212,11 @@ export async function runReport(trx: Tx, actor: Actor, now: Date, input: RunInpu
     if ('rows' in outcome) answered = outcome;
     else engineNote = outcome.note;
   }
+  const rolled = answered || options.rollups === false ? null : rollupPlan(p, ctx, filters, prepared.filterConditions);
+  const asked = rolled ?? { plan: p, conditions };
   const { rows, totalsRow } = answered ?? {
-    rows: (await compileRows(p, ctx, conditions, { limit, offset }).execute(trx)).rows,
-    totalsRow: (await compileTotals(p, ctx, conditions).execute(trx)).rows[0] ?? {},
+    rows: (await compileRows(asked.plan, ctx, asked.conditions, { limit, offset }).execute(trx)).rows,
+    totalsRow: (await compileTotals(asked.plan, ctx, asked.conditions).execute(trx)).rows[0] ?? {},
   };
 
   // What every figure's list shares: the report's filters and its window.
@@ -299,6 +309,7 @@ export async function runReport(trx: Tx, actor: Actor, now: Date, input: RunInpu
     generatedAt: now.toISOString(),
     engine: answered ? ('clickhouse' as const) : ('postgres' as const),
     ...(engineNote ? { engineNote } : {}),
+    ...(rolled ? { rollup: true } : {}),
     currency: company.currency,
     locale: company.locale,
     timeZone: company.timeZone,

@@ -91,6 +91,11 @@ export interface Measure {
    * absent when no list can (a ratio, a percentile, a count of moves rather than leads).
    */
   drill?: (c: CompileContext) => DrillParams | null;
+  /**
+   * The same figure over the leads' monthly rollup (`rollups.ts`: `l.lead_count`, `l.value_sum`, `l.value_count`
+   * per month, owner and stage), where it can be summed from those; absent when it cannot.
+   */
+  rollup?: (c: CompileContext) => RawBuilder<unknown>;
 }
 
 export interface TimeField {

@@ -14,6 +14,11 @@ const kindDrill = (kind: 'open' | 'won' | 'lost') => (c: CompileContext) => {
   const keys = stageKeys(c, kind);
   return keys.length > 0 ? { stage: keys.join(',') } : null;
 };
+/** Over the monthly rollup: leads counted, values summed, and the number of leads with a value (for averages). */
+const rolled = (c: CompileContext, where?: RawBuilder<unknown>) => c.d.sum(sql`l.lead_count`, where);
+const rolledValue = (c: CompileContext, where?: RawBuilder<unknown>) => c.d.sum(sql`l.value_sum`, where);
+const rolledAvg = (c: CompileContext, where?: RawBuilder<unknown>) =>
+  sql`${rolledValue(c, where)} / nullif(${c.d.sum(sql`l.value_count`, where)}, 0)`;
 const nowAt = (c: CompileContext) => c.d.timestamp(c.now.toISOString());
 const cycle = (c: CompileContext) => c.d.seconds(sql`l.created_at`, sql`l.stage_changed_at`);
 
@@ -69,65 +74,92 @@ const probability = (c: CompileContext) =>
   )} ELSE ${c.d.value(0, 'Decimal')} END`;
 
 const measures: Record<string, Measure> = {
-  leads: { label: 'Leads', format: 'count', expr: (c) => c.d.count(), drill: () => ({}) },
+  leads: { label: 'Leads', format: 'count', expr: (c) => c.d.count(), drill: () => ({}), rollup: (c) => rolled(c) },
   value: {
     label: 'Value',
     format: 'money',
     field: 'expectedValue',
     expr: (c) => c.d.sum(sql`l.expected_value`),
     drill: () => ({}),
+    rollup: (c) => rolledValue(c),
   },
-  openLeads: { label: 'Open', format: 'count', expr: (c) => count(c, inKind(c, 'open')), drill: kindDrill('open') },
+  openLeads: {
+    label: 'Open',
+    format: 'count',
+    expr: (c) => count(c, inKind(c, 'open')),
+    drill: kindDrill('open'),
+    rollup: (c) => rolled(c, inKind(c, 'open')),
+  },
   openValue: {
     label: 'Open value',
     format: 'money',
     field: 'expectedValue',
     expr: (c) => sumValue(c, inKind(c, 'open')),
     drill: kindDrill('open'),
+    rollup: (c) => rolledValue(c, inKind(c, 'open')),
   },
-  wonLeads: { label: 'Won', format: 'count', expr: (c) => count(c, inKind(c, 'won')), drill: kindDrill('won') },
+  wonLeads: {
+    label: 'Won',
+    format: 'count',
+    expr: (c) => count(c, inKind(c, 'won')),
+    drill: kindDrill('won'),
+    rollup: (c) => rolled(c, inKind(c, 'won')),
+  },
   wonValue: {
     label: 'Won value',
     format: 'money',
     field: 'expectedValue',
     expr: (c) => sumValue(c, inKind(c, 'won')),
     drill: kindDrill('won'),
+    rollup: (c) => rolledValue(c, inKind(c, 'won')),
   },
-  lostLeads: { label: 'Lost', format: 'count', expr: (c) => count(c, inKind(c, 'lost')), drill: kindDrill('lost') },
+  lostLeads: {
+    label: 'Lost',
+    format: 'count',
+    expr: (c) => count(c, inKind(c, 'lost')),
+    drill: kindDrill('lost'),
+    rollup: (c) => rolled(c, inKind(c, 'lost')),
+  },
   lostValue: {
     label: 'Lost value',
     format: 'money',
     field: 'expectedValue',
     expr: (c) => sumValue(c, inKind(c, 'lost')),
     drill: kindDrill('lost'),
+    rollup: (c) => rolledValue(c, inKind(c, 'lost')),
   },
   winRate: {
     label: 'Win rate',
     format: 'percent',
     expr: (c) => c.d.ratio(count(c, inKind(c, 'won')), count(c, sql`${inKind(c, 'won')} OR ${inKind(c, 'lost')}`)),
+    rollup: (c) => c.d.ratio(rolled(c, inKind(c, 'won')), rolled(c, sql`${inKind(c, 'won')} OR ${inKind(c, 'lost')}`)),
   },
   conversionRate: {
     label: 'Converted',
     format: 'percent',
     expr: (c) => c.d.ratio(count(c, inKind(c, 'won')), c.d.count()),
+    rollup: (c) => c.d.ratio(rolled(c, inKind(c, 'won')), rolled(c)),
   },
   avgValue: {
     label: 'Average value',
     format: 'money',
     field: 'expectedValue',
     expr: (c) => c.d.avg(sql`l.expected_value`),
+    rollup: (c) => rolledAvg(c),
   },
   avgOpenValue: {
     label: 'Average open value',
     format: 'money',
     field: 'expectedValue',
     expr: (c) => c.d.avg(sql`l.expected_value`, inKind(c, 'open')),
+    rollup: (c) => rolledAvg(c, inKind(c, 'open')),
   },
   avgWonValue: {
     label: 'Average won value',
     format: 'money',
     field: 'expectedValue',
     expr: (c) => c.d.avg(sql`l.expected_value`, inKind(c, 'won')),
+    rollup: (c) => rolledAvg(c, inKind(c, 'won')),
   },
   salesCycle: {
     label: 'Average sales cycle',
@@ -176,6 +208,7 @@ const measures: Record<string, Measure> = {
     field: 'ownerId',
     expr: (c) => count(c, sql`l.owner_id IS NULL`),
     drill: () => ({ ownerId: 'none' }),
+    rollup: (c) => rolled(c, sql`l.owner_id IS NULL`),
   },
   stale: {
     label: `No work in ${STALE_DAYS} days`,
