@@ -108,6 +108,11 @@ describe('tenant isolation of every id route', () => {
       at: '08:00',
       recipients: [sales1],
     });
+    const target = (
+      await ok('PUT', '/api/v1/targets', {
+        items: [{ scope: { kind: 'user', key: sales1 }, period: '2026-12', wonValue: 1000, wonCount: 1 }],
+      })
+    ).data[0];
     const form = await ok('POST', '/api/v1/forms', {
       name: 'Isolation form',
       fields: [{ name: 'full_name', label: 'Name', type: 'text', required: true, mapsTo: 'name' }],
@@ -172,6 +177,7 @@ describe('tenant isolation of every id route', () => {
       [/^\/api\/v1\/dashboards\//, dashboard.id],
       [/^\/api\/v1\/reports\/saved\//, report.id],
       [/^\/api\/v1\/report-schedules\//, reportSchedule.id],
+      [/^\/api\/v1\/targets\//, target.id],
       [/^\/api\/v1\/forms\//, form.id],
       [/^\/api\/v1\/auth\/sessions\//, session.id],
       [/^\/api\/v1\/api-keys\//, key.json().id],

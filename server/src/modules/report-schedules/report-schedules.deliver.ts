@@ -9,6 +9,7 @@ import type { Actor, Deps } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import type { Job } from '../../jobs/define.ts';
 import { enqueue } from '../../jobs/queue.ts';
+import { clickhouseFor } from '../analytics/index.ts';
 import { findCompany } from '../companies/index.ts';
 import { enqueueSystemEmail } from '../email/index.ts';
 import { type RangePreset, reportFile, todayIn } from '../reports/index.ts';
@@ -167,6 +168,7 @@ export async function deliver(trx: Tx, deps: Deps, schedule: repo.ScheduleRow, n
         { report: schedule.report, ...window },
         schedule.format as 'csv' | 'xlsx',
         { maxRows: MAX_ROWS, maxBytes: MAX_BYTES },
+        { clickhouse: clickhouseFor(deps.config) },
       );
     } catch (error) {
       const reason = refusal(error);

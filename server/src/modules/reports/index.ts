@@ -10,7 +10,7 @@ export { reportFile } from './reports.export.ts';
 export { findVisibleSaved } from './reports.repository.ts';
 export { Definition as ReportDefinition } from './reports.schemas.ts';
 export { listReports } from './reports.service.ts';
-export type { RunInput } from './run.ts';
+export type { RunInput, RunOptions } from './run.ts';
 export { runReport } from './run.ts';
 export type { Chart, Definition } from './semantic.ts';
 export { charts } from './semantic.ts';

@@ -9,9 +9,10 @@ import { type Tx, withTenant } from '../../db/client.ts';
 import type { Actor, Deps, RequestContext } from '../../http/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { csvLine, neutralise } from '../../lib/spreadsheet.ts';
+import { clickhouseFor } from '../analytics/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import type { RunInputBody } from './reports.schemas.ts';
-import { type RunInput, runReport } from './run.ts';
+import { type RunInput, type RunOptions, runReport } from './run.ts';
 
 const PAGE = 5000;
 type Result = Awaited<ReturnType<typeof runReport>>;
@@ -98,7 +99,13 @@ export async function exportReport(
   const { format, ...run } = body;
   const iterator = pages((limit, offset) =>
     withTenant(deps.db, ctx.actor.companyId, (trx) =>
-      runReport(trx, ctx.actor, deps.clock.now(), { ...run, limit, offset }),
+      runReport(
+        trx,
+        ctx.actor,
+        deps.clock.now(),
+        { ...run, limit, offset },
+        { clickhouse: clickhouseFor(deps.config) },
+      ),
     ),
   );
   // The first page is read before answering: a bad report is a 400, not a broken download.
@@ -137,10 +144,11 @@ export async function reportFile(
   input: Omit<RunInput, 'limit' | 'offset'>,
   format: ReportFormat,
   limits: { maxRows: number; maxBytes: number },
+  options: RunOptions = {},
 ): Promise<ReportFile> {
   const read: Result[] = [];
   let rows = 0;
-  for await (const page of pages((limit, offset) => runReport(trx, actor, now, { ...input, limit, offset }))) {
+  for await (const page of pages((limit, offset) => runReport(trx, actor, now, { ...input, limit, offset }, options))) {
     read.push(page);
     rows += page.rows.length;
     if (rows > limits.maxRows) break;

@@ -115,11 +115,7 @@ export function reportsRoutes(app: App, deps: Deps): void {
         response: { 200: List(SavedReport) },
       },
     },
-    async (request) => {
-      const all = await service.listReports(deps, contextOf(request));
-      const ids = all.data.filter((r) => r.saved).map((r) => r.key);
-      return { data: await Promise.all(ids.map((id) => service.getSaved(deps, contextOf(request), id))) };
-    },
+    async (request) => ({ data: await service.listSaved(deps, contextOf(request)) }),
   );
 
   app.post(

@@ -1,5 +1,5 @@
 import { mayManageKept } from '../../access/policy.ts';
-import { withTenant } from '../../db/client.ts';
+import { type Tx, withTenant } from '../../db/client.ts';
 import type { Actor, Deps, RequestContext } from '../../http/context.ts';
 import { AppError, forbidden, notFound } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -22,15 +22,20 @@ const mayReportOn = (actor: Actor, subject: string) => {
   return !permission || can(actor.role, permission);
 };
 
+/** Whether the caller's role may run a report: its subject, and at least a measure of it the role may see. */
+async function fitsFor(trx: Tx, actor: Actor) {
+  const access = await fieldAccessFor(trx, actor.role);
+  return (d: Definition) => {
+    const subject = subjects[d.subject];
+    return !!subject && mayReportOn(actor, d.subject) && fitToAccess(subject, d, access) !== null;
+  };
+}
+
 /** Every pre-built report the caller's role may run, then its own and the shared saved ones. */
 export async function listReports(deps: Deps, ctx: RequestContext) {
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
     const saved = await repo.listVisibleSaved(trx, ctx.actor);
-    const access = await fieldAccessFor(trx, ctx.actor.role);
-    const fits = (d: Definition) => {
-      const subject = subjects[d.subject];
-      return !!subject && mayReportOn(ctx.actor, d.subject) && fitToAccess(subject, d, access) !== null;
-    };
+    const fits = await fitsFor(trx, ctx.actor);
     const prebuilt = prebuiltReports
       .filter((r) => fits(r.definition))
       .map((r) => ({
@@ -178,6 +183,15 @@ export async function createSaved(
       after: { name: row.name, shared: row.shared, definition: row.definition },
     });
     return toSaved(row, ctx.actor);
+  });
+}
+
+/** The caller's own and the shared saved reports its role may run, in one read. */
+export async function listSaved(deps: Deps, ctx: RequestContext) {
+  return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
+    const fits = await fitsFor(trx, ctx.actor);
+    const rows = await repo.listVisibleSaved(trx, ctx.actor);
+    return rows.filter((r) => fits(r.definition)).map((r) => toSaved(r, ctx.actor));
   });
 }
 

@@ -11,7 +11,7 @@
 import type { Tx } from '../../db/client.ts';
 import type { Actor } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
-import { type Definition, runReport } from '../reports/index.ts';
+import { type Definition, type RunOptions, runReport } from '../reports/index.ts';
 import type { Period } from './targets.period.ts';
 import { type ScopeKind, teamMembers } from './targets.repository.ts';
 
@@ -37,20 +37,27 @@ const dimension: Record<ScopeKind, string> = {
 };
 
 /** Every row of a grouped report; measures the caller may not see are left out (all of them: nothing). */
-async function grouped(trx: Tx, actor: Actor, now: Date, def: Definition, period: Period): Promise<Grouped> {
+async function grouped(
+  trx: Tx,
+  actor: Actor,
+  now: Date,
+  def: Definition,
+  period: Period,
+  options: RunOptions,
+): Promise<Grouped> {
   let measures = def.measures;
   for (;;) {
     try {
       const rows = new Map<string, Record<string, number | null>>();
       const dim = def.groupBy?.[0] as string;
       for (let offset = 0; ; offset += PAGE) {
-        const result = await runReport(trx, actor, now, {
-          report: { ...def, measures },
-          from: period.start,
-          to: period.end,
-          limit: PAGE,
-          offset,
-        });
+        const result = await runReport(
+          trx,
+          actor,
+          now,
+          { report: { ...def, measures }, from: period.start, to: period.end, limit: PAGE, offset },
+          options,
+        );
         for (const row of result.rows) {
           const key = row.values[dim];
           if (key === null || key === undefined) continue;
@@ -89,10 +96,11 @@ export async function achievedFor(
   now: Date,
   period: Period,
   scopes: { kind: ScopeKind; key: string }[],
+  options: RunOptions = {},
 ): Promise<Map<string, Figures>> {
   const out = new Map<string, Figures>();
   const kinds = [...new Set(scopes.map((s) => s.kind))];
-  const ask = (def: Definition) => grouped(trx, actor, now, def, period);
+  const ask = (def: Definition) => grouped(trx, actor, now, def, period, options);
   let callsByAssignee: Grouped | null = null;
   const assigneeCalls = async () => {
     callsByAssignee ??= await ask({

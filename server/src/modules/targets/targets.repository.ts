@@ -76,6 +76,22 @@ export async function findTargets(trx: Tx, ids: string[]): Promise<TargetRow[]> 
   return rows as unknown as TargetRow[];
 }
 
+/** One target the visibility predicate lets through, locked for a change. */
+export async function findVisibleTarget(trx: Tx, id: string, visible: Expression<SqlBool>): Promise<TargetRow | null> {
+  const row = await trx
+    .selectFrom('targets as t')
+    .select(columns)
+    .where('t.id', '=', id)
+    .where(visible)
+    .forUpdate()
+    .executeTakeFirst();
+  return (row as unknown as TargetRow | undefined) ?? null;
+}
+
+export async function deleteTarget(trx: Tx, id: string): Promise<void> {
+  await trx.deleteFrom('targets').where('id', '=', id).execute();
+}
+
 /** The existing targets of these scopes and periods, locked for the upsert that follows. */
 export async function lockTargets(
   trx: Tx,

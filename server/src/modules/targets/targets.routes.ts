@@ -1,6 +1,6 @@
 import type { App } from '../../http/app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
-import { List } from '../../http/schemas.ts';
+import { IdParams, List, NoContent } from '../../http/schemas.ts';
 import { PutTargetsBody, Target, TargetList, TargetsQuery } from './targets.schemas.ts';
 import * as service from './targets.service.ts';
 
@@ -40,5 +40,25 @@ export function targetsRoutes(app: App, deps: Deps): void {
       },
     },
     (request) => service.putTargets(deps, contextOf(request), request.body),
+  );
+
+  app.delete(
+    '/targets/:id',
+    {
+      config: { permission: 'targets:manage' },
+      schema: {
+        tags: ['targets'],
+        summary: 'Remove a target',
+        description:
+          'An admin removes any target; a manager the user and team targets of its subtree (a partner or ' +
+          'territory target is 403). A target you do not see is 404.',
+        params: IdParams,
+        response: { 204: NoContent },
+      },
+    },
+    async (request, reply) => {
+      await service.deleteTarget(deps, contextOf(request), request.params.id);
+      return reply.code(204).send(null);
+    },
   );
 }

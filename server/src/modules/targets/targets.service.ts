@@ -1,7 +1,8 @@
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Actor, Deps, RequestContext } from '../../http/context.ts';
-import { AppError, type FieldError, forbidden } from '../../http/errors.ts';
+import { AppError, type FieldError, forbidden, notFound } from '../../http/errors.ts';
 import { isUuid, newId } from '../../lib/ids.ts';
+import { clickhouseFor } from '../analytics/index.ts';
 import { recordAudit } from '../audit/index.ts';
 import { todayIn } from '../reports/index.ts';
 import { achievedFor, type Figures } from './targets.achieved.ts';
@@ -27,7 +28,7 @@ function snapshot(row: repo.TargetRow) {
 }
 
 /** Targets as the API shows them: named, with what their scope achieved in their period, as the caller sees it. */
-async function describe(trx: Tx, actor: Actor, now: Date, rows: repo.TargetRow[]) {
+async function describe(trx: Tx, deps: Deps, actor: Actor, now: Date, rows: repo.TargetRow[]) {
   const userIds = rows.filter((r) => r.scope_kind === 'user' || r.scope_kind === 'team').map((r) => r.scope_key);
   const partnerIds = rows.filter((r) => r.scope_kind === 'partner').map((r) => r.scope_key);
   const users = new Map((await repo.usersByIds(trx, [...new Set(userIds)], null)).map((u) => [u.id, u.name]));
@@ -45,6 +46,7 @@ async function describe(trx: Tx, actor: Actor, now: Date, rows: repo.TargetRow[]
       now,
       parsePeriod(key) as Period,
       group.map((r) => ({ kind: r.scope_kind, key: r.scope_key })),
+      { clickhouse: clickhouseFor(deps.config) },
     );
     for (const [scope, f] of figures) achieved.set(`${key}|${scope}`, f);
   }
@@ -103,7 +105,7 @@ export async function listTargets(deps: Deps, ctx: RequestContext, query: { peri
       : await repo.partnerOfUser(trx, ctx.actor.userId);
     const rows = await repo.listTargets(trx, period, targetVisibleTo(ctx.actor, partnerId));
     return {
-      data: await describe(trx, ctx.actor, now, rows),
+      data: await describe(trx, deps, ctx.actor, now, rows),
       period: periodInfo(period),
       generatedAt: now.toISOString(),
     };
@@ -249,10 +251,36 @@ export async function putTargets(deps: Deps, ctx: RequestContext, body: PutTarge
     return {
       data: await describe(
         trx,
+        deps,
         ctx.actor,
         at,
         ids.map((id) => byId.get(id) as repo.TargetRow),
       ),
     };
+  });
+}
+
+/**
+ * Removes a target. Who may set it may remove it: an admin any; a manager the user and team targets of its
+ * subtree (a partner or territory target it sees is 403); a target the caller does not see is 404.
+ */
+export async function deleteTarget(deps: Deps, ctx: RequestContext, id: string): Promise<void> {
+  const reach = targetReach(ctx.actor);
+  if (reach === 'none') throw forbidden('Only admins and managers remove targets');
+  await withTenant(deps.db, ctx.actor.companyId, async (trx) => {
+    const partnerId = ['ADMIN', 'MANAGER'].includes(ctx.actor.role)
+      ? null
+      : await repo.partnerOfUser(trx, ctx.actor.userId);
+    const row = await repo.findVisibleTarget(trx, id, targetVisibleTo(ctx.actor, partnerId));
+    if (!row) throw notFound('target');
+    if (!maySetKind(reach, row.scope_kind)) throw forbidden('A manager removes user and team targets only');
+    await repo.deleteTarget(trx, id);
+    await recordAudit(trx, ctx, {
+      action: 'target.deleted',
+      entityType: 'target',
+      entityId: id,
+      before: snapshot(row),
+      at: deps.clock.now(),
+    });
   });
 }

@@ -332,4 +332,36 @@ describe('targets', () => {
     expectProblem(await t.as(ADMIN, 'GET', '/api/v1/targets?period=2030-13'), 400, 'validation_failed', 'period');
     expect(await list(ADMIN)).toEqual(before);
   });
+
+  it('are removed by whoever may set them, and by nobody else', async () => {
+    const set = await put(ADMIN, [
+      item('user', ids.sales4 as string, { period: '2030-04' }),
+      item('user', ids.sales1 as string, { period: '2030-04' }),
+      item('partner', partnerId, { period: '2030-04' }),
+    ]);
+    expect(set.statusCode, set.body).toBe(200);
+    const [outside, inside, partner] = (set.json().data as Target[]).map((x) => x.id);
+    const remove = (who: string, id: string | undefined) => t.as(who, 'DELETE', `/api/v1/targets/${id}`);
+
+    // Another company's admin, and a manager for a user outside its subtree: no such target.
+    expectProblem(await remove('admin@other.test', outside), 404, 'not_found');
+    expectProblem(await remove('manager1@demo.test', outside), 404, 'not_found');
+    // A manager sees partner targets but does not set them; people without targets:manage remove none.
+    expectProblem(await remove('manager1@demo.test', partner), 403, 'forbidden');
+    for (const who of ['sales1@demo.test', 'partner@demo.test', 'guest@demo.test']) {
+      expectProblem(await remove(who, inside), 403, 'forbidden');
+    }
+    expectProblem(await t.as(ADMIN, 'DELETE', '/api/v1/targets/not-an-id'), 400, 'validation_failed', 'id');
+    expect(await list(ADMIN, '2030-04')).toHaveLength(3);
+
+    expect((await remove('manager1@demo.test', inside)).statusCode).toBe(204);
+    expect((await remove(ADMIN, partner)).statusCode).toBe(204);
+    expectProblem(await remove(ADMIN, partner), 404, 'not_found');
+    expect((await list(ADMIN, '2030-04')).map((x) => x.id)).toEqual([outside]);
+    const audit = await t.as(ADMIN, 'GET', `/api/v1/audit?entityType=target&entityId=${inside}`);
+    expect((audit.json().data as { action: string }[]).map((e) => e.action).sort()).toEqual([
+      'target.deleted',
+      'target.set',
+    ]);
+  });
 });

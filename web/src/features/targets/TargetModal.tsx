@@ -34,7 +34,7 @@ import {
   targetDraftOf,
   targetItem,
 } from './targetForm';
-import { useSetTargets } from './targets.queries';
+import { useRemoveTarget, useSetTargets } from './targets.queries';
 
 /**
  * Sets one target (no `target`: a new one for `period`) or changes one: whose it is (fixed once set), the month or
@@ -104,6 +104,8 @@ function TargetForm({
   const [fieldErrors, setFieldErrors] = useState<FieldErrors<TargetField>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const save = useSetTargets();
+  const remove = useRemoveTarget();
+  const [confirming, setConfirming] = useState(false);
   const partners = usePartnerOptions();
   const { currency, locale } = formatSettings();
   // Amounts are typed grouped as the company reads them: 15,00,000 in India.
@@ -149,6 +151,21 @@ function TargetForm({
         },
       },
     );
+  };
+
+  const removeTarget = () => {
+    if (!target) return;
+    setFormError(null);
+    remove.mutate(target.id, {
+      onSuccess: () => {
+        notifySuccess(`${target.scope.name}, ${target.period.label}.`, 'Target removed');
+        onDone();
+      },
+      onError: (error) => {
+        setConfirming(false);
+        setFormError(placeTargetErrors(error).formError ?? 'The target could not be removed.');
+      },
+    });
   };
 
   const current = target ? { id: target.scope.key, name: target.scope.name } : null;
@@ -299,7 +316,17 @@ function TargetForm({
           </Alert>
         )}
         <Group justify="flex-end" gap="sm">
-          <Button variant="default" onClick={onDone} disabled={save.isPending}>
+          {target &&
+            (confirming ? (
+              <Button color="red" onClick={removeTarget} loading={remove.isPending} mr="auto">
+                Remove for good
+              </Button>
+            ) : (
+              <Button variant="subtle" color="red" onClick={() => setConfirming(true)} mr="auto">
+                Remove target
+              </Button>
+            ))}
+          <Button variant="default" onClick={onDone} disabled={save.isPending || remove.isPending}>
             Cancel
           </Button>
           <Button type="submit" loading={save.isPending}>

@@ -13,3 +13,12 @@ export function useSetTargets() {
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: dashboardKeys.targetsAll }),
   });
 }
+
+/** Removes one target; every targets view reads them anew. */
+export function useRemoveTarget() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => unwrap(api.DELETE('/api/v1/targets/{id}', { params: { path: { id } } })),
+    onSuccess: () => void queryClient.invalidateQueries({ queryKey: dashboardKeys.targetsAll }),
+  });
+}
