@@ -18,6 +18,8 @@ let t: TestApp;
 let companyId: string;
 let stages: string[];
 const owners: (string | null)[] = [null];
+let sales1: string;
+let sales1Warriors: string[];
 const people = ['admin@demo.test', 'manager1@demo.test', 'manager2@demo.test', 'sales1@demo.test'];
 const actors = new Map<string, Actor>();
 let serial = 0;
@@ -32,6 +34,15 @@ beforeAll(async () => {
   ).rows.map((r) => r.key);
   for (const who of ['sales1', 'sales2', 'sales3', 'manager1', 'admin'])
     owners.push(await userId(t, `${who}@demo.test`));
+  sales1 = owners[1] as string;
+  sales1Warriors = (
+    await tenant((trx) =>
+      sql<{ id: string }>`SELECT id FROM users WHERE manager_id = ${sales1} AND role = 'WARRIOR' ORDER BY id`.execute(
+        trx,
+      ),
+    )
+  ).rows.map((r) => r.id);
+  expect(sales1Warriors.length).toBeGreaterThan(0);
   for (const who of people) {
     actors.set(who, (await authenticate(t.app.deps, `Bearer ${await t.token(who)}`)).actor);
   }
@@ -62,6 +73,9 @@ const leadArb = fc.record({
   created: instant,
   changedAfterHours: fc.nat(24 * 120),
   trashed: fc.boolean(),
+  // Seen by sales1 without owning it: as its co-seller, or through one of its warriors.
+  coSold: fc.boolean(),
+  warrior: fc.boolean(),
 });
 const changeArb = fc.oneof(
   fc.record({ kind: fc.constant('stage' as const), pick: fc.nat(6), to: fc.nat(5), at: instant }),
@@ -113,10 +127,12 @@ async function write(leads: Of<typeof leadArb>[]): Promise<string[]> {
       const changed = new Date(l.created + l.changedAfterHours * 3_600_000);
       return sql`(${companyId}::uuid, gen_random_uuid(), ${`Rollup lead ${++serial}`}, 'manual', ${owners[l.owner]}::uuid,
         ${stages[l.stage]}, ${l.value}::numeric, ${created}::timestamptz, ${changed}::timestamptz,
-        ${l.trashed ? changed : null}::timestamptz)`;
+        ${l.trashed ? changed : null}::timestamptz, ${l.coSold ? [sales1] : []}::uuid[],
+        ${l.warrior ? [sales1Warriors[serial % sales1Warriors.length]] : []}::uuid[])`;
     });
     const { rows } = await sql<{ id: string }>`INSERT INTO leads (company_id, id, name, source, owner_id, stage,
-        expected_value, created_at, stage_changed_at, deleted_at) VALUES ${sql.join(values)} RETURNING id`.execute(trx);
+        expected_value, created_at, stage_changed_at, deleted_at, co_sales_ids, warrior_ids)
+      VALUES ${sql.join(values)} RETURNING id`.execute(trx);
     return rows.map((r) => r.id);
   });
 }
@@ -220,8 +236,9 @@ describe('the leads rollup', () => {
             const fromRollup = await run(q.who, body, true);
             const fromLeads = await run(q.who, body, false);
             expect(fromLeads.rollup).toBeUndefined();
-            // Admins and managers see leads by owner: their questions are all the rollup's to answer.
-            expect(fromRollup.rollup ?? false).toBe(q.who !== 'sales1@demo.test');
+            // Everyone here sees leads by owner (a salesperson also its co-sold and warriors' leads, read live):
+            // every question asked is the rollup's to answer.
+            expect(fromRollup.rollup).toBe(true);
             if (fromRollup.rollup) rolledUp++;
             expect(canonical(fromRollup)).toEqual(canonical(fromLeads));
           }
@@ -236,9 +253,14 @@ describe('the leads rollup', () => {
     const byStage = await t.as('admin@demo.test', 'POST', '/api/v1/reports/run', { report: 'pipeline.deals-by-stage' });
     expect(byStage.statusCode, byStage.body).toBe(200);
     expect(byStage.json().rollup).toBe(true);
-    // The same report asked by a salesperson (who also sees co-sold leads) and a report by source read the leads.
+    // A salesperson's own leads come from the rollup too; a partner sees leads by partner, not by owner.
     const mine = await t.as('sales1@demo.test', 'POST', '/api/v1/reports/run', { report: 'pipeline.deals-by-stage' });
-    expect(mine.json().rollup).toBeUndefined();
+    expect(mine.json().rollup).toBe(true);
+    const partner = await t.as('partner@demo.test', 'POST', '/api/v1/reports/run', {
+      report: 'pipeline.deals-by-stage',
+    });
+    expect(partner.statusCode, partner.body).toBe(200);
+    expect(partner.json().rollup).toBeUndefined();
     const bySource = await t.as('admin@demo.test', 'POST', '/api/v1/reports/run', {
       report: { subject: 'leads', measures: ['leads'], groupBy: ['source'] },
     });

@@ -3,12 +3,14 @@
  * lead: live leads counted and valued per month of creation or of last stage change (in the company's zone),
  * owner and stage, kept exact by triggers. A question qualifies when everything it asks can be summed from those:
  * its measures have a rollup form, it groups only by stage, stage kind, owner, team and months (or coarser) of one
- * of the two times, it filters only by stage, owner and team, its window is whole months, and the caller sees
- * leads by their owner alone (admins and managers). Anything else is answered from the leads themselves, and both
- * give the same figures (reports.rollups.test.ts compares them over random data, questions and people).
+ * of the two times, it filters only by stage, owner and team, its window is whole months, and the caller's
+ * visibility follows owners: admins and managers wholly; a salesperson's own leads come from the rollup and the
+ * few it sees beyond them (co-sold, its warriors') are read and shaped as rollup rows. Anything else is answered
+ * from the leads themselves, and both give the same figures (reports.rollups.test.ts compares them over random
+ * data, questions and people).
  */
 import { type Expression, type SqlBool, sql } from 'kysely';
-import { visibilityByOwner } from '../leads/scope.ts';
+import { leadIsLive, visibilityByOwner } from '../leads/scope.ts';
 import type { Plan, ResolvedDimension } from './compile.ts';
 import type { CompileContext, Grain, Subject, TimeField } from './semantic.ts';
 
@@ -47,7 +49,7 @@ export function rollupPlan(
 ): RolledUp | null {
   if (p.subject.key !== 'leads' || c.d.engine !== 'postgres') return null;
   const scope = visibilityByOwner(c.actor);
-  if (!scope || scope.beyond) return null;
+  if (!scope) return null;
   if (Object.keys(filters).some((k) => filters[k] !== undefined && !FILTERS.has(k))) return null;
   if (!wholeMonths(c.range)) return null;
   if (p.measures.some((m) => !m.measure.rollup)) return null;
@@ -58,11 +60,17 @@ export function rollupPlan(
     if (d.dim.joins?.some((j) => j.key !== 'team')) return null;
   }
 
-  const subject: Subject = {
-    ...p.subject,
-    from: () => sql`lead_rollups l`,
-    scope: () => [],
-  };
+  const column = sql.ref(time === 'createdAt' ? 'l.created_at' : 'l.stage_changed_at');
+  // The leads seen beyond the owned ones, one rollup row each (the month as the trigger computes it).
+  const from = scope.beyond
+    ? sql`(SELECT l.time_field, l.month, l.owner_id, l.stage, l.lead_count, l.value_sum, l.value_count
+        FROM lead_rollups l WHERE l.time_field = ${time} AND ${scope.owned}
+        UNION ALL
+        SELECT ${time}, date_trunc('month', ${column} AT TIME ZONE ${c.timeZone})::date, l.owner_id, l.stage, 1,
+          coalesce(l.expected_value, 0), (l.expected_value IS NOT NULL)::int
+        FROM leads l WHERE ${scope.beyond} AND ${leadIsLive}) l`
+    : sql`lead_rollups l`;
+  const subject: Subject = { ...p.subject, from: () => from, scope: () => [] };
   const dims = p.dims.map((d): ResolvedDimension => (d.time ? { ...d, time: { ...d.time, def: month } } : d));
   const measures = p.measures.map((m) => ({
     key: m.key,
@@ -71,7 +79,7 @@ export function rollupPlan(
   const conditions: Expression<SqlBool>[] = [
     sql<SqlBool>`l.time_field = ${time}`,
     sql<SqlBool>`l.lead_count > 0`,
-    scope.owned,
+    ...(scope.beyond ? [] : [scope.owned]),
     ...filterConditions,
   ];
   if (c.range) conditions.push(sql<SqlBool>`l.month BETWEEN ${c.range.from}::date AND ${c.range.to}::date`);
