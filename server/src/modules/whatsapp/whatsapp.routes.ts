@@ -1,8 +1,8 @@
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { App } from '../../http/app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
+import { metaWebhookRoutes } from '../../http/meta-webhook.ts';
 import { IdParams, NoContent } from '../../http/schemas.ts';
 import {
   AttachBody,
@@ -23,8 +23,6 @@ import { attachUnattached, leadThread, listUnattached } from './whatsapp.thread.
 import { receiveWebhook, verifySubscription } from './whatsapp.webhook.ts';
 
 const tags = ['whatsapp'];
-/** Meta batches up to a few MB of changes in one delivery. */
-const WEBHOOK_BODY_LIMIT = 3 * 1024 * 1024;
 
 export function whatsappRoutes(app: App, deps: Deps): void {
   const baseUrl = (request: FastifyRequest) => deps.config.publicUrl ?? `${request.protocol}://${request.host}`;
@@ -148,55 +146,15 @@ export function whatsappRoutes(app: App, deps: Deps): void {
       reply.code(202).send(await sendToLead(deps, contextOf(request), request.params.id, request.body)),
   );
 
-  app.register(async (scope) => webhookRoutes(scope.withTypeProvider<TypeBoxTypeProvider>() as App, deps));
-}
-
-const VerifyQuery = Type.Object({
-  'hub.mode': Type.Optional(Type.String({ maxLength: 40 })),
-  'hub.verify_token': Type.Optional(Type.String({ maxLength: 200 })),
-  'hub.challenge': Type.Optional(Type.String({ maxLength: 1000 })),
-});
-
-/**
- * The webhook lives in its own scope: only here is a JSON body kept as the exact bytes received, since the
- * signature covers those bytes and not a re-serialisation of them.
- */
-function webhookRoutes(scope: App, deps: Deps): void {
-  scope.removeAllContentTypeParsers();
-  scope.addContentTypeParser(
-    'application/json',
-    { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT },
-    (_r, body, done) => done(null, body),
-  );
-
-  scope.get(
-    '/webhooks/whatsapp',
-    {
-      config: { public: true, machine: true },
-      schema: {
-        tags,
-        summary: "WhatsApp's subscription check: answers hub.challenge when hub.verify_token is a company's",
-        querystring: VerifyQuery,
-        produces: ['text/plain'],
-        response: { 200: Type.String({ description: 'The challenge, as text/plain' }) },
-      },
+  metaWebhookRoutes(app, {
+    path: '/webhooks/whatsapp',
+    tags,
+    what: 'WhatsApp',
+    verify: (query) => verifySubscription(deps, query),
+    receive: (body, signature, request) => receiveWebhook(deps, body, signature, request.id),
+    received: {
+      summary: 'WhatsApp events (messages, statuses), signed with X-Hub-Signature-256; 401 when it does not match',
+      response: Type.Object({ received: Type.Integer() }),
     },
-    async (request, reply) =>
-      reply.type('text/plain; charset=utf-8').send(await verifySubscription(deps, request.query)),
-  );
-
-  scope.post(
-    '/webhooks/whatsapp',
-    {
-      config: { public: true, machine: true },
-      bodyLimit: WEBHOOK_BODY_LIMIT,
-      schema: {
-        tags,
-        summary: 'WhatsApp events (messages, statuses), signed with X-Hub-Signature-256; 401 when it does not match',
-        headers: Type.Object({ 'x-hub-signature-256': Type.Optional(Type.String({ maxLength: 200 })) }),
-        response: { 200: Type.Object({ received: Type.Integer() }) },
-      },
-    },
-    (request) => receiveWebhook(deps, request.body as Buffer, request.headers['x-hub-signature-256'], request.id),
-  );
+  });
 }

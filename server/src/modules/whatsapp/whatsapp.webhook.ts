@@ -1,12 +1,12 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { withTenant } from '../../db/client.ts';
 import type { Deps } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
+import { HUB_SIGNATURE, hubSignatureMatches } from '../../lib/hub-signature.ts';
 import { type ChangeValue, handleChange } from './whatsapp.inbound.ts';
 import * as repo from './whatsapp.repository.ts';
 import { verifyTokenHash } from './whatsapp.settings.ts';
 
-const SIGNATURE = /^sha256=([0-9a-f]{64})$/i;
+const SIGNATURE = HUB_SIGNATURE;
 
 /**
  * The subscription handshake: Meta sends the verify token it was given and a challenge, and expects the
@@ -28,12 +28,7 @@ export async function verifySubscription(
 }
 
 /** X-Hub-Signature-256 is `sha256=` and the hex HMAC-SHA256 of the exact bytes received, keyed by the app secret. */
-export function signatureMatches(raw: Buffer, appSecret: string, header: string): boolean {
-  const given = SIGNATURE.exec(header)?.[1];
-  if (!given) return false;
-  const expected = createHmac('sha256', appSecret).update(raw).digest();
-  return timingSafeEqual(expected, Buffer.from(given, 'hex'));
-}
+export const signatureMatches = hubSignatureMatches;
 
 /** Changes of the payload by the phone number they concern (the `messages` field is the one we read). */
 function changesByNumber(payload: unknown): Map<string, ChangeValue[]> {
