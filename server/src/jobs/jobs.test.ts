@@ -293,6 +293,42 @@ describe('concurrency', () => {
   });
 });
 
+describe('a kind at its own limit', () => {
+  it('is claimed again as each of its jobs ends, without waiting for the next poll', async () => {
+    let finished = 0;
+    let allDone: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => {
+      allDone = resolve;
+    });
+    const one = defineJob({
+      kind: 'test.serial',
+      payload: Empty,
+      concurrency: 1,
+      handler: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        if (++finished === 5) allDone();
+      },
+    });
+    const worker = await startJobWorker(t.app.deps, {
+      registry: createJobRegistry([one]),
+      concurrency: 2,
+      pollMs: 3_600_000,
+      listenUrl: t.url,
+      log: silent,
+    });
+    try {
+      // One commit, one announcement: the rest must follow from the jobs ending.
+      await inTenant(async (trx) => {
+        for (let i = 0; i < 5; i++) await enqueue(trx, one, {}, { runAt: t.clock.now() });
+      });
+      await within(done, 10_000, 'five jobs one after another');
+    } finally {
+      await worker.stop();
+    }
+    expect(finished).toBe(5);
+  });
+});
+
 describe('waking the worker', () => {
   it('takes a committed job at once (LISTEN/NOTIFY), not at the next poll', async () => {
     let ran: (id: string) => void = () => undefined;

@@ -40,6 +40,8 @@ export async function startJobWorker(deps: Deps, options: WorkerOptions): Promis
   let filling: Promise<void> | null = null;
   /** A wake-up (or a full claim) came while the slots were busy: claim again when one frees. */
   let more = false;
+  /** The last claim left out a kind at its own limit: claim again when a job ends, though nothing was announced. */
+  let capped = false;
   let prunedAt = 0;
 
   const pool = new JobPool(
@@ -49,7 +51,7 @@ export async function startJobWorker(deps: Deps, options: WorkerOptions): Promis
       await runJob(deps, registry, job, options.log);
     },
     () => {
-      if (more) fill();
+      if (more || capped) fill();
     },
   );
 
@@ -61,8 +63,10 @@ export async function startJobWorker(deps: Deps, options: WorkerOptions): Promis
         return;
       }
       more = false;
-      const jobs = await claimJobs(deps, { limit: free, except: pool.fullKinds() });
+      const except = pool.fullKinds();
+      const jobs = await claimJobs(deps, { limit: free, except });
       pool.add(jobs);
+      capped = except.length > 0;
       if (jobs.length < free) return;
     }
   };
