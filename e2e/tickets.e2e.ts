@@ -1,0 +1,91 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userId } from '../server/test/harness.ts';
+import { chromiumPath, openSite, type Site } from './harness.ts';
+
+async function signIn(page: Page, email: string) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill('demo-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('welcome-card').waitFor();
+}
+
+const overflows = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+
+describe.skipIf(!chromiumPath)('tickets in the browser', () => {
+  let site: Site;
+  beforeAll(async () => {
+    site = await openSite();
+  });
+  afterAll(async () => {
+    await site?.close();
+  });
+
+  it('customer success answers a ticket from its queue on a phone, adds a note and solves it', async () => {
+    const success = await userId(site.t, 'success@demo.test');
+    const created = await site.t.as('admin@demo.test', 'POST', '/api/v1/tickets', {
+      subject: 'Invoices stopped printing',
+      description: 'Since the update, nothing prints.',
+      priority: 'high',
+      requesterName: 'Anita Sharma',
+      assigneeId: success,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const ticket = created.json() as { id: string; reference: string };
+
+    const page = await site.newPage(390);
+    await signIn(page, 'success@demo.test');
+    await page.goto('/tickets');
+    const row = page.getByTestId('ticket-row').filter({ hasText: 'Invoices stopped printing' });
+    await row.waitFor();
+    expect(await overflows(page)).toBe(false);
+    await site.shot(page, 'tickets-queue-390');
+
+    // Unassigned holds nothing of hers.
+    await page.getByText('Unassigned', { exact: true }).click();
+    await page.getByText('No tickets here.').waitFor();
+    await page.getByText('Mine', { exact: true }).click();
+    await row.click();
+    await page.getByRole('heading', { name: /Invoices stopped printing/ }).waitFor();
+
+    await page.getByLabel('Reply', { exact: true }).fill('Please restart the print service.');
+    await page.getByRole('button', { name: 'Send reply' }).click();
+    await page.getByTestId('ticket-message').filter({ hasText: 'restart the print service' }).waitFor();
+
+    await page.getByText('Internal note', { exact: true }).click();
+    await page.getByLabel('Note', { exact: true }).fill('Old firmware on their side.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.getByTestId('ticket-message').filter({ hasText: 'Old firmware' }).waitFor();
+
+    await page.getByLabel('Status', { exact: true }).click();
+    await page.getByRole('option', { name: 'Solved', exact: true }).click();
+    await expect
+      .poll(async () => (await site.t.as('success@demo.test', 'GET', `/api/v1/tickets/${ticket.id}`)).json().status)
+      .toBe('solved');
+    expect(await overflows(page)).toBe(false);
+    await site.shot(page, 'tickets-ticket-390');
+
+    const thread = (await site.t.as('success@demo.test', 'GET', `/api/v1/tickets/${ticket.id}/messages`)).json().data;
+    expect(thread.map((m: { internal: boolean }) => m.internal)).toEqual([false, true]);
+  });
+
+  it('a manager takes an unassigned ticket from the queue', async () => {
+    const created = await site.t.as('admin@demo.test', 'POST', '/api/v1/tickets', {
+      subject: 'Training for new staff',
+      description: 'Two new cashiers start Monday.',
+    });
+    const ticket = created.json() as { id: string };
+    const page = await site.newPage();
+    await signIn(page, 'manager1@demo.test');
+    await page.goto('/tickets?queue=unassigned');
+    await page.getByTestId('ticket-row').filter({ hasText: 'Training for new staff' }).click();
+    await page.getByRole('button', { name: 'Assign to me' }).click();
+    await page.getByText('Assignee: Vikram Mehta').waitFor();
+    const manager = await userId(site.t, 'manager1@demo.test');
+    expect((await site.t.as('manager1@demo.test', 'GET', `/api/v1/tickets/${ticket.id}`)).json().assignee.id).toBe(
+      manager,
+    );
+    await site.shot(page, 'tickets-ticket-desktop');
+  });
+});
