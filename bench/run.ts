@@ -25,6 +25,9 @@
  *
  * BENCH_ONLY=writes times creating a lead and moving its stage, one request at a time (bench/writes-bench.ts).
  *
+ * BENCH_ONLY=webhooks creates BENCH_WEBHOOK_EVENTS leads (10,000) without and then with three webhook endpoints
+ * on local receivers, and times the fan-out and delivery by the server's worker (bench/webhooks-bench.ts).
+ *
  * BENCH_ONLY=lists loads every list endpoint in turn (users, leads, activities, notifications, views, audit,
  * partners, imports, email templates, trash) on the foundation's data.
  *
@@ -169,6 +172,8 @@ async function startServer(port: number): Promise<ChildProcess> {
         PORT: String(port),
         LOG_LEVEL: 'warn',
         RATE_LIMIT_PER_MINUTE: '1000000',
+        // The webhook benchmark's receivers listen on loopback.
+        ...(only === 'webhooks' ? { IPERFORM_WEBHOOKS_ALLOW_PRIVATE: '1' } : {}),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
@@ -246,6 +251,9 @@ try {
     console.log(importsTable(await runImportsBench(base, server.pid)));
   } else if (only === 'writes') {
     await runWritesBench(base, accessToken);
+  } else if (only === 'webhooks') {
+    const { runWebhooksBench, webhooksTable } = await import('./webhooks-bench.ts');
+    console.log(webhooksTable(await runWebhooksBench(base, accessToken)));
   } else if (only === 'reports') {
     const { reportsTable, runReportsBench } = await import('./reports-bench.ts');
     console.log(reportsTable(await runReportsBench(base, DEMO_PASSWORD)));

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Config } from '../server/src/config.ts';
 import { createTestApp, type TestApp } from '../server/test/harness.ts';
 
 /** Debian's Chromium (CI installs it); the browser flows skip with a message when there is none. */
@@ -21,10 +22,10 @@ export interface Site {
 }
 
 /** The real app (API and built web app) on a free port over a fresh demo database, and a headless Chromium. */
-export async function openSite(): Promise<Site> {
+export async function openSite(overrides: Partial<Config> = {}): Promise<Site> {
   if (!existsSync(resolve(webRoot, 'index.html')))
     throw new Error('web/dist is missing: run `npm run build -w web` (npm test does)');
-  const t = await createTestApp({}, { webRoot });
+  const t = await createTestApp(overrides, { webRoot });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const address = t.app.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -35,6 +35,9 @@ import { dashboardsRoutes } from './modules/dashboards/dashboards.routes.ts';
 import { duplicatesRoutes } from './modules/duplicates/duplicates.routes.ts';
 import { emailRoutes } from './modules/email/email.routes.ts';
 import { exportsRoutes } from './modules/exports/exports.routes.ts';
+import { facebookRoutes } from './modules/facebook/facebook.routes.ts';
+import { filesRoutes } from './modules/files/files.routes.ts';
+import { foldersRoutes } from './modules/files/folders.routes.ts';
 import { formsRoutes } from './modules/forms/forms.routes.ts';
 import { importsRoutes } from './modules/imports/imports.routes.ts';
 import { Lead, StageHistoryEntry } from './modules/leads/index.ts';
@@ -50,11 +53,13 @@ import { reportsRoutes } from './modules/reports/reports.routes.ts';
 import { searchRoutes } from './modules/search/search.routes.ts';
 import { systemRoutes } from './modules/system/system.routes.ts';
 import { targetsRoutes } from './modules/targets/targets.routes.ts';
+import { ticketsRoutes } from './modules/tickets/tickets.routes.ts';
 import { timelineRoutes } from './modules/timeline/timeline.routes.ts';
 import { trashRoutes } from './modules/trash/trash.routes.ts';
 import { can, RoleInfo, User } from './modules/users/index.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
 import { viewsRoutes } from './modules/views/views.routes.ts';
+import { webhooksRoutes } from './modules/webhooks/webhooks.routes.ts';
 import { whatsappRoutes } from './modules/whatsapp/whatsapp.routes.ts';
 
 export type { App };
@@ -260,6 +265,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       reportSchedulesRoutes(typed, deps);
       dashboardsRoutes(typed, deps);
       targetsRoutes(typed, deps);
+      ticketsRoutes(typed, deps);
       formsRoutes(typed, deps);
       timelineRoutes(typed, deps);
       activitiesRoutes(typed, deps);
@@ -273,6 +279,10 @@ export async function buildApp(options: AppOptions): Promise<App> {
       trashRoutes(typed, deps);
       searchRoutes(typed, deps);
       whatsappRoutes(typed, deps);
+      facebookRoutes(typed, deps);
+      filesRoutes(typed, deps);
+      foldersRoutes(typed, deps);
+      webhooksRoutes(typed, deps);
     },
     { prefix: API },
   );

@@ -31,9 +31,42 @@ export interface Config {
    * credentials and the database as its path (`http://user:password@host:8123/iperform`); null: PostgreSQL only.
    */
   clickhouseUrl: string | null;
+  /**
+   * The Graph API base, version included, that Facebook Lead Ads fetch leads from (IPERFORM_FACEBOOK_GRAPH_URL;
+   * default https://graph.facebook.com/v21.0). Tests point it at a local fake.
+   */
+  facebookGraphUrl: string;
+  /**
+   * Outgoing webhooks may reach loopback, private, link-local and metadata addresses (IPERFORM_WEBHOOKS_ALLOW_PRIVATE;
+   * default false: such destinations are refused after DNS resolution, at connect time).
+   */
+  webhooksAllowPrivate: boolean;
+  /** Uploads: the largest file (bytes) and each company's quota over all stored versions (bytes; 0: none). */
+  filesMaxBytes: number;
+  filesQuotaBytes: number;
+  /** S3-compatible storage for files (IPERFORM_S3_BUCKET set); null: local disk under dataDir/files. */
+  s3: S3Config | null;
+  /** A clamd that scans every upload before it becomes visible (CLAMD_HOST set); null: no scanning. */
+  clamd: { host: string; port: number; timeoutMs: number } | null;
+}
+
+export interface S3Config {
+  bucket: string;
+  /** An S3-compatible endpoint (MinIO and the like); null: AWS S3 of the region. */
+  endpoint: string | null;
+  region: string;
+  forcePathStyle: boolean;
+  /** null: the SDK's own credential chain (instance role, shared config). */
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | null;
+  /** Bytes per part of a multipart upload (5 MiB at least). */
+  partSizeBytes: number;
+  /** When > 0, downloads answer with a presigned link of this many seconds instead of passing the bytes on. */
+  presignSeconds: number;
 }
 
 export class ConfigError extends Error {}
+
+const DEFAULT_FACEBOOK_GRAPH_URL = 'https://graph.facebook.com/v21.0';
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -77,6 +110,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
   }
   return {
+    filesMaxBytes: int(env, 'IPERFORM_FILES_MAX_BYTES', 1024 ** 3, 1, 5 * 1024 ** 4),
+    filesQuotaBytes: int(env, 'IPERFORM_FILES_QUOTA_BYTES', 50 * 1024 ** 3, 0, 1024 ** 5),
+    s3: s3Config(env),
+    clamd: clamdConfig(env),
     port: int(env, 'PORT', 3000, 0, 65535),
     host: env.HOST?.trim() || '127.0.0.1',
     dataDir: env.IPERFORM_DATA_DIR?.trim()
@@ -100,5 +137,44 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobPollSeconds: int(env, 'JOB_POLL_SECONDS', 5, 0, 3600),
     jobConcurrency: int(env, 'JOB_CONCURRENCY', 4, 1, 64),
     clickhouseUrl,
+    facebookGraphUrl: (env.IPERFORM_FACEBOOK_GRAPH_URL?.trim() || DEFAULT_FACEBOOK_GRAPH_URL).replace(/\/+$/, ''),
+    webhooksAllowPrivate: bool(env, 'IPERFORM_WEBHOOKS_ALLOW_PRIVATE', false),
+  };
+}
+
+function s3Config(env: NodeJS.ProcessEnv): S3Config | null {
+  const bucket = env.IPERFORM_S3_BUCKET?.trim();
+  if (!bucket) return null;
+  const endpoint = env.IPERFORM_S3_ENDPOINT?.trim() || null;
+  if (endpoint && !/^https?:\/\/[^/\s]+\/?$/.test(endpoint)) {
+    throw new ConfigError('IPERFORM_S3_ENDPOINT must be http(s)://host[:port]');
+  }
+  const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim();
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY?.trim();
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    throw new ConfigError('Set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither');
+  }
+  const sessionToken = env.AWS_SESSION_TOKEN?.trim();
+  return {
+    bucket,
+    endpoint,
+    region: env.IPERFORM_S3_REGION?.trim() || env.AWS_REGION?.trim() || 'us-east-1',
+    forcePathStyle: bool(env, 'IPERFORM_S3_FORCE_PATH_STYLE', endpoint !== null),
+    credentials:
+      accessKeyId && secretAccessKey
+        ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) }
+        : null,
+    partSizeBytes: int(env, 'IPERFORM_S3_PART_SIZE_BYTES', 8 * 1024 ** 2, 5 * 1024 ** 2, 5 * 1024 ** 3),
+    presignSeconds: int(env, 'IPERFORM_S3_PRESIGN_SECONDS', 0, 0, 3600),
+  };
+}
+
+function clamdConfig(env: NodeJS.ProcessEnv): Config['clamd'] {
+  const host = env.CLAMD_HOST?.trim();
+  if (!host) return null;
+  return {
+    host,
+    port: int(env, 'CLAMD_PORT', 3310, 1, 65535),
+    timeoutMs: int(env, 'CLAMD_TIMEOUT_MS', 60_000, 100, 3_600_000),
   };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../src/lib/ids.ts';
+import { uploaded as uploadedFile } from '../src/modules/files/files.fixtures.ts';
 import { uploaded } from '../src/modules/imports/imports.fixtures.ts';
 import { createTestApp, type TestApp, userId } from './harness.ts';
 
@@ -153,10 +154,30 @@ describe('tenant isolation of every id route', () => {
       name: 'Isolation mapping',
       mapping: { columns: { Name: 'name' } },
     });
+    const folder = await ok('POST', '/api/v1/folders', { name: 'Isolation folder' });
+    const file = await uploadedFile(t, admin, 'isolation.txt', 'x', { folderId: folder.id });
+    const facebookPage = await ok('POST', '/api/v1/facebook/pages', {
+      pageId: '138124712925158',
+      pageName: 'Isolation page',
+      accessToken: 'EAAJisolationToken',
+      appSecret: 'isolation-app-secret',
+    });
+    const facebookForm = '172036835026334';
+    await ok('PUT', `/api/v1/facebook/forms/${facebookForm}/mapping`, { connectionId: facebookPage.id, fields: [] });
     const bulk = await ok('POST', '/api/v1/leads/bulk-actions', {
       action: 'tag',
       filter: { q: 'Isolated Lead' },
       params: { tags: ['iso'] },
+    });
+    const webhook = await ok('POST', '/api/v1/webhooks/endpoints', {
+      url: 'https://example.com/hook',
+      eventTypes: ['lead.created'],
+    });
+    const webhookDelivery = await ok('POST', `/api/v1/webhooks/endpoints/${webhook.id}/test`);
+    const ticket = await ok('POST', '/api/v1/tickets', {
+      subject: 'Isolation ticket',
+      description: 'x',
+      leadId: lead.id,
     });
 
     const ids: [RegExp, string][] = [
@@ -181,6 +202,12 @@ describe('tenant isolation of every id route', () => {
       [/^\/api\/v1\/forms\//, form.id],
       [/^\/api\/v1\/auth\/sessions\//, session.id],
       [/^\/api\/v1\/api-keys\//, key.json().id],
+      [/^\/api\/v1\/facebook\/pages\//, facebookPage.id],
+      [/^\/api\/v1\/files\//, file.id],
+      [/^\/api\/v1\/folders\//, folder.id],
+      [/^\/api\/v1\/webhooks\/endpoints\//, webhook.id],
+      [/^\/api\/v1\/webhooks\/deliveries\//, webhookDelivery.id],
+      [/^\/api\/v1\/tickets\//, ticket.id],
     ];
     const fill = (path: string) =>
       path
@@ -188,6 +215,7 @@ describe('tenant isolation of every id route', () => {
         .replace('{noteId}', note.id)
         .replace('{mergeId}', leadMerge.mergeId)
         .replace('{leaveId}', leave.id)
+        .replace('{formId}', facebookForm)
         .replace('{key}', path.includes('pipeline') ? stage.key : field.key);
 
     let checked = 0;

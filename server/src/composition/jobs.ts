@@ -5,9 +5,13 @@ import { assignmentJobs } from '../modules/assignment/index.ts';
 import { bulkActionsJobs } from '../modules/bulk-actions/index.ts';
 import { duplicatesJobs } from '../modules/duplicates/index.ts';
 import { emailJobs } from '../modules/email/index.ts';
+import { facebookJobs } from '../modules/facebook/index.ts';
+import { filesJobs } from '../modules/files/index.ts';
 import { importsJobs } from '../modules/imports/index.ts';
 import { reportSchedulesJobs } from '../modules/report-schedules/index.ts';
+import { ticketsJobs } from '../modules/tickets/index.ts';
 import { trashJobs } from '../modules/trash/index.ts';
+import { webhooksJobs } from '../modules/webhooks/index.ts';
 import { whatsappJobs } from '../modules/whatsapp/index.ts';
 
 /**
@@ -21,8 +25,12 @@ export const jobRegistry = createJobRegistry([
   ...bulkActionsJobs,
   ...duplicatesJobs,
   ...emailJobs,
+  ...facebookJobs,
+  ...filesJobs,
   ...importsJobs,
   ...reportSchedulesJobs,
+  ...ticketsJobs,
   ...trashJobs,
+  ...webhooksJobs,
   ...whatsappJobs,
 ]);

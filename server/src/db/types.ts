@@ -395,11 +395,127 @@ export interface EmailTrackingKeys {
   key_sealed: string;
 }
 
+export interface FacebookDirectory {
+  company_id: string;
+  connection_id: string;
+  page_id: string;
+  verify_token_hash: string;
+}
+
+export interface FacebookEvents {
+  ad_id: string | null;
+  ad_name: string | null;
+  adset_name: string | null;
+  answers: Json | null;
+  attempts: Generated<number>;
+  campaign_name: string | null;
+  company_id: string;
+  connection_id: string;
+  created_time: Timestamp | null;
+  error: string | null;
+  form_id: string | null;
+  form_name: string | null;
+  id: string;
+  lead_id: string | null;
+  leadgen_id: string | null;
+  page_id: string | null;
+  payload: Json | null;
+  processed_at: Timestamp | null;
+  received_at: Timestamp;
+  status: string;
+  unmapped: Json | null;
+  via: string;
+}
+
+export interface FacebookForms {
+  backfill_after: string | null;
+  backfill_created: Generated<number>;
+  backfill_error: string | null;
+  backfill_fetched: Generated<number>;
+  backfill_finished_at: Timestamp | null;
+  backfill_pages: Generated<number>;
+  backfill_started_at: Timestamp | null;
+  backfill_status: Generated<string>;
+  company_id: string;
+  connection_id: string;
+  form_id: string;
+  mapping: Json | null;
+  name: string | null;
+  questions: Generated<string[]>;
+  updated_at: Timestamp;
+}
+
+export interface FacebookPages {
+  access_token_sealed: string;
+  app_secret_sealed: string;
+  company_id: string;
+  created_at: Timestamp;
+  created_by: string | null;
+  id: string;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  last_success_at: Timestamp | null;
+  page_id: string;
+  page_name: string;
+  status: string;
+  updated_at: Timestamp;
+  verify_token_sealed: string;
+}
+
 export interface FieldPermissions {
   access: string;
   company_id: string;
   field: string;
   role: UserRole;
+}
+
+export interface FileOrphans {
+  company_id: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<Int8>;
+  storage_driver: string;
+  storage_key: string;
+}
+
+export interface Files {
+  company_id: string;
+  created_at: Timestamp;
+  created_by: string;
+  current_version: number;
+  deleted_at: Timestamp | null;
+  deleted_by: string | null;
+  folder_id: string | null;
+  id: string;
+  lead_id: string | null;
+  name: string;
+  updated_at: Timestamp;
+}
+
+export interface FileVersions {
+  company_id: string;
+  content_type: string;
+  created_at: Timestamp;
+  created_by: string;
+  file_id: string;
+  id: string;
+  sha256: string;
+  size: Int8;
+  storage_driver: string;
+  storage_key: string;
+  version: number;
+}
+
+export interface Folders {
+  allowed_roles: string[] | null;
+  allowed_team_ids: string[] | null;
+  allowed_user_ids: string[] | null;
+  company_id: string;
+  created_at: Timestamp;
+  created_by: string;
+  id: string;
+  name: string;
+  parent_id: string | null;
+  updated_at: Timestamp;
 }
 
 export interface FormDirectory {
@@ -764,6 +880,53 @@ export interface Targets {
   won_value: Numeric;
 }
 
+export interface TicketMessages {
+  author_id: string;
+  body: string;
+  company_id: string;
+  created_at: Timestamp;
+  email_error: string | null;
+  email_status: string | null;
+  email_to: string | null;
+  id: string;
+  internal: boolean;
+  ticket_id: string;
+}
+
+export interface Tickets {
+  assignee_id: string | null;
+  category: string | null;
+  closed_at: Timestamp | null;
+  company_id: string;
+  created_at: Timestamp;
+  created_by: string;
+  description: string;
+  first_responded_at: Timestamp | null;
+  first_response_breached_at: Timestamp | null;
+  first_response_due_at: Timestamp;
+  first_response_warned_at: Timestamp | null;
+  id: string;
+  lead_id: string | null;
+  number: number;
+  priority: Generated<string>;
+  requester_email: string | null;
+  requester_name: string | null;
+  resolution_breached_at: Timestamp | null;
+  resolution_due_at: Timestamp;
+  resolution_warned_at: Timestamp | null;
+  solved_at: Timestamp | null;
+  status: Generated<string>;
+  subject: string;
+  tags: Generated<string[]>;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface TicketSequences {
+  company_id: string;
+  last_number: number;
+}
+
 export interface UserAvailability {
   company_id: string;
   daily_cap: number | null;
@@ -820,6 +983,69 @@ export interface WebForms {
   source: Generated<string>;
   thank_you: Generated<string>;
   updated_at: Generated<Timestamp>;
+}
+
+export interface WebhookAttempts {
+  at: Timestamp;
+  attempt: number;
+  company_id: string;
+  delivery_id: string;
+  duration_ms: number;
+  error: string | null;
+  id: string;
+  request_headers: Json;
+  response_body: string | null;
+  response_status: number | null;
+  url: string;
+}
+
+export interface WebhookDeliveries {
+  attempts: Generated<number>;
+  body: string;
+  company_id: string;
+  created_at: Timestamp;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  finished_at: Timestamp | null;
+  id: string;
+  last_error: string | null;
+  last_status: number | null;
+  next_attempt_at: Timestamp | null;
+  status: string;
+}
+
+export interface WebhookEndpoints {
+  company_id: string;
+  created_at: Timestamp;
+  created_by: string | null;
+  description: Generated<string>;
+  disabled_reason: string | null;
+  enabled: Generated<boolean>;
+  event_types: string[];
+  failing_since: Timestamp | null;
+  filter: Generated<Json>;
+  id: string;
+  last_failure_at: Timestamp | null;
+  last_success_at: Timestamp | null;
+  previous_secret_expires_at: Timestamp | null;
+  previous_secret_sealed: string | null;
+  secret_sealed: string;
+  updated_at: Timestamp;
+  url: string;
+}
+
+export interface WebhookEvents {
+  company_id: string;
+  data: Json;
+  dispatched_at: Timestamp | null;
+  endpoint_id: string | null;
+  id: Generated<string>;
+  occurred_at: Generated<Timestamp>;
+  previous: Json | null;
+  seq: Generated<Int8>;
+  subject_id: string | null;
+  type: string;
 }
 
 export interface WhatsappDirectory {
@@ -910,7 +1136,15 @@ export interface DB {
   email_signatures: EmailSignatures;
   email_templates: EmailTemplates;
   email_tracking_keys: EmailTrackingKeys;
+  facebook_directory: FacebookDirectory;
+  facebook_events: FacebookEvents;
+  facebook_forms: FacebookForms;
+  facebook_pages: FacebookPages;
   field_permissions: FieldPermissions;
+  file_orphans: FileOrphans;
+  file_versions: FileVersions;
+  files: Files;
+  folders: Folders;
   form_directory: FormDirectory;
   idempotency_keys: IdempotencyKeys;
   import_chunks: ImportChunks;
@@ -938,11 +1172,18 @@ export interface DB {
   saved_reports: SavedReports;
   saved_views: SavedViews;
   targets: Targets;
+  ticket_messages: TicketMessages;
+  ticket_sequences: TicketSequences;
+  tickets: Tickets;
   user_availability: UserAvailability;
   user_directory: UserDirectory;
   user_leaves: UserLeaves;
   users: Users;
   web_forms: WebForms;
+  webhook_attempts: WebhookAttempts;
+  webhook_deliveries: WebhookDeliveries;
+  webhook_endpoints: WebhookEndpoints;
+  webhook_events: WebhookEvents;
   whatsapp_directory: WhatsappDirectory;
   whatsapp_messages: WhatsappMessages;
   whatsapp_pending_statuses: WhatsappPendingStatuses;

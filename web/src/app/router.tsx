@@ -29,6 +29,9 @@ const ReportPage = lazyPage(() => import('../features/reports/ReportPage'), 'Rep
 const ReportsPage = lazyPage(() => import('../features/reports/ReportsPage'), 'ReportsPage');
 const SchedulesPage = lazyPage(() => import('../features/report-schedules/SchedulesPage'), 'SchedulesPage');
 const TargetsPage = lazyPage(() => import('../features/targets/TargetsPage'), 'TargetsPage');
+const FilesPage = lazyPage(() => import('../features/files/FilesPage'), 'FilesPage');
+const TicketsPage = lazyPage(() => import('../features/tickets/TicketsPage'), 'TicketsPage');
+const TicketPage = lazyPage(() => import('../features/tickets/TicketPage'), 'TicketPage');
 const ProfilePage = lazyPage(() => import('../features/profile/ProfilePage'), 'ProfilePage');
 const TrashPage = lazyPage(() => import('../features/trash/TrashPage'), 'TrashPage');
 const ActiveUsersPage = lazyPage(() => import('../features/users/ActiveUsersPage'), 'ActiveUsersPage');
@@ -174,6 +177,30 @@ export const router = createBrowserRouter([
         element: (
           <RequirePermission permission="reports:read">
             <SchedulesPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'files',
+        element: (
+          <RequirePermission permission="files:read">
+            <FilesPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'tickets',
+        element: (
+          <RequirePermission permission="tickets:read">
+            <TicketsPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'tickets/:id',
+        element: (
+          <RequirePermission permission="tickets:read">
+            <TicketPage />
           </RequirePermission>
         ),
       },

@@ -7722,6 +7722,595 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Tickets you can see, newest first; filters combine with AND
+         * @description Customer success and admins see every ticket; anyone else the tickets of leads they can see, and managers those with no lead too. A ticket you cannot see is 404.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+                    priority?: "low" | "normal" | "high" | "urgent";
+                    /** @description A user id, `me`, or `none` (unassigned) */
+                    assigneeId?: string;
+                    leadId?: string;
+                    /** @description Words in the subject, or a reference (T-1001) */
+                    q?: string;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 500 characters) */
+                    cursor?: string;
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Ticket"][];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Raise a ticket; its reference (T-1001) and SLA due times are set from its priority
+         * @description A lead is required unless you see tickets without one. Customer success and admins see every ticket; anyone else the tickets of leads they can see, and managers those with no lead too. A ticket you cannot see is 404.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        subject: string;
+                        description: string;
+                        /**
+                         * Format: uuid
+                         * @description The customer: a lead you can see. Required unless you are an admin, manager or customer success
+                         */
+                        leadId?: string;
+                        /**
+                         * @description Sets the SLA targets (default normal)
+                         * @enum {string}
+                         */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        /** @description Free text, e.g. billing, installation */
+                        category?: string | null;
+                        requesterName?: string | null;
+                        /**
+                         * Format: email
+                         * @description Public replies are emailed here
+                         */
+                        requesterEmail?: string | null;
+                        /**
+                         * Format: uuid
+                         * @description An active user; null: nobody
+                         */
+                        assigneeId?: string | null;
+                        /** @description Free labels (at most 20, each at most 40 characters); stored trimmed, lower-case, once each */
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description T-1001: sequential per company, in email subjects */
+                            reference: string;
+                            subject: string;
+                            description: string;
+                            /** Format: uuid */
+                            leadId: string | null;
+                            leadName: string | null;
+                            requesterName: string | null;
+                            requesterEmail: string | null;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @enum {string} */
+                            status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+                            category: string | null;
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            tags: string[];
+                            /** @description Calendar hours from creation, by priority */
+                            sla: {
+                                firstResponse: {
+                                    /** Format: date-time */
+                                    dueAt: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description The first public reply (first response) or the solve
+                                     */
+                                    stoppedAt: string | null;
+                                    /** @description Stopped after its due time, or still running past it */
+                                    breached: boolean;
+                                };
+                                resolution: {
+                                    /** Format: date-time */
+                                    dueAt: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description The first public reply (first response) or the solve
+                                     */
+                                    stoppedAt: string | null;
+                                    /** @description Stopped after its due time, or still running past it */
+                                    breached: boolean;
+                                };
+                            };
+                            createdBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            solvedAt: string | null;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One ticket
+         * @description Customer success and admins see every ticket; anyone else the tickets of leads they can see, and managers those with no lead too. A ticket you cannot see is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description T-1001: sequential per company, in email subjects */
+                            reference: string;
+                            subject: string;
+                            description: string;
+                            /** Format: uuid */
+                            leadId: string | null;
+                            leadName: string | null;
+                            requesterName: string | null;
+                            requesterEmail: string | null;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @enum {string} */
+                            status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+                            category: string | null;
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            tags: string[];
+                            /** @description Calendar hours from creation, by priority */
+                            sla: {
+                                firstResponse: {
+                                    /** Format: date-time */
+                                    dueAt: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description The first public reply (first response) or the solve
+                                     */
+                                    stoppedAt: string | null;
+                                    /** @description Stopped after its due time, or still running past it */
+                                    breached: boolean;
+                                };
+                                resolution: {
+                                    /** Format: date-time */
+                                    dueAt: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description The first public reply (first response) or the solve
+                                     */
+                                    stoppedAt: string | null;
+                                    /** @description Stopped after its due time, or still running past it */
+                                    breached: boolean;
+                                };
+                            };
+                            createdBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            solvedAt: string | null;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a ticket; carries the version read, a stale one answers 409
+         * @description Solving (or closing) stops the resolution clock, reopening starts it again; a new priority moves both due times, counted from the creation.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The version you read; a stale one answers 409 */
+                        version: number;
+                        subject?: string;
+                        description?: string;
+                        /** @enum {string} */
+                        status?: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+                        /**
+                         * @description Sets the SLA targets (default normal)
+                         * @enum {string}
+                         */
+                        priority?: "low" | "normal" | "high" | "urgent";
+                        /** @description Free text, e.g. billing, installation */
+                        category?: string | null;
+                        requesterName?: string | null;
+                        /**
+                         * Format: email
+                         * @description Public replies are emailed here
+                         */
+                        requesterEmail?: string | null;
+                        /**
+                         * Format: uuid
+                         * @description An active user; null: nobody
+                         */
+                        assigneeId?: string | null;
+                        /** @description Free labels (at most 20, each at most 40 characters); stored trimmed, lower-case, once each */
+                        tags?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description T-1001: sequential per company, in email subjects */
+                            reference: string;
+                            subject: string;
+                            description: string;
+                            /** Format: uuid */
+                            leadId: string | null;
+                            leadName: string | null;
+                            requesterName: string | null;
+                            requesterEmail: string | null;
+                            /** @enum {string} */
+                            priority: "low" | "normal" | "high" | "urgent";
+                            /** @enum {string} */
+                            status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+                            category: string | null;
+                            assignee: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            tags: string[];
+                            /** @description Calendar hours from creation, by priority */
+                            sla: {
+                                firstResponse: {
+                                    /** Format: date-time */
+                                    dueAt: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description The first public reply (first response) or the solve
+                                     */
+                                    stoppedAt: string | null;
+                                    /** @description Stopped after its due time, or still running past it */
+                                    breached: boolean;
+                                };
+                                resolution: {
+                                    /** Format: date-time */
+                                    dueAt: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description The first public reply (first response) or the solve
+                                     */
+                                    stoppedAt: string | null;
+                                    /** @description Stopped after its due time, or still running past it */
+                                    breached: boolean;
+                                };
+                            };
+                            createdBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** Format: date-time */
+                            solvedAt: string | null;
+                            version: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The thread of a ticket, oldest first: replies and internal notes */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["TicketMessage"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Reply to the requester (emailed, with the reference in the subject) or add an internal note
+         * @description A public reply is emailed to the requester when the ticket has an address; the first one stops the first-response clock and opens a new ticket. An internal note is never sent.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        /** @description An internal note (never sent) or a public reply (emailed) */
+                        internal: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            ticketId: string;
+                            author: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            body: string;
+                            internal: boolean;
+                            /** @description A public reply emailed to the requester; null for notes and replies with no address */
+                            email: {
+                                to: string;
+                                /** @description queued, sent or failed */
+                                status: string;
+                                error: string | null;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/forms": {
         parameters: {
             query?: never;
@@ -8428,7 +9017,7 @@ export interface paths {
                                 id: string;
                                 /** Format: date-time */
                                 at: string;
-                                /** @description One of: note, stage, assignment, change, created, whatsapp, merge, merge_undone, email, email_event, activity, trash */
+                                /** @description One of: note, stage, assignment, change, created, whatsapp, facebook_lead, merge, merge_undone, email, email_event, activity, trash, ticket */
                                 kind: string;
                                 /** @description Who did it; null when the system did (e.g. the assignment rules) */
                                 actor: {
@@ -8506,6 +9095,22 @@ export interface paths {
                                         title: string;
                                         detail: string | null;
                                     } | null;
+                                };
+                                facebook_lead?: {
+                                    leadgenId: string;
+                                    /** @description created, merged or skipped (an existing lead had it) */
+                                    status: string;
+                                    formId: string | null;
+                                    formName: string | null;
+                                    adName: string | null;
+                                    adsetName: string | null;
+                                    campaignName: string | null;
+                                    /** Format: date-time */
+                                    submittedAt: string | null;
+                                    unmapped: {
+                                        name: string;
+                                        values: string[];
+                                    }[];
                                 };
                                 merge?: {
                                     /** Format: uuid */
@@ -8599,6 +9204,17 @@ export interface paths {
                                 };
                                 trash?: {
                                     action: "deleted" | "restored";
+                                };
+                                ticket?: {
+                                    /** Format: uuid */
+                                    ticketId: string;
+                                    /** @description T-1001 */
+                                    reference: string;
+                                    subject: string;
+                                    /** @description new, open, pending, on_hold, solved or closed */
+                                    status: string;
+                                    /** @description low, normal, high or urgent */
+                                    priority: string;
                                 };
                             }[];
                             /** @description null on the last page */
@@ -15579,6 +16195,2313 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/facebook/pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The connected Facebook Pages and their health */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                pageId: string;
+                                pageName: string;
+                                /** @description connected, or broken (the token was refused: save a new one) */
+                                status: string;
+                                lastError: string | null;
+                                /** Format: date-time */
+                                lastErrorAt: string | null;
+                                /** Format: date-time */
+                                lastSuccessAt: string | null;
+                                /** @description Paste into the Meta app: Webhooks, Page, Callback URL */
+                                webhookUrl: string;
+                                /** @description Paste into the Meta app beside the callback URL (managers only) */
+                                verifyToken: string | null;
+                                accessTokenSet: boolean;
+                                appSecretSet: boolean;
+                                /** @description Leads waiting to be fetched */
+                                pendingEvents: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Connect a Facebook Page for Lead Ads; answers the webhook URL and verify token to give Meta */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The Facebook Page's id (Page settings, About, Page transparency) */
+                        pageId: string;
+                        pageName: string;
+                        /** @description A Page access token with leads_retrieval (write-only: never shown again) */
+                        accessToken: string;
+                        /** @description The Meta app's secret, which signs the webhooks (write-only) */
+                        appSecret: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            pageId: string;
+                            pageName: string;
+                            /** @description connected, or broken (the token was refused: save a new one) */
+                            status: string;
+                            lastError: string | null;
+                            /** Format: date-time */
+                            lastErrorAt: string | null;
+                            /** Format: date-time */
+                            lastSuccessAt: string | null;
+                            /** @description Paste into the Meta app: Webhooks, Page, Callback URL */
+                            webhookUrl: string;
+                            /** @description Paste into the Meta app beside the callback URL (managers only) */
+                            verifyToken: string | null;
+                            accessTokenSet: boolean;
+                            appSecretSet: boolean;
+                            /** @description Leads waiting to be fetched */
+                            pendingEvents: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/facebook/pages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One Facebook Page connection */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            pageId: string;
+                            pageName: string;
+                            /** @description connected, or broken (the token was refused: save a new one) */
+                            status: string;
+                            lastError: string | null;
+                            /** Format: date-time */
+                            lastErrorAt: string | null;
+                            /** Format: date-time */
+                            lastSuccessAt: string | null;
+                            /** @description Paste into the Meta app: Webhooks, Page, Callback URL */
+                            webhookUrl: string;
+                            /** @description Paste into the Meta app beside the callback URL (managers only) */
+                            verifyToken: string | null;
+                            accessTokenSet: boolean;
+                            appSecretSet: boolean;
+                            /** @description Leads waiting to be fetched */
+                            pendingEvents: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Disconnect a Page: its deliveries are ignored from now on; its leads stay */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename, replace the token or app secret (a new token repairs the connection), or a new verify token */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        pageName?: string;
+                        /** @description A new Page access token: a broken connection is repaired and its waiting leads fetched */
+                        accessToken?: string;
+                        /** @description A new app secret */
+                        appSecret?: string;
+                        /** @description true: generate a new verify token */
+                        newVerifyToken?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            pageId: string;
+                            pageName: string;
+                            /** @description connected, or broken (the token was refused: save a new one) */
+                            status: string;
+                            lastError: string | null;
+                            /** Format: date-time */
+                            lastErrorAt: string | null;
+                            /** Format: date-time */
+                            lastSuccessAt: string | null;
+                            /** @description Paste into the Meta app: Webhooks, Page, Callback URL */
+                            webhookUrl: string;
+                            /** @description Paste into the Meta app beside the callback URL (managers only) */
+                            verifyToken: string | null;
+                            accessTokenSet: boolean;
+                            appSecretSet: boolean;
+                            /** @description Leads waiting to be fetched */
+                            pendingEvents: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/facebook/pages/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The connection's log, newest first: each event received, the lead it made, or why it failed */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "created" | "merged" | "skipped" | "failed" | "malformed";
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 500 characters) */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @description webhook or backfill */
+                                via: string;
+                                /** @description pending, created, merged, skipped, failed or malformed */
+                                status: string;
+                                leadgenId: string | null;
+                                pageId: string | null;
+                                formId: string | null;
+                                adId: string | null;
+                                /** Format: date-time */
+                                createdTime: string | null;
+                                /** Format: uuid */
+                                leadId: string | null;
+                                adName: string | null;
+                                campaignName: string | null;
+                                formName: string | null;
+                                error: string | null;
+                                attempts: number;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                /** Format: date-time */
+                                processedAt: string | null;
+                            }[];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/facebook/forms/{formId}/mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A lead form's questions and the lead fields they fill (suggested until saved) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The lead form's Meta id (digits) */
+                    formId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            formId: string;
+                            formName: string | null;
+                            /** Format: uuid */
+                            connectionId: string;
+                            /** @description true: nobody saved a mapping; this one is suggested from the keys */
+                            suggested: boolean;
+                            fields: {
+                                key: string;
+                                target: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** Save a lead form's mapping: each question to a lead field, a custom field, or the timeline only */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The lead form's Meta id (digits) */
+                    formId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        fields: {
+                            /** @description The question's key in the form */
+                            key: string;
+                            /** @description null: kept on the lead's timeline only */
+                            target: string | null;
+                        }[];
+                        /**
+                         * Format: uuid
+                         * @description The page connection of a form not seen yet
+                         */
+                        connectionId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            formId: string;
+                            formName: string | null;
+                            /** Format: uuid */
+                            connectionId: string;
+                            /** @description true: nobody saved a mapping; this one is suggested from the keys */
+                            suggested: boolean;
+                            fields: {
+                                key: string;
+                                target: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/facebook/forms/{formId}/backfill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A form's backfill progress */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The lead form's Meta id (digits) */
+                    formId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            formId: string;
+                            /** @description idle, running, paused (token refused), done or failed */
+                            status: string;
+                            pages: number;
+                            fetched: number;
+                            created: number;
+                            error: string | null;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Fetch a form's earlier leads page by page (a job); leads already here are not created again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The lead form's Meta id (digits) */
+                    formId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: uuid
+                         * @description The page connection of a form not seen yet
+                         */
+                        connectionId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            formId: string;
+                            /** @description idle, running, paused (token refused), done or failed */
+                            status: string;
+                            pages: number;
+                            fetched: number;
+                            created: number;
+                            error: string | null;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The files of a folder, of a lead, or (neither) of the root; `trashed=true` for that trash */
+        get: {
+            parameters: {
+                query?: {
+                    folderId?: string;
+                    leadId?: string;
+                    /** @description The trash of that place instead of its live files */
+                    trashed?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /**
+                                 * Format: uuid
+                                 * @description null: at the root, or on a lead
+                                 */
+                                folderId: string | null;
+                                /** Format: uuid */
+                                leadId: string | null;
+                                /** @description The current version */
+                                version: number;
+                                /** @description Bytes of the current version */
+                                size: number;
+                                /** @description Sniffed from the bytes, never taken from the client */
+                                contentType: string;
+                                sha256: string;
+                                /** @description An image or PDF: `GET …/content?inline=1` shows it in the browser */
+                                previewable: boolean;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /**
+                                 * Format: date-time
+                                 * @description Set while the file is in the trash
+                                 */
+                                deletedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Upload a file into a folder, onto a lead, or to the root (a same-named file there gets a new version)
+         * @description multipart/form-data: the fields `folderId` or `leadId` first (or in the query string), then the part `file`. The bytes stream to storage, hashed (SHA-256) and their type sniffed; with a virus scanner set up they are scanned before the file becomes visible. An empty or oversized file, a name that is a path or holds control characters: 400 naming `file`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "multipart/form-data": {
+                        /**
+                         * Format: uuid
+                         * @description A folder you see; before the file part
+                         */
+                        folderId?: string;
+                        /**
+                         * Format: uuid
+                         * @description A lead you may change; before the file part
+                         */
+                        leadId?: string;
+                        /** @description Not supported yet: answered 400 naming ticketId */
+                        ticketId?: string;
+                        /**
+                         * Format: binary
+                         * @description The file, last; its name becomes the file name
+                         */
+                        file: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /**
+                             * Format: uuid
+                             * @description null: at the root, or on a lead
+                             */
+                            folderId: string | null;
+                            /** Format: uuid */
+                            leadId: string | null;
+                            /** @description The current version */
+                            version: number;
+                            /** @description Bytes of the current version */
+                            size: number;
+                            /** @description Sniffed from the bytes, never taken from the client */
+                            contentType: string;
+                            sha256: string;
+                            /** @description An image or PDF: `GET …/content?inline=1` shows it in the browser */
+                            previewable: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /**
+                             * Format: date-time
+                             * @description Set while the file is in the trash
+                             */
+                            deletedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A file: name, place, current version */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /**
+                             * Format: uuid
+                             * @description null: at the root, or on a lead
+                             */
+                            folderId: string | null;
+                            /** Format: uuid */
+                            leadId: string | null;
+                            /** @description The current version */
+                            version: number;
+                            /** @description Bytes of the current version */
+                            size: number;
+                            /** @description Sniffed from the bytes, never taken from the client */
+                            contentType: string;
+                            sha256: string;
+                            /** @description An image or PDF: `GET …/content?inline=1` shows it in the browser */
+                            previewable: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /**
+                             * Format: date-time
+                             * @description Set while the file is in the trash
+                             */
+                            deletedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Move a file to the trash */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of a file, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                version: number;
+                                size: number;
+                                contentType: string;
+                                sha256: string;
+                                createdBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/{id}/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The bytes of a file (authorised on each request, and audited)
+         * @description Images and PDFs show inline with `inline=1`; every other type (HTML, SVG, scripts, unknown) is always an attachment with `X-Content-Type-Options: nosniff`. On S3 with IPERFORM_S3_PRESIGN_SECONDS set, a 302 to a presigned link that lasts that long.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 1: show an image or PDF in the browser; other types are always attachments */
+                    inline?: "1" | "0" | "true" | "false";
+                    /** @description An earlier version (default: the current) */
+                    version?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/octet-stream": string;
+                    };
+                };
+                /** @description To a presigned link */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/files/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bring a file back from the trash (409 when a live file of its name is there now) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /**
+                             * Format: uuid
+                             * @description null: at the root, or on a lead
+                             */
+                            folderId: string | null;
+                            /** Format: uuid */
+                            leadId: string | null;
+                            /** @description The current version */
+                            version: number;
+                            /** @description Bytes of the current version */
+                            size: number;
+                            /** @description Sniffed from the bytes, never taken from the client */
+                            contentType: string;
+                            sha256: string;
+                            /** @description An image or PDF: `GET …/content?inline=1` shows it in the browser */
+                            previewable: boolean;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /**
+                             * Format: date-time
+                             * @description Set while the file is in the trash
+                             */
+                            deletedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/folders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The folders you see, flat (parentId gives the tree) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                parentId: string | null;
+                                name: string;
+                                allowedRoles: string[] | null;
+                                allowedUserIds: string[] | null;
+                                allowedTeamIds: string[] | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a folder */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** Format: uuid */
+                        parentId?: string | null;
+                        /** @description Only these roles (and allowedUserIds, allowedTeamIds) see the folder; null or absent: no restriction */
+                        allowedRoles?: ("ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST")[] | null;
+                        /** @description Only these users (and allowedRoles) see the folder; null or absent: no restriction */
+                        allowedUserIds?: string[] | null;
+                        /** @description Managers whose team (the manager and everyone below it) sees the folder; null or absent: no restriction */
+                        allowedTeamIds?: string[] | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            parentId: string | null;
+                            name: string;
+                            allowedRoles: string[] | null;
+                            allowedUserIds: string[] | null;
+                            allowedTeamIds: string[] | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/folders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an empty folder (409 while anything is in it) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename, move or restrict a folder */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** Format: uuid */
+                        parentId?: string | null;
+                        /** @description Only these roles (and allowedUserIds, allowedTeamIds) see the folder; null or absent: no restriction */
+                        allowedRoles?: ("ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST")[] | null;
+                        /** @description Only these users (and allowedRoles) see the folder; null or absent: no restriction */
+                        allowedUserIds?: string[] | null;
+                        /** @description Managers whose team (the manager and everyone below it) sees the folder; null or absent: no restriction */
+                        allowedTeamIds?: string[] | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            parentId: string | null;
+                            name: string;
+                            allowedRoles: string[] | null;
+                            allowedUserIds: string[] | null;
+                            allowedTeamIds: string[] | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/webhooks/endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company’s webhook endpoints */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["WebhookEndpoint"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a webhook endpoint; its signing secret is in this answer only
+         * @description Messages follow the Standard Webhooks specification (headers webhook-id, webhook-timestamp, webhook-signature; body {type, timestamp, data}). See docs/webhooks.md.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Where messages are POSTed: an http or https URL (https is advised; the body is signed either way) */
+                        url: string;
+                        /** @description What the endpoint is for (default empty) */
+                        description?: string;
+                        /** @description The events the endpoint receives */
+                        eventTypes: ("lead.created" | "lead.updated" | "lead.stage_changed" | "lead.assigned" | "lead.merged" | "lead.deleted" | "lead.restored" | "activity.created" | "activity.completed" | "activity.missed")[];
+                        /** @description Only lead events whose lead has these values (each given field equal) are sent; other events are not filtered. Empty: every event of the subscribed types */
+                        filter?: {
+                            /** @description The lead’s stage key */
+                            stage?: string;
+                            /** @description The lead’s source */
+                            source?: string;
+                            /**
+                             * Format: uuid
+                             * @description The lead’s owner
+                             */
+                            ownerId?: string;
+                        };
+                        /** @description Default true */
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            url: string;
+                            description: string;
+                            eventTypes: string[];
+                            /** @description Only lead events whose lead has these values (each given field equal) are sent; other events are not filtered. Empty: every event of the subscribed types */
+                            filter: {
+                                /** @description The lead’s stage key */
+                                stage?: string;
+                                /** @description The lead’s source */
+                                source?: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The lead’s owner
+                                 */
+                                ownerId?: string;
+                            };
+                            enabled: boolean;
+                            /** @description Why it was disabled by the system (410, 5 days failing) */
+                            disabledReason: string | null;
+                            /**
+                             * Format: date-time
+                             * @description Until then (24 h after a rotation) messages carry a signature with the previous secret too
+                             */
+                            previousSecretExpiresAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description The first failure since the last success
+                             */
+                            failingSince: string | null;
+                            /** Format: date-time */
+                            lastSuccessAt: string | null;
+                            /** Format: date-time */
+                            lastFailureAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description The signing secret (`whsec_` and base64). Shown this once: store it now */
+                            secret: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One webhook endpoint */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            url: string;
+                            description: string;
+                            eventTypes: string[];
+                            /** @description Only lead events whose lead has these values (each given field equal) are sent; other events are not filtered. Empty: every event of the subscribed types */
+                            filter: {
+                                /** @description The lead’s stage key */
+                                stage?: string;
+                                /** @description The lead’s source */
+                                source?: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The lead’s owner
+                                 */
+                                ownerId?: string;
+                            };
+                            enabled: boolean;
+                            /** @description Why it was disabled by the system (410, 5 days failing) */
+                            disabledReason: string | null;
+                            /**
+                             * Format: date-time
+                             * @description Until then (24 h after a rotation) messages carry a signature with the previous secret too
+                             */
+                            previousSecretExpiresAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description The first failure since the last success
+                             */
+                            failingSince: string | null;
+                            /** Format: date-time */
+                            lastSuccessAt: string | null;
+                            /** Format: date-time */
+                            lastFailureAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a webhook endpoint and its delivery log */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a webhook endpoint: URL, description, events, filter, enabled */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Where messages are POSTed: an http or https URL (https is advised; the body is signed either way) */
+                        url?: string;
+                        /** @description What the endpoint is for (default empty) */
+                        description?: string;
+                        /** @description The events the endpoint receives */
+                        eventTypes?: ("lead.created" | "lead.updated" | "lead.stage_changed" | "lead.assigned" | "lead.merged" | "lead.deleted" | "lead.restored" | "activity.created" | "activity.completed" | "activity.missed")[];
+                        /** @description Only lead events whose lead has these values (each given field equal) are sent; other events are not filtered. Empty: every event of the subscribed types */
+                        filter?: {
+                            /** @description The lead’s stage key */
+                            stage?: string;
+                            /** @description The lead’s source */
+                            source?: string;
+                            /**
+                             * Format: uuid
+                             * @description The lead’s owner
+                             */
+                            ownerId?: string;
+                        };
+                        /** @description false pauses deliveries (waiting ones are cancelled); true resumes */
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            url: string;
+                            description: string;
+                            eventTypes: string[];
+                            /** @description Only lead events whose lead has these values (each given field equal) are sent; other events are not filtered. Empty: every event of the subscribed types */
+                            filter: {
+                                /** @description The lead’s stage key */
+                                stage?: string;
+                                /** @description The lead’s source */
+                                source?: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The lead’s owner
+                                 */
+                                ownerId?: string;
+                            };
+                            enabled: boolean;
+                            /** @description Why it was disabled by the system (410, 5 days failing) */
+                            disabledReason: string | null;
+                            /**
+                             * Format: date-time
+                             * @description Until then (24 h after a rotation) messages carry a signature with the previous secret too
+                             */
+                            previousSecretExpiresAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description The first failure since the last success
+                             */
+                            failingSince: string | null;
+                            /** Format: date-time */
+                            lastSuccessAt: string | null;
+                            /** Format: date-time */
+                            lastFailureAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/webhooks/endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give the endpoint a new secret (in this answer only); the old one also signs for 24 hours */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            url: string;
+                            description: string;
+                            eventTypes: string[];
+                            /** @description Only lead events whose lead has these values (each given field equal) are sent; other events are not filtered. Empty: every event of the subscribed types */
+                            filter: {
+                                /** @description The lead’s stage key */
+                                stage?: string;
+                                /** @description The lead’s source */
+                                source?: string;
+                                /**
+                                 * Format: uuid
+                                 * @description The lead’s owner
+                                 */
+                                ownerId?: string;
+                            };
+                            enabled: boolean;
+                            /** @description Why it was disabled by the system (410, 5 days failing) */
+                            disabledReason: string | null;
+                            /**
+                             * Format: date-time
+                             * @description Until then (24 h after a rotation) messages carry a signature with the previous secret too
+                             */
+                            previousSecretExpiresAt: string | null;
+                            /**
+                             * Format: date-time
+                             * @description The first failure since the last success
+                             */
+                            failingSince: string | null;
+                            /** Format: date-time */
+                            lastSuccessAt: string | null;
+                            /** Format: date-time */
+                            lastFailureAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description The signing secret (`whsec_` and base64). Shown this once: store it now */
+                            secret: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a webhook.test message to the endpoint now; its outcome shows in the delivery log */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The `webhook-id` header: the same on every attempt and replay */
+                            messageId: string;
+                            eventType: string;
+                            status: "pending" | "succeeded" | "failed" | "cancelled";
+                            /** @description The JSON body sent, `{type, timestamp, data}` */
+                            body: string;
+                            attempts: number;
+                            /** Format: date-time */
+                            nextAttemptAt: string | null;
+                            lastStatus: number | null;
+                            lastError: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            attemptLog: {
+                                /** @description 1 for the first */
+                                attempt: number;
+                                /** Format: date-time */
+                                at: string;
+                                request: {
+                                    url: string;
+                                    headers: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @description null when there was no answer (see error) */
+                                responseStatus: number | null;
+                                /** @description The start of the answer (2,000 characters at most) */
+                                responseBody: string | null;
+                                durationMs: number;
+                                error: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The endpoint’s delivery log, newest first: each message with every attempt */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Page size */
+                    limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 500 characters) */
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["WebhookDelivery"][];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/endpoints/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replay every message to the endpoint that failed since a time (each once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date-time
+                         * @description Replays every failed delivery created since then
+                         */
+                        since: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            replayed: number;
+                            deliveryIds: string[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/deliveries/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send one message again (same webhook-id), as a new delivery */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description The `webhook-id` header: the same on every attempt and replay */
+                            messageId: string;
+                            eventType: string;
+                            status: "pending" | "succeeded" | "failed" | "cancelled";
+                            /** @description The JSON body sent, `{type, timestamp, data}` */
+                            body: string;
+                            attempts: number;
+                            /** Format: date-time */
+                            nextAttemptAt: string | null;
+                            lastStatus: number | null;
+                            lastError: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            attemptLog: {
+                                /** @description 1 for the first */
+                                attempt: number;
+                                /** Format: date-time */
+                                at: string;
+                                request: {
+                                    url: string;
+                                    headers: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @description null when there was no answer (see error) */
+                                responseStatus: number | null;
+                                /** @description The start of the answer (2,000 characters at most) */
+                                responseBody: string | null;
+                                durationMs: number;
+                                error: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/forms/{formId}/submit": {
         parameters: {
             query?: never;
@@ -15653,7 +18576,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** WhatsApp's subscription check: answers hub.challenge when hub.verify_token is a company's */
+        /** WhatsApp's subscription check: answers hub.challenge when hub.verify_token is known */
         get: {
             parameters: {
                 query?: {
@@ -15717,6 +18640,107 @@ export interface paths {
                     content: {
                         "application/json": {
                             received: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/facebook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lead Ads's subscription check: answers hub.challenge when hub.verify_token is known */
+        get: {
+            parameters: {
+                query?: {
+                    "hub.mode"?: string;
+                    "hub.verify_token"?: string;
+                    "hub.challenge"?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The challenge, as text/plain */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Lead Ads leadgen events, signed with X-Hub-Signature-256 (401 when it does not match); 200 at once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "x-hub-signature-256"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            received: number;
+                            malformed: number;
                         };
                     };
                 };
@@ -15900,7 +18924,7 @@ export interface components {
              */
             role: "ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST";
             label: string;
-            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage")[];
+            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage" | "webhooks:manage" | "webhooks:read" | "files:read" | "files:write" | "folders:manage" | "facebook:manage" | "facebook:read" | "tickets:read" | "tickets:write")[];
             userScope: "all" | "subtree" | "self_and_warriors" | "self";
         };
         Company: {
@@ -15918,7 +18942,7 @@ export interface components {
         Me: {
             user: components["schemas"]["User"];
             company: components["schemas"]["Company"];
-            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage")[];
+            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage" | "webhooks:manage" | "webhooks:read" | "files:read" | "files:write" | "folders:manage" | "facebook:manage" | "facebook:read" | "tickets:read" | "tickets:write")[];
             authenticatedWith: "session" | "api_key";
         };
         Session: {
@@ -16262,6 +19286,166 @@ export interface components {
             setBy: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        Ticket: {
+            /** Format: uuid */
+            id: string;
+            /** @description T-1001: sequential per company, in email subjects */
+            reference: string;
+            subject: string;
+            description: string;
+            /** Format: uuid */
+            leadId: string | null;
+            leadName: string | null;
+            requesterName: string | null;
+            requesterEmail: string | null;
+            /** @enum {string} */
+            priority: "low" | "normal" | "high" | "urgent";
+            /** @enum {string} */
+            status: "new" | "open" | "pending" | "on_hold" | "solved" | "closed";
+            category: string | null;
+            assignee: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            tags: string[];
+            /** @description Calendar hours from creation, by priority */
+            sla: {
+                firstResponse: {
+                    /** Format: date-time */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description The first public reply (first response) or the solve
+                     */
+                    stoppedAt: string | null;
+                    /** @description Stopped after its due time, or still running past it */
+                    breached: boolean;
+                };
+                resolution: {
+                    /** Format: date-time */
+                    dueAt: string;
+                    /**
+                     * Format: date-time
+                     * @description The first public reply (first response) or the solve
+                     */
+                    stoppedAt: string | null;
+                    /** @description Stopped after its due time, or still running past it */
+                    breached: boolean;
+                };
+            };
+            createdBy: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: date-time */
+            solvedAt: string | null;
+            version: number;
+        };
+        TicketMessage: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            ticketId: string;
+            author: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            body: string;
+            internal: boolean;
+            /** @description A public reply emailed to the requester; null for notes and replies with no address */
+            email: {
+                to: string;
+                /** @description queued, sent or failed */
+                status: string;
+                error: string | null;
+            } | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        WebhookEndpoint: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            description: string;
+            eventTypes: string[];
+            /** @description Only lead events whose lead has these values (each given field equal) are sent; other events are not filtered. Empty: every event of the subscribed types */
+            filter: {
+                /** @description The lead’s stage key */
+                stage?: string;
+                /** @description The lead’s source */
+                source?: string;
+                /**
+                 * Format: uuid
+                 * @description The lead’s owner
+                 */
+                ownerId?: string;
+            };
+            enabled: boolean;
+            /** @description Why it was disabled by the system (410, 5 days failing) */
+            disabledReason: string | null;
+            /**
+             * Format: date-time
+             * @description Until then (24 h after a rotation) messages carry a signature with the previous secret too
+             */
+            previousSecretExpiresAt: string | null;
+            /**
+             * Format: date-time
+             * @description The first failure since the last success
+             */
+            failingSince: string | null;
+            /** Format: date-time */
+            lastSuccessAt: string | null;
+            /** Format: date-time */
+            lastFailureAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        WebhookDelivery: {
+            /** Format: uuid */
+            id: string;
+            /** @description The `webhook-id` header: the same on every attempt and replay */
+            messageId: string;
+            eventType: string;
+            status: "pending" | "succeeded" | "failed" | "cancelled";
+            /** @description The JSON body sent, `{type, timestamp, data}` */
+            body: string;
+            attempts: number;
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+            lastStatus: number | null;
+            lastError: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            finishedAt: string | null;
+            attemptLog: {
+                /** @description 1 for the first */
+                attempt: number;
+                /** Format: date-time */
+                at: string;
+                request: {
+                    url: string;
+                    headers: {
+                        [key: string]: string;
+                    };
+                };
+                /** @description null when there was no answer (see error) */
+                responseStatus: number | null;
+                /** @description The start of the answer (2,000 characters at most) */
+                responseBody: string | null;
+                durationMs: number;
+                error: string | null;
+            }[];
         };
     };
     responses: never;

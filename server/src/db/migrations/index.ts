@@ -18,6 +18,10 @@ import * as m0017 from './0017_dashboards_targets.ts';
 import * as m0018 from './0018_report_schedules.ts';
 import * as m0019 from './0019_analytics_outbox.ts';
 import * as m0020 from './0020_lead_rollups.ts';
+import * as m0021 from './0021_webhooks.ts';
+import * as m0022 from './0022_files.ts';
+import * as m0023 from './0023_facebook.ts';
+import * as m0024 from './0024_tickets.ts';
 
 /** Every migration, in order. A new file is added here too, so the set is explicit and bundled with the code. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +44,8 @@ export const migrations: Record<string, Migration> = {
   '0018_report_schedules': m0018,
   '0019_analytics_outbox': m0019,
   '0020_lead_rollups': m0020,
+  '0021_webhooks': m0021,
+  '0022_files': m0022,
+  '0023_facebook': m0023,
+  '0024_tickets': m0024,
 };

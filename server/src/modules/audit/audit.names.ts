@@ -34,11 +34,17 @@ export const AUDIT_ENTITY_TYPES = {
   whatsapp_settings: { label: 'WhatsApp settings', table: null, column: null },
   whatsapp_thread: { label: 'WhatsApp conversation', table: null, column: null },
   whatsapp_message: { label: 'WhatsApp message', table: null, column: null },
+  facebook_page: { label: 'Facebook page', table: 'facebook_pages', column: 'page_name' },
+  facebook_form: { label: 'Facebook lead form', table: null, column: null },
   saved_report: { label: 'Saved report', table: 'saved_reports', column: 'name' },
   report_export: { label: 'Report export', table: null, column: null },
   dashboard: { label: 'Dashboard', table: 'dashboards', column: 'name' },
   target: { label: 'Target', table: null, column: null },
   report_schedule: { label: 'Report schedule', table: 'report_schedules', column: 'name' },
+  file: { label: 'File', table: 'files', column: 'name' },
+  folder: { label: 'Folder', table: 'folders', column: 'name' },
+  webhook_endpoint: { label: 'Webhook endpoint', table: 'webhook_endpoints', column: 'url' },
+  ticket: { label: 'Ticket', table: 'tickets', column: 'subject' },
 } as const satisfies Record<string, { label: string; table: string | null; column: string | null }>;
 
 type EntityType = keyof typeof AUDIT_ENTITY_TYPES;

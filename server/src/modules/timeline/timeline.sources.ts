@@ -3,6 +3,7 @@ import type { Tx } from '../../db/client.ts';
 import { Nullable } from '../../http/schemas.ts';
 import { activitySource } from '../activities/index.ts';
 import { emailEventSource, emailSource } from '../email/index.ts';
+import { facebookTimelineSource } from '../facebook/index.ts';
 import {
   accessFieldOf,
   type ControlledField,
@@ -13,6 +14,7 @@ import {
 } from '../leads/index.ts';
 
 import { mergeSource, mergeUndoneSource } from '../merges/index.ts';
+import { ticketTimelineSource } from '../tickets/index.ts';
 import { trashTimelineSource } from '../trash/index.ts';
 import { whatsappTimelineSource } from '../whatsapp/index.ts';
 import { listNotes } from './notes.repository.ts';
@@ -212,10 +214,12 @@ export const timelineSources: TimelineSource[] = [
   changes,
   created,
   whatsappTimelineSource,
+  facebookTimelineSource,
   mergeSource,
   mergeUndoneSource,
   emailSource,
   emailEventSource,
   activitySource,
   trashTimelineSource,
+  ticketTimelineSource,
 ];

@@ -59,6 +59,15 @@ export const permissions = [
   'reports:read',
   'reports:build',
   'targets:manage',
+  'webhooks:manage',
+  'webhooks:read',
+  'files:read',
+  'files:write',
+  'folders:manage',
+  'facebook:manage',
+  'facebook:read',
+  'tickets:read',
+  'tickets:write',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -71,7 +80,7 @@ interface RoleDefinition {
   permissions: readonly Permission[];
 }
 
-const everyone: Permission[] = ['profile:self', 'company:read', 'notifications:self'];
+const everyone: Permission[] = ['profile:self', 'company:read', 'notifications:self', 'files:read', 'tickets:read'];
 
 /** Whoever may work a lead may also log its activities and write to it by email and WhatsApp. */
 const worksLeads: Permission[] = [
@@ -83,6 +92,8 @@ const worksLeads: Permission[] = [
   'whatsapp:send',
   'reports:read',
   'reports:build',
+  'files:write',
+  'tickets:write',
 ];
 
 export const roleMatrix: Record<Role, RoleDefinition> = {
@@ -110,6 +121,7 @@ export const roleMatrix: Record<Role, RoleDefinition> = {
       'availability:manage',
       'partners:read',
       'targets:manage',
+      'folders:manage',
     ],
   },
   SALESPERSON: {
@@ -148,7 +160,7 @@ export const roleMatrix: Record<Role, RoleDefinition> = {
   PARTNER: {
     label: 'Partner',
     userScope: 'self',
-    permissions: [...everyone, ...worksLeads, 'leads:create'],
+    permissions: [...everyone, ...worksLeads.filter((p) => p !== 'tickets:write'), 'leads:create'],
   },
   INTEGRATION: {
     label: 'Integration',
@@ -162,6 +174,8 @@ export const roleMatrix: Record<Role, RoleDefinition> = {
       'leads:import',
       'leads:backdate',
       'duplicates:override',
+      'webhooks:read',
+      'facebook:read',
     ],
   },
   DEV: {
@@ -176,6 +190,8 @@ export const roleMatrix: Record<Role, RoleDefinition> = {
       'activities:read',
       'leads:export',
       'reports:read',
+      'files:write',
+      'tickets:write',
     ],
   },
   GUEST: {

@@ -9,6 +9,7 @@ import { useCan } from '../auth/session';
 import { LeadDuplicatesCard } from '../duplicates/LeadDuplicatesCard';
 import { MergedNotice, useFollowMerge } from '../duplicates/MergedNotice';
 import { MergeHistoryCard } from '../duplicates/MergeHistoryCard';
+import { AttachmentsCard } from '../files/AttachmentsCard';
 import { DeleteLeadMenu } from '../trash/DeleteLeadMenu';
 import { sourceLabel } from './fields';
 import { InlineField } from './InlineField';
@@ -181,6 +182,7 @@ export function LeadPage() {
         <Stack gap="lg" className={classes.side}>
           <LeadFollowUpsCard lead={data} />
           <PeopleCard lead={data} />
+          <AttachmentsCard leadId={data.id} canChangeLead={data.editable.length > 0} />
           <LeadDuplicatesCard lead={data} />
           <Facts lead={data} />
           <MergeHistoryCard lead={data} />

@@ -20,6 +20,7 @@ import {
   statusColors,
 } from '../activities/activities.types';
 import { activityIcon } from '../activities/activityIcons';
+import { presentFacebookLead } from '../facebook/FacebookTimelineEntry';
 import { EmailMessageModal } from '../messaging/EmailMessageModal';
 import { EmailStatusBadge, WhatsAppStatus } from '../messaging/MessageStatus';
 import { whatsappText } from '../messaging/WhatsAppThreadView';
@@ -244,6 +245,7 @@ export function presentComms(item: TimelineItem): Presented | null {
       detail: who ? `by ${who}` : null,
     };
   }
+  if (item.kind === 'facebook_lead' && item.facebook_lead) return presentFacebookLead(item.facebook_lead);
   if (item.kind === 'trash' && item.trash) {
     const deleted = item.trash.action === 'deleted';
     return {

@@ -18,7 +18,9 @@ const FormsPage = lazyPage(() => import('./forms/FormsPage'), 'FormsPage');
 const PartnersPage = lazyPage(() => import('./partners/PartnersPage'), 'PartnersPage');
 const PipelinePage = lazyPage(() => import('./pipeline/PipelinePage'), 'PipelinePage');
 const TemplatesPage = lazyPage(() => import('./templates/TemplatesPage'), 'TemplatesPage');
+const FacebookPage = lazyPage(() => import('../facebook/FacebookPage'), 'FacebookPage');
 const WhatsAppSettingsPage = lazyPage(() => import('./whatsapp/WhatsAppSettingsPage'), 'WhatsAppSettingsPage');
+const WebhooksPage = lazyPage(() => import('../webhooks/WebhooksPage'), 'WebhooksPage');
 
 function guarded(path: string, permission: Permission, element: ReactNode): RouteObject {
   return { path, element: <RequirePermission permission={permission}>{element}</RequirePermission> };
@@ -40,6 +42,8 @@ export const settingsRoute: RouteObject = {
     guarded('partners', 'partners:manage', <PartnersPage />),
     guarded('forms', 'forms:manage', <FormsPage />),
     guarded('forms/:id', 'forms:manage', <FormEditorPage />),
+    guarded('facebook', 'facebook:read', <FacebookPage />),
+    guarded('webhooks', 'webhooks:read', <WebhooksPage />),
     {
       path: 'duplicates',
       element: (

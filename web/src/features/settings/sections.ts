@@ -1,4 +1,5 @@
 import {
+  IconBrandFacebook,
   IconBrandWhatsapp,
   IconBuilding,
   IconCalendarTime,
@@ -11,6 +12,7 @@ import {
   IconMailCog,
   IconRoute,
   IconShieldLock,
+  IconWebhook,
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import type { Permission } from '../auth/session';
@@ -83,6 +85,13 @@ export const settingsSections: readonly SettingsSection[] = [
     permission: 'forms:manage',
   },
   {
+    path: 'facebook',
+    label: 'Facebook Lead Ads',
+    description: 'Connect Facebook Pages so leads from your lead ads arrive at once, with the ad and campaign.',
+    icon: IconBrandFacebook,
+    permission: 'facebook:read',
+  },
+  {
     path: 'duplicates',
     label: 'Duplicates',
     description: 'What happens when a new lead matches an existing one, per channel, and how alike names must be.',
@@ -102,6 +111,13 @@ export const settingsSections: readonly SettingsSection[] = [
     description: 'Your WhatsApp Business number, so the team can message leads and see their replies.',
     icon: IconBrandWhatsapp,
     permission: 'whatsapp:manage',
+  },
+  {
+    path: 'webhooks',
+    label: 'Webhooks',
+    description: 'Signed messages to your other systems when leads and follow-ups change, with a delivery log.',
+    icon: IconWebhook,
+    permission: 'webhooks:read',
   },
   {
     path: 'email-templates',
