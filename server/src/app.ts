@@ -40,6 +40,7 @@ import { filesRoutes } from './modules/files/files.routes.ts';
 import { foldersRoutes } from './modules/files/folders.routes.ts';
 import { formsRoutes } from './modules/forms/forms.routes.ts';
 import { importsRoutes } from './modules/imports/imports.routes.ts';
+import { integrationsRoutes } from './modules/integrations/integrations.routes.ts';
 import { Lead, StageHistoryEntry } from './modules/leads/index.ts';
 import { leadCatalogRoutes } from './modules/leads/lead-catalog.routes.ts';
 import { Assignment, leadsRoutes } from './modules/leads/leads.routes.ts';
@@ -283,6 +284,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       filesRoutes(typed, deps);
       foldersRoutes(typed, deps);
       webhooksRoutes(typed, deps);
+      integrationsRoutes(typed, deps);
     },
     { prefix: API },
   );

@@ -208,6 +208,7 @@ describe('tenant isolation of every id route', () => {
       [/^\/api\/v1\/webhooks\/endpoints\//, webhook.id],
       [/^\/api\/v1\/webhooks\/deliveries\//, webhookDelivery.id],
       [/^\/api\/v1\/tickets\//, ticket.id],
+      [/^\/api\/v1\/integrations\//, webhook.id],
     ];
     const fill = (path: string) =>
       path
@@ -216,6 +217,7 @@ describe('tenant isolation of every id route', () => {
         .replace('{mergeId}', leadMerge.mergeId)
         .replace('{leaveId}', leave.id)
         .replace('{formId}', facebookForm)
+        .replace('{kind}', 'webhook')
         .replace('{key}', path.includes('pipeline') ? stage.key : field.key);
 
     let checked = 0;

@@ -18502,6 +18502,265 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every connection of the company: web forms, email, WhatsApp, webhook endpoints, Facebook pages
+         * @description Each with its status (connected, paused, broken or not_configured), last success, last error and counts since midnight in the company’s time zone. No credential is ever returned.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** @description web_form, email (the SMTP server), whatsapp, webhook (an endpoint) or facebook_page */
+                                kind: "web_form" | "email" | "whatsapp" | "webhook" | "facebook_page";
+                                /**
+                                 * Format: uuid
+                                 * @description The record’s id (the company’s for email and whatsapp)
+                                 */
+                                id: string;
+                                name: string;
+                                /** @description connected (healthy), paused (disabled), broken (failing) or not_configured */
+                                status: "connected" | "paused" | "broken" | "not_configured";
+                                statusReason: string | null;
+                                /** Format: date-time */
+                                lastSuccessAt: string | null;
+                                lastError: {
+                                    message: string;
+                                    /** Format: date-time */
+                                    at: string | null;
+                                } | null;
+                                /** @description Counts since midnight in the company’s time zone, by what they count (e.g. leadsCreated) */
+                                today: {
+                                    [key: string]: number;
+                                };
+                                pausable: boolean;
+                            }[];
+                            /**
+                             * Format: date
+                             * @description The company’s today the counts are for
+                             */
+                            today: string;
+                            timezone: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/{kind}/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a connection (disable a webhook endpoint, deactivate a web form)
+         * @description Audited by the connection’s own module. A kind that cannot pause (email, whatsapp, facebook_page) or an unknown one is 400 naming `kind`; an id the company does not have is 404.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description web_form or webhook (the kinds that pause) */
+                    kind: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description web_form, email (the SMTP server), whatsapp, webhook (an endpoint) or facebook_page */
+                            kind: "web_form" | "email" | "whatsapp" | "webhook" | "facebook_page";
+                            /**
+                             * Format: uuid
+                             * @description The record’s id (the company’s for email and whatsapp)
+                             */
+                            id: string;
+                            name: string;
+                            /** @description connected (healthy), paused (disabled), broken (failing) or not_configured */
+                            status: "connected" | "paused" | "broken" | "not_configured";
+                            statusReason: string | null;
+                            /** Format: date-time */
+                            lastSuccessAt: string | null;
+                            lastError: {
+                                message: string;
+                                /** Format: date-time */
+                                at: string | null;
+                            } | null;
+                            /** @description Counts since midnight in the company’s time zone, by what they count (e.g. leadsCreated) */
+                            today: {
+                                [key: string]: number;
+                            };
+                            pausable: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/{kind}/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a paused connection (enable a webhook endpoint, activate a web form)
+         * @description Audited by the connection’s own module. A kind that cannot pause (email, whatsapp, facebook_page) or an unknown one is 400 naming `kind`; an id the company does not have is 404.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description web_form or webhook (the kinds that pause) */
+                    kind: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description web_form, email (the SMTP server), whatsapp, webhook (an endpoint) or facebook_page */
+                            kind: "web_form" | "email" | "whatsapp" | "webhook" | "facebook_page";
+                            /**
+                             * Format: uuid
+                             * @description The record’s id (the company’s for email and whatsapp)
+                             */
+                            id: string;
+                            name: string;
+                            /** @description connected (healthy), paused (disabled), broken (failing) or not_configured */
+                            status: "connected" | "paused" | "broken" | "not_configured";
+                            statusReason: string | null;
+                            /** Format: date-time */
+                            lastSuccessAt: string | null;
+                            lastError: {
+                                message: string;
+                                /** Format: date-time */
+                                at: string | null;
+                            } | null;
+                            /** @description Counts since midnight in the company’s time zone, by what they count (e.g. leadsCreated) */
+                            today: {
+                                [key: string]: number;
+                            };
+                            pausable: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/forms/{formId}/submit": {
         parameters: {
             query?: never;
@@ -18924,7 +19183,7 @@ export interface components {
              */
             role: "ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST";
             label: string;
-            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage" | "webhooks:manage" | "webhooks:read" | "files:read" | "files:write" | "folders:manage" | "facebook:manage" | "facebook:read" | "tickets:read" | "tickets:write")[];
+            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage" | "webhooks:manage" | "webhooks:read" | "files:read" | "files:write" | "folders:manage" | "facebook:manage" | "facebook:read" | "tickets:read" | "tickets:write" | "integrations:read" | "integrations:manage")[];
             userScope: "all" | "subtree" | "self_and_warriors" | "self";
         };
         Company: {
@@ -18942,7 +19201,7 @@ export interface components {
         Me: {
             user: components["schemas"]["User"];
             company: components["schemas"]["Company"];
-            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage" | "webhooks:manage" | "webhooks:read" | "files:read" | "files:write" | "folders:manage" | "facebook:manage" | "facebook:read" | "tickets:read" | "tickets:write")[];
+            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage" | "webhooks:manage" | "webhooks:read" | "files:read" | "files:write" | "folders:manage" | "facebook:manage" | "facebook:read" | "tickets:read" | "tickets:write" | "integrations:read" | "integrations:manage")[];
             authenticatedWith: "session" | "api_key";
         };
         Session: {

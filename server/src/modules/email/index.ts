@@ -3,6 +3,7 @@
  * module's own; another module never reaches into its files (npm run check holds this).
  */
 export { seedDemoEmails } from './email.demo.ts';
+export { emailConnections } from './email.integration.ts';
 export { emailJobs } from './email.jobs.ts';
 export type { SystemEmail } from './email.outbox.ts';
 export { enqueueSystemEmail } from './email.outbox.ts';

@@ -1,5 +1,5 @@
 /**
- * The public face of the forms module: no other module uses it; the composition root wires its routes
- * (forms.routes.ts) into the app.
+ * The public face of the forms module: its connections for the integrations home; the composition root wires
+ * its routes (forms.routes.ts) into the app.
  */
-export {};
+export { formConnections, setFormActive } from './forms.integration.ts';

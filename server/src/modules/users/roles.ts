@@ -68,6 +68,8 @@ export const permissions = [
   'facebook:read',
   'tickets:read',
   'tickets:write',
+  'integrations:read',
+  'integrations:manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -176,6 +178,7 @@ export const roleMatrix: Record<Role, RoleDefinition> = {
       'duplicates:override',
       'webhooks:read',
       'facebook:read',
+      'integrations:read',
     ],
   },
   DEV: {

@@ -4,4 +4,5 @@
  * other modules: the triggers of migration 0021 capture them in the transaction of each change.
  */
 export { eventTypes } from './webhooks.events.ts';
+export { setEndpointEnabled, webhookConnections } from './webhooks.integration.ts';
 export { webhooksJobs } from './webhooks.jobs.ts';

@@ -3,5 +3,6 @@
  * module's own; another module never reaches into its files (npm run check holds this).
  */
 export { seedDemoWhatsapp } from './whatsapp.demo.ts';
+export { whatsappConnections } from './whatsapp.integration.ts';
 export { whatsappJobs } from './whatsapp.jobs.ts';
 export { whatsappTimelineSource } from './whatsapp.timeline.ts';

@@ -10,6 +10,7 @@ import {
   IconListDetails,
   IconMailCode,
   IconMailCog,
+  IconPlugConnected,
   IconRoute,
   IconShieldLock,
   IconWebhook,
@@ -118,6 +119,13 @@ export const settingsSections: readonly SettingsSection[] = [
     description: 'Signed messages to your other systems when leads and follow-ups change, with a delivery log.',
     icon: IconWebhook,
     permission: 'webhooks:read',
+  },
+  {
+    path: 'integrations',
+    label: 'Integrations',
+    description: 'Every connection at a glance: web forms, email, WhatsApp, webhooks and Facebook pages.',
+    icon: IconPlugConnected,
+    permission: 'integrations:read',
   },
   {
     path: 'email-templates',
