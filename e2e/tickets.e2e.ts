@@ -88,4 +88,40 @@ describe.skipIf(!chromiumPath)('tickets in the browser', () => {
     );
     await site.shot(page, 'tickets-ticket-desktop');
   });
+
+  it("shows a customer's open tickets on its lead page, and only the open ones", async () => {
+    const sales1 = await userId(site.t, 'sales1@demo.test');
+    const lead = await site.t.as('admin@demo.test', 'POST', '/api/v1/leads', {
+      name: 'Kiran Stores',
+      ownerId: sales1,
+    });
+    expect(lead.statusCode, lead.body).toBe(201);
+    const leadId = lead.json().id as string;
+    for (const subject of ['Barcode scanner not reading', 'Old GST invoice copy']) {
+      const created = await site.t.as('admin@demo.test', 'POST', '/api/v1/tickets', {
+        subject,
+        description: 'From the store.',
+        leadId,
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      if (subject.startsWith('Old')) {
+        const ticket = created.json() as { id: string; version: number };
+        const solved = await site.t.as('admin@demo.test', 'PATCH', `/api/v1/tickets/${ticket.id}`, {
+          status: 'solved',
+          version: ticket.version,
+        });
+        expect(solved.statusCode, solved.body).toBe(200);
+      }
+    }
+    const page = await site.newPage(390);
+    await signIn(page, 'sales1@demo.test');
+    await page.goto(`/leads/${leadId}`);
+    const card = page.getByTestId('lead-tickets');
+    await card.getByTestId('ticket-row').filter({ hasText: 'Barcode scanner not reading' }).waitFor();
+    await card.getByText('1 solved or closed').waitFor();
+    expect(await card.getByTestId('ticket-row').count()).toBe(1);
+    expect(await overflows(page)).toBe(false);
+    await card.scrollIntoViewIfNeeded();
+    await site.shot(page, 'tickets-lead-card-390');
+  });
 });

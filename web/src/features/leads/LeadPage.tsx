@@ -10,6 +10,7 @@ import { LeadDuplicatesCard } from '../duplicates/LeadDuplicatesCard';
 import { MergedNotice, useFollowMerge } from '../duplicates/MergedNotice';
 import { MergeHistoryCard } from '../duplicates/MergeHistoryCard';
 import { AttachmentsCard } from '../files/AttachmentsCard';
+import { LeadTicketsCard } from '../tickets/LeadTicketsCard';
 import { DeleteLeadMenu } from '../trash/DeleteLeadMenu';
 import { sourceLabel } from './fields';
 import { InlineField } from './InlineField';
@@ -183,6 +184,7 @@ export function LeadPage() {
           <LeadFollowUpsCard lead={data} />
           <PeopleCard lead={data} />
           <AttachmentsCard leadId={data.id} canChangeLead={data.editable.length > 0} />
+          <LeadTicketsCard leadId={data.id} />
           <LeadDuplicatesCard lead={data} />
           <Facts lead={data} />
           <MergeHistoryCard lead={data} />

@@ -28,7 +28,7 @@ function SlaBadge({ ticket }: { ticket: Ticket }) {
   );
 }
 
-function TicketRow({ ticket }: { ticket: Ticket }) {
+export function TicketRow({ ticket }: { ticket: Ticket }) {
   return (
     <Card
       component={Link}
