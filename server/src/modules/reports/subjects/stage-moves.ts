@@ -5,6 +5,7 @@
  */
 import { type RawBuilder, sql } from 'kysely';
 import { leadIsLive } from '../../leads/scope.ts';
+import { NoClickHouseForm } from '../dialect.ts';
 import { type CompileContext, type Dimension, type Subject, stageKeys } from '../semantic.ts';
 import { leadDimensions, leadTimeFields, stageOrder, userDimension } from './lead-parts.ts';
 
@@ -93,6 +94,33 @@ export const stageMovesSubject: Subject = {
  * The pipeline as it stood at the end of the report's last day (or now): each lead then existing, in the stage
  * its history had it in at that moment. Owners are today's.
  */
+/**
+ * Who owned the lead at the end of the window: the last assignment up to then; before its first assignment, the
+ * owner that assignment took it from; a lead never reassigned, its owner. ClickHouse holds no assignments.
+ */
+const ownerThen = userDimension(
+  'Owner then',
+  sql`(CASE WHEN ob.found THEN ob.owner_id WHEN oa.found THEN oa.previous_owner_id ELSE l.owner_id END)`,
+  null,
+  {
+    field: 'ownerId',
+    joins: [
+      {
+        key: 'owner_then',
+        sql: (c) => {
+          if (c.d.engine !== 'postgres') throw new NoClickHouseForm('The owner on a date');
+          const at = c.d.timestamp(c.range?.toAt ?? c.now.toISOString());
+          const of = sql`a.company_id = l.company_id AND a.lead_id = l.id`;
+          return sql`LEFT JOIN LATERAL (SELECT true AS found, a.owner_id FROM lead_assignments a
+              WHERE ${of} AND a.at < ${at} ORDER BY a.at DESC, a.id DESC LIMIT 1) ob ON true
+            LEFT JOIN LATERAL (SELECT true AS found, a.previous_owner_id FROM lead_assignments a
+              WHERE ${of} AND a.at >= ${at} ORDER BY a.at, a.id LIMIT 1) oa ON true`;
+        },
+      },
+    ],
+  },
+);
+
 export const pipelineAsOfSubject: Subject = {
   key: 'pipelineAsOf',
   label: 'Pipeline on a date',
@@ -106,6 +134,7 @@ export const pipelineAsOfSubject: Subject = {
   defaultTime: null,
   dimensions: {
     stageThen: { label: 'Stage then', kind: 'stage', expr: () => sql`s.to_stage`, order: stageOrder },
+    ownerThen,
     ...leadDims,
   },
   measures: {
