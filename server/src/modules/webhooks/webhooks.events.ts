@@ -1,8 +1,10 @@
 import { type LeadRow, leadValues } from '../leads/index.ts';
+import { pickedData, pickedEventTypes } from './webhooks.picked.ts';
 
 /**
  * The events an endpoint may subscribe to: each is captured in the transaction of the change that causes it
- * (the triggers of migration 0021 on `leads` and `activities`).
+ * (the triggers of migration 0021 on `leads` and `activities`, and of 0026 on `email_messages`,
+ * `whatsapp_messages` and `imports`).
  */
 export const eventTypes = [
   'lead.created',
@@ -15,6 +17,7 @@ export const eventTypes = [
   'activity.created',
   'activity.completed',
   'activity.missed',
+  ...pickedEventTypes,
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
@@ -67,6 +70,7 @@ function activityData(row: Row): Row {
 /** The `data` of an event's message, from the row as it was written (and before, for changes). */
 export function eventData(type: string, row: Row, previous: Row | null): Row {
   if (type === TEST_EVENT) return row;
+  if ((pickedEventTypes as readonly string[]).includes(type)) return pickedData(row);
   if (type.startsWith('activity.')) return activityData(row);
   const data = leadData(row);
   if (previous === null) return data;

@@ -30,6 +30,8 @@ export const eventTypeGroups: { label: string; types: readonly EventType[] }[] =
     ],
   },
   { label: 'Follow-ups', types: ['activity.created', 'activity.completed', 'activity.missed'] },
+  { label: 'Messages', types: ['email.sent', 'email.opened', 'whatsapp.received'] },
+  { label: 'Imports', types: ['import.completed'] },
 ];
 
 const endpointsKey = ['webhooks', 'endpoints'] as const;
