@@ -35,6 +35,7 @@ import { dashboardsRoutes } from './modules/dashboards/dashboards.routes.ts';
 import { duplicatesRoutes } from './modules/duplicates/duplicates.routes.ts';
 import { emailRoutes } from './modules/email/email.routes.ts';
 import { exportsRoutes } from './modules/exports/exports.routes.ts';
+import { extractorRoutes } from './modules/extractor/extractor.routes.ts';
 import { facebookRoutes } from './modules/facebook/facebook.routes.ts';
 import { filesRoutes } from './modules/files/files.routes.ts';
 import { foldersRoutes } from './modules/files/folders.routes.ts';
@@ -281,6 +282,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       searchRoutes(typed, deps);
       whatsappRoutes(typed, deps);
       facebookRoutes(typed, deps);
+      extractorRoutes(typed, deps);
       filesRoutes(typed, deps);
       foldersRoutes(typed, deps);
       webhooksRoutes(typed, deps);

@@ -179,6 +179,18 @@ describe('tenant isolation of every id route', () => {
       description: 'x',
       leadId: lead.id,
     });
+    const extractorSource = await ok('POST', '/api/v1/extractor/sources', {
+      name: 'Isolation source',
+      kind: 'mysql',
+      host: '127.0.0.1',
+      port: 1,
+      user: 'root',
+      database: 'x',
+      query: 'SELECT id FROM t',
+      cursorColumn: 'id',
+      mapping: [],
+    });
+    const extractorRun = await ok('POST', `/api/v1/extractor/sources/${extractorSource.id}/runs`);
 
     const ids: [RegExp, string][] = [
       [/^\/api\/v1\/leads\/bulk-actions\//, bulk.id],
@@ -208,6 +220,10 @@ describe('tenant isolation of every id route', () => {
       [/^\/api\/v1\/webhooks\/endpoints\//, webhook.id],
       [/^\/api\/v1\/webhooks\/deliveries\//, webhookDelivery.id],
       [/^\/api\/v1\/tickets\//, ticket.id],
+      [/^\/api\/v1\/extractor\/sources\//, extractorSource.id],
+      [/^\/api\/v1\/extractor\/runs\//, extractorRun.id],
+      // No failed row in Demo Co here: the run's id stands in (the extractor's own test checks a real one).
+      [/^\/api\/v1\/extractor\/row-errors\//, extractorRun.id],
       [/^\/api\/v1\/integrations\//, webhook.id],
     ];
     const fill = (path: string) =>

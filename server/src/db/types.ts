@@ -395,6 +395,61 @@ export interface EmailTrackingKeys {
   key_sealed: string;
 }
 
+export interface ExtractorRowErrors {
+  company_id: string;
+  created_at: Timestamp;
+  cursor_value: string | null;
+  data: Json;
+  id: string;
+  lead_id: string | null;
+  reason: string;
+  run_id: string;
+  status: Generated<string>;
+}
+
+export interface ExtractorRuns {
+  company_id: string;
+  created: Generated<number>;
+  created_at: Timestamp;
+  cursor_from: string | null;
+  cursor_to: string | null;
+  error: string | null;
+  failed: Generated<number>;
+  finished_at: Timestamp | null;
+  id: string;
+  requested_by: string | null;
+  rows_read: Generated<number>;
+  skipped: Generated<number>;
+  source_id: string;
+  started_at: Timestamp | null;
+  status: string;
+  updated: Generated<number>;
+}
+
+export interface ExtractorSources {
+  batch_size: Generated<number>;
+  company_id: string;
+  created_at: Timestamp;
+  created_by: string | null;
+  cursor_column: string;
+  cursor_value: string | null;
+  database_name: string;
+  host: string;
+  id: string;
+  kind: string;
+  lead_source: Generated<string>;
+  mapping: Generated<Json>;
+  name: string;
+  next_run_at: Timestamp | null;
+  on_duplicate: Generated<string>;
+  password_sealed: string | null;
+  port: number;
+  query: string;
+  schedule: string | null;
+  updated_at: Timestamp;
+  username: string;
+}
+
 export interface FacebookDirectory {
   company_id: string;
   connection_id: string;
@@ -1136,6 +1191,9 @@ export interface DB {
   email_signatures: EmailSignatures;
   email_templates: EmailTemplates;
   email_tracking_keys: EmailTrackingKeys;
+  extractor_row_errors: ExtractorRowErrors;
+  extractor_runs: ExtractorRuns;
+  extractor_sources: ExtractorSources;
   facebook_directory: FacebookDirectory;
   facebook_events: FacebookEvents;
   facebook_forms: FacebookForms;

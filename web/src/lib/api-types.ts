@@ -16901,6 +16901,1013 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/extractor/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The extractor sources, by name */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                kind: string;
+                                host: string;
+                                port: number;
+                                user: string;
+                                database: string;
+                                hasPassword: boolean;
+                                query: string;
+                                cursorColumn: string;
+                                /** @description The last committed cursor value */
+                                cursorValue: string | null;
+                                mapping: {
+                                    /** @description A lead field, or customFields.<key> */
+                                    target: string;
+                                    /** @description The column it reads */
+                                    from?: string;
+                                    /** @enum {unknown} */
+                                    transform?: "trim" | "lower" | "upper" | "splitFirst" | "splitLast" | "phone" | "date";
+                                    /** @description Source value -> lead value */
+                                    valueMap?: {
+                                        [key: string]: string;
+                                    };
+                                    /** @description A fixed value instead of a column */
+                                    constant?: string;
+                                    /** @description A JSONata expression evaluated on the row */
+                                    expression?: string;
+                                }[];
+                                leadSource: string;
+                                onDuplicate: string;
+                                batchSize: number;
+                                schedule: string | null;
+                                /** Format: date-time */
+                                nextRunAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a source: a MySQL/MariaDB or PostgreSQL database, a SELECT, a cursor column and a mapping */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description MySQL/MariaDB or PostgreSQL */
+                        kind: "mysql" | "postgres";
+                        host: string;
+                        port: number;
+                        user: string;
+                        database: string;
+                        /** @description Stored sealed; never returned */
+                        password?: string;
+                        /** @description One SELECT; the cursor column in its output */
+                        query: string;
+                        cursorColumn: string;
+                        mapping: {
+                            /** @description A lead field, or customFields.<key> */
+                            target: string;
+                            /** @description The column it reads */
+                            from?: string;
+                            /** @enum {unknown} */
+                            transform?: "trim" | "lower" | "upper" | "splitFirst" | "splitLast" | "phone" | "date";
+                            /** @description Source value -> lead value */
+                            valueMap?: {
+                                [key: string]: string;
+                            };
+                            /** @description A fixed value instead of a column */
+                            constant?: string;
+                            /** @description A JSONata expression evaluated on the row */
+                            expression?: string;
+                        }[];
+                        /**
+                         * @description The source of the leads it creates (default erp)
+                         * @enum {unknown}
+                         */
+                        leadSource?: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                        /** @description A row matching a lead: skip it, or update (merge into) the lead. Default skip */
+                        onDuplicate?: "skip" | "merge";
+                        /** @description Rows per committed batch (default 1000) */
+                        batchSize?: number;
+                        /** @description When it runs by itself (null: on demand only) */
+                        schedule?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            kind: string;
+                            host: string;
+                            port: number;
+                            user: string;
+                            database: string;
+                            hasPassword: boolean;
+                            query: string;
+                            cursorColumn: string;
+                            /** @description The last committed cursor value */
+                            cursorValue: string | null;
+                            mapping: {
+                                /** @description A lead field, or customFields.<key> */
+                                target: string;
+                                /** @description The column it reads */
+                                from?: string;
+                                /** @enum {unknown} */
+                                transform?: "trim" | "lower" | "upper" | "splitFirst" | "splitLast" | "phone" | "date";
+                                /** @description Source value -> lead value */
+                                valueMap?: {
+                                    [key: string]: string;
+                                };
+                                /** @description A fixed value instead of a column */
+                                constant?: string;
+                                /** @description A JSONata expression evaluated on the row */
+                                expression?: string;
+                            }[];
+                            leadSource: string;
+                            onDuplicate: string;
+                            batchSize: number;
+                            schedule: string | null;
+                            /** Format: date-time */
+                            nextRunAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extractor/sources/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One source */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            kind: string;
+                            host: string;
+                            port: number;
+                            user: string;
+                            database: string;
+                            hasPassword: boolean;
+                            query: string;
+                            cursorColumn: string;
+                            /** @description The last committed cursor value */
+                            cursorValue: string | null;
+                            mapping: {
+                                /** @description A lead field, or customFields.<key> */
+                                target: string;
+                                /** @description The column it reads */
+                                from?: string;
+                                /** @enum {unknown} */
+                                transform?: "trim" | "lower" | "upper" | "splitFirst" | "splitLast" | "phone" | "date";
+                                /** @description Source value -> lead value */
+                                valueMap?: {
+                                    [key: string]: string;
+                                };
+                                /** @description A fixed value instead of a column */
+                                constant?: string;
+                                /** @description A JSONata expression evaluated on the row */
+                                expression?: string;
+                            }[];
+                            leadSource: string;
+                            onDuplicate: string;
+                            batchSize: number;
+                            schedule: string | null;
+                            /** Format: date-time */
+                            nextRunAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a source and its runs */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a source (password null removes it; resetCursor reads from the start again) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @description MySQL/MariaDB or PostgreSQL */
+                        kind?: "mysql" | "postgres";
+                        host?: string;
+                        port?: number;
+                        user?: string;
+                        database?: string;
+                        /** @description One SELECT; the cursor column in its output */
+                        query?: string;
+                        cursorColumn?: string;
+                        mapping?: {
+                            /** @description A lead field, or customFields.<key> */
+                            target: string;
+                            /** @description The column it reads */
+                            from?: string;
+                            /** @enum {unknown} */
+                            transform?: "trim" | "lower" | "upper" | "splitFirst" | "splitLast" | "phone" | "date";
+                            /** @description Source value -> lead value */
+                            valueMap?: {
+                                [key: string]: string;
+                            };
+                            /** @description A fixed value instead of a column */
+                            constant?: string;
+                            /** @description A JSONata expression evaluated on the row */
+                            expression?: string;
+                        }[];
+                        /**
+                         * @description The source of the leads it creates (default erp)
+                         * @enum {unknown}
+                         */
+                        leadSource?: "manual" | "import" | "api" | "web_form" | "facebook" | "whatsapp" | "partner" | "erp" | "referral" | "other";
+                        /** @description A row matching a lead: skip it, or update (merge into) the lead. Default skip */
+                        onDuplicate?: "skip" | "merge";
+                        /** @description Rows per committed batch (default 1000) */
+                        batchSize?: number;
+                        /** @description When it runs by itself (null: on demand only) */
+                        schedule?: string | null;
+                        /** @description Stored sealed; never returned */
+                        password?: string | null;
+                        resetCursor?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            kind: string;
+                            host: string;
+                            port: number;
+                            user: string;
+                            database: string;
+                            hasPassword: boolean;
+                            query: string;
+                            cursorColumn: string;
+                            /** @description The last committed cursor value */
+                            cursorValue: string | null;
+                            mapping: {
+                                /** @description A lead field, or customFields.<key> */
+                                target: string;
+                                /** @description The column it reads */
+                                from?: string;
+                                /** @enum {unknown} */
+                                transform?: "trim" | "lower" | "upper" | "splitFirst" | "splitLast" | "phone" | "date";
+                                /** @description Source value -> lead value */
+                                valueMap?: {
+                                    [key: string]: string;
+                                };
+                                /** @description A fixed value instead of a column */
+                                constant?: string;
+                                /** @description A JSONata expression evaluated on the row */
+                                expression?: string;
+                            }[];
+                            leadSource: string;
+                            onDuplicate: string;
+                            batchSize: number;
+                            schedule: string | null;
+                            /** Format: date-time */
+                            nextRunAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/extractor/sources/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The first 50 rows of the query, each mapped to the lead it would make; nothing is saved */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: string[];
+                            rows: {
+                                row: {
+                                    [key: string]: unknown;
+                                };
+                                lead: {
+                                    [key: string]: unknown;
+                                } | null;
+                                error: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extractor/sources/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last 100 runs of a source */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                sourceId: string;
+                                /** @enum {unknown} */
+                                status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                                rowsRead: number;
+                                created: number;
+                                updated: number;
+                                skipped: number;
+                                failed: number;
+                                /** @description 0-1: 1 once finished; while running, unknown totals read as 0.5 */
+                                progress: number;
+                                cursorFrom: string | null;
+                                cursorTo: string | null;
+                                error: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Start a run: the rows after the cursor become leads, batch by batch (202 with the run) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            sourceId: string;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                            rowsRead: number;
+                            created: number;
+                            updated: number;
+                            skipped: number;
+                            failed: number;
+                            /** @description 0-1: 1 once finished; while running, unknown totals read as 0.5 */
+                            progress: number;
+                            cursorFrom: string | null;
+                            cursorTo: string | null;
+                            error: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extractor/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One run, with its failed rows */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            sourceId: string;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                            rowsRead: number;
+                            created: number;
+                            updated: number;
+                            skipped: number;
+                            failed: number;
+                            /** @description 0-1: 1 once finished; while running, unknown totals read as 0.5 */
+                            progress: number;
+                            cursorFrom: string | null;
+                            cursorTo: string | null;
+                            error: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            rowErrors: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                runId: string;
+                                /** @enum {unknown} */
+                                status: "open" | "retried" | "skipped";
+                                /** Format: uuid */
+                                leadId: string | null;
+                                cursorValue: string | null;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                reason: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extractor/runs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a queued or running run */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            sourceId: string;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+                            rowsRead: number;
+                            created: number;
+                            updated: number;
+                            skipped: number;
+                            failed: number;
+                            /** @description 0-1: 1 once finished; while running, unknown totals read as 0.5 */
+                            progress: number;
+                            cursorFrom: string | null;
+                            cursorTo: string | null;
+                            error: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extractor/row-errors/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write a failed row again by the source’s mapping as it is now (422 with the reason if refused again) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            runId: string;
+                            /** @enum {unknown} */
+                            status: "open" | "retried" | "skipped";
+                            /** Format: uuid */
+                            leadId: string | null;
+                            cursorValue: string | null;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            reason: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/extractor/row-errors/{id}/skip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a failed row as skipped */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            runId: string;
+                            /** @enum {unknown} */
+                            status: "open" | "retried" | "skipped";
+                            /** Format: uuid */
+                            leadId: string | null;
+                            cursorValue: string | null;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            reason: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/files": {
         parameters: {
             query?: never;
@@ -17755,7 +18762,7 @@ export interface paths {
                         /** @description What the endpoint is for (default empty) */
                         description?: string;
                         /** @description The events the endpoint receives */
-                        eventTypes: ("lead.created" | "lead.updated" | "lead.stage_changed" | "lead.assigned" | "lead.merged" | "lead.deleted" | "lead.restored" | "activity.created" | "activity.completed" | "activity.missed")[];
+                        eventTypes: ("lead.created" | "lead.updated" | "lead.stage_changed" | "lead.assigned" | "lead.merged" | "lead.deleted" | "lead.restored" | "activity.created" | "activity.completed" | "activity.missed" | "email.sent" | "email.opened" | "whatsapp.received" | "import.completed")[];
                         /** @description Only lead events whose lead has these values (each given field equal) are sent; other events are not filtered. Empty: every event of the subscribed types */
                         filter?: {
                             /** @description The lead’s stage key */
@@ -17998,7 +19005,7 @@ export interface paths {
                         /** @description What the endpoint is for (default empty) */
                         description?: string;
                         /** @description The events the endpoint receives */
-                        eventTypes?: ("lead.created" | "lead.updated" | "lead.stage_changed" | "lead.assigned" | "lead.merged" | "lead.deleted" | "lead.restored" | "activity.created" | "activity.completed" | "activity.missed")[];
+                        eventTypes?: ("lead.created" | "lead.updated" | "lead.stage_changed" | "lead.assigned" | "lead.merged" | "lead.deleted" | "lead.restored" | "activity.created" | "activity.completed" | "activity.missed" | "email.sent" | "email.opened" | "whatsapp.received" | "import.completed")[];
                         /** @description Only lead events whose lead has these values (each given field equal) are sent; other events are not filtered. Empty: every event of the subscribed types */
                         filter?: {
                             /** @description The lead’s stage key */
@@ -19183,7 +20190,7 @@ export interface components {
              */
             role: "ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST";
             label: string;
-            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage" | "webhooks:manage" | "webhooks:read" | "files:read" | "files:write" | "folders:manage" | "facebook:manage" | "facebook:read" | "tickets:read" | "tickets:write" | "integrations:read" | "integrations:manage")[];
+            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage" | "webhooks:manage" | "webhooks:read" | "files:read" | "files:write" | "folders:manage" | "facebook:manage" | "facebook:read" | "tickets:read" | "tickets:write" | "integrations:read" | "integrations:manage" | "extractor:manage" | "extractor:read")[];
             userScope: "all" | "subtree" | "self_and_warriors" | "self";
         };
         Company: {
@@ -19201,7 +20208,7 @@ export interface components {
         Me: {
             user: components["schemas"]["User"];
             company: components["schemas"]["Company"];
-            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage" | "webhooks:manage" | "webhooks:read" | "files:read" | "files:write" | "folders:manage" | "facebook:manage" | "facebook:read" | "tickets:read" | "tickets:write" | "integrations:read" | "integrations:manage")[];
+            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage" | "webhooks:manage" | "webhooks:read" | "files:read" | "files:write" | "folders:manage" | "facebook:manage" | "facebook:read" | "tickets:read" | "tickets:write" | "integrations:read" | "integrations:manage" | "extractor:manage" | "extractor:read")[];
             authenticatedWith: "session" | "api_key";
         };
         Session: {

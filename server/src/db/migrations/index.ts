@@ -22,6 +22,8 @@ import * as m0021 from './0021_webhooks.ts';
 import * as m0022 from './0022_files.ts';
 import * as m0023 from './0023_facebook.ts';
 import * as m0024 from './0024_tickets.ts';
+import * as m0025 from './0025_extractor.ts';
+import * as m0026 from './0026_webhook_events.ts';
 
 /** Every migration, in order. A new file is added here too, so the set is explicit and bundled with the code. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +50,6 @@ export const migrations: Record<string, Migration> = {
   '0022_files': m0022,
   '0023_facebook': m0023,
   '0024_tickets': m0024,
+  '0025_extractor': m0025,
+  '0026_webhook_events': m0026,
 };

@@ -70,6 +70,8 @@ export const permissions = [
   'tickets:write',
   'integrations:read',
   'integrations:manage',
+  'extractor:manage',
+  'extractor:read',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -177,6 +179,7 @@ export const roleMatrix: Record<Role, RoleDefinition> = {
       'leads:backdate',
       'duplicates:override',
       'webhooks:read',
+      'extractor:read',
       'facebook:read',
       'integrations:read',
     ],

@@ -21,6 +21,7 @@ const TemplatesPage = lazyPage(() => import('./templates/TemplatesPage'), 'Templ
 const FacebookPage = lazyPage(() => import('../facebook/FacebookPage'), 'FacebookPage');
 const WhatsAppSettingsPage = lazyPage(() => import('./whatsapp/WhatsAppSettingsPage'), 'WhatsAppSettingsPage');
 const WebhooksPage = lazyPage(() => import('../webhooks/WebhooksPage'), 'WebhooksPage');
+const ExtractorPage = lazyPage(() => import('../extractor/ExtractorPage'), 'ExtractorPage');
 const IntegrationsPage = lazyPage(() => import('../integrations/IntegrationsPage'), 'IntegrationsPage');
 
 function guarded(path: string, permission: Permission, element: ReactNode): RouteObject {
@@ -45,6 +46,7 @@ export const settingsRoute: RouteObject = {
     guarded('forms/:id', 'forms:manage', <FormEditorPage />),
     guarded('facebook', 'facebook:read', <FacebookPage />),
     guarded('webhooks', 'webhooks:read', <WebhooksPage />),
+    guarded('extractor', 'extractor:read', <ExtractorPage />),
     guarded('integrations', 'integrations:read', <IntegrationsPage />),
     {
       path: 'duplicates',

@@ -4,6 +4,7 @@ import {
   IconBuilding,
   IconCalendarTime,
   IconCopy,
+  IconDatabaseImport,
   IconForms,
   IconHeartHandshake,
   IconLayoutKanban,
@@ -119,6 +120,13 @@ export const settingsSections: readonly SettingsSection[] = [
     description: 'Signed messages to your other systems when leads and follow-ups change, with a delivery log.',
     icon: IconWebhook,
     permission: 'webhooks:read',
+  },
+  {
+    path: 'extractor',
+    label: 'Extractor',
+    description: 'Outside databases read into leads, with each run’s progress.',
+    icon: IconDatabaseImport,
+    permission: 'extractor:read',
   },
   {
     path: 'integrations',
