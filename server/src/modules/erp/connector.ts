@@ -168,6 +168,8 @@ export interface OAuthSpec {
   authorizeParams?: Record<string, string>;
   /** Fields of the token response kept as settings (QuickBooks: realmId arrives on the redirect; Zoho: api_domain). */
   keepFromToken?: string[];
+  /** Query parameters of the redirect kept as settings (QuickBooks: `realmId`). */
+  keepFromCallback?: string[];
 }
 
 /** A change the ERP pushed (QuickBooks webhook, Zoho notification): which records to read again. */
