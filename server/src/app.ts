@@ -34,6 +34,7 @@ import { customFieldsRoutes } from './modules/custom-fields/custom-fields.routes
 import { dashboardsRoutes } from './modules/dashboards/dashboards.routes.ts';
 import { duplicatesRoutes } from './modules/duplicates/duplicates.routes.ts';
 import { emailRoutes } from './modules/email/email.routes.ts';
+import { erpRoutes } from './modules/erp/erp.routes.ts';
 import { exportsRoutes } from './modules/exports/exports.routes.ts';
 import { extractorRoutes } from './modules/extractor/extractor.routes.ts';
 import { facebookRoutes } from './modules/facebook/facebook.routes.ts';
@@ -283,6 +284,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       whatsappRoutes(typed, deps);
       facebookRoutes(typed, deps);
       extractorRoutes(typed, deps);
+      erpRoutes(typed, deps);
       filesRoutes(typed, deps);
       foldersRoutes(typed, deps);
       webhooksRoutes(typed, deps);

@@ -41,6 +41,11 @@ export interface Config {
    * default false: such destinations are refused after DNS resolution, at connect time).
    */
   webhooksAllowPrivate: boolean;
+  /**
+   * How long an ERP request may wait in all for a throttling ERP (429 with Retry-After) before the sync gives up
+   * and comes back later (IPERFORM_ERP_MAX_WAIT_SECONDS; default 60).
+   */
+  erpMaxWaitSeconds: number;
   /** Uploads: the largest file (bytes) and each company's quota over all stored versions (bytes; 0: none). */
   filesMaxBytes: number;
   filesQuotaBytes: number;
@@ -139,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clickhouseUrl,
     facebookGraphUrl: (env.IPERFORM_FACEBOOK_GRAPH_URL?.trim() || DEFAULT_FACEBOOK_GRAPH_URL).replace(/\/+$/, ''),
     webhooksAllowPrivate: bool(env, 'IPERFORM_WEBHOOKS_ALLOW_PRIVATE', false),
+    erpMaxWaitSeconds: int(env, 'IPERFORM_ERP_MAX_WAIT_SECONDS', 60, 0, 3600),
   };
 }
 

@@ -191,6 +191,13 @@ describe('tenant isolation of every id route', () => {
       mapping: [],
     });
     const extractorRun = await ok('POST', `/api/v1/extractor/sources/${extractorSource.id}/runs`);
+    // Nothing is contacted until a run starts: the address need not answer.
+    const erpConnection = await ok('POST', '/api/v1/erp/connections', {
+      connector: 'tally',
+      name: 'Isolation Tally',
+      settings: { url: 'http://127.0.0.1:9', company: 'Demo' },
+    });
+    const erpRun = await ok('POST', `/api/v1/erp/connections/${erpConnection.id}/sync`, {});
 
     const ids: [RegExp, string][] = [
       [/^\/api\/v1\/leads\/bulk-actions\//, bulk.id],
@@ -225,6 +232,11 @@ describe('tenant isolation of every id route', () => {
       // No failed row in Demo Co here: the run's id stands in (the extractor's own test checks a real one).
       [/^\/api\/v1\/extractor\/row-errors\//, extractorRun.id],
       [/^\/api\/v1\/integrations\//, webhook.id],
+      [/^\/api\/v1\/erp\/connections\//, erpConnection.id],
+      [/^\/api\/v1\/erp\/runs\//, erpRun.id],
+      // No ERP error or conflict in Demo Co here: the run's id stands in (the ERP module's own tests check real ones).
+      [/^\/api\/v1\/erp\/errors\//, erpRun.id],
+      [/^\/api\/v1\/erp\/conflicts\//, erpRun.id],
     ];
     const fill = (path: string) =>
       path

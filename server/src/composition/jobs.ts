@@ -5,6 +5,7 @@ import { assignmentJobs } from '../modules/assignment/index.ts';
 import { bulkActionsJobs } from '../modules/bulk-actions/index.ts';
 import { duplicatesJobs } from '../modules/duplicates/index.ts';
 import { emailJobs } from '../modules/email/index.ts';
+import { erpJobs } from '../modules/erp/index.ts';
 import { extractorJobs } from '../modules/extractor/index.ts';
 import { facebookJobs } from '../modules/facebook/index.ts';
 import { filesJobs } from '../modules/files/index.ts';
@@ -28,6 +29,7 @@ export const jobRegistry = createJobRegistry([
   ...emailJobs,
   ...facebookJobs,
   ...extractorJobs,
+  ...erpJobs,
   ...filesJobs,
   ...importsJobs,
   ...reportSchedulesJobs,

@@ -395,6 +395,130 @@ export interface EmailTrackingKeys {
   key_sealed: string;
 }
 
+export interface ErpConflicts {
+  base: Json | null;
+  company_id: string;
+  connection_id: string;
+  created_at: Timestamp;
+  erp_field: string;
+  external_id: string;
+  id: string;
+  lead_field: string;
+  lead_id: string;
+  ours: Json | null;
+  resolution: string | null;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  status: string;
+  theirs: Json | null;
+}
+
+export interface ErpConnections {
+  checkpoints: Generated<Json>;
+  company_id: string;
+  connector: string;
+  created_at: Timestamp;
+  created_by: string | null;
+  id: string;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  last_run_at: Timestamp | null;
+  last_success_at: Timestamp | null;
+  mapping: Generated<Json>;
+  name: string;
+  next_run_at: Timestamp | null;
+  oauth_state_hash: string | null;
+  push_on_won: Generated<boolean>;
+  schedule: string | null;
+  secrets_sealed: string | null;
+  settings: Generated<Json>;
+  status: string;
+  status_reason: string | null;
+  updated_at: Timestamp;
+}
+
+export interface ErpDocuments {
+  balance: Numeric | null;
+  company_id: string;
+  connection_id: string;
+  currency: string | null;
+  customer_external_id: string;
+  deleted: Generated<boolean>;
+  doc_date: Timestamp;
+  due_date: Timestamp | null;
+  erp_updated_at: Timestamp | null;
+  external_id: string;
+  id: string;
+  invoice_refs: Generated<string[]>;
+  kind: string;
+  lead_id: string | null;
+  lines: Generated<Json>;
+  number: string | null;
+  status: string | null;
+  synced_at: Timestamp;
+  total: Numeric;
+}
+
+export interface ErpErrors {
+  attempts: Generated<number>;
+  company_id: string;
+  connection_id: string;
+  created_at: Timestamp;
+  direction: string;
+  entity: string;
+  external_id: string | null;
+  id: string;
+  kind: string;
+  lead_id: string | null;
+  message: string;
+  next_retry_at: Timestamp | null;
+  payload: Generated<Json>;
+  status: string;
+  updated_at: Timestamp;
+  vendor_code: string | null;
+}
+
+export interface ErpLinks {
+  candidates: Generated<string[]>;
+  company_id: string;
+  connection_id: string;
+  created_at: Timestamp;
+  deleted_in_erp: Generated<boolean>;
+  erp_fields: Generated<Json>;
+  erp_updated_at: Timestamp | null;
+  external_id: string;
+  lead_id: string | null;
+  status: string;
+  synced: Generated<Json>;
+  synced_at: Timestamp;
+  version: string | null;
+}
+
+export interface ErpOutbox {
+  company_id: string;
+  connection_id: string;
+  lead_id: string;
+  queued_at: Generated<Timestamp>;
+  reason: string;
+}
+
+export interface ErpRuns {
+  company_id: string;
+  connection_id: string;
+  counts: Generated<Json>;
+  created_at: Timestamp;
+  error: string | null;
+  finished_at: Timestamp | null;
+  id: string;
+  kind: string;
+  phase: string | null;
+  report: Json | null;
+  requested_by: string | null;
+  started_at: Timestamp | null;
+  status: string;
+  trigger: string;
+}
+
 export interface ExtractorRowErrors {
   company_id: string;
   created_at: Timestamp;
@@ -1191,6 +1315,13 @@ export interface DB {
   email_signatures: EmailSignatures;
   email_templates: EmailTemplates;
   email_tracking_keys: EmailTrackingKeys;
+  erp_conflicts: ErpConflicts;
+  erp_connections: ErpConnections;
+  erp_documents: ErpDocuments;
+  erp_errors: ErpErrors;
+  erp_links: ErpLinks;
+  erp_outbox: ErpOutbox;
+  erp_runs: ErpRuns;
   extractor_row_errors: ExtractorRowErrors;
   extractor_runs: ExtractorRuns;
   extractor_sources: ExtractorSources;

@@ -59,6 +59,11 @@ export const errorCodes = {
     status: 409,
     title: 'The Facebook page connection is broken (its access token was refused): save a new token first',
   },
+  erp_not_connected: {
+    status: 409,
+    title: 'The ERP connection is not connected: connect, reconnect or resume it first',
+  },
+  erp_refused: { status: 502, title: 'The ERP refused or could not be reached; its own message is in the detail' },
   internal: { status: 500, title: 'Something went wrong on our side' },
   unavailable: { status: 503, title: 'The service is not ready' },
   database_unavailable: { status: 503, title: 'The database is unavailable; try again shortly' },

@@ -5,7 +5,7 @@
 export type ConnectionStatus = 'connected' | 'paused' | 'broken' | 'not_configured';
 
 export interface ConnectionReport {
-  kind: 'web_form' | 'email' | 'whatsapp' | 'webhook' | 'facebook_page';
+  kind: 'web_form' | 'email' | 'whatsapp' | 'webhook' | 'facebook_page' | 'erp';
   id: string;
   name: string;
   status: ConnectionStatus;

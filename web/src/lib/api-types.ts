@@ -9017,7 +9017,7 @@ export interface paths {
                                 id: string;
                                 /** Format: date-time */
                                 at: string;
-                                /** @description One of: note, stage, assignment, change, created, whatsapp, facebook_lead, merge, merge_undone, email, email_event, activity, trash, ticket */
+                                /** @description One of: note, stage, assignment, change, created, whatsapp, facebook_lead, merge, merge_undone, email, email_event, activity, trash, ticket, erp_document */
                                 kind: string;
                                 /** @description Who did it; null when the system did (e.g. the assignment rules) */
                                 actor: {
@@ -9215,6 +9215,16 @@ export interface paths {
                                     status: string;
                                     /** @description low, normal, high or urgent */
                                     priority: string;
+                                };
+                                erp_document?: {
+                                    documentKind: "invoice" | "payment";
+                                    connectionName: string;
+                                    number: string | null;
+                                    /** Format: date */
+                                    date: string;
+                                    currency: string | null;
+                                    total: string;
+                                    balance: string | null;
                                 };
                             }[];
                             /** @description null on the last page */
@@ -17908,6 +17918,1989 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/erp/connectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The connectors: settings, secrets, customer fields, default mapping */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                id: string;
+                                label: string;
+                                oauth: boolean;
+                                /** @description JSON Schema of its settings */
+                                settings: {
+                                    [key: string]: unknown;
+                                };
+                                secretFields: {
+                                    name: string;
+                                    label: string;
+                                    required: boolean;
+                                }[];
+                                reads: string[];
+                                writes: string[];
+                                customerFields: {
+                                    name: string;
+                                    label: string;
+                                    type: string;
+                                    required: boolean;
+                                }[];
+                                defaultMapping: {
+                                    /** @description A lead field (API name) or custom:<key> */
+                                    leadField: string;
+                                    /** @description The connector’s customer field */
+                                    erpField: string;
+                                    /**
+                                     * @description The system of record: erp (the books win), iperform (we win), latest (the last change wins)
+                                     * @enum {unknown}
+                                     */
+                                    policy: "erp" | "iperform" | "latest";
+                                    /** @enum {unknown} */
+                                    transform?: "trim" | "upper" | "lower" | "digits";
+                                    /** @description Lead value -> ERP value (read back the other way) */
+                                    valueMap?: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                                /** @description The lead fields a mapping may use (custom fields included, as custom:<key>) */
+                                leadFields: {
+                                    key: string;
+                                    label: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company’s ERP connections */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                connector: string;
+                                connectorLabel: string;
+                                name: string;
+                                /** @enum {unknown} */
+                                status: "pending" | "connected" | "paused" | "broken";
+                                statusReason: string | null;
+                                settings: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description Which secrets are stored (never their values) */
+                                secretsSet: string[];
+                                oauthConnected: boolean;
+                                mapping: {
+                                    /** @description A lead field (API name) or custom:<key> */
+                                    leadField: string;
+                                    /** @description The connector’s customer field */
+                                    erpField: string;
+                                    /**
+                                     * @description The system of record: erp (the books win), iperform (we win), latest (the last change wins)
+                                     * @enum {unknown}
+                                     */
+                                    policy: "erp" | "iperform" | "latest";
+                                    /** @enum {unknown} */
+                                    transform?: "trim" | "upper" | "lower" | "digits";
+                                    /** @description Lead value -> ERP value (read back the other way) */
+                                    valueMap?: {
+                                        [key: string]: string;
+                                    };
+                                }[];
+                                pushOnWon: boolean;
+                                schedule: string | null;
+                                /** Format: date-time */
+                                nextRunAt: string | null;
+                                /** @description Where the ERP posts change notifications */
+                                notificationUrl: string | null;
+                                /** Format: date-time */
+                                lastRunAt: string | null;
+                                /** Format: date-time */
+                                lastSuccessAt: string | null;
+                                lastError: {
+                                    message: string;
+                                    /** Format: date-time */
+                                    at: string | null;
+                                } | null;
+                                stats: {
+                                    customersLinked: number;
+                                    forReview: number;
+                                    invoices: number;
+                                    payments: number;
+                                    openErrors: number;
+                                    openConflicts: number;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a connection (OAuth connectors start pending until connected) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {unknown} */
+                        connector: "tally" | "quickbooks" | "zoho_books" | "zoho_crm" | "sapb1";
+                        name: string;
+                        /** @description The connector’s own settings (see GET /erp/connectors): host, company, realm, organization... */
+                        settings: {
+                            [key: string]: unknown;
+                        };
+                        /** @description Passwords and client secrets by name (stored sealed, never returned); null removes one */
+                        secrets?: {
+                            [key: string]: string | null;
+                        };
+                        /** @description A won lead becomes a customer (default true) */
+                        pushOnWon?: boolean;
+                        /** @description When it polls by itself (null: on demand and by notification only) */
+                        schedule?: string | null;
+                        mapping?: {
+                            /** @description A lead field (API name) or custom:<key> */
+                            leadField: string;
+                            /** @description The connector’s customer field */
+                            erpField: string;
+                            /**
+                             * @description The system of record: erp (the books win), iperform (we win), latest (the last change wins)
+                             * @enum {unknown}
+                             */
+                            policy: "erp" | "iperform" | "latest";
+                            /** @enum {unknown} */
+                            transform?: "trim" | "upper" | "lower" | "digits";
+                            /** @description Lead value -> ERP value (read back the other way) */
+                            valueMap?: {
+                                [key: string]: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            connector: string;
+                            connectorLabel: string;
+                            name: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "connected" | "paused" | "broken";
+                            statusReason: string | null;
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Which secrets are stored (never their values) */
+                            secretsSet: string[];
+                            oauthConnected: boolean;
+                            mapping: {
+                                /** @description A lead field (API name) or custom:<key> */
+                                leadField: string;
+                                /** @description The connector’s customer field */
+                                erpField: string;
+                                /**
+                                 * @description The system of record: erp (the books win), iperform (we win), latest (the last change wins)
+                                 * @enum {unknown}
+                                 */
+                                policy: "erp" | "iperform" | "latest";
+                                /** @enum {unknown} */
+                                transform?: "trim" | "upper" | "lower" | "digits";
+                                /** @description Lead value -> ERP value (read back the other way) */
+                                valueMap?: {
+                                    [key: string]: string;
+                                };
+                            }[];
+                            pushOnWon: boolean;
+                            schedule: string | null;
+                            /** Format: date-time */
+                            nextRunAt: string | null;
+                            /** @description Where the ERP posts change notifications */
+                            notificationUrl: string | null;
+                            /** Format: date-time */
+                            lastRunAt: string | null;
+                            /** Format: date-time */
+                            lastSuccessAt: string | null;
+                            lastError: {
+                                message: string;
+                                /** Format: date-time */
+                                at: string | null;
+                            } | null;
+                            stats: {
+                                customersLinked: number;
+                                forReview: number;
+                                invoices: number;
+                                payments: number;
+                                openErrors: number;
+                                openConflicts: number;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/connections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One connection */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            connector: string;
+                            connectorLabel: string;
+                            name: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "connected" | "paused" | "broken";
+                            statusReason: string | null;
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Which secrets are stored (never their values) */
+                            secretsSet: string[];
+                            oauthConnected: boolean;
+                            mapping: {
+                                /** @description A lead field (API name) or custom:<key> */
+                                leadField: string;
+                                /** @description The connector’s customer field */
+                                erpField: string;
+                                /**
+                                 * @description The system of record: erp (the books win), iperform (we win), latest (the last change wins)
+                                 * @enum {unknown}
+                                 */
+                                policy: "erp" | "iperform" | "latest";
+                                /** @enum {unknown} */
+                                transform?: "trim" | "upper" | "lower" | "digits";
+                                /** @description Lead value -> ERP value (read back the other way) */
+                                valueMap?: {
+                                    [key: string]: string;
+                                };
+                            }[];
+                            pushOnWon: boolean;
+                            schedule: string | null;
+                            /** Format: date-time */
+                            nextRunAt: string | null;
+                            /** @description Where the ERP posts change notifications */
+                            notificationUrl: string | null;
+                            /** Format: date-time */
+                            lastRunAt: string | null;
+                            /** Format: date-time */
+                            lastSuccessAt: string | null;
+                            lastError: {
+                                message: string;
+                                /** Format: date-time */
+                                at: string | null;
+                            } | null;
+                            stats: {
+                                customersLinked: number;
+                                forReview: number;
+                                invoices: number;
+                                payments: number;
+                                openErrors: number;
+                                openConflicts: number;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a connection, its links, documents, runs and queues */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a connection: name, settings, secrets, schedule, pushing won leads, pause or resume */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @description The connector’s own settings (see GET /erp/connectors): host, company, realm, organization... */
+                        settings?: {
+                            [key: string]: unknown;
+                        };
+                        /** @description Passwords and client secrets by name (stored sealed, never returned); null removes one */
+                        secrets?: {
+                            [key: string]: string | null;
+                        };
+                        pushOnWon?: boolean;
+                        /** @description When it polls by itself (null: on demand and by notification only) */
+                        schedule?: string | null;
+                        /** @description Pause or resume pushing and reading */
+                        paused?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            connector: string;
+                            connectorLabel: string;
+                            name: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "connected" | "paused" | "broken";
+                            statusReason: string | null;
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Which secrets are stored (never their values) */
+                            secretsSet: string[];
+                            oauthConnected: boolean;
+                            mapping: {
+                                /** @description A lead field (API name) or custom:<key> */
+                                leadField: string;
+                                /** @description The connector’s customer field */
+                                erpField: string;
+                                /**
+                                 * @description The system of record: erp (the books win), iperform (we win), latest (the last change wins)
+                                 * @enum {unknown}
+                                 */
+                                policy: "erp" | "iperform" | "latest";
+                                /** @enum {unknown} */
+                                transform?: "trim" | "upper" | "lower" | "digits";
+                                /** @description Lead value -> ERP value (read back the other way) */
+                                valueMap?: {
+                                    [key: string]: string;
+                                };
+                            }[];
+                            pushOnWon: boolean;
+                            schedule: string | null;
+                            /** Format: date-time */
+                            nextRunAt: string | null;
+                            /** @description Where the ERP posts change notifications */
+                            notificationUrl: string | null;
+                            /** Format: date-time */
+                            lastRunAt: string | null;
+                            /** Format: date-time */
+                            lastSuccessAt: string | null;
+                            lastError: {
+                                message: string;
+                                /** Format: date-time */
+                                at: string | null;
+                            } | null;
+                            stats: {
+                                customersLinked: number;
+                                forReview: number;
+                                invoices: number;
+                                payments: number;
+                                openErrors: number;
+                                openConflicts: number;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/erp/connections/{id}/mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace the customer field mapping */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        fields: {
+                            /** @description A lead field (API name) or custom:<key> */
+                            leadField: string;
+                            /** @description The connector’s customer field */
+                            erpField: string;
+                            /**
+                             * @description The system of record: erp (the books win), iperform (we win), latest (the last change wins)
+                             * @enum {unknown}
+                             */
+                            policy: "erp" | "iperform" | "latest";
+                            /** @enum {unknown} */
+                            transform?: "trim" | "upper" | "lower" | "digits";
+                            /** @description Lead value -> ERP value (read back the other way) */
+                            valueMap?: {
+                                [key: string]: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            connector: string;
+                            connectorLabel: string;
+                            name: string;
+                            /** @enum {unknown} */
+                            status: "pending" | "connected" | "paused" | "broken";
+                            statusReason: string | null;
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Which secrets are stored (never their values) */
+                            secretsSet: string[];
+                            oauthConnected: boolean;
+                            mapping: {
+                                /** @description A lead field (API name) or custom:<key> */
+                                leadField: string;
+                                /** @description The connector’s customer field */
+                                erpField: string;
+                                /**
+                                 * @description The system of record: erp (the books win), iperform (we win), latest (the last change wins)
+                                 * @enum {unknown}
+                                 */
+                                policy: "erp" | "iperform" | "latest";
+                                /** @enum {unknown} */
+                                transform?: "trim" | "upper" | "lower" | "digits";
+                                /** @description Lead value -> ERP value (read back the other way) */
+                                valueMap?: {
+                                    [key: string]: string;
+                                };
+                            }[];
+                            pushOnWon: boolean;
+                            schedule: string | null;
+                            /** Format: date-time */
+                            nextRunAt: string | null;
+                            /** @description Where the ERP posts change notifications */
+                            notificationUrl: string | null;
+                            /** Format: date-time */
+                            lastRunAt: string | null;
+                            /** Format: date-time */
+                            lastSuccessAt: string | null;
+                            lastError: {
+                                message: string;
+                                /** Format: date-time */
+                                at: string | null;
+                            } | null;
+                            stats: {
+                                customersLinked: number;
+                                forReview: number;
+                                invoices: number;
+                                payments: number;
+                                openErrors: number;
+                                openConflicts: number;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/connections/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Try the connection now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/connections/{id}/oauth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start connecting an OAuth connector: the vendor’s page to send the admin to */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            authorizeUrl: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/oauth/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the vendor sends the admin back: the code is exchanged and the admin redirected to the connection */
+        get: {
+            parameters: {
+                query: {
+                    code?: string;
+                    state: string;
+                    error?: string;
+                    realmId?: string;
+                    "accounts-server"?: string;
+                    location?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                302: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/connections/{id}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read changes now (202 with the run; the waiting or running one if there is one) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Read everything again from the start (default false) */
+                        full?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            connectionId: string;
+                            /** @enum {unknown} */
+                            kind: "sync" | "push" | "consistency";
+                            trigger: string;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "succeeded" | "failed";
+                            /** @description What a running run is doing (customers, invoices, payments) */
+                            phase: string | null;
+                            counts: {
+                                [key: string]: number;
+                            };
+                            error: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/connections/{id}/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Compare both sides and report drift; with repair, settle it in the direction of each policy */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Repair the drift found in the direction of each policy */
+                        repair?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            connectionId: string;
+                            /** @enum {unknown} */
+                            kind: "sync" | "push" | "consistency";
+                            trigger: string;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "succeeded" | "failed";
+                            /** @description What a running run is doing (customers, invoices, payments) */
+                            phase: string | null;
+                            counts: {
+                                [key: string]: number;
+                            };
+                            error: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/connections/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last 50 runs, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                connectionId: string;
+                                /** @enum {unknown} */
+                                kind: "sync" | "push" | "consistency";
+                                trigger: string;
+                                /** @enum {unknown} */
+                                status: "queued" | "running" | "succeeded" | "failed";
+                                /** @description What a running run is doing (customers, invoices, payments) */
+                                phase: string | null;
+                                counts: {
+                                    [key: string]: number;
+                                };
+                                error: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                startedAt: string | null;
+                                /** Format: date-time */
+                                finishedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One run (a consistency check with its drift) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            connectionId: string;
+                            /** @enum {unknown} */
+                            kind: "sync" | "push" | "consistency";
+                            trigger: string;
+                            /** @enum {unknown} */
+                            status: "queued" | "running" | "succeeded" | "failed";
+                            /** @description What a running run is doing (customers, invoices, payments) */
+                            phase: string | null;
+                            counts: {
+                                [key: string]: number;
+                            };
+                            error: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            startedAt: string | null;
+                            /** Format: date-time */
+                            finishedAt: string | null;
+                            report: {
+                                drift: {
+                                    /** @enum {unknown} */
+                                    type: "missing_in_erp" | "missing_in_iperform" | "not_pulled" | "differs";
+                                    externalId: string;
+                                    /** Format: uuid */
+                                    leadId: string | null;
+                                    leadName: string | null;
+                                    field: string | null;
+                                    ours: unknown;
+                                    theirs: unknown;
+                                    /** @enum {unknown} */
+                                    direction: "to_erp" | "to_iperform" | "none";
+                                }[];
+                                truncated: boolean;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/connections/{id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The error queue: records the ERP refused, with its own message */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "resolved" | "skipped";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                connectionId: string;
+                                /** @enum {unknown} */
+                                direction: "push" | "pull";
+                                entity: string;
+                                /** Format: uuid */
+                                leadId: string | null;
+                                leadName: string | null;
+                                externalId: string | null;
+                                kind: string;
+                                /** @description The ERP’s own message */
+                                message: string;
+                                vendorCode: string | null;
+                                attempts: number;
+                                /** Format: date-time */
+                                nextRetryAt: string | null;
+                                /** @enum {unknown} */
+                                status: "open" | "resolved" | "skipped";
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/errors/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Try the record again now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            connectionId: string;
+                            /** @enum {unknown} */
+                            direction: "push" | "pull";
+                            entity: string;
+                            /** Format: uuid */
+                            leadId: string | null;
+                            leadName: string | null;
+                            externalId: string | null;
+                            kind: string;
+                            /** @description The ERP’s own message */
+                            message: string;
+                            vendorCode: string | null;
+                            attempts: number;
+                            /** Format: date-time */
+                            nextRetryAt: string | null;
+                            /** @enum {unknown} */
+                            status: "open" | "resolved" | "skipped";
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/errors/{id}/skip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close the error without writing the record */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            connectionId: string;
+                            /** @enum {unknown} */
+                            direction: "push" | "pull";
+                            entity: string;
+                            /** Format: uuid */
+                            leadId: string | null;
+                            leadName: string | null;
+                            externalId: string | null;
+                            kind: string;
+                            /** @description The ERP’s own message */
+                            message: string;
+                            vendorCode: string | null;
+                            attempts: number;
+                            /** Format: date-time */
+                            nextRetryAt: string | null;
+                            /** @enum {unknown} */
+                            status: "open" | "resolved" | "skipped";
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/connections/{id}/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fields both sides changed, waiting for a person */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                connectionId: string;
+                                /** Format: uuid */
+                                leadId: string;
+                                leadName: string | null;
+                                externalId: string;
+                                erpField: string;
+                                leadField: string;
+                                ours: unknown;
+                                theirs: unknown;
+                                base: unknown;
+                                /** @enum {unknown} */
+                                status: "open" | "resolved";
+                                /** @description erp or iperform: whose value was taken */
+                                resolution: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/conflicts/{id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Settle a conflict: whose value wins */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Whose value wins
+                         * @enum {unknown}
+                         */
+                        take: "erp" | "iperform";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            connectionId: string;
+                            /** Format: uuid */
+                            leadId: string;
+                            leadName: string | null;
+                            externalId: string;
+                            erpField: string;
+                            leadField: string;
+                            ours: unknown;
+                            theirs: unknown;
+                            base: unknown;
+                            /** @enum {unknown} */
+                            status: "open" | "resolved";
+                            /** @description erp or iperform: whose value was taken */
+                            resolution: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/erp/connections/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Customers the ERP holds that matched no lead, with the likely leads */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                externalId: string;
+                                fields: {
+                                    [key: string]: unknown;
+                                };
+                                candidates: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                }[];
+                                /** @enum {unknown} */
+                                status: "unmatched" | "ignored";
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Link a customer to a lead, or leave it unlinked */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        externalId: string;
+                        /**
+                         * @description Link the customer to a lead, or leave it unlinked
+                         * @enum {unknown}
+                         */
+                        action: "link" | "ignore";
+                        /** Format: uuid */
+                        leadId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/erp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The lead’s customers in the books, their invoices and payments, and what is outstanding */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            customers: {
+                                /** Format: uuid */
+                                connectionId: string;
+                                connectionName: string;
+                                connector: string;
+                                externalId: string;
+                                deletedInErp: boolean;
+                                /** Format: date-time */
+                                syncedAt: string;
+                            }[];
+                            invoices: {
+                                /** Format: uuid */
+                                id: string;
+                                connectionName: string;
+                                externalId: string;
+                                number: string | null;
+                                /** Format: date */
+                                date: string;
+                                /** Format: date */
+                                dueDate: string | null;
+                                currency: string;
+                                /** @description A decimal amount, e.g. 1180.00 */
+                                total: string;
+                                /** @description A decimal amount, e.g. 1180.00 */
+                                balance: string;
+                                status: string | null;
+                                lines: {
+                                    description: string | null;
+                                    quantity: number | null;
+                                    rate: number | null;
+                                    amount: number;
+                                }[];
+                            }[];
+                            payments: {
+                                /** Format: uuid */
+                                id: string;
+                                connectionName: string;
+                                externalId: string;
+                                reference: string | null;
+                                /** Format: date */
+                                date: string;
+                                currency: string;
+                                /** @description A decimal amount, e.g. 1180.00 */
+                                amount: string;
+                                invoices: string[];
+                            }[];
+                            outstanding: {
+                                currency: string;
+                                /** @description A decimal amount, e.g. 1180.00 */
+                                amount: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/erp/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Push the lead to an ERP now (creates the customer, or writes what changed) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        connectionId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            queued: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/files": {
         parameters: {
             query?: never;
@@ -19537,8 +21530,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             data: {
-                                /** @description web_form, email (the SMTP server), whatsapp, webhook (an endpoint) or facebook_page */
-                                kind: "web_form" | "email" | "whatsapp" | "webhook" | "facebook_page";
+                                /** @description web_form, email (the SMTP server), whatsapp, webhook (an endpoint), facebook_page or erp (an ERP connection) */
+                                kind: "web_form" | "email" | "whatsapp" | "webhook" | "facebook_page" | "erp";
                                 /**
                                  * Format: uuid
                                  * @description The record’s id (the company’s for email and whatsapp)
@@ -19631,8 +21624,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description web_form, email (the SMTP server), whatsapp, webhook (an endpoint) or facebook_page */
-                            kind: "web_form" | "email" | "whatsapp" | "webhook" | "facebook_page";
+                            /** @description web_form, email (the SMTP server), whatsapp, webhook (an endpoint), facebook_page or erp (an ERP connection) */
+                            kind: "web_form" | "email" | "whatsapp" | "webhook" | "facebook_page" | "erp";
                             /**
                              * Format: uuid
                              * @description The record’s id (the company’s for email and whatsapp)
@@ -19716,8 +21709,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            /** @description web_form, email (the SMTP server), whatsapp, webhook (an endpoint) or facebook_page */
-                            kind: "web_form" | "email" | "whatsapp" | "webhook" | "facebook_page";
+                            /** @description web_form, email (the SMTP server), whatsapp, webhook (an endpoint), facebook_page or erp (an ERP connection) */
+                            kind: "web_form" | "email" | "whatsapp" | "webhook" | "facebook_page" | "erp";
                             /**
                              * Format: uuid
                              * @description The record’s id (the company’s for email and whatsapp)
@@ -20036,6 +22029,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/erp/notify/{companyId}/{connectionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A change notification from the ERP (QuickBooks webhooks, Zoho notifications), verified by signature or token */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    companyId: string;
+                    connectionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            received: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -20190,7 +22242,7 @@ export interface components {
              */
             role: "ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST";
             label: string;
-            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage" | "webhooks:manage" | "webhooks:read" | "files:read" | "files:write" | "folders:manage" | "facebook:manage" | "facebook:read" | "tickets:read" | "tickets:write" | "integrations:read" | "integrations:manage" | "extractor:manage" | "extractor:read")[];
+            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage" | "webhooks:manage" | "webhooks:read" | "files:read" | "files:write" | "folders:manage" | "facebook:manage" | "facebook:read" | "tickets:read" | "tickets:write" | "integrations:read" | "integrations:manage" | "extractor:manage" | "extractor:read" | "erp:manage" | "erp:read" | "erp:push")[];
             userScope: "all" | "subtree" | "self_and_warriors" | "self";
         };
         Company: {
@@ -20208,7 +22260,7 @@ export interface components {
         Me: {
             user: components["schemas"]["User"];
             company: components["schemas"]["Company"];
-            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage" | "webhooks:manage" | "webhooks:read" | "files:read" | "files:write" | "folders:manage" | "facebook:manage" | "facebook:read" | "tickets:read" | "tickets:write" | "integrations:read" | "integrations:manage" | "extractor:manage" | "extractor:read")[];
+            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage" | "webhooks:manage" | "webhooks:read" | "files:read" | "files:write" | "folders:manage" | "facebook:manage" | "facebook:read" | "tickets:read" | "tickets:write" | "integrations:read" | "integrations:manage" | "extractor:manage" | "extractor:read" | "erp:manage" | "erp:read" | "erp:push")[];
             authenticatedWith: "session" | "api_key";
         };
         Session: {

@@ -24,6 +24,7 @@ import * as m0023 from './0023_facebook.ts';
 import * as m0024 from './0024_tickets.ts';
 import * as m0025 from './0025_extractor.ts';
 import * as m0026 from './0026_webhook_events.ts';
+import * as m0027 from './0027_erp.ts';
 
 /** Every migration, in order. A new file is added here too, so the set is explicit and bundled with the code. */
 export const migrations: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '0024_tickets': m0024,
   '0025_extractor': m0025,
   '0026_webhook_events': m0026,
+  '0027_erp': m0027,
 };

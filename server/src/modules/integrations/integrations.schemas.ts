@@ -2,7 +2,7 @@ import { type Static, Type } from 'typebox';
 import { List, Nullable } from '../../http/schemas.ts';
 
 /** The kinds the home can pause and resume: the others are 400 naming `kind`. */
-export const pausableKinds = ['web_form', 'webhook'] as const;
+export const pausableKinds = ['web_form', 'webhook', 'erp'] as const;
 
 const Instant = Type.String({ format: 'date-time' });
 
@@ -15,8 +15,12 @@ export const Connection = Type.Object(
         Type.Literal('whatsapp'),
         Type.Literal('webhook'),
         Type.Literal('facebook_page'),
+        Type.Literal('erp'),
       ],
-      { description: 'web_form, email (the SMTP server), whatsapp, webhook (an endpoint) or facebook_page' },
+      {
+        description:
+          'web_form, email (the SMTP server), whatsapp, webhook (an endpoint), facebook_page or erp (an ERP connection)',
+      },
     ),
     id: Type.String({ format: 'uuid', description: 'The record’s id (the company’s for email and whatsapp)' }),
     name: Type.String(),

@@ -5,6 +5,7 @@ import { fieldError, notFound } from '../../http/errors.ts';
 import type { ConnectionReport } from '../../lib/connections.ts';
 import { isUuid } from '../../lib/ids.ts';
 import { emailConnections } from '../email/index.ts';
+import { erpConnections, setErpPaused } from '../erp/index.ts';
 import { facebookConnections } from '../facebook/index.ts';
 import { formConnections, setFormActive } from '../forms/index.ts';
 import { setEndpointEnabled, webhookConnections } from '../webhooks/index.ts';
@@ -32,6 +33,7 @@ async function connectionsOf(trx: Tx, companyId: string, since: Date): Promise<C
     ...(await whatsappConnections(trx, companyId, since)),
     ...(await webhookConnections(trx, since)),
     ...(await facebookConnections(trx, since)),
+    ...(await erpConnections(trx, since)),
   ];
 }
 
@@ -55,6 +57,7 @@ export async function setPaused(deps: Deps, ctx: RequestContext, kind: string, i
   }
   if (!isUuid(id)) throw notFound('connection');
   if (kind === 'webhook') await setEndpointEnabled(deps, ctx, id, !paused);
+  else if (kind === 'erp') await setErpPaused(deps, ctx, id, paused);
   else await setFormActive(deps, ctx, id, !paused);
   const { data } = await listConnections(deps, ctx);
   const connection = data.find((c) => c.kind === kind && c.id === id);

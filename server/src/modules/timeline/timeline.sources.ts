@@ -3,6 +3,7 @@ import type { Tx } from '../../db/client.ts';
 import { Nullable } from '../../http/schemas.ts';
 import { activitySource } from '../activities/index.ts';
 import { emailEventSource, emailSource } from '../email/index.ts';
+import { erpTimelineSource } from '../erp/index.ts';
 import { facebookTimelineSource } from '../facebook/index.ts';
 import {
   accessFieldOf,
@@ -222,4 +223,5 @@ export const timelineSources: TimelineSource[] = [
   activitySource,
   trashTimelineSource,
   ticketTimelineSource,
+  erpTimelineSource,
 ];

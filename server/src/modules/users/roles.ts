@@ -72,6 +72,9 @@ export const permissions = [
   'integrations:manage',
   'extractor:manage',
   'extractor:read',
+  'erp:manage',
+  'erp:read',
+  'erp:push',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -126,6 +129,7 @@ export const roleMatrix: Record<Role, RoleDefinition> = {
       'partners:read',
       'targets:manage',
       'folders:manage',
+      'erp:push',
     ],
   },
   SALESPERSON: {
@@ -143,6 +147,7 @@ export const roleMatrix: Record<Role, RoleDefinition> = {
       'leads:merge',
       'leads:delete',
       'leads:export',
+      'erp:push',
       'partners:read',
     ],
   },
@@ -180,6 +185,7 @@ export const roleMatrix: Record<Role, RoleDefinition> = {
       'duplicates:override',
       'webhooks:read',
       'extractor:read',
+      'erp:read',
       'facebook:read',
       'integrations:read',
     ],

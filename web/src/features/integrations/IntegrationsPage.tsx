@@ -13,6 +13,7 @@ const kindLabels: Record<Connection['kind'], string> = {
   whatsapp: 'WhatsApp',
   webhook: 'Webhook endpoint',
   facebook_page: 'Facebook page',
+  erp: 'ERP',
 };
 
 /** Where each kind is set up. */
@@ -28,6 +29,8 @@ function settingsPathOf(connection: Connection): string {
       return '/settings/webhooks';
     case 'facebook_page':
       return '/settings/facebook';
+    case 'erp':
+      return `/settings/erp/${connection.id}`;
   }
 }
 

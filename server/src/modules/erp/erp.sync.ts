@@ -1,0 +1,459 @@
+import { sql } from 'kysely';
+import { type Tx, withTenant } from '../../db/client.ts';
+import type { Deps, RequestContext } from '../../http/context.ts';
+import { AppError } from '../../http/errors.ts';
+import type { Job } from '../../jobs/queue.ts';
+import { jobContext } from '../../jobs/system-context.ts';
+import { newId } from '../../lib/ids.ts';
+import { loadWriteContext, writeLead } from '../leads/commands.ts';
+import { type LeadRow, toColumns } from '../leads/index.ts';
+import type { Connector, ExternalCustomer, ExternalInvoice, ExternalPayment, FieldValue, Page } from './connector.ts';
+import { connectorOf, contextFor } from './erp.context.ts';
+import { findLiveLead, liveLeads } from './erp.leads.ts';
+import { fromErpValue, leadInputFor, type MappingField, sameValue, toErpFields } from './erp.mapping.ts';
+import type { ConnectionRow, LinkRow } from './erp.repository.ts';
+import * as repo from './erp.repository.ts';
+import { type Counts, finishRun, loadQueuedRun, progress } from './erp.runs.ts';
+
+/**
+ * The pull side of a sync run: customers, then invoices, then payments, each read page by page from its
+ * checkpoint. A page and its checkpoint commit together in one transaction, so a run that stops half way (the ERP
+ * throttles, the process restarts) starts again where it stopped and never skips or doubles a record: every
+ * record is upserted by its external id.
+ *
+ * A customer the ERP holds is linked to the lead it came from, or matched to an existing lead (the connector's
+ * match fields, strongest first, one live lead exactly), or listed for review. For a linked customer, every mapped
+ * field the ERP changed since the last sync is settled by the field's policy (see erp.mapping.ts): written to the
+ * lead through the lead write path (audited, on the timeline), pushed back over, or queued for review.
+ */
+
+type Checkpoints = Partial<Record<'customer' | 'invoice' | 'payment', string | null>>;
+
+interface SyncState {
+  deps: Deps;
+  ctx: RequestContext;
+  connection: ConnectionRow;
+  connector: Connector;
+  mapping: MappingField[];
+  counts: Counts;
+}
+
+const bump = (counts: Counts, name: string, by = 1) => {
+  counts[name] = (counts[name] ?? 0) + by;
+};
+
+export async function runSync(_trx: Tx, deps: Deps, job: Job<{ runId: string }>): Promise<void> {
+  const loaded = await loadQueuedRun(deps, job.companyId, job.payload.runId);
+  if (!loaded) return;
+  const { run, connection } = loaded;
+  const counts: Counts = {};
+  if (connection.status !== 'connected') {
+    await finishRun(deps, run, { counts, error: new Error(`The connection is ${connection.status}`) });
+    return;
+  }
+  const connector = connectorOf(connection);
+  const state: SyncState = {
+    deps,
+    ctx: jobContext(job),
+    connection,
+    connector,
+    mapping: connection.mapping as unknown as MappingField[],
+    counts,
+  };
+  const ctx = contextFor(deps, connection);
+  try {
+    await pull(state, run, 'customer', (cp) => connector.readCustomers(ctx, cp), applyCustomer);
+    if (connector.readInvoices) {
+      const read = connector.readInvoices.bind(connector);
+      await pull(state, run, 'invoice', (cp) => read(ctx, cp), applyInvoice);
+    }
+    if (connector.readPayments) {
+      const read = connector.readPayments.bind(connector);
+      await pull(state, run, 'payment', (cp) => read(ctx, cp), applyPayment);
+    }
+    await finishRun(deps, run, { counts });
+  } catch (error) {
+    await finishRun(deps, run, { counts, error });
+  }
+}
+
+async function pull<T>(
+  state: SyncState,
+  run: repo.RunRow,
+  entity: 'customer' | 'invoice' | 'payment',
+  read: (checkpoint: string | null) => Promise<Page<T>>,
+  apply: (trx: Tx, state: SyncState, record: T) => Promise<void>,
+): Promise<void> {
+  const { deps, connection } = state;
+  for (;;) {
+    const checkpoints = await withTenant(deps.db, connection.company_id, async (trx) => {
+      const row = await repo.findConnection(trx, connection.id);
+      return (row?.checkpoints ?? {}) as Checkpoints;
+    });
+    const page = await read(checkpoints[entity] ?? null);
+    await withTenant(deps.db, connection.company_id, async (trx) => {
+      for (const record of page.records) await apply(trx, state, record);
+      await sql`UPDATE erp_connections SET checkpoints = checkpoints || ${JSON.stringify({ [entity]: page.checkpoint })}::jsonb
+        WHERE company_id = ${connection.company_id} AND id = ${connection.id}`.execute(trx);
+    });
+    bump(state.counts, `${entity}sRead`, page.records.length);
+    await progress(deps, run, `${entity}s`, state.counts);
+    if (!page.more || page.records.length === 0) return;
+  }
+}
+
+// Customers -------------------------------------------------------------------------------------------------
+
+/** The mapped ERP values of a customer, keyed by ERP field: what `synced` keeps. */
+function mappedOf(record: ExternalCustomer, mapping: MappingField[]): Record<string, FieldValue> {
+  const out: Record<string, FieldValue> = {};
+  for (const f of mapping) out[f.erpField] = record.fields[f.erpField] ?? null;
+  return out;
+}
+
+export async function applyCustomer(trx: Tx, state: SyncState, record: ExternalCustomer): Promise<void> {
+  const { deps, connection } = state;
+  const now = deps.clock.now();
+  const link = await repo.findLink(trx, connection.id, record.externalId);
+  if (record.deleted) {
+    if (link) {
+      await trx
+        .updateTable('erp_links')
+        .set({ deleted_in_erp: true, synced_at: now })
+        .where('connection_id', '=', connection.id)
+        .where('external_id', '=', record.externalId)
+        .execute();
+    }
+    bump(state.counts, 'customersDeleted');
+    return;
+  }
+  if (link?.lead_id) {
+    await reconcile(trx, state, link, record);
+    return;
+  }
+  if (link) {
+    await trx
+      .updateTable('erp_links')
+      .set({
+        erp_fields: JSON.stringify(record.fields),
+        version: record.version,
+        erp_updated_at: record.updatedAt,
+        synced_at: now,
+      })
+      .where('connection_id', '=', connection.id)
+      .where('external_id', '=', record.externalId)
+      .execute();
+    return;
+  }
+  const candidates = await matchLeads(trx, state, record);
+  const single = candidates.length === 1 ? (candidates[0] as string) : null;
+  const free = single ? !(await repo.linkOfLead(trx, connection.id, single)) : false;
+  await trx
+    .insertInto('erp_links')
+    .values({
+      company_id: connection.company_id,
+      connection_id: connection.id,
+      external_id: record.externalId,
+      lead_id: single && free ? single : null,
+      status: single && free ? 'linked' : 'unmatched',
+      version: record.version,
+      erp_updated_at: record.updatedAt,
+      erp_fields: JSON.stringify(record.fields),
+      // A matched pair starts from the ERP's values: fields that differ then follow the policy like any change.
+      synced: JSON.stringify(single && free ? {} : mappedOf(record, state.mapping)),
+      candidates: sql<string[]>`${sql.val(candidates)}::uuid[]`,
+      synced_at: now,
+      created_at: now,
+    })
+    .execute();
+  if (single && free) {
+    bump(state.counts, 'customersMatched');
+    await attachDocuments(trx, connection.id, record.externalId, single);
+    const created = await repo.findLink(trx, connection.id, record.externalId);
+    if (created) await reconcile(trx, state, created, record, true);
+  } else {
+    bump(state.counts, 'customersForReview');
+  }
+}
+
+/** Live leads matching the customer on its strongest match field that has a value (at most 5). */
+async function matchLeads(trx: Tx, state: SyncState, record: ExternalCustomer): Promise<string[]> {
+  for (const erpField of state.connector.matchFields) {
+    const value = record.fields[erpField];
+    const f = state.mapping.find((m) => m.erpField === erpField);
+    if (!f || value === null || value === undefined || String(value).trim() === '') continue;
+    const text = String(value).trim();
+    let q = liveLeads(trx).limit(5);
+    if (f.leadField === 'emails') {
+      q = q.where(sql<boolean>`${text.toLowerCase()} = ANY (l.emails)`);
+    } else if (f.leadField === 'phones') {
+      const digits = text.replace(/\D+/g, '').slice(-10);
+      if (digits.length < 7) continue;
+      q = q.where(
+        sql<boolean>`EXISTS (SELECT 1 FROM unnest(l.phones) p WHERE right(regexp_replace(p, '\\D', '', 'g'), 10) = ${digits})`,
+      );
+    } else if (f.leadField.startsWith('custom:')) {
+      q = q.where(sql<boolean>`lower(l.custom_fields ->> ${f.leadField.slice(7)}) = ${text.toLowerCase()}`);
+    } else if (f.leadField === 'name') {
+      q = q.where(sql<boolean>`lower(l.name) = ${text.toLowerCase()}`);
+    } else if (f.leadField === 'companyName') {
+      q = q.where(sql<boolean>`lower(l.company_name) = ${text.toLowerCase()}`);
+    } else {
+      continue;
+    }
+    const rows = await q.execute();
+    if (rows.length > 0) return rows.map((r) => r.id);
+  }
+  return [];
+}
+
+/** Points the customer's invoices and payments at its lead. */
+export async function attachDocuments(trx: Tx, connectionId: string, externalId: string, leadId: string | null) {
+  await trx
+    .updateTable('erp_documents')
+    .set({ lead_id: leadId })
+    .where('connection_id', '=', connectionId)
+    .where('customer_external_id', '=', externalId)
+    .execute();
+}
+
+/**
+ * Settles each mapped field of a linked customer by its policy. `first`: the link was just made by matching, so
+ * there is no common base yet: a difference is settled by the policy alone (`latest` compares change times).
+ */
+export async function reconcile(
+  trx: Tx,
+  state: SyncState,
+  link: LinkRow,
+  record: ExternalCustomer,
+  first = false,
+): Promise<void> {
+  const { deps, connection, connector, mapping } = state;
+  const now = deps.clock.now();
+  const lead = link.lead_id ? await findLiveLead(trx, link.lead_id) : undefined;
+  if (!lead) return;
+  const base = link.synced as Record<string, FieldValue>;
+  const ours = toErpFields(lead, mapping, connector);
+  const synced: Record<string, FieldValue> = { ...base };
+  const take: { f: MappingField; value: string | null }[] = [];
+  let pushBack = false;
+  const erpTime = record.updatedAt ? new Date(record.updatedAt).getTime() : null;
+  const leadTime = new Date(lead.updated_at).getTime();
+  for (const f of mapping) {
+    const theirs = record.fields[f.erpField] ?? null;
+    const mine = ours[f.erpField] ?? null;
+    if (sameValue(theirs, mine)) {
+      synced[f.erpField] = theirs;
+      continue;
+    }
+    const erpChanged = first || !sameValue(theirs, base[f.erpField]);
+    const weChanged = first || !sameValue(mine, base[f.erpField]);
+    if (!erpChanged) continue; // only ours changed: the push carries it
+    if (f.policy === 'erp' || (f.policy === 'latest' && !weChanged)) {
+      take.push({ f, value: fromErpValue(theirs, f) });
+      synced[f.erpField] = theirs;
+    } else if (f.policy === 'iperform') {
+      pushBack = true;
+    } else if (erpTime !== null && erpTime !== leadTime) {
+      if (erpTime > leadTime) {
+        take.push({ f, value: fromErpValue(theirs, f) });
+        synced[f.erpField] = theirs;
+      } else {
+        pushBack = true;
+      }
+    } else {
+      await openConflict(trx, deps, connection, lead, link, f, mine, theirs, base[f.erpField] ?? null);
+      bump(state.counts, 'conflicts');
+    }
+  }
+  if (take.length > 0) await writeFromErp(trx, state, lead, take);
+  await trx
+    .updateTable('erp_links')
+    .set({
+      synced: JSON.stringify(synced),
+      erp_fields: JSON.stringify(record.fields),
+      version: record.version,
+      erp_updated_at: record.updatedAt,
+      deleted_in_erp: false,
+      synced_at: now,
+    })
+    .where('connection_id', '=', connection.id)
+    .where('external_id', '=', link.external_id)
+    .execute();
+  if (pushBack) await queuePush(trx, connection, lead.id, 'edited');
+  bump(state.counts, 'customersIn');
+}
+
+/** Writes ERP values into the lead through the one input mapper and the lead write path (audited). */
+async function writeFromErp(
+  trx: Tx,
+  state: SyncState,
+  lead: LeadRow,
+  take: { f: MappingField; value: string | null }[],
+) {
+  const wctx = await loadWriteContext(trx, state.ctx);
+  try {
+    const input = leadInputFor(lead, take);
+    const changes = await toColumns(trx, input, wctx.input, {
+      mode: 'update',
+      currentCustom: lead.custom_fields as Record<string, unknown>,
+    });
+    await writeLead(trx, state.deps, state.ctx, lead, changes, 'lead.updated_from_erp');
+    bump(state.counts, 'leadsUpdated');
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    await recordPullError(trx, state, lead.id, null, error.message);
+  }
+}
+
+async function recordPullError(
+  trx: Tx,
+  state: SyncState,
+  leadId: string | null,
+  externalId: string | null,
+  message: string,
+) {
+  const now = state.deps.clock.now();
+  await trx
+    .insertInto('erp_errors')
+    .values({
+      company_id: state.connection.company_id,
+      id: newId(),
+      connection_id: state.connection.id,
+      direction: 'pull',
+      entity: 'customer',
+      lead_id: leadId,
+      external_id: externalId,
+      kind: 'validation',
+      message,
+      status: 'open',
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  bump(state.counts, 'errors');
+}
+
+async function openConflict(
+  trx: Tx,
+  deps: Deps,
+  connection: ConnectionRow,
+  lead: LeadRow,
+  link: LinkRow,
+  f: MappingField,
+  ours: FieldValue,
+  theirs: FieldValue,
+  base: FieldValue,
+) {
+  await trx
+    .insertInto('erp_conflicts')
+    .values({
+      company_id: connection.company_id,
+      id: newId(),
+      connection_id: connection.id,
+      lead_id: lead.id,
+      external_id: link.external_id,
+      erp_field: f.erpField,
+      lead_field: f.leadField,
+      ours: JSON.stringify(ours),
+      theirs: JSON.stringify(theirs),
+      base: JSON.stringify(base),
+      status: 'open',
+      created_at: deps.clock.now(),
+    })
+    .onConflict((oc) =>
+      oc
+        .expression(sql`company_id, connection_id, lead_id, erp_field`)
+        .where('status', '=', 'open')
+        .doUpdateSet({ ours: JSON.stringify(ours), theirs: JSON.stringify(theirs) }),
+    )
+    .execute();
+}
+
+/** Queues a lead for the push job (the trigger does this for won and edited leads; this is for the rest). */
+export async function queuePush(
+  trx: Tx,
+  connection: Pick<ConnectionRow, 'company_id' | 'id'>,
+  leadId: string,
+  reason: 'edited' | 'manual' | 'retry' | 'won',
+) {
+  await trx
+    .insertInto('erp_outbox')
+    .values({ company_id: connection.company_id, connection_id: connection.id, lead_id: leadId, reason })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  await sql`SELECT app_erp_wake()`.execute(trx);
+}
+
+// Invoices and payments ---------------------------------------------------------------------------------------
+
+async function leadOfCustomer(trx: Tx, connectionId: string, externalId: string): Promise<string | null> {
+  const link = await repo.findLink(trx, connectionId, externalId);
+  return link?.lead_id ?? null;
+}
+
+async function applyInvoice(trx: Tx, state: SyncState, invoice: ExternalInvoice): Promise<void> {
+  const { connection } = state;
+  const leadId = await leadOfCustomer(trx, connection.id, invoice.customerExternalId);
+  const values = {
+    customer_external_id: invoice.customerExternalId,
+    lead_id: leadId,
+    number: invoice.number,
+    doc_date: invoice.date,
+    due_date: invoice.dueDate,
+    currency: invoice.currency,
+    total: invoice.total.toFixed(2),
+    balance: invoice.balance.toFixed(2),
+    status: invoice.status,
+    lines: JSON.stringify(invoice.lines),
+    deleted: invoice.deleted ?? false,
+    erp_updated_at: invoice.updatedAt,
+    synced_at: state.deps.clock.now(),
+  };
+  await trx
+    .insertInto('erp_documents')
+    .values({
+      company_id: connection.company_id,
+      id: newId(),
+      connection_id: connection.id,
+      kind: 'invoice',
+      external_id: invoice.externalId,
+      ...values,
+    })
+    .onConflict((oc) => oc.columns(['company_id', 'connection_id', 'kind', 'external_id']).doUpdateSet(values))
+    .execute();
+  bump(state.counts, 'invoicesIn');
+}
+
+async function applyPayment(trx: Tx, state: SyncState, payment: ExternalPayment): Promise<void> {
+  const { connection } = state;
+  const leadId = await leadOfCustomer(trx, connection.id, payment.customerExternalId);
+  const values = {
+    customer_external_id: payment.customerExternalId,
+    lead_id: leadId,
+    number: payment.reference,
+    doc_date: payment.date,
+    currency: payment.currency,
+    total: payment.amount.toFixed(2),
+    invoice_refs: payment.invoiceExternalIds,
+    deleted: payment.deleted ?? false,
+    erp_updated_at: payment.updatedAt,
+    synced_at: state.deps.clock.now(),
+  };
+  await trx
+    .insertInto('erp_documents')
+    .values({
+      company_id: connection.company_id,
+      id: newId(),
+      connection_id: connection.id,
+      kind: 'payment',
+      external_id: payment.externalId,
+      ...values,
+    })
+    .onConflict((oc) => oc.columns(['company_id', 'connection_id', 'kind', 'external_id']).doUpdateSet(values))
+    .execute();
+  bump(state.counts, 'paymentsIn');
+}
+
+export type { SyncState };

