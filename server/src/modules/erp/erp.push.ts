@@ -273,26 +273,27 @@ async function pushChanges(
   lead: LeadRow,
   link: LinkRow,
 ): Promise<boolean> {
-  const base = link.synced as Record<string, FieldValue>;
-  const conflicted = new Set(
-    (
-      await trx
-        .selectFrom('erp_conflicts')
-        .select('erp_field')
-        .where('connection_id', '=', connection.id)
-        .where('lead_id', '=', lead.id)
-        .where('status', '=', 'open')
-        .execute()
-    ).map((r) => r.erp_field),
-  );
-  const ours = toErpFields(lead, mapping, connector, (f) => f.policy !== 'erp' && !conflicted.has(f.erpField));
-  const changed = Object.fromEntries(Object.entries(ours).filter(([k, v]) => !sameValue(v, base[k])));
-  if (Object.keys(changed).length === 0) return false;
-  let version = link.version;
+  let current = link;
+  let row = lead;
   for (let attempt = 0; ; attempt++) {
+    const base = current.synced as Record<string, FieldValue>;
+    const conflicted = new Set(
+      (
+        await trx
+          .selectFrom('erp_conflicts')
+          .select('erp_field')
+          .where('connection_id', '=', connection.id)
+          .where('lead_id', '=', lead.id)
+          .where('status', '=', 'open')
+          .execute()
+      ).map((r) => r.erp_field),
+    );
+    const ours = toErpFields(row, mapping, connector, (f) => f.policy !== 'erp' && !conflicted.has(f.erpField));
+    const changed = Object.fromEntries(Object.entries(ours).filter(([k, v]) => !sameValue(v, base[k])));
+    if (Object.keys(changed).length === 0) return false;
     try {
-      const updated = await connector.updateCustomer(ctx, link.external_id, version, changed);
-      await saveLink(trx, deps, connection, lead.id, link.external_id, updated.version, updated.updatedAt, {
+      const updated = await connector.updateCustomer(ctx, current.external_id, current.version, changed);
+      await saveLink(trx, deps, connection, lead.id, current.external_id, updated.version, updated.updatedAt, {
         ...base,
         ...changed,
       });
@@ -301,16 +302,19 @@ async function pushChanges(
         entityType: 'lead',
         entityId: lead.id,
         before: Object.fromEntries(Object.keys(changed).map((k) => [k, base[k] ?? null])),
-        after: { connection: connection.name, externalId: link.external_id, ...changed },
+        after: { connection: connection.name, externalId: current.external_id, ...changed },
         at: deps.clock.now(),
       });
       return true;
     } catch (error) {
       if (!(error instanceof ErpError) || error.kind !== 'stale' || attempt > 0) throw error;
-      const fresh = await connector.getCustomer(ctx, link.external_id);
-      if (!fresh) throw new ErpError('not_found', `${connector.label} no longer has customer ${link.external_id}`);
-      await reconcile(trx, { deps, ctx: ctxAudit, connection, connector, mapping, counts: {} }, link, fresh);
-      version = fresh.version;
+      // The books changed the customer meanwhile: read it again and settle it (which may take the ERP's values
+      // or open conflicts), then write what is still ours with the new version.
+      const fresh = await connector.getCustomer(ctx, current.external_id);
+      if (!fresh) throw new ErpError('not_found', `${connector.label} no longer has customer ${current.external_id}`);
+      await reconcile(trx, { deps, ctx: ctxAudit, connection, connector, mapping, counts: {} }, current, fresh);
+      current = (await repo.findLink(trx, connection.id, current.external_id)) ?? current;
+      row = (await findLiveLead(trx, lead.id)) ?? row;
     }
   }
 }

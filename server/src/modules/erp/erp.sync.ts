@@ -252,15 +252,13 @@ export async function reconcile(
     if (f.policy === 'erp' || (f.policy === 'latest' && !weChanged)) {
       take.push({ f, value: fromErpValue(theirs, f) });
       synced[f.erpField] = theirs;
-    } else if (f.policy === 'iperform') {
+    } else if (f.policy === 'iperform' || (erpTime !== null && erpTime < leadTime)) {
+      // Ours wins: the base becomes what the ERP holds now, so the push sees our value as the change to write.
+      synced[f.erpField] = theirs;
       pushBack = true;
-    } else if (erpTime !== null && erpTime !== leadTime) {
-      if (erpTime > leadTime) {
-        take.push({ f, value: fromErpValue(theirs, f) });
-        synced[f.erpField] = theirs;
-      } else {
-        pushBack = true;
-      }
+    } else if (erpTime !== null && erpTime > leadTime) {
+      take.push({ f, value: fromErpValue(theirs, f) });
+      synced[f.erpField] = theirs;
     } else {
       await openConflict(trx, deps, connection, lead, link, f, mine, theirs, base[f.erpField] ?? null);
       bump(state.counts, 'conflicts');
