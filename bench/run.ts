@@ -28,6 +28,9 @@
  * BENCH_ONLY=webhooks creates BENCH_WEBHOOK_EVENTS leads (10,000) without and then with three webhook endpoints
  * on local receivers, and times the fan-out and delivery by the server's worker (bench/webhooks-bench.ts).
  *
+ * BENCH_ONLY=erp runs a first full sync of 50,000 customers and 200,000 invoices from each ERP connector's fake
+ * and times won leads reaching the ERP (bench/erp-bench.ts); BENCH_ERP_CONNECTORS=tally,quickbooks limits it.
+ *
  * BENCH_ONLY=lists loads every list endpoint in turn (users, leads, activities, notifications, views, audit,
  * partners, imports, email templates, trash) on the foundation's data.
  *
@@ -254,6 +257,10 @@ try {
   } else if (only === 'webhooks') {
     const { runWebhooksBench, webhooksTable } = await import('./webhooks-bench.ts');
     console.log(webhooksTable(await runWebhooksBench(base, accessToken)));
+  } else if (only === 'erp') {
+    if (!server.pid) throw new Error('the server has no process id');
+    const { erpTable, runErpBench } = await import('./erp-bench.ts');
+    console.log(erpTable(await runErpBench(base, server.pid)));
   } else if (only === 'reports') {
     const { reportsTable, runReportsBench } = await import('./reports-bench.ts');
     console.log(reportsTable(await runReportsBench(base, DEMO_PASSWORD)));

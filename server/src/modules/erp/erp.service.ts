@@ -1,9 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { FastifySchemaValidationError } from 'fastify';
 import { sql } from 'kysely';
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, type FieldError, notFound } from '../../http/errors.ts';
+import { fieldErrors } from '../../http/validation.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { isUuid, newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/index.ts';
@@ -25,7 +28,9 @@ const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(
 const invalid = (errors: FieldError[]) =>
   new AppError('validation_failed', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// Settings are taken as given (no coercion, no defaults filled in): what is stored is what was checked.
+const ajv = new Ajv({ allErrors: true, strict: false, coerceTypes: false, useDefaults: false });
+addFormats.default(ajv);
 const validators = new Map<string, ReturnType<typeof ajv.compile>>();
 
 function settingsErrors(connector: Connector, settings: Record<string, unknown>): FieldError[] {
@@ -35,13 +40,10 @@ function settingsErrors(connector: Connector, settings: Record<string, unknown>)
     validators.set(connector.id, validate);
   }
   if (validate(settings)) return [];
-  return (validate.errors ?? []).map((e: ErrorObject) => {
-    const missing = e.keyword === 'required' ? `.${(e.params as { missingProperty: string }).missingProperty}` : '';
-    const extra =
-      e.keyword === 'additionalProperties' ? `.${(e.params as { additionalProperty: string }).additionalProperty}` : '';
-    const path = `settings${e.instancePath.replaceAll('/', '.')}${missing}${extra}`;
-    return { path, message: e.message ?? 'is not valid' };
-  });
+  return fieldErrors(validate.errors as FastifySchemaValidationError[]).map((e) => ({
+    ...e,
+    path: e.path ? `settings.${e.path}` : 'settings',
+  }));
 }
 
 function secretErrors(connector: Connector, secrets: Record<string, string | null>, creating: boolean): FieldError[] {

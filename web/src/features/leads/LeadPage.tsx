@@ -9,6 +9,7 @@ import { useCan } from '../auth/session';
 import { LeadDuplicatesCard } from '../duplicates/LeadDuplicatesCard';
 import { MergedNotice, useFollowMerge } from '../duplicates/MergedNotice';
 import { MergeHistoryCard } from '../duplicates/MergeHistoryCard';
+import { LeadErpCard } from '../erp/LeadErpCard';
 import { AttachmentsCard } from '../files/AttachmentsCard';
 import { LeadTicketsCard } from '../tickets/LeadTicketsCard';
 import { DeleteLeadMenu } from '../trash/DeleteLeadMenu';
@@ -185,6 +186,7 @@ export function LeadPage() {
           <PeopleCard lead={data} />
           <AttachmentsCard leadId={data.id} canChangeLead={data.editable.length > 0} />
           <LeadTicketsCard leadId={data.id} />
+          <LeadErpCard leadId={data.id} />
           <LeadDuplicatesCard lead={data} />
           <Facts lead={data} />
           <MergeHistoryCard lead={data} />

@@ -22,6 +22,8 @@ const FacebookPage = lazyPage(() => import('../facebook/FacebookPage'), 'Faceboo
 const WhatsAppSettingsPage = lazyPage(() => import('./whatsapp/WhatsAppSettingsPage'), 'WhatsAppSettingsPage');
 const WebhooksPage = lazyPage(() => import('../webhooks/WebhooksPage'), 'WebhooksPage');
 const ExtractorPage = lazyPage(() => import('../extractor/ExtractorPage'), 'ExtractorPage');
+const ErpPage = lazyPage(() => import('../erp/ErpPage'), 'ErpPage');
+const ErpConnectionPage = lazyPage(() => import('../erp/ErpConnectionPage'), 'ErpConnectionPage');
 const IntegrationsPage = lazyPage(() => import('../integrations/IntegrationsPage'), 'IntegrationsPage');
 
 function guarded(path: string, permission: Permission, element: ReactNode): RouteObject {
@@ -47,6 +49,8 @@ export const settingsRoute: RouteObject = {
     guarded('facebook', 'facebook:read', <FacebookPage />),
     guarded('webhooks', 'webhooks:read', <WebhooksPage />),
     guarded('extractor', 'extractor:read', <ExtractorPage />),
+    guarded('erp', 'erp:read', <ErpPage />),
+    guarded('erp/:id', 'erp:read', <ErpConnectionPage />),
     guarded('integrations', 'integrations:read', <IntegrationsPage />),
     {
       path: 'duplicates',

@@ -12,6 +12,7 @@ import {
   IconMailCode,
   IconMailCog,
   IconPlugConnected,
+  IconReceipt2,
   IconRoute,
   IconShieldLock,
   IconWebhook,
@@ -127,6 +128,14 @@ export const settingsSections: readonly SettingsSection[] = [
     description: 'Outside databases read into leads, with each run’s progress.',
     icon: IconDatabaseImport,
     permission: 'extractor:read',
+  },
+  {
+    path: 'erp',
+    label: 'ERP',
+    description:
+      'Your accounting system (Tally, QuickBooks, Zoho, SAP): won leads become customers, invoices come back.',
+    icon: IconReceipt2,
+    permission: 'erp:read',
   },
   {
     path: 'integrations',
