@@ -38,6 +38,7 @@ import { resolve } from 'node:path';
  *   https://www.zoho.com/crm/developer/docs/api/v8/upsert-records.html).
  * - Errors: INVALID_TOKEN (401, sample); per-record DUPLICATE_DATA / MANDATORY_NOT_FOUND / INVALID_DATA with
  *   details.api_name/json_path as the v7 insert-records page documents; TOO_MANY_REQUESTS on 429 (body assumed).
+ * - POST /oauth/v2/token also takes the authorization-code grant (the consent redirect), answering a refresh token.
  * - `notification()` builds what Zoho posts to a channel's notify_url (the v7 notifications sample).
  *
  * Every change stamps a fake clock that moves one second per change (seedBulk: ten records a second), so reads by
@@ -674,6 +675,20 @@ export class ZohoFake {
     this.tokenRequests++;
     if (form.get('client_id') !== this.clientId || form.get('client_secret') !== this.clientSecret) {
       return { status: 200, body: { error: 'invalid_client' } };
+    }
+    // The authorization-code grant (the admin's consent, once) answers a refresh token too, as Zoho does with
+    // access_type=offline (https://www.zoho.com/accounts/protocol/oauth/web-apps/access-token.html).
+    if (form.get('grant_type') === 'authorization_code' && form.get('code') && !this.grantRevoked) {
+      return {
+        status: 200,
+        body: {
+          access_token: this.issueToken(),
+          refresh_token: this.refreshToken,
+          api_domain: this.url,
+          token_type: 'Bearer',
+          expires_in: 3600,
+        },
+      };
     }
     if (
       form.get('grant_type') !== 'refresh_token' ||

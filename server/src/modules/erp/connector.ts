@@ -197,6 +197,11 @@ export interface Connector {
   defaultCustomerMapping: DefaultMapping[];
   /** Matching keys, strongest first: connector field names whose equality with a lead's mapped value is a match. */
   matchFields: string[];
+  /**
+   * A record that matches no lead becomes a lead (through the one write path) instead of waiting for review: for a
+   * CRM run beside us (Zoho CRM), whose records are leads too.
+   */
+  unmatchedBecomeLeads?: boolean;
 
   /** Checks that the connection works (credentials, company); resolves a one-line description, throws ErpError. */
   check(ctx: ConnectorContext): Promise<string>;

@@ -5,8 +5,8 @@ import { AppError } from '../../http/errors.ts';
 import type { Job } from '../../jobs/queue.ts';
 import { jobContext } from '../../jobs/system-context.ts';
 import { newId } from '../../lib/ids.ts';
-import { loadWriteContext, writeLead } from '../leads/commands.ts';
-import { type LeadRow, toColumns } from '../leads/index.ts';
+import { createLeads, loadWriteContext, writeLead } from '../leads/commands.ts';
+import { type CreateLeadInput, type LeadRow, toColumns } from '../leads/index.ts';
 import type { Connector, ExternalCustomer, ExternalInvoice, ExternalPayment, FieldValue, Page } from './connector.ts';
 import { connectorOf, contextFor } from './erp.context.ts';
 import { findLiveLead, liveLeads } from './erp.leads.ts';
@@ -146,6 +146,10 @@ export async function applyCustomer(trx: Tx, state: SyncState, record: ExternalC
     return;
   }
   const candidates = await matchLeads(trx, state, record);
+  if (candidates.length === 0 && state.connector.unmatchedBecomeLeads) {
+    const created = await leadFromRecord(trx, state, record);
+    if (created) candidates.push(created);
+  }
   const single = candidates.length === 1 ? (candidates[0] as string) : null;
   const free = single ? !(await repo.linkOfLead(trx, connection.id, single)) : false;
   await trx
@@ -174,6 +178,34 @@ export async function applyCustomer(trx: Tx, state: SyncState, record: ExternalC
   } else {
     bump(state.counts, 'customersForReview');
   }
+}
+
+/**
+ * A lead made from a record of a CRM run beside us, through the one write path (validation, duplicate policy,
+ * assignment rules, audit); null when it has no name or the write path refused it or found it a duplicate (then it
+ * waits for review like any unmatched record).
+ */
+async function leadFromRecord(trx: Tx, state: SyncState, record: ExternalCustomer): Promise<string | null> {
+  const body: Record<string, unknown> = {};
+  const custom: Record<string, unknown> = {};
+  for (const f of state.mapping) {
+    const value = fromErpValue(record.fields[f.erpField], f);
+    if (value === null) continue;
+    if (f.leadField.startsWith('custom:')) custom[f.leadField.slice(7)] = value;
+    else if (f.leadField === 'emails' || f.leadField === 'phones') body[f.leadField] = [value];
+    else body[f.leadField] = value;
+  }
+  if (typeof body.name !== 'string' || !body.name.trim()) return null;
+  if (Object.keys(custom).length > 0) body.customFields = custom;
+  const { results } = await createLeads(trx, state.deps, state.ctx, [{ body: body as CreateLeadInput }], {
+    channel: 'integration',
+    onDuplicate: 'skip',
+    defaultSource: 'erp',
+  });
+  const result = results[0];
+  if (result?.status !== 'created') return null;
+  bump(state.counts, 'leadsCreated');
+  return result.id;
 }
 
 /** Live leads matching the customer on its strongest match field that has a value (at most 5). */

@@ -142,6 +142,7 @@ export const zohoCrmConnector: Connector = {
     { leadField: 'notes', erpField: 'Description' },
   ],
   matchFields: ['Email', 'Phone', 'Mobile'],
+  unmatchedBecomeLeads: true,
 
   async check(ctx) {
     const res = await call(ctx, 'GET', `${base(ctx)}/org`);
