@@ -220,6 +220,12 @@ async function prepare(
   const { name, source, stage, ownerId, warriorIds, coSalesIds, partnerId, createdAt, stageChangedAt, ...fields } =
     body;
   const base = basePath ? `${basePath}.` : '';
+  // A channel that builds bodies itself (a mapping, a connector) may leave the name out: refused like the API does.
+  if (typeof name !== 'string' || !name.trim()) {
+    throw new AppError('validation_failed', `${base}name: is required`, {
+      errors: [{ path: `${base}name`, message: 'is required' }],
+    });
+  }
   const given = { createdAt, stageChangedAt };
   mayBackdate(ctx, given, base);
   const columns = await toColumns(trx, { name, ...fields }, wctx.input, {
