@@ -18430,7 +18430,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         name?: string;
-                        /** @description The connector’s own settings (see GET /erp/connectors): host, company, realm, organization... */
+                        /** @description Settings to change, key by key (null removes one) */
                         settings?: {
                             [key: string]: unknown;
                         };

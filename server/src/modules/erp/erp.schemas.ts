@@ -51,7 +51,9 @@ export type CreateConnectionInput = Static<typeof CreateConnectionBody>;
 export const UpdateConnectionBody = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 120 })),
-    settings: Type.Optional(Settings),
+    settings: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), { description: 'Settings to change, key by key (null removes one)' }),
+    ),
     secrets: Type.Optional(Secrets),
     pushOnWon: Type.Optional(Type.Boolean()),
     schedule: Type.Optional(Schedule),

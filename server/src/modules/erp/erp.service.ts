@@ -263,7 +263,15 @@ export function updateConnection(deps: Deps, ctx: RequestContext, id: string, bo
     const before = await loadConnection(trx, id, true);
     const connector = connectorOf(before);
     const errors: FieldError[] = [];
-    if (body.settings) errors.push(...settingsErrors(connector, body.settings));
+    // Settings are patched key by key (null removes one), then checked whole.
+    const settings = body.settings
+      ? Object.fromEntries(
+          Object.entries({ ...(before.settings as Record<string, unknown>), ...body.settings }).filter(
+            ([, v]) => v !== null,
+          ),
+        )
+      : (before.settings as Record<string, unknown>);
+    if (body.settings) errors.push(...settingsErrors(connector, settings));
     if (body.secrets) errors.push(...secretErrors(connector, body.secrets, false));
     const scheduleError = checkSchedule(body.schedule);
     if (scheduleError) errors.push(scheduleError);
@@ -296,7 +304,7 @@ export function updateConnection(deps: Deps, ctx: RequestContext, id: string, bo
       .updateTable('erp_connections')
       .set({
         name: name ?? before.name,
-        settings: body.settings ? JSON.stringify(body.settings) : JSON.stringify(before.settings),
+        settings: JSON.stringify(settings),
         secrets_sealed: sealSecrets(deps, before.company_id, secrets),
         push_on_won: body.pushOnWon ?? before.push_on_won,
         schedule: body.schedule === undefined ? before.schedule : body.schedule,

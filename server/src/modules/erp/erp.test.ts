@@ -167,3 +167,72 @@ describe('a won lead becomes a customer', () => {
     expectProblem(await t.as(OTHER, 'GET', `/api/v1/leads/${lead.id}/erp`), 404, 'not_found');
   });
 });
+
+describe('schedule and bad input on the other write routes', () => {
+  it('polls on its schedule in the company’s time zone', async () => {
+    const res = await t.as(ADMIN, 'PATCH', `/api/v1/erp/connections/${connectionId}`, { schedule: '*/15 * * * *' });
+    expect(res.statusCode, res.body).toBe(200);
+    const next = new Date(res.json().nextRunAt).getTime();
+    expect(next).toBeGreaterThan(t.clock.now().getTime());
+    t.clock.set(new Date(next + 1000));
+    await t.runJobs();
+    await t.runJobs();
+    const runs = (await t.as(ADMIN, 'GET', `/api/v1/erp/connections/${connectionId}/runs`)).json().data;
+    expect(runs[0]).toMatchObject({ kind: 'sync', trigger: 'schedule', status: 'succeeded' });
+    const later = (await t.as(ADMIN, 'GET', `/api/v1/erp/connections/${connectionId}`)).json();
+    expect(new Date(later.nextRunAt).getTime()).toBeGreaterThan(next);
+  });
+
+  it('names the field for bad input and changes nothing', async () => {
+    const before = (await t.as(ADMIN, 'GET', `/api/v1/erp/connections/${connectionId}`)).json();
+    const cases: [string, string, unknown, string][] = [
+      ['PATCH', `/api/v1/erp/connections/${connectionId}`, { name: ' ' }, 'name'],
+      ['PATCH', `/api/v1/erp/connections/${connectionId}`, { settings: { baseUrl: 5 } }, 'settings.baseUrl'],
+      ['PATCH', `/api/v1/erp/connections/${connectionId}`, { schedule: '61 * * * *' }, 'schedule'],
+      ['PATCH', `/api/v1/erp/connections/${connectionId}`, {}, ''],
+      [
+        'PUT',
+        `/api/v1/erp/connections/${connectionId}/mapping`,
+        { fields: [{ leadField: 'name', erpField: 'Nope', policy: 'erp' }] },
+        'fields.0.erpField',
+      ],
+      [
+        'PUT',
+        `/api/v1/erp/connections/${connectionId}/mapping`,
+        { fields: [{ leadField: 'emails', erpField: 'EmailAddress', policy: 'erp' }] },
+        'fields',
+      ],
+      [
+        'PUT',
+        `/api/v1/erp/connections/${connectionId}/mapping`,
+        { fields: [{ leadField: 'name', erpField: 'CardName', policy: 'sometimes' }] },
+        'fields.0.policy',
+      ],
+      ['POST', `/api/v1/erp/connections/${connectionId}/review`, { externalId: 'x', action: 'merge' }, 'action'],
+      ['POST', `/api/v1/erp/connections/${connectionId}/sync`, { full: 'yes' }, 'full'],
+    ];
+    for (const [method, url, body, path] of cases) {
+      expectProblem(await t.as(ADMIN, method, url, body), 400, 'validation_failed', path || undefined);
+    }
+    const after = (await t.as(ADMIN, 'GET', `/api/v1/erp/connections/${connectionId}`)).json();
+    expect(after.mapping).toEqual(before.mapping);
+    expect(after.name).toBe(before.name);
+    expect(after.settings).toEqual(before.settings);
+  });
+
+  it('pauses and resumes from the integrations home', async () => {
+    const home = (await t.as(ADMIN, 'GET', '/api/v1/integrations')).json().data;
+    const card = home.find((c: { kind: string; id: string }) => c.kind === 'erp' && c.id === connectionId);
+    expect(card).toMatchObject({ status: 'connected', pausable: true });
+    expect(card.today).toHaveProperty('customersOut');
+    const paused = await t.as(ADMIN, 'POST', `/api/v1/integrations/erp/${connectionId}/pause`);
+    expect(paused.json()).toMatchObject({ status: 'paused' });
+    expectProblem(
+      await t.as(ADMIN, 'POST', `/api/v1/erp/connections/${connectionId}/sync`, {}),
+      409,
+      'erp_not_connected',
+    );
+    const resumed = await t.as(ADMIN, 'POST', `/api/v1/integrations/erp/${connectionId}/resume`);
+    expect(resumed.json()).toMatchObject({ status: 'connected' });
+  });
+});
