@@ -20,6 +20,7 @@ import {
   statusColors,
 } from '../activities/activities.types';
 import { activityIcon } from '../activities/activityIcons';
+import { presentErpDocument } from '../erp/ErpTimelineEntry';
 import { presentFacebookLead } from '../facebook/FacebookTimelineEntry';
 import { EmailMessageModal } from '../messaging/EmailMessageModal';
 import { EmailStatusBadge, WhatsAppStatus } from '../messaging/MessageStatus';
@@ -246,6 +247,7 @@ export function presentComms(item: TimelineItem): Presented | null {
     };
   }
   if (item.kind === 'facebook_lead' && item.facebook_lead) return presentFacebookLead(item.facebook_lead);
+  if (item.kind === 'erp_document' && item.erp_document) return presentErpDocument(item.erp_document);
   if (item.kind === 'trash' && item.trash) {
     const deleted = item.trash.action === 'deleted';
     return {
