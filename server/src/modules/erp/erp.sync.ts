@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import { type Tx, withTenant } from '../../db/client.ts';
+import type { DB } from '../../db/types.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
 import type { Job } from '../../jobs/queue.ts';
@@ -62,14 +63,14 @@ export async function runSync(_trx: Tx, deps: Deps, job: Job<{ runId: string }>)
   };
   const ctx = contextFor(deps, connection);
   try {
-    await pull(state, run, 'customer', (cp) => connector.readCustomers(ctx, cp), applyCustomer);
+    await pull(state, run, 'customer', (cp) => connector.readCustomers(ctx, cp), eachCustomer);
     if (connector.readInvoices) {
       const read = connector.readInvoices.bind(connector);
-      await pull(state, run, 'invoice', (cp) => read(ctx, cp), applyInvoice);
+      await pull(state, run, 'invoice', (cp) => read(ctx, cp), applyInvoices);
     }
     if (connector.readPayments) {
       const read = connector.readPayments.bind(connector);
-      await pull(state, run, 'payment', (cp) => read(ctx, cp), applyPayment);
+      await pull(state, run, 'payment', (cp) => read(ctx, cp), applyPayments);
     }
     await finishRun(deps, run, { counts });
   } catch (error) {
@@ -82,7 +83,7 @@ async function pull<T>(
   run: repo.RunRow,
   entity: 'customer' | 'invoice' | 'payment',
   read: (checkpoint: string | null) => Promise<Page<T>>,
-  apply: (trx: Tx, state: SyncState, record: T) => Promise<void>,
+  apply: (trx: Tx, state: SyncState, records: T[]) => Promise<void>,
 ): Promise<void> {
   const { deps, connection } = state;
   for (;;) {
@@ -90,17 +91,24 @@ async function pull<T>(
       const row = await repo.findConnection(trx, connection.id);
       return (row?.checkpoints ?? {}) as Checkpoints;
     });
-    const page = await read(checkpoints[entity] ?? null);
+    const from = checkpoints[entity] ?? null;
+    const page = await read(from);
     await withTenant(deps.db, connection.company_id, async (trx) => {
-      for (const record of page.records) await apply(trx, state, record);
+      await apply(trx, state, page.records);
       await sql`UPDATE erp_connections SET checkpoints = checkpoints || ${JSON.stringify({ [entity]: page.checkpoint })}::jsonb
         WHERE company_id = ${connection.company_id} AND id = ${connection.id}`.execute(trx);
     });
     bump(state.counts, `${entity}sRead`, page.records.length);
     await progress(deps, run, `${entity}s`, state.counts);
-    if (!page.more || page.records.length === 0) return;
+    // A page may be empty while more follow (Tally reads by AlterID ranges); one that does not move the checkpoint
+    // would never end.
+    if (!page.more || (page.records.length === 0 && page.checkpoint === from)) return;
   }
 }
+
+const eachCustomer = async (trx: Tx, state: SyncState, records: ExternalCustomer[]) => {
+  for (const record of records) await applyCustomer(trx, state, record);
+};
 
 // Customers -------------------------------------------------------------------------------------------------
 
@@ -418,72 +426,114 @@ export async function queuePush(
 
 // Invoices and payments ---------------------------------------------------------------------------------------
 
-async function leadOfCustomer(trx: Tx, connectionId: string, externalId: string): Promise<string | null> {
-  const link = await repo.findLink(trx, connectionId, externalId);
-  return link?.lead_id ?? null;
+/** The leads of the customers a page of documents names, in one read. */
+async function leadsOfCustomers(trx: Tx, connectionId: string, externalIds: string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(externalIds)];
+  if (wanted.length === 0) return new Map();
+  const rows = await trx
+    .selectFrom('erp_links')
+    .select(['external_id', 'lead_id'])
+    .where('connection_id', '=', connectionId)
+    .where('external_id', 'in', wanted)
+    .where('lead_id', 'is not', null)
+    .execute();
+  return new Map(rows.map((r) => [r.external_id, r.lead_id as string]));
 }
 
-async function applyInvoice(trx: Tx, state: SyncState, invoice: ExternalInvoice): Promise<void> {
+type DocumentValues = Omit<Insertable<DB['erp_documents']>, 'company_id' | 'id' | 'connection_id' | 'kind'>;
+
+/** Upserts a page of documents in one statement (a page holds each document once: the last copy wins). */
+async function upsertDocuments(trx: Tx, state: SyncState, kind: 'invoice' | 'payment', rows: DocumentValues[]) {
+  const unique = [...new Map(rows.map((r) => [r.external_id, r])).values()];
+  if (unique.length === 0) return;
   const { connection } = state;
-  const leadId = await leadOfCustomer(trx, connection.id, invoice.customerExternalId);
-  const values = {
-    customer_external_id: invoice.customerExternalId,
-    lead_id: leadId,
-    number: invoice.number,
-    doc_date: invoice.date,
-    due_date: invoice.dueDate,
-    currency: invoice.currency,
-    total: invoice.total.toFixed(2),
-    balance: invoice.balance.toFixed(2),
-    status: invoice.status,
-    lines: JSON.stringify(invoice.lines),
-    deleted: invoice.deleted ?? false,
-    erp_updated_at: invoice.updatedAt,
-    synced_at: state.deps.clock.now(),
-  };
   await trx
     .insertInto('erp_documents')
-    .values({
-      company_id: connection.company_id,
-      id: newId(),
-      connection_id: connection.id,
-      kind: 'invoice',
+    .values(
+      unique.map((r) => ({ company_id: connection.company_id, id: newId(), connection_id: connection.id, kind, ...r })),
+    )
+    .onConflict((oc) =>
+      oc.columns(['company_id', 'connection_id', 'kind', 'external_id']).doUpdateSet((eb) => ({
+        customer_external_id: eb.ref('excluded.customer_external_id'),
+        lead_id: eb.ref('excluded.lead_id'),
+        number: eb.ref('excluded.number'),
+        doc_date: eb.ref('excluded.doc_date'),
+        due_date: eb.ref('excluded.due_date'),
+        currency: eb.ref('excluded.currency'),
+        total: eb.ref('excluded.total'),
+        balance: eb.ref('excluded.balance'),
+        status: eb.ref('excluded.status'),
+        lines: eb.ref('excluded.lines'),
+        invoice_refs: eb.ref('excluded.invoice_refs'),
+        deleted: eb.ref('excluded.deleted'),
+        erp_updated_at: eb.ref('excluded.erp_updated_at'),
+        synced_at: eb.ref('excluded.synced_at'),
+      })),
+    )
+    .execute();
+  bump(state.counts, kind === 'invoice' ? 'invoicesIn' : 'paymentsIn', unique.length);
+}
+
+async function applyInvoices(trx: Tx, state: SyncState, invoices: ExternalInvoice[]): Promise<void> {
+  const leads = await leadsOfCustomers(
+    trx,
+    state.connection.id,
+    invoices.map((i) => i.customerExternalId),
+  );
+  const now = state.deps.clock.now();
+  await upsertDocuments(
+    trx,
+    state,
+    'invoice',
+    invoices.map((invoice) => ({
       external_id: invoice.externalId,
-      ...values,
-    })
-    .onConflict((oc) => oc.columns(['company_id', 'connection_id', 'kind', 'external_id']).doUpdateSet(values))
-    .execute();
-  bump(state.counts, 'invoicesIn');
+      customer_external_id: invoice.customerExternalId,
+      lead_id: leads.get(invoice.customerExternalId) ?? null,
+      number: invoice.number,
+      doc_date: invoice.date,
+      due_date: invoice.dueDate,
+      currency: invoice.currency,
+      total: invoice.total.toFixed(2),
+      balance: invoice.balance.toFixed(2),
+      status: invoice.status,
+      lines: JSON.stringify(invoice.lines),
+      invoice_refs: [],
+      deleted: invoice.deleted ?? false,
+      erp_updated_at: invoice.updatedAt,
+      synced_at: now,
+    })),
+  );
 }
 
-async function applyPayment(trx: Tx, state: SyncState, payment: ExternalPayment): Promise<void> {
-  const { connection } = state;
-  const leadId = await leadOfCustomer(trx, connection.id, payment.customerExternalId);
-  const values = {
-    customer_external_id: payment.customerExternalId,
-    lead_id: leadId,
-    number: payment.reference,
-    doc_date: payment.date,
-    currency: payment.currency,
-    total: payment.amount.toFixed(2),
-    invoice_refs: payment.invoiceExternalIds,
-    deleted: payment.deleted ?? false,
-    erp_updated_at: payment.updatedAt,
-    synced_at: state.deps.clock.now(),
-  };
-  await trx
-    .insertInto('erp_documents')
-    .values({
-      company_id: connection.company_id,
-      id: newId(),
-      connection_id: connection.id,
-      kind: 'payment',
+async function applyPayments(trx: Tx, state: SyncState, payments: ExternalPayment[]): Promise<void> {
+  const leads = await leadsOfCustomers(
+    trx,
+    state.connection.id,
+    payments.map((p) => p.customerExternalId),
+  );
+  const now = state.deps.clock.now();
+  await upsertDocuments(
+    trx,
+    state,
+    'payment',
+    payments.map((payment) => ({
       external_id: payment.externalId,
-      ...values,
-    })
-    .onConflict((oc) => oc.columns(['company_id', 'connection_id', 'kind', 'external_id']).doUpdateSet(values))
-    .execute();
-  bump(state.counts, 'paymentsIn');
+      customer_external_id: payment.customerExternalId,
+      lead_id: leads.get(payment.customerExternalId) ?? null,
+      number: payment.reference,
+      doc_date: payment.date,
+      due_date: null,
+      currency: payment.currency,
+      total: payment.amount.toFixed(2),
+      balance: null,
+      status: null,
+      lines: '[]',
+      invoice_refs: payment.invoiceExternalIds,
+      deleted: payment.deleted ?? false,
+      erp_updated_at: payment.updatedAt,
+      synced_at: now,
+    })),
+  );
 }
 
 export type { SyncState };
