@@ -106,9 +106,27 @@ async function pull<T>(
   }
 }
 
-const eachCustomer = async (trx: Tx, state: SyncState, records: ExternalCustomer[]) => {
-  for (const record of records) await applyCustomer(trx, state, record);
-};
+/** A page of customers: their links read in one query, then each settled in turn. */
+async function eachCustomer(trx: Tx, state: SyncState, records: ExternalCustomer[]) {
+  const ids = [...new Set(records.map((r) => r.externalId))];
+  const links =
+    ids.length === 0
+      ? []
+      : await trx
+          .selectFrom('erp_links')
+          .selectAll()
+          .where('connection_id', '=', state.connection.id)
+          .where('external_id', 'in', ids)
+          .execute();
+  const known = new Map(links.map((l) => [l.external_id, l]));
+  const seen = new Set<string>();
+  for (const record of records) {
+    // A page may carry a customer twice (an overlap window): the second copy reads what the first wrote.
+    const link = seen.has(record.externalId) ? undefined : (known.get(record.externalId) ?? null);
+    seen.add(record.externalId);
+    await applyCustomer(trx, state, record, link);
+  }
+}
 
 // Customers -------------------------------------------------------------------------------------------------
 
@@ -119,10 +137,16 @@ function mappedOf(record: ExternalCustomer, mapping: MappingField[]): Record<str
   return out;
 }
 
-export async function applyCustomer(trx: Tx, state: SyncState, record: ExternalCustomer): Promise<void> {
+/** Settles one customer; `known` is its link when the caller read it already (null: none), else it is read. */
+export async function applyCustomer(
+  trx: Tx,
+  state: SyncState,
+  record: ExternalCustomer,
+  known?: LinkRow | null,
+): Promise<void> {
   const { deps, connection } = state;
   const now = deps.clock.now();
-  const link = await repo.findLink(trx, connection.id, record.externalId);
+  const link = known === undefined ? await repo.findLink(trx, connection.id, record.externalId) : known;
   if (record.deleted) {
     if (link) {
       await trx
