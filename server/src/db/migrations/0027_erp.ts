@@ -191,8 +191,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     DECLARE
       added bigint;
     BEGIN
+      -- Paused and broken connections queue too: what changes meanwhile is pushed once they are connected again.
       IF NOT EXISTS (SELECT 1 FROM erp_connections c WHERE c.company_id = app_current_company()
-          AND c.status = 'connected') THEN
+          AND c.status <> 'pending') THEN
         RETURN NULL;
       END IF;
       INSERT INTO erp_outbox (company_id, connection_id, lead_id, reason)
@@ -200,7 +201,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
             CASE WHEN k.external_id IS NOT NULL THEN 'edited' ELSE 'won' END
         FROM new_rows n
         JOIN old_rows o ON o.company_id = n.company_id AND o.id = n.id
-        JOIN erp_connections c ON c.company_id = n.company_id AND c.status = 'connected'
+        JOIN erp_connections c ON c.company_id = n.company_id AND c.status <> 'pending'
         LEFT JOIN erp_links k ON k.company_id = n.company_id AND k.connection_id = c.id AND k.lead_id = n.id
         WHERE n.company_id = app_current_company()
           AND n.deleted_at IS NULL AND n.merged_into IS NULL

@@ -16,6 +16,7 @@ export const syncJob = defineJob({
 export const pushJob = defineJob({
   kind: 'erp.push',
   payload: Type.Object({}, { additionalProperties: false }),
+  concurrency: 1,
   handler: async (trx, deps, job) => (await import('./erp.push.ts')).runPush(trx, deps, job),
 });
 

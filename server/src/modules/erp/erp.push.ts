@@ -73,6 +73,8 @@ export async function runPush(_trx: Tx, deps: Deps, job: Job<object>): Promise<v
   const runs = new Map<string, { run: repo.RunRow; counts: Counts }>();
   const contexts = new Map<string, ConnectorContext>();
   const skip = new Set<string>();
+  // Each queued lead is tried once per run: one another worker holds (or one that stays queued) is left for later.
+  const tried = new Set<string>();
   for (;;) {
     const items = await withTenant(deps.db, companyId, (trx) =>
       trx
@@ -87,8 +89,10 @@ export async function runPush(_trx: Tx, deps: Deps, job: Job<object>): Promise<v
         .limit(BATCH)
         .execute(),
     );
-    if (items.length === 0) break;
-    for (const item of items) {
+    const fresh = items.filter((i) => !tried.has(`${i.connection_id}:${i.lead_id}`));
+    if (fresh.length === 0) break;
+    for (const item of fresh) {
+      tried.add(`${item.connection_id}:${item.lead_id}`);
       if (skip.has(item.connection_id)) continue;
       const outcome = await pushOne(deps, job, item, runs, contexts);
       if (outcome === 'stop') skip.add(item.connection_id);

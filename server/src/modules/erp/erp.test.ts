@@ -232,7 +232,26 @@ describe('schedule and bad input on the other write routes', () => {
       409,
       'erp_not_connected',
     );
+    // An edit made while paused is not lost: it is pushed once the connection is resumed.
+    const lead = await newLead({ name: 'Paused Meanwhile', companyName: 'Paused Meanwhile Ltd' });
+    const resumedFirst = await t.as(ADMIN, 'POST', `/api/v1/integrations/erp/${connectionId}/resume`);
+    expect(resumedFirst.json()).toMatchObject({ status: 'connected' });
+    await win(lead.id);
+    await t.runJobs();
+    const code = customersNamed('Paused Meanwhile Ltd')[0]?.CardCode as string;
+    expect(code).toBeTruthy();
+    await t.as(ADMIN, 'POST', `/api/v1/integrations/erp/${connectionId}/pause`);
+    const current = (await t.as(SALES, 'GET', `/api/v1/leads/${lead.id}`)).json();
+    const edited = await t.as(SALES, 'PATCH', `/api/v1/leads/${lead.id}`, {
+      version: current.version,
+      phones: ['+919811112222'],
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    await t.runJobs();
+    expect(sap.businessPartners.get(code)?.Phone1).not.toBe('+919811112222');
     const resumed = await t.as(ADMIN, 'POST', `/api/v1/integrations/erp/${connectionId}/resume`);
     expect(resumed.json()).toMatchObject({ status: 'connected' });
+    await t.runJobs();
+    expect(sap.businessPartners.get(code)?.Phone1).toBe('+919811112222');
   });
 });
