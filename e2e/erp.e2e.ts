@@ -75,6 +75,24 @@ describe.skipIf(!chromiumPath)('ERP (TallyPrime) in the browser', () => {
       transform: 'trim',
     });
 
+    // Edit: the connection polls Tally every hour from now on; the header says when it runs next.
+    await page.getByRole('button', { name: 'Edit', exact: true }).click();
+    const edit = page.getByRole('form', { name: 'Edit the connection' });
+    expect(await edit.getByLabel(/^Name/).inputValue()).toBe('TallyPrime');
+    expect(await edit.getByLabel('URL').inputValue()).toBe(tally.url);
+    await edit.getByLabel('Schedule').fill('0 * * * *');
+    await site.shot(page, 'erp-edit-1280');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('TallyPrime saved').waitFor();
+    await edit.waitFor({ state: 'detached' });
+    await page
+      .getByTestId('erp-schedule')
+      .getByText(/^runs on schedule 0 \* \* \* \*, next run \d/)
+      .waitFor();
+    const edited = (await site.t.as(ADMIN, 'GET', `/api/v1/erp/connections/${connectionId}`)).json();
+    expect(edited.schedule).toBe('0 * * * *');
+    expect(edited.nextRunAt).not.toBeNull();
+
     // A lead won through the API becomes a ledger under Sundry Debtors once the jobs run.
     const created = await site.t.as(ADMIN, 'POST', '/api/v1/leads', {
       name: 'Kavya Menon',

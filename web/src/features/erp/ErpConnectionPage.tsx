@@ -9,17 +9,23 @@ import {
   Grid,
   Group,
   Loader,
+  Modal,
   Paper,
+  PasswordInput,
   Select,
+  SimpleGrid,
   Stack,
+  Switch,
   Table,
   Tabs,
   Text,
+  TextInput,
   Title,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
   IconArrowLeft,
+  IconPencil,
   IconPlayerPause,
   IconPlayerPlay,
   IconPlugConnected,
@@ -29,7 +35,7 @@ import {
   IconTrash,
   IconX,
 } from '@tabler/icons-react';
-import { useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ConfirmModal } from '../../components/ConfirmModal';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -37,7 +43,15 @@ import { formatDateTime, formatNumber, formatRelative } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useCan } from '../auth/session';
 import { LoadingRows } from '../settings/SettingsSection';
-import { ConnectionStats, ConnectionStatusBadge, splitErrors } from './ErpPage';
+import {
+  ConnectionStats,
+  ConnectionStatusBadge,
+  type SettingField,
+  SettingInput,
+  type SettingValue,
+  settingFields,
+  splitErrors,
+} from './ErpPage';
 import {
   type ErpConflict,
   type ErpConnection,
@@ -47,6 +61,7 @@ import {
   type ErpMappingField,
   type ErpReviewItem,
   type ErpRun,
+  type UpdateErpConnectionBody,
   useActOnErpError,
   useCheckErpConnection,
   useDeleteErpConnection,
@@ -128,6 +143,258 @@ function OAuthResult() {
   );
 }
 
+// ------------------------------------------------------------------------------------------ editing
+
+/** A stored setting as its input holds it: text as text, numbers as numbers, a switch as a boolean. */
+function toSettingValue(field: SettingField, raw: unknown): SettingValue {
+  if (raw === null || raw === undefined) return undefined;
+  switch (field.kind) {
+    case 'integer':
+    case 'number':
+      return typeof raw === 'number' ? raw : Number.isFinite(Number(raw)) ? Number(raw) : undefined;
+    case 'boolean':
+      return typeof raw === 'boolean' ? raw : raw === 'true';
+    default:
+      return typeof raw === 'string' ? raw : JSON.stringify(raw);
+  }
+}
+
+const isBlank = (v: SettingValue) => v === undefined || (typeof v === 'string' && v.trim() === '');
+const cleanSetting = (v: SettingValue) => (typeof v === 'string' ? v.trim() : v);
+
+function EditConnectionForm({
+  connection,
+  connector,
+  onClose,
+}: {
+  connection: ErpConnection;
+  connector: ErpConnector | undefined;
+  onClose: () => void;
+}) {
+  const update = useUpdateErpConnection(connection.id);
+  const fields = connector ? settingFields(connector.settings) : [];
+  const secretFields = connector?.secretFields ?? [];
+  const stored = connection.settings as Record<string, unknown>;
+  const [initial] = useState<Record<string, SettingValue>>(() =>
+    Object.fromEntries(fields.map((f) => [f.name, toSettingValue(f, stored[f.name])])),
+  );
+  const [name, setName] = useState(connection.name);
+  const [settings, setSettings] = useState<Record<string, SettingValue>>(initial);
+  const [secrets, setSecrets] = useState<Record<string, string>>({});
+  const [removed, setRemoved] = useState<Record<string, boolean>>({});
+  const [pushOnWon, setPushOnWon] = useState(connection.pushOnWon);
+  const [schedule, setSchedule] = useState(connection.schedule ?? '');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+
+  const clearError = (key: string) =>
+    setErrors((current) => {
+      if (!current[key]) return current;
+      const next = { ...current };
+      delete next[key];
+      return next;
+    });
+
+  const known = (key: string) =>
+    key === 'name' ||
+    key === 'schedule' ||
+    key === 'pushOnWon' ||
+    fields.some((f) => key === `settings.${f.name}`) ||
+    secretFields.some((f) => key === `secrets.${f.name}`);
+
+  /** Only what changed: a cleared setting as null (the server removes it), a removed secret as null. */
+  const changes = (): UpdateErpConnectionBody => {
+    const body: UpdateErpConnectionBody = {};
+    if (name.trim() !== connection.name) body.name = name.trim();
+    const changedSettings: Record<string, unknown> = {};
+    for (const f of fields) {
+      const before = initial[f.name];
+      const after = settings[f.name];
+      if (isBlank(after)) {
+        if (!isBlank(before)) changedSettings[f.name] = null;
+      } else if (cleanSetting(after) !== cleanSetting(before)) changedSettings[f.name] = cleanSetting(after);
+    }
+    if (Object.keys(changedSettings).length > 0) body.settings = changedSettings;
+    const changedSecrets: Record<string, string | null> = {};
+    for (const s of secretFields) {
+      if (removed[s.name]) changedSecrets[s.name] = null;
+      else if (secrets[s.name]) changedSecrets[s.name] = secrets[s.name] ?? '';
+    }
+    if (Object.keys(changedSecrets).length > 0) body.secrets = changedSecrets;
+    if (pushOnWon !== connection.pushOnWon) body.pushOnWon = pushOnWon;
+    const nextSchedule = schedule.trim() || null;
+    if (nextSchedule !== (connection.schedule ?? null)) body.schedule = nextSchedule;
+    return body;
+  };
+  const body = changes();
+  const dirty = Object.keys(body).length > 0;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const missing: Record<string, string> = {};
+    if (!name.trim()) missing.name = 'Name is required';
+    for (const f of fields) {
+      if (f.required && isBlank(settings[f.name])) missing[`settings.${f.name}`] = `${f.label} is required`;
+    }
+    if (Object.keys(missing).length > 0) {
+      setErrors(missing);
+      return;
+    }
+    if (!dirty) {
+      onClose();
+      return;
+    }
+    setErrors({});
+    setFormError(null);
+    update.mutate(body, {
+      onSuccess: (saved) => {
+        notifySuccess(`${saved.name} saved`);
+        onClose();
+      },
+      onError: (error) => {
+        const split = splitErrors(error, known);
+        setErrors(split.fields);
+        setFormError(split.rest);
+      },
+    });
+  };
+
+  return (
+    <form onSubmit={submit} aria-label="Edit the connection" noValidate>
+      <Stack gap="md">
+        <TextInput
+          label="Name"
+          withAsterisk
+          value={name}
+          onChange={(e) => {
+            setName(e.currentTarget.value);
+            clearError('name');
+          }}
+          error={errors.name}
+          data-autofocus
+        />
+        {fields.length > 0 && (
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="md">
+            {fields.map((f) => (
+              <SettingInput
+                key={f.name}
+                field={f}
+                value={settings[f.name]}
+                error={errors[`settings.${f.name}`]}
+                onChange={(v) => {
+                  setSettings((s) => ({ ...s, [f.name]: v }));
+                  clearError(`settings.${f.name}`);
+                }}
+              />
+            ))}
+          </SimpleGrid>
+        )}
+        {secretFields.length > 0 && (
+          <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="md">
+            {secretFields.map((s) => {
+              const isSet = connection.secretsSet.includes(s.name);
+              const isRemoved = removed[s.name] ?? false;
+              const toggleRemoved = () => {
+                setRemoved((r) => ({ ...r, [s.name]: !isRemoved }));
+                setSecrets((current) => ({ ...current, [s.name]: '' }));
+                clearError(`secrets.${s.name}`);
+              };
+              return (
+                <PasswordInput
+                  key={s.name}
+                  label={s.label}
+                  withAsterisk={s.required && !isSet}
+                  autoComplete="new-password"
+                  placeholder={isRemoved ? 'Removed on save' : isSet ? 'Unchanged' : undefined}
+                  description={
+                    <>
+                      {isRemoved
+                        ? 'Will be removed when you save. '
+                        : isSet
+                          ? 'Set. Type a new one to replace it. '
+                          : 'Not set. '}
+                      {isSet && !s.required && (
+                        <Anchor component="button" type="button" size="xs" onClick={toggleRemoved}>
+                          {isRemoved ? 'Keep' : 'Remove'}
+                        </Anchor>
+                      )}
+                    </>
+                  }
+                  disabled={isRemoved}
+                  value={secrets[s.name] ?? ''}
+                  onChange={(e) => {
+                    const value = e.currentTarget.value;
+                    setSecrets((current) => ({ ...current, [s.name]: value }));
+                    clearError(`secrets.${s.name}`);
+                  }}
+                  error={errors[`secrets.${s.name}`]}
+                />
+              );
+            })}
+          </SimpleGrid>
+        )}
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md" verticalSpacing="md">
+          <TextInput
+            label="Schedule"
+            description="A cron expression on the company’s clock, e.g. */30 * * * *. Empty: on demand only."
+            placeholder="*/30 * * * *"
+            value={schedule}
+            onChange={(e) => {
+              setSchedule(e.currentTarget.value);
+              clearError('schedule');
+            }}
+            error={errors.schedule}
+          />
+          <Switch
+            mt={{ base: 0, sm: 'lg' }}
+            label="Push won leads"
+            description="A lead moved to Won becomes a customer in the books."
+            checked={pushOnWon}
+            onChange={(e) => {
+              setPushOnWon(e.currentTarget.checked);
+              clearError('pushOnWon');
+            }}
+            error={errors.pushOnWon}
+          />
+        </SimpleGrid>
+        {formError && (
+          <Alert color="red" role="alert">
+            {formError}
+          </Alert>
+        )}
+        <Group justify="flex-end" gap="sm">
+          <Button variant="default" onClick={onClose} disabled={update.isPending}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={update.isPending} disabled={!dirty}>
+            Save
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function EditConnectionModal({
+  opened,
+  connection,
+  connector,
+  onClose,
+}: {
+  opened: boolean;
+  connection: ErpConnection;
+  connector: ErpConnector | undefined;
+  onClose: () => void;
+}) {
+  // The form mounts with the modal's content, so each opening starts from what is saved now (and again once the
+  // connector, which names the settings, has loaded).
+  return (
+    <Modal opened={opened} onClose={onClose} title={<Text fw={650}>Edit {connection.name}</Text>} size="lg">
+      <EditConnectionForm key={connector?.id ?? ''} connection={connection} connector={connector} onClose={onClose} />
+    </Modal>
+  );
+}
+
 function Actions({ connection, connector }: { connection: ErpConnection; connector: ErpConnector | undefined }) {
   const navigate = useNavigate();
   const check = useCheckErpConnection(connection.id);
@@ -136,6 +403,7 @@ function Actions({ connection, connector }: { connection: ErpConnection; connect
   const update = useUpdateErpConnection(connection.id);
   const remove = useDeleteErpConnection(connection.id);
   const [confirmDelete, deleteModal] = useDisclosure(false);
+  const [editing, editModal] = useDisclosure(false);
   const paused = connection.status === 'paused';
   const isOAuth = connector?.oauth ?? false;
   const startSync = (full: boolean) =>
@@ -146,6 +414,9 @@ function Actions({ connection, connector }: { connection: ErpConnection; connect
   return (
     <Stack gap="sm">
       <Group gap="xs" wrap="wrap">
+        <Button size="xs" variant="default" leftSection={<IconPencil size={14} />} onClick={editModal.open}>
+          Edit
+        </Button>
         <Button
           size="xs"
           variant="default"
@@ -232,6 +503,7 @@ function Actions({ connection, connector }: { connection: ErpConnection; connect
           {check.error.message}
         </Alert>
       )}
+      <EditConnectionModal opened={editing} connection={connection} connector={connector} onClose={editModal.close} />
       <ConfirmModal
         opened={confirmDelete}
         title={`Delete ${connection.name}?`}
@@ -268,9 +540,12 @@ function Health({ connection }: { connection: ErpConnection }) {
       <Text size="sm" c="dimmed">
         Last success {connection.lastSuccessAt ? formatRelative(connection.lastSuccessAt) : 'never'}
         {connection.lastRunAt ? ` · last run ${formatDateTime(connection.lastRunAt)}` : ''}
-        {connection.schedule
-          ? ` · schedule ${connection.schedule}, next ${formatDateTime(connection.nextRunAt)}`
-          : ' · on demand'}
+        {' · '}
+        <span data-testid="erp-schedule">
+          {connection.schedule
+            ? `runs on schedule ${connection.schedule}, next run ${formatDateTime(connection.nextRunAt, 'not planned')}`
+            : 'on demand only'}
+        </span>
         {connection.pushOnWon ? ' · won leads are pushed' : ''}
       </Text>
       {connection.lastError && (

@@ -95,7 +95,7 @@ interface PropertySchema {
   maximum?: number;
 }
 
-interface SettingField {
+export interface SettingField {
   name: string;
   label: string;
   description: string | undefined;
@@ -153,9 +153,10 @@ export function settingFields(schema: Record<string, unknown>): SettingField[] {
   });
 }
 
-type SettingValue = string | number | boolean | undefined;
+export type SettingValue = string | number | boolean | undefined;
 
-function SettingInput({
+/** One setting's input, by its kind: a select, a number, a switch or text. */
+export function SettingInput({
   field,
   value,
   error,

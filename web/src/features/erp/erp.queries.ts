@@ -135,11 +135,16 @@ export function useCreateErpConnection() {
 }
 
 export function useUpdateErpConnection(id: string) {
+  const queryClient = useQueryClient();
   const invalidate = useInvalidateErp();
   return useMutation({
     mutationFn: (body: UpdateErpConnectionBody) =>
       unwrap(api.PATCH('/api/v1/erp/connections/{id}', { params: { path: { id } }, body })),
-    onSuccess: invalidate,
+    // The answer is the connection as saved: show it at once, then read everything under ['erp'] again.
+    onSuccess: (connection) => {
+      queryClient.setQueryData(connectionKey(id), connection);
+      return invalidate();
+    },
   });
 }
 
