@@ -1,7 +1,8 @@
+import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userId } from '../server/test/harness.ts';
-import { chromiumPath, openSite, type Site } from './harness.ts';
+import { chromiumPath, openSite, type Site, screenshotDir } from './harness.ts';
 
 async function signIn(page: Page, email: string) {
   await page.goto('/login');
@@ -123,5 +124,59 @@ describe.skipIf(!chromiumPath)('tickets in the browser', () => {
     expect(await overflows(page)).toBe(false);
     await card.scrollIntoViewIfNeeded();
     await site.shot(page, 'tickets-lead-card-390');
+  });
+
+  it('attaches a file on the ticket page, lists it, and points a note at it; the phone shows the card too', async () => {
+    const sales1 = await userId(site.t, 'sales1@demo.test');
+    const lead = await site.t.as('admin@demo.test', 'POST', '/api/v1/leads', {
+      name: 'Meera Textiles',
+      ownerId: sales1,
+    });
+    expect(lead.statusCode, lead.body).toBe(201);
+    const created = await site.t.as('sales1@demo.test', 'POST', '/api/v1/tickets', {
+      subject: 'Receipt printer shows an error',
+      description: 'Error E-42 on start.',
+      leadId: lead.json().id,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const ticket = created.json() as { id: string };
+
+    const page = await site.newPage();
+    await signIn(page, 'sales1@demo.test');
+    await page.goto(`/tickets/${ticket.id}`);
+    const card = page.locator('.mantine-Card-root', { hasText: 'Attachments' });
+    await card.getByText('No files yet').waitFor();
+    const chooser = page.waitForEvent('filechooser');
+    await card.getByRole('button', { name: 'Attach' }).click();
+    await (await chooser).setFiles({
+      name: 'error-e42.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('E-42: paper sensor'),
+    });
+    await card.getByRole('button', { name: 'Download error-e42.txt' }).waitFor();
+    const listed = await site.t.as('sales1@demo.test', 'GET', `/api/v1/files?ticketId=${ticket.id}`);
+    expect(listed.json().data.map((f: { name: string }) => f.name)).toEqual(['error-e42.txt']);
+
+    // A note pointing at the attachment shows it on the message.
+    await page.getByText('Internal note', { exact: true }).click();
+    await page.getByLabel('Note', { exact: true }).fill('Customer sent the error text.');
+    await page.getByRole('combobox', { name: "Point at the ticket's files" }).click();
+    await page.getByRole('option', { name: 'error-e42.txt' }).click();
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    const note = page.getByTestId('ticket-message').filter({ hasText: 'Customer sent the error text.' });
+    await note.getByRole('button', { name: 'error-e42.txt' }).waitFor();
+    await card.screenshot({ path: resolve(screenshotDir, 'tickets-attachments-card-1280.png') });
+    await site.shot(page, 'tickets-attachments-1280');
+
+    const phone = await site.newPage(390);
+    await signIn(phone, 'sales1@demo.test');
+    await phone.goto(`/tickets/${ticket.id}`);
+    const phoneCard = phone.locator('.mantine-Card-root', { hasText: 'Attachments' });
+    await phoneCard.getByRole('button', { name: 'Download error-e42.txt' }).waitFor();
+    expect(await overflows(phone)).toBe(false);
+    await phoneCard.scrollIntoViewIfNeeded();
+    await phoneCard.screenshot({ path: resolve(screenshotDir, 'tickets-attachments-card-390.png') });
+    await site.shot(phone, 'tickets-attachments-390');
   });
 });

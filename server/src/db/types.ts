@@ -667,6 +667,7 @@ export interface Files {
   id: string;
   lead_id: string | null;
   name: string;
+  ticket_id: string | null;
   updated_at: Timestamp;
 }
 
@@ -1059,6 +1060,12 @@ export interface Targets {
   won_value: Numeric;
 }
 
+export interface TicketMessageFiles {
+  company_id: string;
+  file_id: string;
+  message_id: string;
+}
+
 export interface TicketMessages {
   author_id: string;
   body: string;
@@ -1361,6 +1368,7 @@ export interface DB {
   saved_reports: SavedReports;
   saved_views: SavedViews;
   targets: Targets;
+  ticket_message_files: TicketMessageFiles;
   ticket_messages: TicketMessages;
   ticket_sequences: TicketSequences;
   tickets: Tickets;

@@ -8251,6 +8251,8 @@ export interface paths {
                         body: string;
                         /** @description An internal note (never sent) or a public reply (emailed) */
                         internal: boolean;
+                        /** @description Files already attached to this ticket (POST /files with ticketId) that the message points at */
+                        fileIds?: string[];
                     };
                 };
             };
@@ -8280,6 +8282,14 @@ export interface paths {
                                 status: string;
                                 error: string | null;
                             } | null;
+                            /** @description The ticket’s files the message points at (those still out of the trash) */
+                            files: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                size: number;
+                                contentType: string;
+                            }[];
                             /** Format: date-time */
                             createdAt: string;
                         };
@@ -19908,12 +19918,14 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The files of a folder, of a lead, or (neither) of the root; `trashed=true` for that trash */
+        /** The files of a folder, of a lead, of a ticket, or (none) of the root; `trashed=true` for that trash */
         get: {
             parameters: {
                 query?: {
                     folderId?: string;
                     leadId?: string;
+                    /** @description The files of a ticket you see */
+                    ticketId?: string;
                     /** @description The trash of that place instead of its live files */
                     trashed?: boolean;
                 };
@@ -19936,11 +19948,16 @@ export interface paths {
                                 name: string;
                                 /**
                                  * Format: uuid
-                                 * @description null: at the root, or on a lead
+                                 * @description null: at the root, on a lead or on a ticket
                                  */
                                 folderId: string | null;
                                 /** Format: uuid */
                                 leadId: string | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The support ticket the file is attached to
+                                 */
+                                ticketId: string | null;
                                 /** @description The current version */
                                 version: number;
                                 /** @description Bytes of the current version */
@@ -19985,8 +20002,8 @@ export interface paths {
         };
         put?: never;
         /**
-         * Upload a file into a folder, onto a lead, or to the root (a same-named file there gets a new version)
-         * @description multipart/form-data: the fields `folderId` or `leadId` first (or in the query string), then the part `file`. The bytes stream to storage, hashed (SHA-256) and their type sniffed; with a virus scanner set up they are scanned before the file becomes visible. An empty or oversized file, a name that is a path or holds control characters: 400 naming `file`.
+         * Upload a file into a folder, onto a lead or a ticket, or to the root (a same-named file there gets a new version)
+         * @description multipart/form-data: one of the fields `folderId`, `leadId` or `ticketId` first (or in the query string), then the part `file`. The bytes stream to storage, hashed (SHA-256) and their type sniffed; with a virus scanner set up they are scanned before the file becomes visible. An empty or oversized file, a name that is a path or holds control characters: 400 naming `file`.
          */
         post: {
             parameters: {
@@ -20008,7 +20025,10 @@ export interface paths {
                          * @description A lead you may change; before the file part
                          */
                         leadId?: string;
-                        /** @description Not supported yet: answered 400 naming ticketId */
+                        /**
+                         * Format: uuid
+                         * @description A ticket you see and may reply to; before the file part
+                         */
                         ticketId?: string;
                         /**
                          * Format: binary
@@ -20031,11 +20051,16 @@ export interface paths {
                             name: string;
                             /**
                              * Format: uuid
-                             * @description null: at the root, or on a lead
+                             * @description null: at the root, on a lead or on a ticket
                              */
                             folderId: string | null;
                             /** Format: uuid */
                             leadId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description The support ticket the file is attached to
+                             */
+                            ticketId: string | null;
                             /** @description The current version */
                             version: number;
                             /** @description Bytes of the current version */
@@ -20114,11 +20139,16 @@ export interface paths {
                             name: string;
                             /**
                              * Format: uuid
-                             * @description null: at the root, or on a lead
+                             * @description null: at the root, on a lead or on a ticket
                              */
                             folderId: string | null;
                             /** Format: uuid */
                             leadId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description The support ticket the file is attached to
+                             */
+                            ticketId: string | null;
                             /** @description The current version */
                             version: number;
                             /** @description Bytes of the current version */
@@ -20380,11 +20410,16 @@ export interface paths {
                             name: string;
                             /**
                              * Format: uuid
-                             * @description null: at the root, or on a lead
+                             * @description null: at the root, on a lead or on a ticket
                              */
                             folderId: string | null;
                             /** Format: uuid */
                             leadId: string | null;
+                            /**
+                             * Format: uuid
+                             * @description The support ticket the file is attached to
+                             */
+                            ticketId: string | null;
                             /** @description The current version */
                             version: number;
                             /** @description Bytes of the current version */
@@ -22685,6 +22720,14 @@ export interface components {
                 status: string;
                 error: string | null;
             } | null;
+            /** @description The ticket’s files the message points at (those still out of the trash) */
+            files: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                size: number;
+                contentType: string;
+            }[];
             /** Format: date-time */
             createdAt: string;
         };

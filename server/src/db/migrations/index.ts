@@ -25,6 +25,7 @@ import * as m0024 from './0024_tickets.ts';
 import * as m0025 from './0025_extractor.ts';
 import * as m0026 from './0026_webhook_events.ts';
 import * as m0027 from './0027_erp.ts';
+import * as m0028 from './0028_ticket_files.ts';
 
 /** Every migration, in order. A new file is added here too, so the set is explicit and bundled with the code. */
 export const migrations: Record<string, Migration> = {
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '0025_extractor': m0025,
   '0026_webhook_events': m0026,
   '0027_erp': m0027,
+  '0028_ticket_files': m0028,
 };

@@ -67,10 +67,12 @@ describe('bad uploads', () => {
     await uploaded(t, ADMIN, 'limit.bin', Buffer.alloc(64 * 1024, 2));
   });
 
-  it('names a bad form field: ticketId (not supported yet), a malformed folderId, both a folder and a lead', async () => {
+  it('names a bad form field: a malformed ticketId or folderId, both a folder and a lead, an unknown ticket', async () => {
     const before = { rows: await listed(), files: (await stored()).length };
     const file = { name: 'x.txt', content: 'x' };
     await refused(await upload(t, ADMIN, file, { ticketId: 'T-1' }), 400, 'validation_failed', 'ticketId', before);
+    const unknownTicket = { ticketId: '0193a000-0000-7000-8000-000000000003' };
+    await refused(await upload(t, ADMIN, file, unknownTicket), 404, 'not_found', 'ticketId', before);
     await refused(await upload(t, ADMIN, file, { folderId: 'nope' }), 400, 'validation_failed', 'folderId', before);
     const both = {
       folderId: '0193a000-0000-7000-8000-000000000001',

@@ -2,6 +2,7 @@ import type { Tx } from '../../db/client.ts';
 import type { Actor } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { findVisibleLead } from '../leads/index.ts';
+import { ticketAllowed } from '../tickets/scope.ts';
 import { can } from '../users/index.ts';
 import type { FolderRow, Place } from './files.repository.ts';
 import * as repo from './files.repository.ts';
@@ -12,7 +13,9 @@ import * as repo from './files.repository.ts';
  *   roles, users and teams (a manager and everyone below it) only, and so is everything below it. An admin sees
  *   every folder.
  * - A file attached to a lead is seen by whoever sees the lead (the leads module's visibility), and changed by
- *   whoever may change the lead; a file in a folder by whoever sees the folder; a file at the root by everyone.
+ *   whoever may change the lead; a file attached to a ticket is seen by whoever sees the ticket and changed by
+ *   whoever may reply to it (the tickets module's policy); a file in a folder by whoever sees the folder; a file
+ *   at the root by everyone.
  * - Folders are created, changed and deleted with `folders:manage`, and only those the manager sees.
  * Anything outside is answered 404, so its existence is not disclosed.
  */
@@ -86,21 +89,28 @@ export async function placeAllowed(trx: Tx, actor: Actor, place: Place, change: 
   if (place.leadId) {
     return (await findVisibleLead(trx, actor, place.leadId, { forChange: change })) !== undefined;
   }
+  if (place.ticketId) return ticketAllowed(trx, actor, place.ticketId, change);
   if (place.folderId) return (await FolderAccess.load(trx, actor)).visible(place.folderId);
   return true;
 }
 
-/** The place, checked: 404 naming the field (`leadId`, `folderId`) when the actor may not see it. */
+/** The place, checked: 404 naming the field (`leadId`, `ticketId`, `folderId`) when the actor may not see it. */
 export async function requirePlace(trx: Tx, actor: Actor, place: Place, change: boolean): Promise<void> {
   if (await placeAllowed(trx, actor, place, change)) return;
-  throw place.leadId ? notFoundAt('leadId', 'lead') : notFoundAt('folderId', 'folder');
+  if (place.leadId) throw notFoundAt('leadId', 'lead');
+  if (place.ticketId) throw notFoundAt('ticketId', 'ticket');
+  throw notFoundAt('folderId', 'folder');
+}
+
+/** Where a file row lives. */
+export function placeOfFile(file: { folder_id: string | null; lead_id: string | null; ticket_id: string | null }) {
+  return { folderId: file.folder_id, leadId: file.lead_id, ticketId: file.ticket_id };
 }
 
 /** A file the actor sees (`change`: may change), or 404. Files in the trash included. */
 export async function visibleFile(trx: Tx, actor: Actor, id: string, change = false): Promise<repo.FileRow> {
   const file = await repo.findFile(trx, id);
-  const place = { folderId: file?.folder_id ?? null, leadId: file?.lead_id ?? null };
-  if (!file || !(await placeAllowed(trx, actor, place, change))) throw notFound('file');
+  if (!file || !(await placeAllowed(trx, actor, placeOfFile(file), change))) throw notFound('file');
   if (change && !can(actor.role, 'files:write')) throw notFound('file');
   return file;
 }

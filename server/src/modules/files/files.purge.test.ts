@@ -68,4 +68,33 @@ describe('the daily files purge', () => {
     // Only kept.txt is left: recent.txt has now been in the trash for over 30 days too.
     expect(await stored()).toBe(1);
   });
+
+  it('takes the files of a purged lead’s tickets along, with the thread’s links to them', async () => {
+    const created = await t.as(ADMIN, 'POST', '/api/v1/leads', {
+      name: 'Purged With A Ticket',
+      ownerId: await userId(t, 'sales1@demo.test'),
+    });
+    const leadId = created.json().id as string;
+    const ticket = await t.as('sales1@demo.test', 'POST', '/api/v1/tickets', {
+      subject: 'Broken',
+      description: 'x',
+      leadId,
+    });
+    const ticketId = ticket.json().id as string;
+    const file = await uploaded(t, 'sales1@demo.test', 'on-ticket.txt', 'ticket bytes', { ticketId });
+    const note = await t.as('sales1@demo.test', 'POST', `/api/v1/tickets/${ticketId}/messages`, {
+      body: 'attached',
+      internal: true,
+      fileIds: [file.id],
+    });
+    expect(note.statusCode, note.body).toBe(201);
+    expect(await stored()).toBe(2);
+    expect((await t.as(ADMIN, 'DELETE', `/api/v1/leads/${leadId}`)).statusCode).toBeLessThan(300);
+    await days(31);
+    await days(1);
+    await days(1);
+    expect((await t.as(ADMIN, 'GET', `/api/v1/tickets/${ticketId}`)).statusCode).toBe(404);
+    expect((await t.as(ADMIN, 'GET', `/api/v1/files/${file.id}`)).statusCode).toBe(404);
+    expect(await stored()).toBe(1);
+  });
 });

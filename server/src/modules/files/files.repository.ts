@@ -1,16 +1,18 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
 
-/** Where a file lives: a folder, a lead, or (neither) the company's root folder. */
+/** Where a file lives: a folder, a lead, a ticket, or (none) the company's root folder. */
 export interface Place {
   folderId: string | null;
   leadId: string | null;
+  ticketId: string | null;
 }
 
 const fileColumns = [
   'f.id',
   'f.folder_id',
   'f.lead_id',
+  'f.ticket_id',
   'f.name',
   'f.current_version',
   'f.created_by',
@@ -50,16 +52,39 @@ export async function lockLiveFileByName(trx: Tx, place: Place, name: string) {
     .select(['id', 'current_version'])
     .where(sql<boolean>`folder_id IS NOT DISTINCT FROM ${place.folderId}`)
     .where(sql<boolean>`lead_id IS NOT DISTINCT FROM ${place.leadId}`)
+    .where(sql<boolean>`ticket_id IS NOT DISTINCT FROM ${place.ticketId}`)
     .where(sql<boolean>`lower(name) = lower(${name})`)
     .where('deleted_at', 'is', null)
     .forUpdate()
     .executeTakeFirst();
 }
 
+export interface AttachedFile {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+}
+
+/** The live files among `ids` (on `ticketId` only, when given), by name. */
+export async function liveFilesByIds(
+  trx: Tx,
+  ids: readonly string[],
+  ticketId: string | null,
+): Promise<AttachedFile[]> {
+  let query = filesWithCurrent(trx)
+    .where('f.id', 'in', [...ids])
+    .where('f.deleted_at', 'is', null);
+  if (ticketId) query = query.where('f.ticket_id', '=', ticketId);
+  const rows = await query.orderBy(sql`lower(f.name)`).orderBy('f.id').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, size: Number(r.size), contentType: r.content_type }));
+}
+
 export async function listFiles(trx: Tx, place: Place, trashed: boolean) {
   return filesWithCurrent(trx)
     .where(sql<boolean>`f.folder_id IS NOT DISTINCT FROM ${place.folderId}`)
     .where(sql<boolean>`f.lead_id IS NOT DISTINCT FROM ${place.leadId}`)
+    .where(sql<boolean>`f.ticket_id IS NOT DISTINCT FROM ${place.ticketId}`)
     .where('f.deleted_at', trashed ? 'is not' : 'is', null)
     .orderBy(sql`lower(f.name)`)
     .orderBy('f.id')
@@ -78,6 +103,7 @@ export async function insertFile(
       id: row.id,
       folder_id: row.place.folderId,
       lead_id: row.place.leadId,
+      ticket_id: row.place.ticketId,
       name: row.name,
       current_version: 1,
       created_by: row.createdBy,

@@ -8,7 +8,7 @@ import { ContentQuery, FileMeta, FileVersion, ListFilesQuery, UploadBody } from 
 import * as service from './files.service.ts';
 import { uploadFile } from './files.upload.ts';
 
-/** Files in folders and on leads: streamed uploads, versions, the trash, and authorised, audited downloads. */
+/** Files in folders, on leads and on tickets: streamed uploads, versions, the trash, and authorised, audited downloads. */
 export function filesRoutes(app: App, deps: Deps): void {
   // Multipart only here, streamed: every other route keeps JSON bodies of at most 1 MiB.
   app.register(async (scope) => {
@@ -22,9 +22,11 @@ export function filesRoutes(app: App, deps: Deps): void {
         schema: {
           tags: ['files'],
           summary:
-            'Upload a file into a folder, onto a lead, or to the root (a same-named file there gets a new version)',
+            'Upload a file into a folder, onto a lead or a ticket, or to the root (a same-named file there gets a new ' +
+            'version)',
           description:
-            'multipart/form-data: the fields `folderId` or `leadId` first (or in the query string), then the part ' +
+            'multipart/form-data: one of the fields `folderId`, `leadId` or `ticketId` first (or in the query ' +
+            'string), then the part ' +
             '`file`. The bytes stream to storage, hashed (SHA-256) and their type sniffed; with a virus scanner set ' +
             'up they are scanned before the file becomes visible. An empty or oversized file, a name that is a path ' +
             'or holds control characters: 400 naming `file`.',
@@ -43,7 +45,7 @@ export function filesRoutes(app: App, deps: Deps): void {
       config: { permission: 'files:read' },
       schema: {
         tags: ['files'],
-        summary: 'The files of a folder, of a lead, or (neither) of the root; `trashed=true` for that trash',
+        summary: 'The files of a folder, of a lead, of a ticket, or (none) of the root; `trashed=true` for that trash',
         querystring: ListFilesQuery,
         response: { 200: List(FileMeta) },
       },

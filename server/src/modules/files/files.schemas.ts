@@ -8,8 +8,9 @@ const When = Type.String({ format: 'date-time' });
 export const FileMeta = Type.Object({
   id: Id,
   name: Type.String(),
-  folderId: Nullable(Id, { description: 'null: at the root, or on a lead' }),
+  folderId: Nullable(Id, { description: 'null: at the root, on a lead or on a ticket' }),
   leadId: Nullable(Id),
+  ticketId: Nullable(Id, { description: 'The support ticket the file is attached to' }),
   version: Type.Integer({ minimum: 1, description: 'The current version' }),
   size: Type.Integer({ minimum: 1, description: 'Bytes of the current version' }),
   contentType: Type.String({ description: 'Sniffed from the bytes, never taken from the client' }),
@@ -33,7 +34,9 @@ export const FileVersion = Type.Object({
 export const UploadBody = Type.Object({
   folderId: Type.Optional(Type.String({ format: 'uuid', description: 'A folder you see; before the file part' })),
   leadId: Type.Optional(Type.String({ format: 'uuid', description: 'A lead you may change; before the file part' })),
-  ticketId: Type.Optional(Type.String({ description: 'Not supported yet: answered 400 naming ticketId' })),
+  ticketId: Type.Optional(
+    Type.String({ format: 'uuid', description: 'A ticket you see and may reply to; before the file part' }),
+  ),
   file: Type.String({ format: 'binary', description: 'The file, last; its name becomes the file name' }),
 });
 
@@ -41,6 +44,7 @@ export const ListFilesQuery = Type.Object(
   {
     folderId: Type.Optional(Type.String({ format: 'uuid' })),
     leadId: Type.Optional(Type.String({ format: 'uuid' })),
+    ticketId: Type.Optional(Type.String({ format: 'uuid', description: 'The files of a ticket you see' })),
     trashed: Type.Optional(Type.Boolean({ description: 'The trash of that place instead of its live files' })),
   },
   { additionalProperties: false },

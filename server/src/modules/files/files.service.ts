@@ -5,7 +5,7 @@ import { AppError, fieldError, notFound } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { contentDisposition, previewable } from './files.content.ts';
-import { requirePlace, visibleFile } from './files.policy.ts';
+import { placeOfFile, requirePlace, visibleFile } from './files.policy.ts';
 import * as repo from './files.repository.ts';
 import { storagesFor } from './files.storage.ts';
 
@@ -16,6 +16,7 @@ export interface UploadedFile {
   name: string;
   folderId: string | null;
   leadId: string | null;
+  ticketId: string | null;
   version: number;
   size: number;
   contentType: string;
@@ -32,6 +33,7 @@ function toFile(row: repo.FileRow): UploadedFile {
     name: row.name,
     folderId: row.folder_id,
     leadId: row.lead_id,
+    ticketId: row.ticket_id,
     version: row.current_version,
     size: Number(row.size),
     contentType: row.content_type,
@@ -116,12 +118,15 @@ export async function getFile(deps: Deps, ctx: RequestContext, id: string) {
 export async function listFiles(
   deps: Deps,
   ctx: RequestContext,
-  query: { folderId?: string; leadId?: string; trashed?: boolean },
+  query: { folderId?: string; leadId?: string; ticketId?: string; trashed?: boolean },
 ) {
+  if (query.ticketId && (query.folderId || query.leadId)) {
+    throw fieldError('validation_failed', 'ticketId', 'list a folder, a lead or a ticket: one of them');
+  }
   if (query.folderId && query.leadId) {
     throw fieldError('validation_failed', 'leadId', 'list a folder or a lead, not both');
   }
-  const place = { folderId: query.folderId ?? null, leadId: query.leadId ?? null };
+  const place = { folderId: query.folderId ?? null, leadId: query.leadId ?? null, ticketId: query.ticketId ?? null };
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
     await requirePlace(trx, ctx.actor, place, false);
     return { data: (await repo.listFiles(trx, place, query.trashed ?? false)).map(toFile) };
@@ -165,8 +170,7 @@ export async function restoreFile(deps: Deps, ctx: RequestContext, id: string) {
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
     const file = await visibleFile(trx, ctx.actor, id, true);
     if (!file.deleted_at) throw new AppError('conflict', 'The file is not in the trash');
-    const place = { folderId: file.folder_id, leadId: file.lead_id };
-    if (await repo.lockLiveFileByName(trx, place, file.name)) {
+    if (await repo.lockLiveFileByName(trx, placeOfFile(file), file.name)) {
       throw new AppError('conflict', `Another file named ${file.name} is there now: rename or trash it first`);
     }
     const at = deps.clock.now();

@@ -19,15 +19,15 @@ const mib = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} M
 
 /** The place an upload names (form fields before the file, or the query string), checked for shape. */
 function placeOf(fields: Record<string, string>): Place {
-  if (fields.ticketId !== undefined) {
-    throw invalid('ticketId', 'attaching files to tickets is not supported yet');
-  }
-  for (const name of ['folderId', 'leadId'] as const) {
+  for (const name of ['folderId', 'leadId', 'ticketId'] as const) {
     const value = fields[name];
     if (value !== undefined && !isUuid(value)) throw invalid(name, 'must be a UUID');
   }
+  if (fields.ticketId && (fields.folderId || fields.leadId)) {
+    throw invalid('ticketId', 'a file goes in a folder, on a lead or on a ticket: one of them');
+  }
   if (fields.folderId && fields.leadId) throw invalid('leadId', 'a file goes in a folder or on a lead, not both');
-  return { folderId: fields.folderId || null, leadId: fields.leadId || null };
+  return { folderId: fields.folderId || null, leadId: fields.leadId || null, ticketId: fields.ticketId || null };
 }
 
 interface Stored {
@@ -123,7 +123,7 @@ async function scan(deps: Deps, ctx: RequestContext, stored: Stored, name: strin
 }
 
 /**
- * POST /files: reads the form (folderId, leadId before the file), checks the name and the place before a byte
+ * POST /files: reads the form (folderId, leadId or ticketId before the file), checks the name and the place before a byte
  * is stored, streams the file into storage, scans it, then records it (a new version when the place already
  * has a live file of that name). Any failure after the bytes were stored removes them again.
  */
@@ -134,7 +134,7 @@ export async function uploadFile(deps: Deps, ctx: RequestContext, request: Fasti
   const fields: Record<string, string> = { ...(request.query as Record<string, string>) };
   let stored: Stored | null = null;
   let name = '';
-  let place: Place = { folderId: null, leadId: null };
+  let place: Place = { folderId: null, leadId: null, ticketId: null };
   try {
     // preservePath: the name as sent, so a path in it is refused rather than quietly cut to its last part.
     for await (const part of request.parts({

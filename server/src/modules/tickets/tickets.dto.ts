@@ -1,3 +1,4 @@
+import type { AttachedFile } from '../files/index.ts';
 import type { MessageRow, TicketRow } from './tickets.repository.ts';
 import type { TicketPriority, TicketStatus } from './tickets.schemas.ts';
 
@@ -55,7 +56,7 @@ export function ticketSnapshot(row: TicketRow) {
   };
 }
 
-export function toMessage(row: MessageRow) {
+export function toMessage(row: MessageRow, files: AttachedFile[] = []) {
   return {
     id: row.id,
     ticketId: row.ticket_id,
@@ -64,6 +65,7 @@ export function toMessage(row: MessageRow) {
     internal: row.internal,
     email:
       row.email_to && row.email_status ? { to: row.email_to, status: row.email_status, error: row.email_error } : null,
+    files,
     createdAt: iso(row.created_at),
   };
 }

@@ -1,6 +1,8 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
+import type { Tx } from '../../db/client.ts';
 import type { Actor } from '../../http/context.ts';
 import { leadIsLive, leadVisibleTo } from '../leads/scope.ts';
+import { can } from '../users/index.ts';
 
 /**
  * Which tickets an actor sees, in one place, on the alias `t`:
@@ -27,4 +29,24 @@ export function seesAllTickets(actor: Actor): boolean {
 /** Who sees (and so may raise) a ticket that names no lead. */
 export function seesTicketsWithoutLead(actor: Actor): boolean {
   return seesAllTickets(actor) || actor.role === 'MANAGER';
+}
+
+/** Whether the actor may reply to (and so change) the tickets it sees: `tickets:write`. */
+export function mayWriteTickets(actor: Actor): boolean {
+  return can(actor.role, 'tickets:write');
+}
+
+/**
+ * Whether the actor sees the ticket `id` (`reply`: and may reply to it). What other modules ask before
+ * attaching something to a ticket or showing what is attached to it; false for another company's ticket too.
+ */
+export async function ticketAllowed(trx: Tx, actor: Actor, id: string, reply: boolean): Promise<boolean> {
+  if (reply && !mayWriteTickets(actor)) return false;
+  const row = await trx
+    .selectFrom('tickets as t')
+    .select('t.id')
+    .where('t.id', '=', id)
+    .where(ticketVisibleTo(actor))
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -98,6 +98,24 @@ export async function listMessages(trx: Tx, ticketId: string) {
 
 export type MessageRow = Awaited<ReturnType<typeof listMessages>>[number];
 
+/** The files each of the messages points at, as (message, file) pairs. */
+export async function messageFiles(trx: Tx, messageIds: string[]) {
+  if (messageIds.length === 0) return [];
+  return trx
+    .selectFrom('ticket_message_files')
+    .select(['message_id', 'file_id'])
+    .where('message_id', 'in', messageIds)
+    .execute();
+}
+
+export async function insertMessageFiles(trx: Tx, companyId: string, messageId: string, fileIds: string[]) {
+  if (fileIds.length === 0) return;
+  await trx
+    .insertInto('ticket_message_files')
+    .values(fileIds.map((fileId) => ({ company_id: companyId, message_id: messageId, file_id: fileId })))
+    .execute();
+}
+
 export async function findMessage(trx: Tx, id: string) {
   return trx.selectFrom('ticket_messages').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }

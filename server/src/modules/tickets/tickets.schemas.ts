@@ -125,6 +125,13 @@ export const CreateMessageBody = Type.Object(
   {
     body: Type.String({ minLength: 1, maxLength: 20_000 }),
     internal: Type.Boolean({ description: 'An internal note (never sent) or a public reply (emailed)' }),
+    fileIds: Type.Optional(
+      Type.Array(Uuid, {
+        maxItems: 20,
+        uniqueItems: true,
+        description: 'Files already attached to this ticket (POST /files with ticketId) that the message points at',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -147,6 +154,13 @@ export const TicketMessage = Type.Object(
         { additionalProperties: false },
       ),
       { description: 'A public reply emailed to the requester; null for notes and replies with no address' },
+    ),
+    files: Type.Array(
+      Type.Object(
+        { id: Uuid, name: Type.String(), size: Type.Integer(), contentType: Type.String() },
+        { additionalProperties: false },
+      ),
+      { description: 'The ticket’s files the message points at (those still out of the trash)' },
     ),
     createdAt: DateTime,
   },

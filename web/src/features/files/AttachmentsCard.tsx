@@ -5,11 +5,20 @@ import { FileRows } from './FileRows';
 import { useFiles } from './files.queries';
 import { DropTarget, UploadButton, UploadProgress, useUploader } from './UploadButton';
 
-/** The lead's attachments: upload with progress, list, download, preview of images and PDFs. */
-export function AttachmentsCard({ leadId, canChangeLead }: { leadId: string; canChangeLead: boolean }) {
-  const canWrite = useCan('files:write') && canChangeLead;
-  const files = useFiles({ leadId });
-  const uploader = useUploader({ leadId });
+/**
+ * The attachments of a lead or a ticket: upload with progress, list, download, preview of images and PDFs.
+ * `canChange`: the caller may change the record (a lead) or reply to it (a ticket); the server decides again.
+ */
+export function AttachmentsCard({
+  place,
+  canChange,
+}: {
+  place: { leadId: string } | { ticketId: string };
+  canChange: boolean;
+}) {
+  const canWrite = useCan('files:write') && canChange;
+  const files = useFiles(place);
+  const uploader = useUploader(place);
   return (
     <Card>
       <DropTarget uploader={uploader} disabled={!canWrite}>

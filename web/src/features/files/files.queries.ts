@@ -12,15 +12,23 @@ export type Folder = Json<paths['/api/v1/folders']['get']['responses'][200]>['da
 export type FileVersion = Json<paths['/api/v1/files/{id}/versions']['get']['responses'][200]>['data'][number];
 export type CreateFolderBody = paths['/api/v1/folders']['post']['requestBody']['content']['application/json'];
 
-/** Where files live: a folder, a lead, or (neither) the company's root. */
+/** Where files live: a folder, a lead, a ticket, or (none) the company's root. */
 export interface Place {
   folderId?: string;
   leadId?: string;
+  ticketId?: string;
 }
 
 export const filesKeys = {
   all: ['files'] as const,
-  list: (place: Place, trashed: boolean) => ['files', 'list', place.folderId ?? null, place.leadId ?? null, trashed],
+  list: (place: Place, trashed: boolean) => [
+    'files',
+    'list',
+    place.folderId ?? null,
+    place.leadId ?? null,
+    place.ticketId ?? null,
+    trashed,
+  ],
   versions: (id: string) => ['files', 'versions', id] as const,
   folders: ['files', 'folders'] as const,
 };
@@ -59,6 +67,7 @@ export function uploadFile(file: File, place: Place, onProgress: (fraction: numb
     const form = new FormData();
     if (place.folderId) form.append('folderId', place.folderId);
     if (place.leadId) form.append('leadId', place.leadId);
+    if (place.ticketId) form.append('ticketId', place.ticketId);
     form.append('file', file, file.name);
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/v1/files');
@@ -128,7 +137,7 @@ export function useDeleteFolder() {
 }
 
 /** The bytes of a file, fetched with the session (every download is authorised and audited by the server). */
-export async function fileBlob(file: FileMeta, inline = false, version?: number): Promise<Blob> {
+export async function fileBlob(file: Pick<FileMeta, 'id'>, inline = false, version?: number): Promise<Blob> {
   const { data, error, response } = await api.GET('/api/v1/files/{id}/content', {
     params: {
       path: { id: file.id },
@@ -140,6 +149,6 @@ export async function fileBlob(file: FileMeta, inline = false, version?: number)
   return data as Blob;
 }
 
-export async function downloadFile(file: FileMeta): Promise<void> {
+export async function downloadFile(file: Pick<FileMeta, 'id' | 'name'>): Promise<void> {
   saveBlob(await fileBlob(file), file.name);
 }

@@ -184,7 +184,7 @@ export function LeadPage() {
         <Stack gap="lg" className={classes.side}>
           <LeadFollowUpsCard lead={data} />
           <PeopleCard lead={data} />
-          <AttachmentsCard leadId={data.id} canChangeLead={data.editable.length > 0} />
+          <AttachmentsCard place={{ leadId: data.id }} canChange={data.editable.length > 0} />
           <LeadTicketsCard leadId={data.id} />
           <LeadErpCard leadId={data.id} />
           <LeadDuplicatesCard lead={data} />

@@ -5,6 +5,7 @@ import {
   Card,
   Grid,
   Group,
+  MultiSelect,
   Paper,
   SegmentedControl,
   Select,
@@ -14,7 +15,7 @@ import {
   Text,
   Textarea,
 } from '@mantine/core';
-import { IconArrowLeft, IconLock, IconMail } from '@tabler/icons-react';
+import { IconArrowLeft, IconLock, IconMail, IconPaperclip } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -22,6 +23,8 @@ import { PageHeader } from '../../components/PageHeader';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useCan, useMe } from '../auth/session';
+import { AttachmentsCard } from '../files/AttachmentsCard';
+import { downloadFile, useFiles } from '../files/files.queries';
 import { priorityColors, priorityOptions, statusOptions } from './tickets.labels';
 import {
   type Ticket,
@@ -85,6 +88,24 @@ function Message({ message }: { message: TicketMessage }) {
       <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
         {message.body}
       </Text>
+      {message.files.length > 0 && (
+        <Group gap={4} mt={6}>
+          {message.files.map((file) => (
+            <Button
+              key={file.id}
+              size="compact-xs"
+              variant="light"
+              color="gray"
+              leftSection={<IconPaperclip size={12} />}
+              onClick={() => downloadFile(file).catch((error) => notifyError(error, 'Could not download the file'))}
+              styles={{ label: { maxWidth: 220, overflow: 'hidden', textOverflow: 'ellipsis' } }}
+              title={file.name}
+            >
+              {file.name}
+            </Button>
+          ))}
+        </Group>
+      )}
     </Paper>
   );
 }
@@ -92,13 +113,16 @@ function Message({ message }: { message: TicketMessage }) {
 function Composer({ ticket }: { ticket: Ticket }) {
   const [kind, setKind] = useState<'reply' | 'note'>('reply');
   const [body, setBody] = useState('');
+  const [fileIds, setFileIds] = useState<string[]>([]);
+  const files = useFiles({ ticketId: ticket.id });
   const add = useAddMessage(ticket.id);
   const send = () =>
     add.mutate(
-      { body, internal: kind === 'note' },
+      { body, internal: kind === 'note', ...(fileIds.length > 0 ? { fileIds } : {}) },
       {
         onSuccess: () => {
           setBody('');
+          setFileIds([]);
           notifySuccess(kind === 'note' ? 'Note added.' : 'Reply sent.');
         },
         onError: (error) => notifyError(error, kind === 'note' ? 'Could not add the note' : 'Could not send the reply'),
@@ -131,6 +155,19 @@ function Composer({ ticket }: { ticket: Ticket }) {
           value={body}
           onChange={(e) => setBody(e.currentTarget.value)}
         />
+        {(files.data?.length ?? 0) > 0 && (
+          <MultiSelect
+            aria-label="Point at the ticket's files"
+            placeholder={fileIds.length === 0 ? 'Point at attachments of this ticket (optional)' : undefined}
+            leftSection={<IconPaperclip size={14} />}
+            data={(files.data ?? []).map((f) => ({ value: f.id, label: f.name }))}
+            value={fileIds}
+            onChange={setFileIds}
+            maxValues={20}
+            clearable
+            searchable
+          />
+        )}
         <Group justify="flex-end">
           <Button
             onClick={send}
@@ -286,7 +323,10 @@ export function TicketPage() {
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }} order={{ base: -1, md: 0 }}>
-          <Fields ticket={t} />
+          <Stack gap="sm">
+            <Fields ticket={t} />
+            <AttachmentsCard place={{ ticketId: t.id }} canChange={canWrite} />
+          </Stack>
         </Grid.Col>
       </Grid>
     </>

@@ -66,7 +66,7 @@ export function useUpdateTicket(id: string) {
 export function useAddMessage(id: string) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: { body: string; internal: boolean }) =>
+    mutationFn: (body: { body: string; internal: boolean; fileIds?: string[] }) =>
       unwrap(api.POST('/api/v1/tickets/{id}/messages', { params: { path: { id } }, body })),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ticketKeys.all }),
   });
