@@ -229,6 +229,11 @@ describe('ledgers made in Tally', () => {
     // Matching starts from no common base: iPerform owns the name, so the ledger takes our company name.
     await t.runJobs();
     expect(tally.ledger(erp.customers[0].externalId)?.name).toBe('Match Me Pvt Ltd');
+    // A phone written another way matches too (both read as E.164 in the company's country).
+    const byPhone = await newLead({ emails: [], phones: ['+91 98200 12345'], companyName: 'Phone Match Co' });
+    tally.addLedger({ name: 'Phone Match Company', parent: 'Sundry Debtors', mobile: '098200-12345' });
+    await sync();
+    expect((await t.as(SALES, 'GET', `/api/v1/leads/${byPhone.id}/erp`)).json().customers).toHaveLength(1);
     const review = (await t.as(ADMIN, 'GET', `/api/v1/erp/connections/${connectionId}/review`)).json().data;
     const nobody = review.find((r: { fields: { name: string } }) => r.fields.name === 'Nobody Knows Co');
     expect(nobody).toBeTruthy();

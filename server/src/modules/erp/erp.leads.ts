@@ -6,8 +6,3 @@ import { leadIsLive } from '../leads/scope.ts';
 export function findLiveLead(trx: Tx, id: string) {
   return leadsQuery(trx).where('l.id', '=', id).where(leadIsLive).executeTakeFirst();
 }
-
-/** The ids of live leads, on the alias `l`, for matching ERP customers. */
-export function liveLeads(trx: Tx) {
-  return trx.selectFrom('leads as l').select('l.id').where(leadIsLive);
-}

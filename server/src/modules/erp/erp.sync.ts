@@ -6,11 +6,13 @@ import { AppError } from '../../http/errors.ts';
 import type { Job } from '../../jobs/queue.ts';
 import { jobContext } from '../../jobs/system-context.ts';
 import { newId } from '../../lib/ids.ts';
+import { toE164 } from '../../lib/phone.ts';
 import { createLeads, loadWriteContext, writeLead } from '../leads/commands.ts';
 import { type CreateLeadInput, type LeadRow, toColumns } from '../leads/index.ts';
+import { leadIsLive } from '../leads/scope.ts';
 import type { Connector, ExternalCustomer, ExternalInvoice, ExternalPayment, FieldValue, Page } from './connector.ts';
 import { connectorOf, contextFor } from './erp.context.ts';
-import { findLiveLead, liveLeads } from './erp.leads.ts';
+import { findLiveLead } from './erp.leads.ts';
 import { fromErpValue, leadInputFor, type MappingField, sameValue, toErpFields } from './erp.mapping.ts';
 import type { ConnectionRow, LinkRow } from './erp.repository.ts';
 import * as repo from './erp.repository.ts';
@@ -119,12 +121,23 @@ async function eachCustomer(trx: Tx, state: SyncState, records: ExternalCustomer
           .where('external_id', 'in', ids)
           .execute();
   const known = new Map(links.map((l) => [l.external_id, l]));
+  const matched = await matchPage(
+    trx,
+    state,
+    records.filter((r) => !r.deleted && !known.has(r.externalId)),
+  );
   const seen = new Set<string>();
   for (const record of records) {
     // A page may carry a customer twice (an overlap window): the second copy reads what the first wrote.
-    const link = seen.has(record.externalId) ? undefined : (known.get(record.externalId) ?? null);
+    const again = seen.has(record.externalId);
     seen.add(record.externalId);
-    await applyCustomer(trx, state, record, link);
+    await applyCustomer(
+      trx,
+      state,
+      record,
+      again ? undefined : (known.get(record.externalId) ?? null),
+      again ? undefined : matched,
+    );
   }
 }
 
@@ -143,6 +156,7 @@ export async function applyCustomer(
   state: SyncState,
   record: ExternalCustomer,
   known?: LinkRow | null,
+  matched?: Map<string, string[]>,
 ): Promise<void> {
   const { deps, connection } = state;
   const now = deps.clock.now();
@@ -177,7 +191,7 @@ export async function applyCustomer(
       .execute();
     return;
   }
-  const candidates = await matchLeads(trx, state, record);
+  const candidates = [...((matched ?? (await matchPage(trx, state, [record]))).get(record.externalId) ?? [])];
   if (candidates.length === 0 && state.connector.unmatchedBecomeLeads) {
     const created = await leadFromRecord(trx, state, record);
     if (created) candidates.push(created);
@@ -240,35 +254,84 @@ async function leadFromRecord(trx: Tx, state: SyncState, record: ExternalCustome
   return result.id;
 }
 
-/** Live leads matching the customer on its strongest match field that has a value (at most 5). */
-async function matchLeads(trx: Tx, state: SyncState, record: ExternalCustomer): Promise<string[]> {
-  for (const erpField of state.connector.matchFields) {
-    const value = record.fields[erpField];
-    const f = state.mapping.find((m) => m.erpField === erpField);
-    if (!f || value === null || value === undefined || String(value).trim() === '') continue;
-    const text = String(value).trim();
-    let q = liveLeads(trx).limit(5);
-    if (f.leadField === 'emails') {
-      q = q.where(sql<boolean>`${text.toLowerCase()} = ANY (l.emails)`);
-    } else if (f.leadField === 'phones') {
-      const digits = text.replace(/\D+/g, '').slice(-10);
-      if (digits.length < 7) continue;
-      q = q.where(
-        sql<boolean>`EXISTS (SELECT 1 FROM unnest(l.phones) p WHERE right(regexp_replace(p, '\\D', '', 'g'), 10) = ${digits})`,
-      );
-    } else if (f.leadField.startsWith('custom:')) {
-      q = q.where(sql<boolean>`lower(l.custom_fields ->> ${f.leadField.slice(7)}) = ${text.toLowerCase()}`);
-    } else if (f.leadField === 'name') {
-      q = q.where(sql<boolean>`lower(l.name) = ${text.toLowerCase()}`);
-    } else if (f.leadField === 'companyName') {
-      q = q.where(sql<boolean>`lower(l.company_name) = ${text.toLowerCase()}`);
-    } else {
-      continue;
-    }
-    const rows = await q.execute();
-    if (rows.length > 0) return rows.map((r) => r.id);
+/** How a match field's ERP value is compared with a lead field: normalised the way the lead stores it. */
+function matchKey(leadField: string, value: FieldValue | undefined, phoneCountry: string): string | null {
+  if (value === null || value === undefined) return null;
+  const text = String(value).trim();
+  if (!text) return null;
+  if (leadField === 'emails') return text.toLowerCase();
+  if (leadField === 'phones') return toE164(text, phoneCountry);
+  if (leadField.startsWith('custom:')) return text;
+  return text.toLowerCase();
+}
+
+/** For one lead field, the live leads holding each of `keys` (a key to at most 5 lead ids), in one indexed read. */
+async function leadsByKey(trx: Tx, leadField: string, keys: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (keys.length === 0) return out;
+  const arr = sql`${sql.val(keys)}::text[]`;
+  let rows: { id: string; key: string }[];
+  if (leadField === 'emails' || leadField === 'phones') {
+    const column = sql.ref(`l.${leadField}`);
+    rows = (
+      await sql<{
+        id: string;
+        key: string;
+      }>`SELECT l.id, k.key FROM leads l CROSS JOIN LATERAL unnest(${column}) AS k (key)
+        WHERE ${column} && ${arr} AND k.key = ANY (${arr}) AND ${leadIsLive}`.execute(trx)
+    ).rows;
+  } else if (leadField === 'name' || leadField === 'companyName') {
+    const column = leadField === 'name' ? sql.ref('l.name') : sql.ref('l.company_name');
+    rows = (
+      await sql<{ id: string; key: string }>`SELECT l.id, lower(${column}) AS key FROM leads l
+        WHERE lower(${column}) = ANY (${arr}) AND ${leadIsLive}`.execute(trx)
+    ).rows;
+  } else if (leadField.startsWith('custom:')) {
+    const key = leadField.slice(7);
+    rows = (
+      await sql<{ id: string; key: string }>`SELECT l.id, l.custom_fields ->> ${key} AS key FROM leads l
+        WHERE l.custom_fields ->> ${key} = ANY (${arr}) AND ${leadIsLive}`.execute(trx)
+    ).rows;
+  } else {
+    return out;
   }
-  return [];
+  for (const r of rows) {
+    const ids = out.get(r.key) ?? [];
+    if (ids.length < 5 && !ids.includes(r.id)) ids.push(r.id);
+    out.set(r.key, ids);
+  }
+  return out;
+}
+
+/**
+ * The live leads each customer of a page matches on its strongest match field that has a value and a match (at
+ * most 5 each): one indexed read per match field for the whole page, not one per customer.
+ */
+export async function matchPage(
+  trx: Tx,
+  state: SyncState,
+  records: ExternalCustomer[],
+): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  if (records.length === 0) return found;
+  const company = await trx.selectFrom('companies').select('phone_country').executeTakeFirstOrThrow();
+  let open = records;
+  for (const erpField of state.connector.matchFields) {
+    const f = state.mapping.find((m) => m.erpField === erpField);
+    if (!f || open.length === 0) continue;
+    const keyOf = new Map(
+      open.map((r) => [r.externalId, matchKey(f.leadField, r.fields[erpField], company.phone_country)]),
+    );
+    const keys = [...new Set([...keyOf.values()].filter((k): k is string => k !== null))];
+    const leads = await leadsByKey(trx, f.leadField, keys);
+    for (const r of open) {
+      const key = keyOf.get(r.externalId);
+      const ids = key ? leads.get(key) : undefined;
+      if (ids && ids.length > 0) found.set(r.externalId, ids);
+    }
+    open = open.filter((r) => !found.has(r.externalId));
+  }
+  return found;
 }
 
 /** Points the customer's invoices and payments at its lead. */
