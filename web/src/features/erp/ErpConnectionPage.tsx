@@ -51,6 +51,7 @@ import {
   type SettingValue,
   settingFields,
   splitErrors,
+  useErrorMap,
 } from './ErpPage';
 import {
   type ErpConflict,
@@ -184,16 +185,8 @@ function EditConnectionForm({
   const [removed, setRemoved] = useState<Record<string, boolean>>({});
   const [pushOnWon, setPushOnWon] = useState(connection.pushOnWon);
   const [schedule, setSchedule] = useState(connection.schedule ?? '');
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { errors, setErrors, clearError } = useErrorMap();
   const [formError, setFormError] = useState<string | null>(null);
-
-  const clearError = (key: string) =>
-    setErrors((current) => {
-      if (!current[key]) return current;
-      const next = { ...current };
-      delete next[key];
-      return next;
-    });
 
   const known = (key: string) =>
     key === 'name' ||

@@ -82,6 +82,19 @@ export function splitErrors(
   return { fields, rest: error ? errorMessage(error) : null };
 }
 
+/** Field errors of a form by dotted key, with a way to clear one as its input changes. */
+export function useErrorMap() {
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const clearError = (key: string) =>
+    setErrors((current) => {
+      if (!current[key]) return current;
+      const next = { ...current };
+      delete next[key];
+      return next;
+    });
+  return { errors, setErrors, clearError };
+}
+
 // ------------------------------------------------------------------------------------------ the settings form
 
 interface PropertySchema {
@@ -242,7 +255,7 @@ function AddConnectionModal({
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const [pushOnWon, setPushOnWon] = useState(true);
   const [schedule, setSchedule] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const { errors, setErrors, clearError } = useErrorMap();
   const [formError, setFormError] = useState<string | null>(null);
 
   const connector = connectors.find((c) => c.id === connectorId) ?? null;
@@ -272,14 +285,6 @@ function AddConnectionModal({
     const picked = connectors.find((c) => c.id === id);
     if (picked && (!name || connectors.some((c) => c.label === name))) setName(picked.label);
   };
-
-  const clearError = (key: string) =>
-    setErrors((current) => {
-      if (!current[key]) return current;
-      const next = { ...current };
-      delete next[key];
-      return next;
-    });
 
   const known = (key: string) =>
     key === 'connector' ||
