@@ -3,20 +3,29 @@ import { type Tx, withTenant } from '../../db/client.ts';
 import type { DB } from '../../db/types.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError } from '../../http/errors.ts';
-import type { Job } from '../../jobs/queue.ts';
+import { enqueue, type Job } from '../../jobs/queue.ts';
 import { jobContext } from '../../jobs/system-context.ts';
 import { newId } from '../../lib/ids.ts';
 import { toE164 } from '../../lib/phone.ts';
 import { createLeads, loadWriteContext, writeLead } from '../leads/commands.ts';
 import { type CreateLeadInput, type LeadRow, toColumns } from '../leads/index.ts';
 import { leadIsLive } from '../leads/scope.ts';
-import type { Connector, ExternalCustomer, ExternalInvoice, ExternalPayment, FieldValue, Page } from './connector.ts';
+import {
+  type Connector,
+  ErpError,
+  type ExternalCustomer,
+  type ExternalInvoice,
+  type ExternalPayment,
+  type FieldValue,
+  type Page,
+} from './connector.ts';
 import { connectorOf, contextFor } from './erp.context.ts';
+import { syncJob } from './erp.jobs.ts';
 import { findLiveLead } from './erp.leads.ts';
 import { fromErpValue, leadInputFor, type MappingField, sameValue, toErpFields } from './erp.mapping.ts';
 import type { ConnectionRow, LinkRow } from './erp.repository.ts';
 import * as repo from './erp.repository.ts';
-import { type Counts, finishRun, loadQueuedRun, progress } from './erp.runs.ts';
+import { type Counts, finishRun, insertRun, loadQueuedRun, progress } from './erp.runs.ts';
 
 /**
  * The pull side of a sync run: customers, then invoices, then payments, each read page by page from its
@@ -77,7 +86,38 @@ export async function runSync(_trx: Tx, deps: Deps, job: Job<{ runId: string }>)
     await finishRun(deps, run, { counts });
   } catch (error) {
     await finishRun(deps, run, { counts, error });
+    if (error instanceof ErpError && (error.kind === 'throttled' || error.kind === 'unavailable')) {
+      await resumeLater(deps, connection, error);
+    }
   }
+}
+
+/** Consecutive failed syncs after which a throttled or unreachable ERP waits for its schedule or a person. */
+const RESUME_ATTEMPTS = 3;
+
+/**
+ * A sync stopped by a throttling or unreachable ERP is queued again for when the ERP said (Retry-After) or in five
+ * minutes; it resumes from the checkpoints it committed. After three failures in a row it waits for the next
+ * schedule, notification or "Sync now", so a long outage does not loop.
+ */
+async function resumeLater(deps: Deps, connection: ConnectionRow, error: ErpError): Promise<void> {
+  await withTenant(deps.db, connection.company_id, async (trx) => {
+    const recent = await trx
+      .selectFrom('erp_runs')
+      .select('status')
+      .where('connection_id', '=', connection.id)
+      .where('kind', '=', 'sync')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(RESUME_ATTEMPTS)
+      .execute();
+    if (recent.length >= RESUME_ATTEMPTS && recent.every((r) => r.status === 'failed')) return;
+    if (await repo.activeRun(trx, connection.id, 'sync')) return;
+    const run = await insertRun(trx, deps, connection, 'sync', 'retry', null);
+    const now = deps.clock.now();
+    const runAt = new Date(now.getTime() + (error.retryAfterSeconds ?? 300) * 1000);
+    await enqueue(trx, syncJob, { runId: run.id }, { runAt, now });
+  });
 }
 
 async function pull<T>(

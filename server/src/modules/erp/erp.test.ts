@@ -183,6 +183,23 @@ describe('schedule and bad input on the other write routes', () => {
     expect(new Date(later.nextRunAt).getTime()).toBeGreaterThan(next);
   });
 
+  it('comes back when a throttling ERP says, and reads on from where it stopped', async () => {
+    sap.throttleNext(1, 30);
+    const run = await t.as(ADMIN, 'POST', `/api/v1/erp/connections/${connectionId}/sync`, {});
+    expect(run.statusCode, run.body).toBe(202);
+    await t.runJobs();
+    const failed = (await t.as(ADMIN, 'GET', `/api/v1/erp/runs/${run.json().id}`)).json();
+    expect(failed).toMatchObject({ status: 'failed' });
+    expect(failed.error).toContain('throttling');
+    const [queued] = (await t.as(ADMIN, 'GET', `/api/v1/erp/connections/${connectionId}/runs`)).json().data;
+    expect(queued).toMatchObject({ kind: 'sync', trigger: 'retry', status: 'queued' });
+    await t.runJobs();
+    expect((await t.as(ADMIN, 'GET', `/api/v1/erp/runs/${queued.id}`)).json().status).toBe('queued');
+    t.clock.advance(31_000);
+    await t.runJobs();
+    expect((await t.as(ADMIN, 'GET', `/api/v1/erp/runs/${queued.id}`)).json().status).toBe('succeeded');
+  });
+
   it('names the field for bad input and changes nothing', async () => {
     const before = (await t.as(ADMIN, 'GET', `/api/v1/erp/connections/${connectionId}`)).json();
     const cases: [string, string, unknown, string][] = [
