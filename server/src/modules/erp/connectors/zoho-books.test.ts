@@ -246,8 +246,21 @@ describe('reading customers incrementally', () => {
 });
 
 describe('invoices and payments', () => {
+  it('reads documents older than the detail window from the list alone (totals, no lines), saving requests', async () => {
+    const ctx = context({ detailDays: 30 });
+    const customer = fake.addContact({ contact_name: 'Old Books Customer' });
+    const invoice = fake.addInvoice({ customer_id: customer.contact_id, date: '2025-01-15' });
+    const before = fake.requests.length;
+    const page = await books.readInvoices?.(ctx, null);
+    const read = page?.records.find((r) => r.externalId === invoice.invoice_id);
+    expect(read).toMatchObject({ total: invoice.total, balance: invoice.balance, lines: [] });
+    const details = fake.requests.slice(before).filter((r) => r.path.includes(`/invoices/${invoice.invoice_id}`));
+    expect(details).toEqual([]);
+  });
+
   it('reads invoices with their lines and balance, and payments with the invoices they settle', async () => {
-    const ctx = context();
+    // These documents are dated June 2026: read within the detail window.
+    const ctx = context({ detailDays: 3650 });
     const customer = fake.addContact({ contact_name: 'Kiran Rao' });
     const invoice = fake.addInvoice({
       customer_id: customer.contact_id,
