@@ -168,6 +168,46 @@ describe('a won lead becomes a customer', () => {
   });
 });
 
+describe('the last change wins', () => {
+  it('takes whichever side changed a field last, by the lead’s and SAP’s own change times', async () => {
+    const current = (await t.as(ADMIN, 'GET', `/api/v1/erp/connections/${connectionId}`)).json();
+    const mapping = current.mapping.map((m: { erpField: string }) =>
+      m.erpField === 'EmailAddress' ? { ...m, policy: 'latest' } : m,
+    );
+    expect(
+      (await t.as(ADMIN, 'PUT', `/api/v1/erp/connections/${connectionId}/mapping`, { fields: mapping })).statusCode,
+    ).toBe(200);
+    const lead = await newLead({ name: 'Latest Wins', companyName: 'Latest Wins Pvt Ltd', emails: ['one@latest.in'] });
+    await win(lead.id);
+    await t.runJobs();
+    const code = customersNamed('Latest Wins Pvt Ltd')[0]?.CardCode as string;
+    const edit = async (email: string) => {
+      const row = (await t.as(SALES, 'GET', `/api/v1/leads/${lead.id}`)).json();
+      const res = await t.as(SALES, 'PATCH', `/api/v1/leads/${lead.id}`, { version: row.version, emails: [email] });
+      expect(res.statusCode, res.body).toBe(200);
+    };
+    const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+
+    // SAP changed it an hour after our edit: SAP's value wins and is written to the lead.
+    sap.setClock(iso(t.clock.now().getTime() + 3_600_000));
+    sap.editBusinessPartner(code, { EmailAddress: 'books@latest.in' });
+    await edit('two@latest.in');
+    await t.runJobs();
+    expect((await t.as(SALES, 'GET', `/api/v1/leads/${lead.id}`)).json().emails[0]).toBe('books@latest.in');
+    expect(sap.businessPartners.get(code)?.EmailAddress).toBe('books@latest.in');
+
+    // SAP's change is older than ours: ours wins and is written to SAP.
+    t.clock.advance(3 * 3_600_000);
+    sap.setClock(iso(t.clock.now().getTime() - 3_600_000));
+    sap.editBusinessPartner(code, { EmailAddress: 'older@latest.in' });
+    await edit('three@latest.in');
+    await t.runJobs();
+    expect(sap.businessPartners.get(code)?.EmailAddress).toBe('three@latest.in');
+    expect((await t.as(SALES, 'GET', `/api/v1/leads/${lead.id}`)).json().emails[0]).toBe('three@latest.in');
+    expect((await t.as(ADMIN, 'GET', `/api/v1/erp/connections/${connectionId}/conflicts`)).json().data).toEqual([]);
+  });
+});
+
 describe('schedule and bad input on the other write routes', () => {
   it('polls on its schedule in the company’s time zone', async () => {
     const res = await t.as(ADMIN, 'PATCH', `/api/v1/erp/connections/${connectionId}`, { schedule: '*/15 * * * *' });
