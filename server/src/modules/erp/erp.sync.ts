@@ -161,11 +161,15 @@ async function eachCustomer(trx: Tx, state: SyncState, records: ExternalCustomer
           .where('external_id', 'in', ids)
           .execute();
   const known = new Map(links.map((l) => [l.external_id, l]));
-  const matched = await matchPage(
-    trx,
-    state,
-    records.filter((r) => !r.deleted && !known.has(r.externalId)),
-  );
+  const unlinked = records.filter((r) => !r.deleted && !known.has(r.externalId));
+  const matched = await matchPage(trx, state, unlinked);
+  if (state.connector.unmatchedBecomeLeads) {
+    const seenHere = new Set<string>();
+    const fresh = unlinked.filter(
+      (r) => !matched.has(r.externalId) && !seenHere.has(r.externalId) && seenHere.add(r.externalId),
+    );
+    for (const [externalId, leadId] of await leadsFromRecords(trx, state, fresh)) matched.set(externalId, [leadId]);
+  }
   const seen = new Set<string>();
   for (const record of records) {
     // A page may carry a customer twice (an overlap window): the second copy reads what the first wrote.
@@ -232,8 +236,8 @@ export async function applyCustomer(
     return;
   }
   const candidates = [...((matched ?? (await matchPage(trx, state, [record]))).get(record.externalId) ?? [])];
-  if (candidates.length === 0 && state.connector.unmatchedBecomeLeads) {
-    const created = await leadFromRecord(trx, state, record);
+  if (candidates.length === 0 && state.connector.unmatchedBecomeLeads && matched === undefined) {
+    const created = (await leadsFromRecords(trx, state, [record])).get(record.externalId);
     if (created) candidates.push(created);
   }
   const single = candidates.length === 1 ? (candidates[0] as string) : null;
@@ -267,31 +271,41 @@ export async function applyCustomer(
 }
 
 /**
- * A lead made from a record of a CRM run beside us, through the one write path (validation, duplicate policy,
- * assignment rules, audit); null when it has no name or the write path refused it or found it a duplicate (then it
- * waits for review like any unmatched record).
+ * Leads made from records of a CRM run beside us, through the one write path in one batch (validation, duplicate
+ * policy, assignment rules with one notification per owner, audit): external id -> the new lead. A record with no
+ * name, or that the write path refused or found a duplicate of, is left out (it waits for review like any
+ * unmatched record).
  */
-async function leadFromRecord(trx: Tx, state: SyncState, record: ExternalCustomer): Promise<string | null> {
-  const body: Record<string, unknown> = {};
-  const custom: Record<string, unknown> = {};
-  for (const f of state.mapping) {
-    const value = fromErpValue(record.fields[f.erpField], f);
-    if (value === null) continue;
-    if (f.leadField.startsWith('custom:')) custom[f.leadField.slice(7)] = value;
-    else if (f.leadField === 'emails' || f.leadField === 'phones') body[f.leadField] = [value];
-    else body[f.leadField] = value;
+async function leadsFromRecords(trx: Tx, state: SyncState, records: ExternalCustomer[]): Promise<Map<string, string>> {
+  const made = new Map<string, string>();
+  const items: { externalId: string; body: CreateLeadInput }[] = [];
+  for (const record of records) {
+    const body: Record<string, unknown> = {};
+    const custom: Record<string, unknown> = {};
+    for (const f of state.mapping) {
+      const value = fromErpValue(record.fields[f.erpField], f);
+      if (value === null) continue;
+      if (f.leadField.startsWith('custom:')) custom[f.leadField.slice(7)] = value;
+      else if (f.leadField === 'emails' || f.leadField === 'phones') body[f.leadField] = [value];
+      else body[f.leadField] = value;
+    }
+    if (typeof body.name !== 'string' || !body.name.trim()) continue;
+    if (Object.keys(custom).length > 0) body.customFields = custom;
+    items.push({ externalId: record.externalId, body: body as CreateLeadInput });
   }
-  if (typeof body.name !== 'string' || !body.name.trim()) return null;
-  if (Object.keys(custom).length > 0) body.customFields = custom;
-  const { results } = await createLeads(trx, state.deps, state.ctx, [{ body: body as CreateLeadInput }], {
-    channel: 'integration',
-    onDuplicate: 'skip',
-    defaultSource: 'erp',
-  });
-  const result = results[0];
-  if (result?.status !== 'created') return null;
-  bump(state.counts, 'leadsCreated');
-  return result.id;
+  if (items.length === 0) return made;
+  const { results } = await createLeads(
+    trx,
+    state.deps,
+    state.ctx,
+    items.map((i) => ({ body: i.body })),
+    { channel: 'integration', onDuplicate: 'skip', defaultSource: 'erp' },
+  );
+  for (const [i, result] of results.entries()) {
+    if (result?.status === 'created') made.set((items[i] as { externalId: string }).externalId, result.id);
+  }
+  bump(state.counts, 'leadsCreated', made.size);
+  return made;
 }
 
 /** How a match field's ERP value is compared with a lead field: normalised the way the lead stores it. */

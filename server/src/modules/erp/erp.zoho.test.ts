@@ -66,8 +66,13 @@ afterAll(async () => {
 describe('Zoho CRM beside iPerform', () => {
   it('brings Zoho leads in as leads, once', async () => {
     zoho.addLead({ Last_Name: 'Neha Kulkarni', Company: 'Kulkarni Exports', Email: 'neha@kulkarniexports.in' });
+    zoho.addLead({ Last_Name: 'Arjun Pillai', Company: 'Pillai Spices', Email: 'arjun@pillaispices.in' });
+    // No name: it cannot become a lead, so it waits for review.
+    zoho.addLead({ Company: 'Nameless Traders', Email: 'hello@nameless.in' });
     const first = await sync();
-    expect(first.counts.leadsCreated).toBe(1);
+    expect(first.counts.leadsCreated).toBe(2);
+    expect(first.counts.customersForReview).toBe(1);
+    expect(await leadsNamed('Arjun Pillai')).toHaveLength(1);
     const [lead] = await leadsNamed('Neha Kulkarni');
     expect(lead).toMatchObject({ source: 'erp', emails: ['neha@kulkarniexports.in'] });
     const erp = (await t.as(ADMIN, 'GET', `/api/v1/leads/${lead?.id}/erp`)).json();
