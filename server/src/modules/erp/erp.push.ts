@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps } from '../../http/context.ts';
 import { enqueue, type Job } from '../../jobs/queue.ts';
@@ -130,93 +129,90 @@ async function pushOne(
 ): Promise<'ok' | 'failed' | 'stop'> {
   const companyId = job.companyId;
   const ctxAudit = jobContext(job);
-  try {
-    return await withTenant(deps.db, companyId, async (trx) => {
-      const connection = await repo.findConnection(trx, item.connection_id);
-      const locked = await trx
-        .selectFrom('erp_outbox')
-        .selectAll()
+  // A failure on our side (not the ERP's) rolls the lead's transaction back: it stays queued and the job retries.
+  return await withTenant(deps.db, companyId, async (trx) => {
+    const connection = await repo.findConnection(trx, item.connection_id);
+    const locked = await trx
+      .selectFrom('erp_outbox')
+      .selectAll()
+      .where('connection_id', '=', item.connection_id)
+      .where('lead_id', '=', item.lead_id)
+      .forUpdate()
+      .skipLocked()
+      .executeTakeFirst();
+    if (!connection || !locked) return 'ok';
+    const done = () =>
+      trx
+        .deleteFrom('erp_outbox')
         .where('connection_id', '=', item.connection_id)
         .where('lead_id', '=', item.lead_id)
-        .forUpdate()
-        .skipLocked()
-        .executeTakeFirst();
-      if (!connection || !locked) return 'ok';
-      const done = () =>
-        trx
-          .deleteFrom('erp_outbox')
-          .where('connection_id', '=', item.connection_id)
-          .where('lead_id', '=', item.lead_id)
-          .execute();
-      const lead = await findLiveLead(trx, item.lead_id);
-      if (!lead) {
-        await done();
-        return 'ok';
+        .execute();
+    const lead = await findLiveLead(trx, item.lead_id);
+    if (!lead) {
+      await done();
+      return 'ok';
+    }
+    let entry = runs.get(connection.id);
+    if (!entry) {
+      const run = await withTenant(deps.db, companyId, (t) =>
+        insertRun(
+          t,
+          deps,
+          connection,
+          'push',
+          item.reason === 'won' ? 'won' : item.reason === 'retry' ? 'retry' : 'manual',
+          null,
+          'running',
+        ),
+      );
+      entry = { run, counts: {} };
+      runs.set(connection.id, entry);
+    }
+    const counts = entry.counts;
+    let ctx = contexts.get(connection.id);
+    if (!ctx) {
+      ctx = contextFor(deps, connection);
+      contexts.set(connection.id, ctx);
+    }
+    const connector = connectorOf(connection);
+    const mapping = connection.mapping as unknown as MappingField[];
+    const link = await repo.linkOfLead(trx, connection.id, lead.id);
+    try {
+      if (!link) {
+        const fields = toErpFields(lead, mapping, connector);
+        const created = await connector.createCustomer(ctx, fields, pushKey(connection.id, lead.id));
+        await saveLink(trx, deps, connection, lead.id, created.externalId, created.version, created.updatedAt, {
+          ...fields,
+          ...pick(created.fields, mapping),
+        });
+        await attachDocuments(trx, connection.id, created.externalId, lead.id);
+        await recordAudit(trx, ctxAudit, {
+          action: 'erp.customer_created',
+          entityType: 'lead',
+          entityId: lead.id,
+          after: { connection: connection.name, externalId: created.externalId, fields },
+          at: deps.clock.now(),
+        });
+        counts.customersCreated = (counts.customersCreated ?? 0) + 1;
+      } else {
+        const written = await pushChanges(trx, deps, ctxAudit, connection, connector, ctx, mapping, lead, link);
+        if (written) counts.customersUpdated = (counts.customersUpdated ?? 0) + 1;
       }
-      let entry = runs.get(connection.id);
-      if (!entry) {
-        const run = await withTenant(deps.db, companyId, (t) =>
-          insertRun(
-            t,
-            deps,
-            connection,
-            'push',
-            item.reason === 'won' ? 'won' : item.reason === 'retry' ? 'retry' : 'manual',
-            null,
-            'running',
-          ),
-        );
-        entry = { run, counts: {} };
-        runs.set(connection.id, entry);
+      await resolveErrors(trx, deps, connection.id, lead.id);
+      await done();
+      return 'ok';
+    } catch (error) {
+      if (!(error instanceof ErpError)) throw error;
+      await queueError(trx, deps, connection, lead.id, link?.external_id ?? null, error);
+      await done();
+      counts.errors = (counts.errors ?? 0) + 1;
+      if (error.kind === 'auth_revoked' || error.kind === 'auth') {
+        await markBroken(trx, deps, connection.id, errorText(error));
+        return 'stop';
       }
-      const counts = entry.counts;
-      let ctx = contexts.get(connection.id);
-      if (!ctx) {
-        ctx = contextFor(deps, connection);
-        contexts.set(connection.id, ctx);
-      }
-      const connector = connectorOf(connection);
-      const mapping = connection.mapping as unknown as MappingField[];
-      const link = await repo.linkOfLead(trx, connection.id, lead.id);
-      try {
-        if (!link) {
-          const fields = toErpFields(lead, mapping, connector);
-          const created = await connector.createCustomer(ctx, fields, pushKey(connection.id, lead.id));
-          await saveLink(trx, deps, connection, lead.id, created.externalId, created.version, created.updatedAt, {
-            ...fields,
-            ...pick(created.fields, mapping),
-          });
-          await attachDocuments(trx, connection.id, created.externalId, lead.id);
-          await recordAudit(trx, ctxAudit, {
-            action: 'erp.customer_created',
-            entityType: 'lead',
-            entityId: lead.id,
-            after: { connection: connection.name, externalId: created.externalId, fields },
-            at: deps.clock.now(),
-          });
-          counts.customersCreated = (counts.customersCreated ?? 0) + 1;
-        } else {
-          const written = await pushChanges(trx, deps, ctxAudit, connection, connector, ctx, mapping, lead, link);
-          if (written) counts.customersUpdated = (counts.customersUpdated ?? 0) + 1;
-        }
-        await resolveErrors(trx, deps, connection.id, lead.id);
-        await done();
-        return 'ok';
-      } catch (error) {
-        if (!(error instanceof ErpError)) throw error;
-        await queueError(trx, deps, connection, lead.id, link?.external_id ?? null, error);
-        await done();
-        counts.errors = (counts.errors ?? 0) + 1;
-        if (error.kind === 'auth_revoked' || error.kind === 'auth') {
-          await markBroken(trx, deps, connection.id, errorText(error));
-          return 'stop';
-        }
-        return error.kind === 'throttled' || error.kind === 'unavailable' ? 'stop' : 'failed';
-      }
-    });
-  } finally {
-    // A failure on our side (not the ERP's) rolls the lead's transaction back: it stays queued and the job retries.
-  }
+      return error.kind === 'throttled' || error.kind === 'unavailable' ? 'stop' : 'failed';
+    }
+  });
 }
 
 const pick = (fields: Record<string, FieldValue>, mapping: MappingField[]) =>
@@ -386,5 +382,4 @@ async function queueError(
       .execute();
   }
   if (retryAt) await enqueue(trx, pushJob, {}, { runAt: retryAt, now });
-  void sql;
 }
