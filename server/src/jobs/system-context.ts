@@ -7,10 +7,18 @@ import type { Job } from './queue.ts';
  * because every request does have one.
  */
 export function jobContext(job: Pick<Job<unknown>, 'id' | 'kind' | 'companyId'>): RequestContext {
+  return systemContext(job.companyId, `job:${job.kind}:${job.id}`);
+}
+
+/**
+ * The context of work no person asked for in this request (a job, an OAuth callback answered on the company's
+ * behalf): the system actor of `companyId`, audited under `requestId`.
+ */
+export function systemContext(companyId: string, requestId: string): RequestContext {
   return {
     actor: {
       userId: null as unknown as string,
-      companyId: job.companyId,
+      companyId,
       role: 'ADMIN',
       name: 'iPerform',
       email: '',
@@ -18,7 +26,7 @@ export function jobContext(job: Pick<Job<unknown>, 'id' | 'kind' | 'companyId'>)
       sessionId: null,
       apiKeyId: null,
     },
-    requestId: `job:${job.kind}:${job.id}`,
+    requestId,
     ip: '',
     userAgent: null,
   };

@@ -2,6 +2,7 @@ import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps } from '../../http/context.ts';
 import { newId } from '../../lib/ids.ts';
 import { notify } from '../notifications/index.ts';
+import { activeAdmins } from '../users/index.ts';
 import { ErpError } from './connector.ts';
 import type { ConnectionRow, RunRow } from './erp.repository.ts';
 import * as repo from './erp.repository.ts';
@@ -113,16 +114,10 @@ export async function markBroken(trx: Tx, deps: Deps, connectionId: string, reas
     .returning(['company_id', 'name'])
     .executeTakeFirst();
   if (!changed) return;
-  const admins = await trx
-    .selectFrom('users')
-    .select('id')
-    .where('role', '=', 'ADMIN')
-    .where('active', '=', true)
-    .execute();
-  for (const admin of admins) {
+  for (const adminId of await activeAdmins(trx)) {
     await notify(trx, {
       companyId: changed.company_id,
-      userId: admin.id,
+      userId: adminId,
       kind: 'erp_connection_broken',
       title: `ERP connection "${changed.name}" needs reconnecting`,
       body: reason,

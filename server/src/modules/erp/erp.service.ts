@@ -8,6 +8,7 @@ import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, type FieldError, notFound } from '../../http/errors.ts';
 import { fieldErrors } from '../../http/validation.ts';
 import { enqueue } from '../../jobs/queue.ts';
+import { systemContext } from '../../jobs/system-context.ts';
 import { isUuid, newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { findVisibleLead } from '../leads/index.ts';
@@ -497,24 +498,6 @@ export async function finishOAuth(deps: Deps, query: Record<string, string | und
     await sql`SELECT app_erp_wake()`.execute(trx);
     return `${page}?oauth=connected`;
   });
-}
-
-function systemContext(companyId: string, requestId: string): RequestContext {
-  return {
-    actor: {
-      userId: null as unknown as string,
-      companyId,
-      role: 'ADMIN',
-      name: 'iPerform',
-      email: '',
-      managerId: null,
-      sessionId: null,
-      apiKeyId: null,
-    },
-    requestId,
-    ip: '',
-    userAgent: null,
-  };
 }
 
 // Runs --------------------------------------------------------------------------------------------------------

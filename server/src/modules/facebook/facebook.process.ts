@@ -7,6 +7,7 @@ import { newId } from '../../lib/ids.ts';
 import { createLeads } from '../leads/commands.ts';
 import type { CreateLeadInput } from '../leads/index.ts';
 import { notify } from '../notifications/index.ts';
+import { activeAdmins } from '../users/index.ts';
 import {
   fetchFormLeads,
   fetchFormName,
@@ -47,7 +48,7 @@ export async function markBroken(trx: Tx, deps: Deps, page: repo.PageRow, error:
   const now = deps.clock.now();
   const message = `Graph API error ${error.code}: ${error.message}`;
   if (!(await repo.breakPage(trx, page.id, message, now))) return;
-  for (const userId of await repo.activeAdmins(trx)) {
+  for (const userId of await activeAdmins(trx)) {
     await notify(trx, {
       companyId: page.company_id,
       userId,

@@ -196,17 +196,6 @@ export async function pausedBackfills(trx: Tx, connectionId: string): Promise<st
 
 // Others' records read here ----------------------------------------------------------------------------------
 
-/** The company's active admins: they are told when a connection breaks. */
-export async function activeAdmins(trx: Tx): Promise<string[]> {
-  const rows = await trx
-    .selectFrom('users')
-    .select('id')
-    .where('role', '=', 'ADMIN')
-    .where('active', '=', true)
-    .execute();
-  return rows.map((r) => r.id);
-}
-
 export async function customFieldKeys(trx: Tx): Promise<{ key: string; label: string }[]> {
   return trx
     .selectFrom('custom_fields')

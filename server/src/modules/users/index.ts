@@ -6,6 +6,7 @@
 export type { Permission, Role } from './roles.ts';
 export { can, permissions, roleMatrix, roles } from './roles.ts';
 export {
+  activeAdmins,
   emailTaken,
   findUser,
   findVisibleUser,

@@ -195,6 +195,17 @@ export async function insertUser(
     .execute();
 }
 
+/** The company's active admins: who is told when something of the company's breaks (a connection, an endpoint). */
+export async function activeAdmins(trx: Tx): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('role', '=', 'ADMIN')
+    .where('active', '=', true)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export async function emailTaken(trx: Tx, email: string): Promise<boolean> {
   const row = await trx.selectFrom('user_directory').select('user_id').where('email', '=', email).executeTakeFirst();
   return row !== undefined;

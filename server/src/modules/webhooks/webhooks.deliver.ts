@@ -3,6 +3,7 @@ import type { Deps } from '../../http/context.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { newId } from '../../lib/ids.ts';
 import { notify } from '../notifications/index.ts';
+import { activeAdmins } from '../users/index.ts';
 import { messageId } from './webhooks.events.ts';
 import { deliverJob } from './webhooks.jobs.ts';
 import * as repo from './webhooks.repository.ts';
@@ -44,7 +45,7 @@ function nextDelayMs(attempt: number, retryAfterSeconds: number | null): number 
 
 async function disable(trx: Tx, endpoint: repo.EndpointRow, reason: string, now: Date): Promise<void> {
   await repo.updateEndpoint(trx, endpoint.id, { enabled: false, disabled_reason: reason, updated_at: now });
-  for (const userId of await repo.activeAdmins(trx)) {
+  for (const userId of await activeAdmins(trx)) {
     await notify(trx, {
       companyId: endpoint.company_id,
       userId,

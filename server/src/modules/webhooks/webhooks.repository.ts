@@ -130,17 +130,6 @@ export async function failedSince(trx: Tx, endpointId: string, since: Date, limi
     .execute();
 }
 
-/** The company's active admins: who is told when an endpoint is disabled. */
-export async function activeAdmins(trx: Tx): Promise<string[]> {
-  const rows = await trx
-    .selectFrom('users')
-    .select('id')
-    .where('role', '=', 'ADMIN')
-    .where('active', '=', true)
-    .execute();
-  return rows.map((r) => r.id);
-}
-
 /** Deletes deliveries finished before `before` (their attempts go with them), then the events no delivery keeps. */
 export async function pruneBefore(trx: Tx, before: Date): Promise<void> {
   await trx.deleteFrom('webhook_deliveries').where('finished_at', '<', before).execute();
