@@ -201,7 +201,7 @@ describe('figures equal a count of the raw rows', () => {
           (SELECT min(a.completed_at) FROM activities a WHERE a.lead_id = l.id AND a.status = 'done'),
           (SELECT min(n.created_at) FROM lead_notes n WHERE n.lead_id = l.id),
           (SELECT min(m.sent_at) FROM email_messages m WHERE m.lead_id = l.id),
-          (SELECT min(w.at) FROM whatsapp_messages w WHERE w.lead_id = l.id AND w.direction = 'out')) AS first
+          (SELECT min(w.at) FROM whatsapp_messages w WHERE w.lead_id = l.id AND w.direction = 'outbound')) AS first
         FROM leads l WHERE l.deleted_at IS NULL AND l.merged_into IS NULL`,
     );
     const result = await report({

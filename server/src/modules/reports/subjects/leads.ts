@@ -30,7 +30,7 @@ export const firstResponse: Join = {
       { table: 'activities', alias: 'a', column: 'completed_at', where: sql`a.status = 'done'` },
       { table: 'lead_notes', alias: 'n', column: 'created_at' },
       { table: 'email_messages', alias: 'm', column: 'sent_at', where: sql`m.sent_at IS NOT NULL` },
-      { table: 'whatsapp_messages', alias: 'w', column: 'at', where: sql`w.direction = 'out'` },
+      { table: 'whatsapp_messages', alias: 'w', column: 'at', where: sql`w.direction = 'outbound'` },
     ]),
 };
 /** Seconds from arrival to the first touch; null for a lead nobody has reached (left out of the percentiles). */

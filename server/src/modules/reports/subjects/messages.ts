@@ -71,29 +71,29 @@ export const whatsappSubject: Subject = {
   },
   measures: {
     messages: { label: 'Messages', format: 'count', expr: (c) => c.d.count() },
-    sent: { label: 'Sent', format: 'count', expr: (c) => count(c, sql`w.direction = 'out'`) },
+    sent: { label: 'Sent', format: 'count', expr: (c) => count(c, sql`w.direction = 'outbound'`) },
     delivered: {
       label: 'Delivered',
       format: 'count',
-      expr: (c) => count(c, sql`w.direction = 'out' AND w.delivered_at IS NOT NULL`),
+      expr: (c) => count(c, sql`w.direction = 'outbound' AND w.delivered_at IS NOT NULL`),
     },
-    read: { label: 'Read', format: 'count', expr: (c) => count(c, sql`w.direction = 'out' AND w.read_at IS NOT NULL`) },
+    read: { label: 'Read', format: 'count', expr: (c) => count(c, sql`w.direction = 'outbound' AND w.read_at IS NOT NULL`) },
     failed: {
       label: 'Failed',
       format: 'count',
-      expr: (c) => count(c, sql`w.direction = 'out' AND w.failed_at IS NOT NULL`),
+      expr: (c) => count(c, sql`w.direction = 'outbound' AND w.failed_at IS NOT NULL`),
     },
-    received: { label: 'Received', format: 'count', expr: (c) => count(c, sql`w.direction = 'in'`) },
+    received: { label: 'Received', format: 'count', expr: (c) => count(c, sql`w.direction = 'inbound'`) },
     repliedLeads: {
       label: 'Leads who replied',
       format: 'count',
-      expr: (c) => c.d.countDistinct(sql`w.lead_id`, sql`w.direction = 'in'`),
+      expr: (c) => c.d.countDistinct(sql`w.lead_id`, sql`w.direction = 'inbound'`),
     },
     readRate: {
       label: 'Read rate',
       format: 'percent',
       expr: (c) =>
-        c.d.ratio(count(c, sql`w.direction = 'out' AND w.read_at IS NOT NULL`), count(c, sql`w.direction = 'out'`)),
+        c.d.ratio(count(c, sql`w.direction = 'outbound' AND w.read_at IS NOT NULL`), count(c, sql`w.direction = 'outbound'`)),
     },
   },
 };
