@@ -198,6 +198,14 @@ describe('tenant isolation of every id route', () => {
       settings: { url: 'http://127.0.0.1:9', company: 'Demo' },
     });
     const erpRun = await ok('POST', `/api/v1/erp/connections/${erpConnection.id}/sync`, {});
+    const scoreRule = await ok('POST', '/api/v1/scoring/rules', {
+      label: 'Isolation score rule',
+      kind: 'field',
+      field: 'city',
+      operator: 'is_set',
+      points: 5,
+    });
+    const scoreModel = await ok('POST', '/api/v1/scoring/models');
 
     const ids: [RegExp, string][] = [
       [/^\/api\/v1\/leads\/bulk-actions\//, bulk.id],
@@ -237,6 +245,10 @@ describe('tenant isolation of every id route', () => {
       // No ERP error or conflict in Demo Co here: the run's id stands in (the ERP module's own tests check real ones).
       [/^\/api\/v1\/erp\/errors\//, erpRun.id],
       [/^\/api\/v1\/erp\/conflicts\//, erpRun.id],
+      // Demo Co may have no recommendation here: a lead's id stands in (the recommendations test checks real ones).
+      [/^\/api\/v1\/insights\/recommendations\//, lead.id],
+      [/^\/api\/v1\/scoring\/rules\//, scoreRule.id],
+      [/^\/api\/v1\/scoring\/models\//, scoreModel.id],
     ];
     const fill = (path: string) =>
       path

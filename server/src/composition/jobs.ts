@@ -10,7 +10,10 @@ import { extractorJobs } from '../modules/extractor/index.ts';
 import { facebookJobs } from '../modules/facebook/index.ts';
 import { filesJobs } from '../modules/files/index.ts';
 import { importsJobs } from '../modules/imports/index.ts';
+import { recommendationsJobs } from '../modules/recommendations/index.ts';
 import { reportSchedulesJobs } from '../modules/report-schedules/index.ts';
+import { riskJobs } from '../modules/risk/index.ts';
+import { scoringJobs } from '../modules/scoring/index.ts';
 import { ticketsJobs } from '../modules/tickets/index.ts';
 import { trashJobs } from '../modules/trash/index.ts';
 import { webhooksJobs } from '../modules/webhooks/index.ts';
@@ -33,6 +36,9 @@ export const jobRegistry = createJobRegistry([
   ...filesJobs,
   ...importsJobs,
   ...reportSchedulesJobs,
+  ...recommendationsJobs,
+  ...riskJobs,
+  ...scoringJobs,
   ...ticketsJobs,
   ...trashJobs,
   ...webhooksJobs,

@@ -843,6 +843,26 @@ export interface LeadNotes {
   updated_at: Generated<Timestamp>;
 }
 
+export interface LeadRisks {
+  checked_at: Timestamp;
+  company_id: string;
+  flagged_since: Timestamp;
+  lead_id: string;
+  notified_at: Timestamp | null;
+  reason_keys: string[];
+  reasons: Json;
+  severity: number;
+}
+
+export interface LeadRiskScans {
+  checked_at: Timestamp;
+  company_id: string;
+  duration_ms: number;
+  flagged: number;
+  norms: Generated<Json>;
+  notified: number;
+}
+
 export interface LeadRollups {
   company_id: string;
   lead_count: Generated<Int8>;
@@ -895,6 +915,18 @@ export interface Leads {
   updated_at: Generated<Timestamp>;
   version: Generated<number>;
   warrior_ids: Generated<string[]>;
+}
+
+export interface LeadScores {
+  company_id: string;
+  lead_id: string;
+  model_id: string | null;
+  probability: number | null;
+  reasons: Generated<Json>;
+  score: number;
+  scored_at: Timestamp;
+  source: string;
+  tier: string;
 }
 
 export interface LeadStageHistory {
@@ -990,6 +1022,24 @@ export interface RateLimits {
   window_started_at: Timestamp;
 }
 
+export interface Recommendations {
+  company_id: string;
+  created_at: Timestamp;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  dimension: string;
+  evidence: Json;
+  expected: Json;
+  id: string;
+  kind: string;
+  proposal: Json;
+  refreshed_at: Timestamp;
+  rule_id: string | null;
+  signature: string;
+  status: Generated<string>;
+  value: string;
+}
+
 export interface RefreshTokens {
   company_id: string;
   created_at: Generated<Timestamp>;
@@ -1043,6 +1093,51 @@ export interface SavedViews {
   shared: Generated<boolean>;
   sort: Json | null;
   updated_at: Generated<Timestamp>;
+}
+
+export interface ScoreModels {
+  activated_at: Timestamp | null;
+  activated_by: string | null;
+  company_id: string;
+  created_at: Timestamp;
+  error: string | null;
+  examples: Generated<number>;
+  horizon_days: number;
+  id: string;
+  metrics: Json | null;
+  positives: Generated<number>;
+  retired_at: Timestamp | null;
+  spec: Json | null;
+  status: string;
+  trained_at: Timestamp | null;
+  trained_by: string | null;
+}
+
+export interface ScoreRules {
+  active: Generated<boolean>;
+  behaviour: string | null;
+  company_id: string;
+  created_at: Timestamp;
+  created_by: string | null;
+  field: string | null;
+  id: string;
+  kind: string;
+  label: string;
+  operator: string | null;
+  points: number;
+  position: Generated<number>;
+  updated_at: Timestamp;
+  value: Json | null;
+  window_days: number | null;
+}
+
+export interface ScoringSettings {
+  company_id: string;
+  horizon_days: Generated<number>;
+  hot_from: Generated<number>;
+  retrain_days: Generated<number>;
+  updated_at: Timestamp;
+  warm_from: Generated<number>;
 }
 
 export interface Targets {
@@ -1352,7 +1447,10 @@ export interface DB {
   lead_merges: LeadMerges;
   lead_name_words: LeadNameWords;
   lead_notes: LeadNotes;
+  lead_risk_scans: LeadRiskScans;
+  lead_risks: LeadRisks;
   lead_rollups: LeadRollups;
+  lead_scores: LeadScores;
   lead_stage_history: LeadStageHistory;
   lead_stage_totals: LeadStageTotals;
   leads: Leads;
@@ -1363,10 +1461,14 @@ export interface DB {
   password_resets: PasswordResets;
   pipeline_stages: PipelineStages;
   rate_limits: RateLimits;
+  recommendations: Recommendations;
   refresh_tokens: RefreshTokens;
   report_schedules: ReportSchedules;
   saved_reports: SavedReports;
   saved_views: SavedViews;
+  score_models: ScoreModels;
+  score_rules: ScoreRules;
+  scoring_settings: ScoringSettings;
   targets: Targets;
   ticket_message_files: TicketMessageFiles;
   ticket_messages: TicketMessages;

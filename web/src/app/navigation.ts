@@ -1,7 +1,9 @@
 import {
   IconActivity,
+  IconAlertTriangle,
   IconCalendarMonth,
   IconChartBar,
+  IconCoin,
   IconCopy,
   IconFileImport,
   IconFlag,
@@ -15,6 +17,7 @@ import {
   IconSettings,
   IconTargetArrow,
   IconTrash,
+  IconTrendingUp,
   IconUserCircle,
   IconUsers,
 } from '@tabler/icons-react';
@@ -38,6 +41,9 @@ export const navItems: readonly NavItem[] = [
   { label: 'Board', to: '/leads/board', icon: IconLayoutKanban, permission: 'leads:read' },
   { label: 'Reports', to: '/reports', icon: IconChartBar, permission: 'reports:read' },
   { label: 'Targets', to: '/targets', icon: IconFlag, permission: 'targets:manage' },
+  { label: 'At-risk leads', to: '/insights/at-risk', icon: IconAlertTriangle, permission: 'insights:read' },
+  { label: 'Customer value', to: '/insights/customers', icon: IconCoin, permission: 'insights:read' },
+  { label: 'Forecast', to: '/forecast', icon: IconTrendingUp, permission: 'insights:read' },
   { label: 'Tickets', to: '/tickets', icon: IconLifebuoy, permission: 'tickets:read' },
   { label: 'Files', to: '/files', icon: IconFolder, permission: 'files:read' },
   { label: 'Import', to: '/leads/import', icon: IconFileImport, permission: 'leads:import' },

@@ -29,6 +29,9 @@ const ReportPage = lazyPage(() => import('../features/reports/ReportPage'), 'Rep
 const ReportsPage = lazyPage(() => import('../features/reports/ReportsPage'), 'ReportsPage');
 const SchedulesPage = lazyPage(() => import('../features/report-schedules/SchedulesPage'), 'SchedulesPage');
 const TargetsPage = lazyPage(() => import('../features/targets/TargetsPage'), 'TargetsPage');
+const CustomerValuePage = lazyPage(() => import('../features/customer-value/CustomerValuePage'), 'CustomerValuePage');
+const ForecastPage = lazyPage(() => import('../features/forecasts/ForecastPage'), 'ForecastPage');
+const AtRiskPage = lazyPage(() => import('../features/risk/AtRiskPage'), 'AtRiskPage');
 const FilesPage = lazyPage(() => import('../features/files/FilesPage'), 'FilesPage');
 const TicketsPage = lazyPage(() => import('../features/tickets/TicketsPage'), 'TicketsPage');
 const TicketPage = lazyPage(() => import('../features/tickets/TicketPage'), 'TicketPage');
@@ -209,6 +212,30 @@ export const router = createBrowserRouter([
         element: (
           <RequirePermission permission="targets:manage">
             <TargetsPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'insights/customers',
+        element: (
+          <RequirePermission permission="insights:read">
+            <CustomerValuePage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'insights/at-risk',
+        element: (
+          <RequirePermission permission="insights:read">
+            <AtRiskPage />
+          </RequirePermission>
+        ),
+      },
+      {
+        path: 'forecast',
+        element: (
+          <RequirePermission permission="insights:read">
+            <ForecastPage />
           </RequirePermission>
         ),
       },

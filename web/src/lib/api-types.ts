@@ -1580,6 +1580,12 @@ export interface paths {
                     "lastTouchedAt.min"?: string;
                     /** @description Last worked at: on or before (date or date-time) */
                     "lastTouchedAt.max"?: string;
+                    /** @description Score at least */
+                    "score.min"?: number;
+                    /** @description Score at most */
+                    "score.max"?: number;
+                    /** @description A score tier (hot, warm, cold), or several separated by commas */
+                    scoreTier?: string;
                     /** @description Leads owned by this person or anyone reporting to it (its team) */
                     team?: string;
                     /** @description Leads that entered this stage (any of several, comma-separated), from their stage history */
@@ -1793,6 +1799,13 @@ export interface paths {
                             stageChangedAt: string;
                             /** Format: date-time */
                             lastTouchedAt: string;
+                            /** @description The lead score (0-100); null until it is scored */
+                            score: number | null;
+                            /**
+                             * @description The score's tier, from the company's thresholds; null until it is scored
+                             * @enum {string|null}
+                             */
+                            scoreTier: "hot" | "warm" | "cold" | null;
                             /** @description The fields the caller may change on this lead */
                             editable: string[];
                             /** @description The existing leads it matches that you may see (warn policy) */
@@ -2485,6 +2498,8 @@ export interface paths {
                                 /** @description always, controlled (field permissions), assignment (changed through /assign) or system */
                                 permission: string;
                                 required: boolean;
+                                /** @description The only values it takes */
+                                options?: string[];
                                 filter?: {
                                     kind: string;
                                     param?: string;
@@ -5327,6 +5342,12 @@ export interface paths {
                     "lastTouchedAt.min"?: string;
                     /** @description Last worked at: on or before (date or date-time) */
                     "lastTouchedAt.max"?: string;
+                    /** @description Score at least */
+                    "score.min"?: number;
+                    /** @description Score at most */
+                    "score.max"?: number;
+                    /** @description A score tier (hot, warm, cold), or several separated by commas */
+                    scoreTier?: string;
                     /** @description Leads owned by this person or anyone reporting to it (its team) */
                     team?: string;
                     /** @description Leads that entered this stage (any of several, comma-separated), from their stage history */
@@ -13431,6 +13452,12 @@ export interface paths {
                     "lastTouchedAt.min"?: string;
                     /** @description Last worked at: on or before (date or date-time) */
                     "lastTouchedAt.max"?: string;
+                    /** @description Score at least */
+                    "score.min"?: number;
+                    /** @description Score at most */
+                    "score.max"?: number;
+                    /** @description A score tier (hot, warm, cold), or several separated by commas */
+                    scoreTier?: string;
                     /** @description Leads owned by this person or anyone reporting to it (its team) */
                     team?: string;
                     /** @description Leads that entered this stage (any of several, comma-separated), from their stage history */
@@ -15433,6 +15460,13 @@ export interface paths {
                                 stageChangedAt: string;
                                 /** Format: date-time */
                                 lastTouchedAt: string;
+                                /** @description The lead score (0-100); null until it is scored */
+                                score: number | null;
+                                /**
+                                 * @description The score's tier, from the company's thresholds; null until it is scored
+                                 * @enum {string|null}
+                                 */
+                                scoreTier: "hot" | "warm" | "cold" | null;
                                 /** @description The fields the caller may change on this lead */
                                 editable: string[];
                                 /** Format: date-time */
@@ -19911,6 +19945,3111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/insights/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Assignment recommendations: proposed, accepted (with their outcome) and dismissed, newest first
+         * @description Drawn weekly (and on demand) from the closed leads of the last 12 months; see docs/insights.md. For admins (insights:manage): the evidence names colleagues and compares them across the whole company, and accepting changes how every new lead is routed.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only these; all by default */
+                    status?: "proposed" | "accepted" | "dismissed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "rule" | "cap";
+                                /** @description source, product, city, state, territory; load for a cap */
+                                dimension: string;
+                                value: string;
+                                /** @enum {string} */
+                                status: "proposed" | "accepted" | "dismissed";
+                                proposal: {
+                                    /** @description The proposal in words */
+                                    summary: string;
+                                    /** @description The assignment rule an acceptance creates (kind rule) */
+                                    rule: {
+                                        name: string;
+                                        conditions: {
+                                            field: string;
+                                            op: string;
+                                            value: string;
+                                        }[];
+                                        strategy: string;
+                                        userIds: string[];
+                                    } | null;
+                                    owners: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    }[];
+                                    /** @description The open-lead cap an acceptance sets (kind cap) */
+                                    cap: {
+                                        /** Format: uuid */
+                                        userId: string;
+                                        userName: string;
+                                        openCap: number;
+                                        currentOpenCap: number | null;
+                                    } | null;
+                                };
+                                evidence: {
+                                    /** Format: date-time */
+                                    from: string;
+                                    /** Format: date-time */
+                                    to: string;
+                                    /** @description The value’s owners (kind rule) */
+                                    value: {
+                                        value: string;
+                                        leads: number;
+                                        won: number;
+                                        /** @description A fraction, 0 to 1; null with no closed leads */
+                                        winRate: number | null;
+                                        reached: number;
+                                        /** @description Seconds; null when none of the leads was touched */
+                                        medianSpeedSeconds: number | null;
+                                        /** @description The empirical-Bayes prior, in leads, for this value’s owners */
+                                        priorStrength: number;
+                                        owners: {
+                                            /** Format: uuid */
+                                            ownerId: string;
+                                            ownerName: string;
+                                            /** @description Closed leads (won or lost) of the value in the window */
+                                            leads: number;
+                                            won: number;
+                                            /** @description A fraction, 0 to 1; null with no closed leads */
+                                            winRate: number | null;
+                                            /** @description Lower end of the 95% Wilson interval of the win rate */
+                                            low: number;
+                                            /** @description Upper end of the 95% Wilson interval */
+                                            high: number;
+                                            /** @description The win rate pulled toward the value’s own by the prior strength (empirical Bayes) */
+                                            adjustedWinRate: number;
+                                            /** @description Leads touched after they were given to the owner */
+                                            reached: number;
+                                            /** @description Seconds; null when none of the leads was touched */
+                                            medianSpeedSeconds: number | null;
+                                            /** @description The owner’s average open leads when these were given to it */
+                                            averageLoad: number | null;
+                                        }[];
+                                    } | null;
+                                    /** @description The value’s leads owned by everyone outside the pool (kind rule) */
+                                    rest: {
+                                        leads: number;
+                                        won: number;
+                                        /** @description A fraction, 0 to 1; null with no closed leads */
+                                        winRate: number | null;
+                                    } | null;
+                                    /** @description The owner’s win rate by load (kind cap) */
+                                    bands: {
+                                        /** @description Open leads at assignment, e.g. "20–39" or "100+" */
+                                        band: string;
+                                        from: number;
+                                        to: number | null;
+                                        leads: number;
+                                        won: number;
+                                        /** @description A fraction, 0 to 1; null with no closed leads */
+                                        winRate: number | null;
+                                    }[];
+                                    below: {
+                                        leads: number;
+                                        won: number;
+                                        /** @description A fraction, 0 to 1; null with no closed leads */
+                                        winRate: number | null;
+                                    } | null;
+                                    above: {
+                                        leads: number;
+                                        won: number;
+                                        /** @description A fraction, 0 to 1; null with no closed leads */
+                                        winRate: number | null;
+                                    } | null;
+                                    /** @description Two-proportion z statistic of the fall (kind cap) */
+                                    z: number | null;
+                                };
+                                expected: {
+                                    /** @description The expected effect in words */
+                                    text: string;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRateNow: number | null;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRateExpected: number | null;
+                                    /** @description Seconds; null when none of the leads was touched */
+                                    medianSpeedNowSeconds: number | null;
+                                    /** @description Seconds; null when none of the leads was touched */
+                                    medianSpeedExpectedSeconds: number | null;
+                                    /** @description Leads a month the change concerns, from the window */
+                                    leadsPerMonth: number;
+                                    extraLeadsPerOwnerPerMonth: number | null;
+                                    wonPerMonthNow: number | null;
+                                    wonPerMonthExpected: number | null;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                refreshedAt: string;
+                                /** Format: date-time */
+                                decidedAt: string | null;
+                                decidedBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /**
+                                 * Format: uuid
+                                 * @description The assignment rule created on acceptance
+                                 */
+                                ruleId: string | null;
+                                /** @description Since acceptance: what the change did, against the expectation */
+                                outcome: {
+                                    /** Format: date-time */
+                                    since: string;
+                                    /** @description Leads the created rule routed since acceptance (kind rule) */
+                                    leadsRouted: number;
+                                    closed: number;
+                                    won: number;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRate: number | null;
+                                    /** @description Seconds; null when none of the leads was touched */
+                                    medianSpeedSeconds: number | null;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    expectedWinRate: number | null;
+                                    /** @description Seconds; null when none of the leads was touched */
+                                    expectedMedianSpeedSeconds: number | null;
+                                } | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/recommendations/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Draw the recommendations again now, in the background (they are also drawn every Monday) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            queued: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/owner-performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which owners convert which values of a lead field, at what load: the evidence table
+         * @description Closed leads of the last 12 months by value and owner: leads, won, win rate with its 95% Wilson interval and an empirical-Bayes adjusted rate, median speed to lead (from the assignment to the first touch), average open leads at assignment; and each owner's win rate by load band. For admins (insights:manage): the evidence names colleagues and compares them across the whole company, and accepting changes how every new lead is routed.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The lead field the owners are compared on */
+                    dimension: "source" | "product" | "city" | "state" | "territory";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            dimension: string;
+                            /** Format: date-time */
+                            from: string;
+                            /** Format: date-time */
+                            to: string;
+                            /** @description Values with closed leads, most leads first */
+                            values: {
+                                value: string;
+                                leads: number;
+                                won: number;
+                                /** @description A fraction, 0 to 1; null with no closed leads */
+                                winRate: number | null;
+                                reached: number;
+                                /** @description Seconds; null when none of the leads was touched */
+                                medianSpeedSeconds: number | null;
+                                /** @description The empirical-Bayes prior, in leads, for this value’s owners */
+                                priorStrength: number;
+                                owners: {
+                                    /** Format: uuid */
+                                    ownerId: string;
+                                    ownerName: string;
+                                    /** @description Closed leads (won or lost) of the value in the window */
+                                    leads: number;
+                                    won: number;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRate: number | null;
+                                    /** @description Lower end of the 95% Wilson interval of the win rate */
+                                    low: number;
+                                    /** @description Upper end of the 95% Wilson interval */
+                                    high: number;
+                                    /** @description The win rate pulled toward the value’s own by the prior strength (empirical Bayes) */
+                                    adjustedWinRate: number;
+                                    /** @description Leads touched after they were given to the owner */
+                                    reached: number;
+                                    /** @description Seconds; null when none of the leads was touched */
+                                    medianSpeedSeconds: number | null;
+                                    /** @description The owner’s average open leads when these were given to it */
+                                    averageLoad: number | null;
+                                }[];
+                            }[];
+                            /** @description Each owner’s win rate by its open-lead load at assignment */
+                            loadBands: {
+                                /** Format: uuid */
+                                ownerId: string;
+                                ownerName: string;
+                                bands: {
+                                    /** @description Open leads at assignment, e.g. "20–39" or "100+" */
+                                    band: string;
+                                    from: number;
+                                    to: number | null;
+                                    leads: number;
+                                    won: number;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRate: number | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/recommendations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One recommendation, with its evidence, expected effect and (once accepted) outcome */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "rule" | "cap";
+                            /** @description source, product, city, state, territory; load for a cap */
+                            dimension: string;
+                            value: string;
+                            /** @enum {string} */
+                            status: "proposed" | "accepted" | "dismissed";
+                            proposal: {
+                                /** @description The proposal in words */
+                                summary: string;
+                                /** @description The assignment rule an acceptance creates (kind rule) */
+                                rule: {
+                                    name: string;
+                                    conditions: {
+                                        field: string;
+                                        op: string;
+                                        value: string;
+                                    }[];
+                                    strategy: string;
+                                    userIds: string[];
+                                } | null;
+                                owners: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                }[];
+                                /** @description The open-lead cap an acceptance sets (kind cap) */
+                                cap: {
+                                    /** Format: uuid */
+                                    userId: string;
+                                    userName: string;
+                                    openCap: number;
+                                    currentOpenCap: number | null;
+                                } | null;
+                            };
+                            evidence: {
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                                /** @description The value’s owners (kind rule) */
+                                value: {
+                                    value: string;
+                                    leads: number;
+                                    won: number;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRate: number | null;
+                                    reached: number;
+                                    /** @description Seconds; null when none of the leads was touched */
+                                    medianSpeedSeconds: number | null;
+                                    /** @description The empirical-Bayes prior, in leads, for this value’s owners */
+                                    priorStrength: number;
+                                    owners: {
+                                        /** Format: uuid */
+                                        ownerId: string;
+                                        ownerName: string;
+                                        /** @description Closed leads (won or lost) of the value in the window */
+                                        leads: number;
+                                        won: number;
+                                        /** @description A fraction, 0 to 1; null with no closed leads */
+                                        winRate: number | null;
+                                        /** @description Lower end of the 95% Wilson interval of the win rate */
+                                        low: number;
+                                        /** @description Upper end of the 95% Wilson interval */
+                                        high: number;
+                                        /** @description The win rate pulled toward the value’s own by the prior strength (empirical Bayes) */
+                                        adjustedWinRate: number;
+                                        /** @description Leads touched after they were given to the owner */
+                                        reached: number;
+                                        /** @description Seconds; null when none of the leads was touched */
+                                        medianSpeedSeconds: number | null;
+                                        /** @description The owner’s average open leads when these were given to it */
+                                        averageLoad: number | null;
+                                    }[];
+                                } | null;
+                                /** @description The value’s leads owned by everyone outside the pool (kind rule) */
+                                rest: {
+                                    leads: number;
+                                    won: number;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRate: number | null;
+                                } | null;
+                                /** @description The owner’s win rate by load (kind cap) */
+                                bands: {
+                                    /** @description Open leads at assignment, e.g. "20–39" or "100+" */
+                                    band: string;
+                                    from: number;
+                                    to: number | null;
+                                    leads: number;
+                                    won: number;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRate: number | null;
+                                }[];
+                                below: {
+                                    leads: number;
+                                    won: number;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRate: number | null;
+                                } | null;
+                                above: {
+                                    leads: number;
+                                    won: number;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRate: number | null;
+                                } | null;
+                                /** @description Two-proportion z statistic of the fall (kind cap) */
+                                z: number | null;
+                            };
+                            expected: {
+                                /** @description The expected effect in words */
+                                text: string;
+                                /** @description A fraction, 0 to 1; null with no closed leads */
+                                winRateNow: number | null;
+                                /** @description A fraction, 0 to 1; null with no closed leads */
+                                winRateExpected: number | null;
+                                /** @description Seconds; null when none of the leads was touched */
+                                medianSpeedNowSeconds: number | null;
+                                /** @description Seconds; null when none of the leads was touched */
+                                medianSpeedExpectedSeconds: number | null;
+                                /** @description Leads a month the change concerns, from the window */
+                                leadsPerMonth: number;
+                                extraLeadsPerOwnerPerMonth: number | null;
+                                wonPerMonthNow: number | null;
+                                wonPerMonthExpected: number | null;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            refreshedAt: string;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decidedBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /**
+                             * Format: uuid
+                             * @description The assignment rule created on acceptance
+                             */
+                            ruleId: string | null;
+                            /** @description Since acceptance: what the change did, against the expectation */
+                            outcome: {
+                                /** Format: date-time */
+                                since: string;
+                                /** @description Leads the created rule routed since acceptance (kind rule) */
+                                leadsRouted: number;
+                                closed: number;
+                                won: number;
+                                /** @description A fraction, 0 to 1; null with no closed leads */
+                                winRate: number | null;
+                                /** @description Seconds; null when none of the leads was touched */
+                                medianSpeedSeconds: number | null;
+                                /** @description A fraction, 0 to 1; null with no closed leads */
+                                expectedWinRate: number | null;
+                                /** @description Seconds; null when none of the leads was touched */
+                                expectedMedianSpeedSeconds: number | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/recommendations/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept: create the proposed assignment rule (or set the proposed cap)
+         * @description A rule is created as on the assignment settings (the same checks; 422 naming `userIds.N` when an owner is no longer an active salesperson), on or off as `active` says, at `position` (1 = first, the default). A cap sets the owner’s open-lead cap (`active` and `position` do not apply). 409 when the recommendation was already accepted or dismissed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Create the rule switched on (true) or off to try it first (false) */
+                        active: boolean;
+                        /** @description Its place in the evaluation order, 1 = first (the default); past the end: last */
+                        position?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "rule" | "cap";
+                            /** @description source, product, city, state, territory; load for a cap */
+                            dimension: string;
+                            value: string;
+                            /** @enum {string} */
+                            status: "proposed" | "accepted" | "dismissed";
+                            proposal: {
+                                /** @description The proposal in words */
+                                summary: string;
+                                /** @description The assignment rule an acceptance creates (kind rule) */
+                                rule: {
+                                    name: string;
+                                    conditions: {
+                                        field: string;
+                                        op: string;
+                                        value: string;
+                                    }[];
+                                    strategy: string;
+                                    userIds: string[];
+                                } | null;
+                                owners: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                }[];
+                                /** @description The open-lead cap an acceptance sets (kind cap) */
+                                cap: {
+                                    /** Format: uuid */
+                                    userId: string;
+                                    userName: string;
+                                    openCap: number;
+                                    currentOpenCap: number | null;
+                                } | null;
+                            };
+                            evidence: {
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                                /** @description The value’s owners (kind rule) */
+                                value: {
+                                    value: string;
+                                    leads: number;
+                                    won: number;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRate: number | null;
+                                    reached: number;
+                                    /** @description Seconds; null when none of the leads was touched */
+                                    medianSpeedSeconds: number | null;
+                                    /** @description The empirical-Bayes prior, in leads, for this value’s owners */
+                                    priorStrength: number;
+                                    owners: {
+                                        /** Format: uuid */
+                                        ownerId: string;
+                                        ownerName: string;
+                                        /** @description Closed leads (won or lost) of the value in the window */
+                                        leads: number;
+                                        won: number;
+                                        /** @description A fraction, 0 to 1; null with no closed leads */
+                                        winRate: number | null;
+                                        /** @description Lower end of the 95% Wilson interval of the win rate */
+                                        low: number;
+                                        /** @description Upper end of the 95% Wilson interval */
+                                        high: number;
+                                        /** @description The win rate pulled toward the value’s own by the prior strength (empirical Bayes) */
+                                        adjustedWinRate: number;
+                                        /** @description Leads touched after they were given to the owner */
+                                        reached: number;
+                                        /** @description Seconds; null when none of the leads was touched */
+                                        medianSpeedSeconds: number | null;
+                                        /** @description The owner’s average open leads when these were given to it */
+                                        averageLoad: number | null;
+                                    }[];
+                                } | null;
+                                /** @description The value’s leads owned by everyone outside the pool (kind rule) */
+                                rest: {
+                                    leads: number;
+                                    won: number;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRate: number | null;
+                                } | null;
+                                /** @description The owner’s win rate by load (kind cap) */
+                                bands: {
+                                    /** @description Open leads at assignment, e.g. "20–39" or "100+" */
+                                    band: string;
+                                    from: number;
+                                    to: number | null;
+                                    leads: number;
+                                    won: number;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRate: number | null;
+                                }[];
+                                below: {
+                                    leads: number;
+                                    won: number;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRate: number | null;
+                                } | null;
+                                above: {
+                                    leads: number;
+                                    won: number;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRate: number | null;
+                                } | null;
+                                /** @description Two-proportion z statistic of the fall (kind cap) */
+                                z: number | null;
+                            };
+                            expected: {
+                                /** @description The expected effect in words */
+                                text: string;
+                                /** @description A fraction, 0 to 1; null with no closed leads */
+                                winRateNow: number | null;
+                                /** @description A fraction, 0 to 1; null with no closed leads */
+                                winRateExpected: number | null;
+                                /** @description Seconds; null when none of the leads was touched */
+                                medianSpeedNowSeconds: number | null;
+                                /** @description Seconds; null when none of the leads was touched */
+                                medianSpeedExpectedSeconds: number | null;
+                                /** @description Leads a month the change concerns, from the window */
+                                leadsPerMonth: number;
+                                extraLeadsPerOwnerPerMonth: number | null;
+                                wonPerMonthNow: number | null;
+                                wonPerMonthExpected: number | null;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            refreshedAt: string;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decidedBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /**
+                             * Format: uuid
+                             * @description The assignment rule created on acceptance
+                             */
+                            ruleId: string | null;
+                            /** @description Since acceptance: what the change did, against the expectation */
+                            outcome: {
+                                /** Format: date-time */
+                                since: string;
+                                /** @description Leads the created rule routed since acceptance (kind rule) */
+                                leadsRouted: number;
+                                closed: number;
+                                won: number;
+                                /** @description A fraction, 0 to 1; null with no closed leads */
+                                winRate: number | null;
+                                /** @description Seconds; null when none of the leads was touched */
+                                medianSpeedSeconds: number | null;
+                                /** @description A fraction, 0 to 1; null with no closed leads */
+                                expectedWinRate: number | null;
+                                /** @description Seconds; null when none of the leads was touched */
+                                expectedMedianSpeedSeconds: number | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/recommendations/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss: the same proposal is not made again for 90 days */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "rule" | "cap";
+                            /** @description source, product, city, state, territory; load for a cap */
+                            dimension: string;
+                            value: string;
+                            /** @enum {string} */
+                            status: "proposed" | "accepted" | "dismissed";
+                            proposal: {
+                                /** @description The proposal in words */
+                                summary: string;
+                                /** @description The assignment rule an acceptance creates (kind rule) */
+                                rule: {
+                                    name: string;
+                                    conditions: {
+                                        field: string;
+                                        op: string;
+                                        value: string;
+                                    }[];
+                                    strategy: string;
+                                    userIds: string[];
+                                } | null;
+                                owners: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                }[];
+                                /** @description The open-lead cap an acceptance sets (kind cap) */
+                                cap: {
+                                    /** Format: uuid */
+                                    userId: string;
+                                    userName: string;
+                                    openCap: number;
+                                    currentOpenCap: number | null;
+                                } | null;
+                            };
+                            evidence: {
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                                /** @description The value’s owners (kind rule) */
+                                value: {
+                                    value: string;
+                                    leads: number;
+                                    won: number;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRate: number | null;
+                                    reached: number;
+                                    /** @description Seconds; null when none of the leads was touched */
+                                    medianSpeedSeconds: number | null;
+                                    /** @description The empirical-Bayes prior, in leads, for this value’s owners */
+                                    priorStrength: number;
+                                    owners: {
+                                        /** Format: uuid */
+                                        ownerId: string;
+                                        ownerName: string;
+                                        /** @description Closed leads (won or lost) of the value in the window */
+                                        leads: number;
+                                        won: number;
+                                        /** @description A fraction, 0 to 1; null with no closed leads */
+                                        winRate: number | null;
+                                        /** @description Lower end of the 95% Wilson interval of the win rate */
+                                        low: number;
+                                        /** @description Upper end of the 95% Wilson interval */
+                                        high: number;
+                                        /** @description The win rate pulled toward the value’s own by the prior strength (empirical Bayes) */
+                                        adjustedWinRate: number;
+                                        /** @description Leads touched after they were given to the owner */
+                                        reached: number;
+                                        /** @description Seconds; null when none of the leads was touched */
+                                        medianSpeedSeconds: number | null;
+                                        /** @description The owner’s average open leads when these were given to it */
+                                        averageLoad: number | null;
+                                    }[];
+                                } | null;
+                                /** @description The value’s leads owned by everyone outside the pool (kind rule) */
+                                rest: {
+                                    leads: number;
+                                    won: number;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRate: number | null;
+                                } | null;
+                                /** @description The owner’s win rate by load (kind cap) */
+                                bands: {
+                                    /** @description Open leads at assignment, e.g. "20–39" or "100+" */
+                                    band: string;
+                                    from: number;
+                                    to: number | null;
+                                    leads: number;
+                                    won: number;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRate: number | null;
+                                }[];
+                                below: {
+                                    leads: number;
+                                    won: number;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRate: number | null;
+                                } | null;
+                                above: {
+                                    leads: number;
+                                    won: number;
+                                    /** @description A fraction, 0 to 1; null with no closed leads */
+                                    winRate: number | null;
+                                } | null;
+                                /** @description Two-proportion z statistic of the fall (kind cap) */
+                                z: number | null;
+                            };
+                            expected: {
+                                /** @description The expected effect in words */
+                                text: string;
+                                /** @description A fraction, 0 to 1; null with no closed leads */
+                                winRateNow: number | null;
+                                /** @description A fraction, 0 to 1; null with no closed leads */
+                                winRateExpected: number | null;
+                                /** @description Seconds; null when none of the leads was touched */
+                                medianSpeedNowSeconds: number | null;
+                                /** @description Seconds; null when none of the leads was touched */
+                                medianSpeedExpectedSeconds: number | null;
+                                /** @description Leads a month the change concerns, from the window */
+                                leadsPerMonth: number;
+                                extraLeadsPerOwnerPerMonth: number | null;
+                                wonPerMonthNow: number | null;
+                                wonPerMonthExpected: number | null;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            refreshedAt: string;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decidedBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            /**
+                             * Format: uuid
+                             * @description The assignment rule created on acceptance
+                             */
+                            ruleId: string | null;
+                            /** @description Since acceptance: what the change did, against the expectation */
+                            outcome: {
+                                /** Format: date-time */
+                                since: string;
+                                /** @description Leads the created rule routed since acceptance (kind rule) */
+                                leadsRouted: number;
+                                closed: number;
+                                won: number;
+                                /** @description A fraction, 0 to 1; null with no closed leads */
+                                winRate: number | null;
+                                /** @description Seconds; null when none of the leads was touched */
+                                medianSpeedSeconds: number | null;
+                                /** @description A fraction, 0 to 1; null with no closed leads */
+                                expectedWinRate: number | null;
+                                /** @description Seconds; null when none of the leads was touched */
+                                expectedMedianSpeedSeconds: number | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/recommendations/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What the proposed rule would decide for recent leads, beside what the rules decide today
+         * @description Runs the assignment rule test on up to 10 recent leads with the value and 5 without it; writes nothing. A cap recommendation has no preview (422).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The assignment rule an acceptance creates (kind rule) */
+                            rule: {
+                                name: string;
+                                conditions: {
+                                    field: string;
+                                    op: string;
+                                    value: string;
+                                }[];
+                                strategy: string;
+                                userIds: string[];
+                            } | null;
+                            samples: {
+                                /** Format: uuid */
+                                leadId: string;
+                                leadName: string;
+                                /** @description Whether the proposed rule’s conditions hold for the lead */
+                                matches: boolean;
+                                /**
+                                 * Format: uuid
+                                 * @description The lead’s owner today
+                                 */
+                                ownerId: string | null;
+                                ownerName: string | null;
+                                /** @description What the current rules would decide for it */
+                                now: {
+                                    /** Format: uuid */
+                                    ownerId: string | null;
+                                    ownerName: string | null;
+                                    ruleName: string | null;
+                                    detail: string;
+                                };
+                                /** @description With the proposed rule first: its decision when it matches, the current one otherwise */
+                                proposed: {
+                                    /** Format: uuid */
+                                    ownerId: string | null;
+                                    ownerName: string | null;
+                                    ruleName: string | null;
+                                    detail: string;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tier thresholds, the model’s horizon and retraining */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description A score at least this is hot */
+                            hotFrom: number;
+                            /** @description A score at least this (below hotFrom) is warm */
+                            warmFrom: number;
+                            /** @description The model predicts a win within this many days of the moment it scores */
+                            horizonDays: number;
+                            /** @description Retrain after this many days */
+                            retrainDays: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Set tier thresholds (warmFrom below hotFrom), the horizon and the retraining interval
+         * @description A change of the thresholds rescores every lead.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A score at least this is hot */
+                        hotFrom: number;
+                        /** @description A score at least this (below hotFrom) is warm */
+                        warmFrom: number;
+                        /** @description The model predicts a win within this many days of the moment it scores */
+                        horizonDays: number;
+                        /** @description Retrain after this many days */
+                        retrainDays: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description A score at least this is hot */
+                            hotFrom: number;
+                            /** @description A score at least this (below hotFrom) is warm */
+                            warmFrom: number;
+                            /** @description The model predicts a win within this many days of the moment it scores */
+                            horizonDays: number;
+                            /** @description Retrain after this many days */
+                            retrainDays: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/behaviours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The behaviours a rule may give points for */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                key: string;
+                                label: string;
+                                /** @description The rule may (no_touch_days: must) give windowDays */
+                                takesWindow: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The score rules, in order */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ScoreRule"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a rule: points for a field’s value or for a behaviour
+         * @description A field rule names a lead field (GET /leads/catalog: an import, filter or report field, or customFields.<key>) and an operator its type takes; a behaviour rule names one of GET /scoring/behaviours. Every live lead is rescored.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description How the reason reads on the lead */
+                        label: string;
+                        /** @enum {string} */
+                        kind: "field" | "behaviour";
+                        field?: string | null;
+                        /** @enum {string|null} */
+                        operator?: "equals" | "in" | "contains" | "gte" | "lte" | "is_set" | "is_empty" | null;
+                        /** @description field rules: a value of the field’s type (in: a list of them; is_set and is_empty: null); behaviour rules: null (at least once) or, with operator gte, how many times */
+                        value?: unknown;
+                        behaviour?: string | null;
+                        /** @description Counts only the last N days (no_touch_days: the days) */
+                        windowDays?: number | null;
+                        /** @description Not 0 */
+                        points: number;
+                        active?: boolean;
+                        position?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            label: string;
+                            /** @enum {string} */
+                            kind: "field" | "behaviour";
+                            /** @description A lead catalog key, or customFields.<key> */
+                            field: string | null;
+                            /** @enum {string|null} */
+                            operator: "equals" | "in" | "contains" | "gte" | "lte" | "is_set" | "is_empty" | null;
+                            /** @description field rules: a value of the field’s type (in: a list of them; is_set and is_empty: null); behaviour rules: null (at least once) or, with operator gte, how many times */
+                            value: unknown;
+                            behaviour: string | null;
+                            windowDays: number | null;
+                            points: number;
+                            active: boolean;
+                            position: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a rule */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a rule */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description How the reason reads on the lead */
+                        label?: string;
+                        /** @enum {string} */
+                        kind?: "field" | "behaviour";
+                        field?: string | null;
+                        /** @enum {string|null} */
+                        operator?: "equals" | "in" | "contains" | "gte" | "lte" | "is_set" | "is_empty" | null;
+                        /** @description field rules: a value of the field’s type (in: a list of them; is_set and is_empty: null); behaviour rules: null (at least once) or, with operator gte, how many times */
+                        value?: unknown;
+                        behaviour?: string | null;
+                        /** @description Counts only the last N days (no_touch_days: the days) */
+                        windowDays?: number | null;
+                        /** @description Not 0 */
+                        points?: number;
+                        active?: boolean;
+                        position?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            label: string;
+                            /** @enum {string} */
+                            kind: "field" | "behaviour";
+                            /** @description A lead catalog key, or customFields.<key> */
+                            field: string | null;
+                            /** @enum {string|null} */
+                            operator: "equals" | "in" | "contains" | "gte" | "lte" | "is_set" | "is_empty" | null;
+                            /** @description field rules: a value of the field’s type (in: a list of them; is_set and is_empty: null); behaviour rules: null (at least once) or, with operator gte, how many times */
+                            value: unknown;
+                            behaviour: string | null;
+                            windowDays: number | null;
+                            points: number;
+                            active: boolean;
+                            position: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/scoring/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company’s models, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["ScoreModel"][];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Train a model now on the company’s closed leads (a job does the work)
+         * @description The model ends a candidate with its hold-out quality, or failed with the reason (too few closed leads: how many there are and are needed). A candidate scores nothing until it is activated.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            status: "training";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/models/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A model */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            status: "training" | "candidate" | "active" | "retired" | "failed";
+                            horizonDays: number;
+                            /** Format: date-time */
+                            trainedAt: string | null;
+                            examples: number;
+                            positives: number;
+                            /** @description Quality on the time-ordered hold-out (the most recent 25%) */
+                            metrics: {
+                                auc: number | null;
+                                brier: number | null;
+                                liftTop10: number | null;
+                                baseRate: number | null;
+                                holdout: {
+                                    examples: number;
+                                    positives: number;
+                                    /** Format: date-time */
+                                    from: string;
+                                    /** Format: date-time */
+                                    to: string;
+                                };
+                                reliability: {
+                                    from: number;
+                                    to: number;
+                                    predicted: number | null;
+                                    observed: number | null;
+                                    count: number;
+                                }[];
+                                train: {
+                                    examples: number;
+                                    positives: number;
+                                };
+                            } | null;
+                            /** @description The features with the most effect, strongest first */
+                            features: {
+                                name: string;
+                                label: string;
+                                weight: number;
+                            }[];
+                            error: string | null;
+                            /** Format: date-time */
+                            activatedAt: string | null;
+                            /** Format: date-time */
+                            retiredAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/models/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Switch a model on (a candidate, or a retired one to roll back); the active one is retired */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            status: "training" | "candidate" | "active" | "retired" | "failed";
+                            horizonDays: number;
+                            /** Format: date-time */
+                            trainedAt: string | null;
+                            examples: number;
+                            positives: number;
+                            /** @description Quality on the time-ordered hold-out (the most recent 25%) */
+                            metrics: {
+                                auc: number | null;
+                                brier: number | null;
+                                liftTop10: number | null;
+                                baseRate: number | null;
+                                holdout: {
+                                    examples: number;
+                                    positives: number;
+                                    /** Format: date-time */
+                                    from: string;
+                                    /** Format: date-time */
+                                    to: string;
+                                };
+                                reliability: {
+                                    from: number;
+                                    to: number;
+                                    predicted: number | null;
+                                    observed: number | null;
+                                    count: number;
+                                }[];
+                                train: {
+                                    examples: number;
+                                    positives: number;
+                                };
+                            } | null;
+                            /** @description The features with the most effect, strongest first */
+                            features: {
+                                name: string;
+                                label: string;
+                                weight: number;
+                            }[];
+                            error: string | null;
+                            /** Format: date-time */
+                            activatedAt: string | null;
+                            /** Format: date-time */
+                            retiredAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/models/{id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Switch a model off: scores fall back to the rules */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            status: "training" | "candidate" | "active" | "retired" | "failed";
+                            horizonDays: number;
+                            /** Format: date-time */
+                            trainedAt: string | null;
+                            examples: number;
+                            positives: number;
+                            /** @description Quality on the time-ordered hold-out (the most recent 25%) */
+                            metrics: {
+                                auc: number | null;
+                                brier: number | null;
+                                liftTop10: number | null;
+                                baseRate: number | null;
+                                holdout: {
+                                    examples: number;
+                                    positives: number;
+                                    /** Format: date-time */
+                                    from: string;
+                                    /** Format: date-time */
+                                    to: string;
+                                };
+                                reliability: {
+                                    from: number;
+                                    to: number;
+                                    predicted: number | null;
+                                    observed: number | null;
+                                    count: number;
+                                }[];
+                                train: {
+                                    examples: number;
+                                    positives: number;
+                                };
+                            } | null;
+                            /** @description The features with the most effect, strongest first */
+                            features: {
+                                name: string;
+                                label: string;
+                                weight: number;
+                            }[];
+                            error: string | null;
+                            /** Format: date-time */
+                            activatedAt: string | null;
+                            /** Format: date-time */
+                            retiredAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Closed leads against the training threshold, the active model */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            closedLeads: number;
+                            wonLeads: number;
+                            lostLeads: number;
+                            threshold: {
+                                closed: number;
+                                won: number;
+                                lost: number;
+                            };
+                            canTrain: boolean;
+                            /** Format: uuid */
+                            activeModelId: string | null;
+                            /** Format: date-time */
+                            lastScoredAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scoring/rescore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rescore every live lead now (a job) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "queued";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/score": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A lead’s score, tier and the reasons behind it
+         * @description score null: not scored yet. Reasons from fields your role cannot see are left out. A lead you do not see is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description null: not scored yet */
+                            score: number | null;
+                            /** @enum {string|null} */
+                            tier: "hot" | "warm" | "cold" | null;
+                            /** @description The model’s chance of a win within the horizon */
+                            probability: number | null;
+                            /** @enum {string|null} */
+                            source: "rules" | "model" | null;
+                            /** Format: uuid */
+                            modelId: string | null;
+                            /** Format: date-time */
+                            scoredAt: string | null;
+                            /** @description Biggest first; reasons from fields your role cannot see are left out */
+                            reasons: {
+                                /** @description In words: "Source is Web form", "No touch for 9 days", or a rule’s label */
+                                label: string;
+                                /** @description What it adds to (or takes from) the score */
+                                points: number;
+                                /** @description The lead field it comes from; null: behaviour or age */
+                                field: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customers with revenue to date, expected value of the next 12 months and churn risk
+         * @description Customers are leads in a won stage and leads the books hold invoices or payments for. Only the customers you may see (a salesperson its own); amounts are null when your role may not see deal values. Amounts in different currencies are never added up: pick one with `currency`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description revenue (revenue to date, highest first), expected (expected value of the next 12 months, highest first), churn (churn risk, highest first); ties by lead id */
+                    sort?: "revenue" | "expected" | "churn";
+                    /** @description From the churn risk: active (< 0.3), cooling (< 0.5), at_risk (< 0.8), lapsed; no_purchases */
+                    status?: "active" | "cooling" | "at_risk" | "lapsed" | "no_purchases";
+                    /** @description ISO 4217 code (default: the company’s) */
+                    currency?: string;
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 500 characters) */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                leadId: string;
+                                name: string;
+                                /** Format: uuid */
+                                ownerId: string | null;
+                                ownerName: string | null;
+                                source: string | null;
+                                campaign: string | null;
+                                /** @description Every amount of the row is in this currency */
+                                currency: string;
+                                /** @description Invoices to date, net of negative invoices (credit notes), cancelled and void left out; null when your role may not see deal values */
+                                revenueToDate: number | null;
+                                /** @description Payments received to date; null when your role may not see deal values */
+                                paymentsReceived: number | null;
+                                /** @description Invoices with a positive total */
+                                purchases: number;
+                                /** @description Revenue to date over purchases (null without purchases); null when your role may not see deal values */
+                                averageOrderValue: number | null;
+                                /** Format: date */
+                                firstPurchaseAt: string | null;
+                                /** Format: date */
+                                lastPurchaseAt: string | null;
+                                /** @description Expected value of the next 12 months (see docs/insights.md); null when your role may not see deal values */
+                                expected12m: number | null;
+                                /** @description The probability that the customer has stopped buying (null without purchases) */
+                                churnRisk: number | null;
+                                /** @description From the churn risk: active (< 0.3), cooling (< 0.5), at_risk (< 0.8), lapsed; no_purchases */
+                                status: "active" | "cooling" | "at_risk" | "lapsed" | "no_purchases";
+                                /** @description Why, in words: "no purchase for 140 days; usually every 30 days" */
+                                reason: string;
+                            }[];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                            /** @description Customers matching, across pages */
+                            total: number;
+                            currency: string;
+                            /** @description Every currency your customers have documents in */
+                            currencies: string[];
+                            /** @description The model behind expected values and churn risk in this currency */
+                            model: {
+                                /** @description mbg_nbd: MBG/NBD with Gamma-Gamma spend, fitted on the company’s customers of this currency; simple: too few repeat customers to fit it (see docs/insights.md); none: no purchases yet */
+                                kind: "mbg_nbd" | "simple" | "none";
+                                /** @description Customers of the currency with a purchase (the whole company’s) */
+                                customers: number;
+                                repeatCustomers: number;
+                                /** @description Repeat customers needed before the model is fitted */
+                                minRepeatCustomers: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/customers/by": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customer value by source, campaign, owner or partner
+         * @description Customers, revenue to date, expected 12-month value and revenue per customer for each group. Only the customers you may see (a salesperson its own); amounts are null when your role may not see deal values. Amounts in different currencies are never added up: pick one with `currency`.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description What to group the customers by */
+                    dimension: "source" | "campaign" | "owner" | "partner";
+                    /** @description ISO 4217 code (default: the company’s) */
+                    currency?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description What to group the customers by */
+                            dimension: "source" | "campaign" | "owner" | "partner";
+                            /** @description Highest revenue first */
+                            rows: {
+                                /** @description The source, campaign, owner id or partner id; null: none */
+                                key: string | null;
+                                label: string;
+                                customers: number;
+                                /** @description Sum over the customers; null when your role may not see deal values */
+                                revenueToDate: number | null;
+                                /** @description Sum over the customers; null when your role may not see deal values */
+                                expected12m: number | null;
+                                /** @description Revenue to date per customer; null when your role may not see deal values */
+                                averageValue: number | null;
+                            }[];
+                            totals: {
+                                customers: number;
+                                /** @description All customers; null when your role may not see deal values */
+                                revenueToDate: number | null;
+                                /** @description All customers; null when your role may not see deal values */
+                                expected12m: number | null;
+                                /** @description Revenue to date per customer; null when your role may not see deal values */
+                                averageValue: number | null;
+                                /** @description Customers at risk */
+                                atRisk: number;
+                                /** @description Customers lapsed */
+                                lapsed: number;
+                            };
+                            currency: string;
+                            currencies: string[];
+                            /** @description The model behind expected values and churn risk in this currency */
+                            model: {
+                                /** @description mbg_nbd: MBG/NBD with Gamma-Gamma spend, fitted on the company’s customers of this currency; simple: too few repeat customers to fit it (see docs/insights.md); none: no purchases yet */
+                                kind: "mbg_nbd" | "simple" | "none";
+                                /** @description Customers of the currency with a purchase (the whole company’s) */
+                                customers: number;
+                                repeatCustomers: number;
+                                /** @description Repeat customers needed before the model is fitted */
+                                minRepeatCustomers: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/value": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The lead’s customer value: revenue to date, expected 12-month value and churn risk
+         * @description A lead you may not see is 404. Amounts are null when your role may not see deal values.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            leadId: string;
+                            name: string;
+                            /** Format: uuid */
+                            ownerId: string | null;
+                            ownerName: string | null;
+                            source: string | null;
+                            campaign: string | null;
+                            /** @description Every amount of the row is in this currency */
+                            currency: string;
+                            /** @description Invoices to date, net of negative invoices (credit notes), cancelled and void left out; null when your role may not see deal values */
+                            revenueToDate: number | null;
+                            /** @description Payments received to date; null when your role may not see deal values */
+                            paymentsReceived: number | null;
+                            /** @description Invoices with a positive total */
+                            purchases: number;
+                            /** @description Revenue to date over purchases (null without purchases); null when your role may not see deal values */
+                            averageOrderValue: number | null;
+                            /** Format: date */
+                            firstPurchaseAt: string | null;
+                            /** Format: date */
+                            lastPurchaseAt: string | null;
+                            /** @description Expected value of the next 12 months (see docs/insights.md); null when your role may not see deal values */
+                            expected12m: number | null;
+                            /** @description The probability that the customer has stopped buying (null without purchases) */
+                            churnRisk: number | null;
+                            /** @description From the churn risk: active (< 0.3), cooling (< 0.5), at_risk (< 0.8), lapsed; no_purchases */
+                            status: "active" | "cooling" | "at_risk" | "lapsed" | "no_purchases";
+                            /** @description Why, in words: "no purchase for 140 days; usually every 30 days" */
+                            reason: string;
+                            /** @description The same figures for documents in other currencies (amounts are never converted) */
+                            otherCurrencies: {
+                                /** @description Every amount of the row is in this currency */
+                                currency: string;
+                                /** @description Invoices to date, net of negative invoices (credit notes), cancelled and void left out; null when your role may not see deal values */
+                                revenueToDate: number | null;
+                                /** @description Payments received to date; null when your role may not see deal values */
+                                paymentsReceived: number | null;
+                                /** @description Invoices with a positive total */
+                                purchases: number;
+                                /** @description Revenue to date over purchases (null without purchases); null when your role may not see deal values */
+                                averageOrderValue: number | null;
+                                /** Format: date */
+                                firstPurchaseAt: string | null;
+                                /** Format: date */
+                                lastPurchaseAt: string | null;
+                                /** @description Expected value of the next 12 months (see docs/insights.md); null when your role may not see deal values */
+                                expected12m: number | null;
+                                /** @description The probability that the customer has stopped buying (null without purchases) */
+                                churnRisk: number | null;
+                                /** @description From the churn risk: active (< 0.3), cooling (< 0.5), at_risk (< 0.8), lapsed; no_purchases */
+                                status: "active" | "cooling" | "at_risk" | "lapsed" | "no_purchases";
+                                /** @description Why, in words: "no purchase for 140 days; usually every 30 days" */
+                                reason: string;
+                            }[];
+                            /** @description The model behind expected values and churn risk in this currency */
+                            model: {
+                                /** @description mbg_nbd: MBG/NBD with Gamma-Gamma spend, fitted on the company’s customers of this currency; simple: too few repeat customers to fit it (see docs/insights.md); none: no purchases yet */
+                                kind: "mbg_nbd" | "simple" | "none";
+                                /** @description Customers of the currency with a purchase (the whole company’s) */
+                                customers: number;
+                                repeatCustomers: number;
+                                /** @description Repeat customers needed before the model is fitted */
+                                minRepeatCustomers: number;
+                            };
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/at-risk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The at-risk leads you may see, most severe first, each with its reasons in words
+         * @description Flagged by the daily scan (see docs/insights.md): no touch for longer than the stage usually allows, longer in the stage than 9 in 10 leads that left it, overdue follow-ups, a close date pushed later twice or more, the owner on leave; "no next step" adds to those but does not flag a lead alone. A salesperson sees its own leads, a manager its team’s, an admin every lead; a reason about a field your role cannot see is left out.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only the leads this user owns */
+                    ownerId?: string;
+                    /** @description overdue_follow_ups: overdue follow-ups; no_touch: not touched for longer than usual; stage_overdue: in the stage longer than usual; close_date_pushed: close date pushed more than once; owner_on_leave: owner on leave; no_next_step: no next step */
+                    reason?: "overdue_follow_ups" | "no_touch" | "stage_overdue" | "close_date_pushed" | "owner_on_leave" | "no_next_step";
+                    /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 500 characters) */
+                    cursor?: string;
+                    /** @description Page size (default 50, at most 200) */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: {
+                                /** Format: uuid */
+                                leadId: string;
+                                leadName: string;
+                                /** Format: uuid */
+                                ownerId: string | null;
+                                ownerName: string | null;
+                                stage: string;
+                                stageName: string;
+                                /** @description The sum of the reasons’ weights; the list is sorted by it */
+                                severity: number;
+                                reasons: {
+                                    /**
+                                     * @description overdue_follow_ups: overdue follow-ups; no_touch: not touched for longer than usual; stage_overdue: in the stage longer than usual; close_date_pushed: close date pushed more than once; owner_on_leave: owner on leave; no_next_step: no next step
+                                     * @enum {string}
+                                     */
+                                    key: "overdue_follow_ups" | "no_touch" | "stage_overdue" | "close_date_pushed" | "owner_on_leave" | "no_next_step";
+                                    /** @description The reason in words, with its numbers */
+                                    text: string;
+                                    /** @description The lead’s figure (days, count), when the reason has one */
+                                    value: number | null;
+                                    /** @description What is usual for the stage (days), when the reason has one */
+                                    usual: number | null;
+                                }[];
+                                /** Format: date-time */
+                                flaggedSince: string;
+                            }[];
+                            /** @description null on the last page */
+                            nextCursor: string | null;
+                            /** @description At-risk leads matching the filters that you may see */
+                            total: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/at-risk/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of the leads you may see are at risk, by reason and by owner (the dashboard card) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                            /**
+                             * Format: date-time
+                             * @description The last scan (null before the first)
+                             */
+                            checkedAt: string | null;
+                            byReason: {
+                                /**
+                                 * @description overdue_follow_ups: overdue follow-ups; no_touch: not touched for longer than usual; stage_overdue: in the stage longer than usual; close_date_pushed: close date pushed more than once; owner_on_leave: owner on leave; no_next_step: no next step
+                                 * @enum {string}
+                                 */
+                                key: "overdue_follow_ups" | "no_touch" | "stage_overdue" | "close_date_pushed" | "owner_on_leave" | "no_next_step";
+                                label: string;
+                                count: number;
+                            }[];
+                            /** @description Most at-risk leads first, at most 50 owners */
+                            byOwner: {
+                                /** Format: uuid */
+                                ownerId: string | null;
+                                ownerName: string | null;
+                                count: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/at-risk/scan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the at-risk scan now, in the background (it also runs every morning) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            queued: boolean;
+                            /** Format: date-time */
+                            lastCheckedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/leads/{id}/risk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether the lead is at risk, and why (as of the last scan)
+         * @description A lead you cannot see is 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            atRisk: boolean;
+                            reasons: {
+                                /**
+                                 * @description overdue_follow_ups: overdue follow-ups; no_touch: not touched for longer than usual; stage_overdue: in the stage longer than usual; close_date_pushed: close date pushed more than once; owner_on_leave: owner on leave; no_next_step: no next step
+                                 * @enum {string}
+                                 */
+                                key: "overdue_follow_ups" | "no_touch" | "stage_overdue" | "close_date_pushed" | "owner_on_leave" | "no_next_step";
+                                /** @description The reason in words, with its numbers */
+                                text: string;
+                                /** @description The lead’s figure (days, count), when the reason has one */
+                                value: number | null;
+                                /** @description What is usual for the stage (days), when the reason has one */
+                                usual: number | null;
+                            }[];
+                            /** Format: date-time */
+                            flaggedSince: string | null;
+                            /**
+                             * Format: date-time
+                             * @description The last scan (null before the first)
+                             */
+                            checkedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/forecast": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The won revenue expected in this and the next months, with a range and a backtest
+         * @description Each month: the open leads you see, each value times the probability (learnt from the company’s own history by stage and days in it) of a win in that month, plus the run rate of leads not yet created, and this month what was already won; the range is the 10th to the 90th percentile. The backtest makes the same forecast at the start of each of the past six months, from what was known then, beside what was won. Money in the company’s currency (leads’ values as they are, as in the reports).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description How many months ahead, this one first (1-6) */
+                    months?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            currency: string;
+                            months: {
+                                /** @description YYYY-MM in the company’s time zone */
+                                month: string;
+                                /** @description wonSoFar + fromPipeline + fromNewLeads */
+                                expected: number;
+                                /** @description 10th percentile */
+                                low: number;
+                                /** @description 90th percentile */
+                                high: number;
+                                /** @description Open leads: value times the calibrated probability of a win then */
+                                fromPipeline: number;
+                                /** @description The run rate of leads not yet created */
+                                fromNewLeads: number;
+                                /** @description Expected number of leads won (wonSoFarCount included) */
+                                expectedCount: number;
+                                /** @description Already won this month (the current month only; 0 for later months) */
+                                wonSoFar: number;
+                                wonSoFarCount: number;
+                            }[];
+                            /** @description The past 6 months, oldest first */
+                            backtest: {
+                                /** @description YYYY-MM */
+                                month: string;
+                                /** @description What the forecast said at the start of the month */
+                                forecast: number;
+                                /** @description What was won in the month */
+                                actual: number;
+                                /** @description (forecast − actual) / actual × 100; null when nothing was won */
+                                errorPct: number | null;
+                            }[];
+                            /** @description Mean absolute percentage error over the backtest months with something won; null if none */
+                            mape: number | null;
+                            /** Format: date-time */
+                            generatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insights/forecast/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Expected won value and count per person for a month or quarter, against their targets
+         * @description Won so far plus the expected wins of their open leads in the rest of the period. A salesperson sees itself, a manager each person of its subtree, an admin everyone; the team line is their total (a manager’s team target when one is set, else the sum of the people’s targets). Figures cover only the leads you see.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description month or quarter */
+                    period?: "month" | "quarter";
+                    /** @description A day of the period, YYYY-MM-DD (default: today in the company’s time zone) */
+                    date?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            period: {
+                                kind: string;
+                                /** Format: date */
+                                from: string;
+                                /** Format: date */
+                                to: string;
+                            };
+                            currency: string;
+                            people: {
+                                userId: string;
+                                name: string;
+                                /** @description In the company’s currency */
+                                wonValue: number;
+                                wonCount: number;
+                                /** @description Won so far plus the open leads’ expected wins in the rest of the period */
+                                expectedValue: number;
+                                expectedCount: number;
+                                /** @description In the company’s currency */
+                                targetValue: number | null;
+                                targetCount: number | null;
+                                /** @description expectedValue − targetValue: below 0 is short of the target */
+                                gapValue: number | null;
+                                /** @description expectedCount − targetCount */
+                                gapCount: number | null;
+                            }[];
+                            team: {
+                                /** @description In the company’s currency */
+                                wonValue: number;
+                                wonCount: number;
+                                /** @description Won so far plus the open leads’ expected wins in the rest of the period */
+                                expectedValue: number;
+                                expectedCount: number;
+                                /** @description In the company’s currency */
+                                targetValue: number | null;
+                                targetCount: number | null;
+                                /** @description expectedValue − targetValue: below 0 is short of the target */
+                                gapValue: number | null;
+                                /** @description expectedCount − targetCount */
+                                gapCount: number | null;
+                            };
+                            /** Format: date-time */
+                            generatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/files": {
         parameters: {
             query?: never;
@@ -22277,7 +25416,7 @@ export interface components {
              */
             role: "ADMIN" | "MANAGER" | "SALESPERSON" | "WARRIOR" | "COSALES" | "CUSTOMER_SUCCESS" | "PARTNER" | "INTEGRATION" | "DEV" | "GUEST";
             label: string;
-            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage" | "webhooks:manage" | "webhooks:read" | "files:read" | "files:write" | "folders:manage" | "facebook:manage" | "facebook:read" | "tickets:read" | "tickets:write" | "integrations:read" | "integrations:manage" | "extractor:manage" | "extractor:read" | "erp:manage" | "erp:read" | "erp:push")[];
+            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage" | "webhooks:manage" | "webhooks:read" | "files:read" | "files:write" | "folders:manage" | "facebook:manage" | "facebook:read" | "tickets:read" | "tickets:write" | "integrations:read" | "integrations:manage" | "extractor:manage" | "extractor:read" | "erp:manage" | "erp:read" | "erp:push" | "scoring:manage" | "insights:read" | "insights:manage")[];
             userScope: "all" | "subtree" | "self_and_warriors" | "self";
         };
         Company: {
@@ -22295,7 +25434,7 @@ export interface components {
         Me: {
             user: components["schemas"]["User"];
             company: components["schemas"]["Company"];
-            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage" | "webhooks:manage" | "webhooks:read" | "files:read" | "files:write" | "folders:manage" | "facebook:manage" | "facebook:read" | "tickets:read" | "tickets:write" | "integrations:read" | "integrations:manage" | "extractor:manage" | "extractor:read" | "erp:manage" | "erp:read" | "erp:push")[];
+            permissions: ("profile:self" | "company:read" | "company:manage" | "roles:read" | "users:read" | "users:manage" | "users:reset-passwords" | "audit:read" | "api-keys:manage" | "notifications:self" | "leads:read" | "leads:create" | "leads:write" | "leads:assign" | "leads:reopen" | "leads:export" | "leads:merge" | "leads:delete" | "leads:restore" | "leads:import" | "leads:backdate" | "views:share" | "pipeline:manage" | "fields:manage" | "assignment:manage" | "availability:manage" | "partners:read" | "partners:manage" | "forms:manage" | "duplicates:manage" | "duplicates:override" | "activities:read" | "activities:write" | "users:activity" | "whatsapp:manage" | "whatsapp:send" | "email:manage" | "email:templates" | "email:send" | "reports:read" | "reports:build" | "targets:manage" | "webhooks:manage" | "webhooks:read" | "files:read" | "files:write" | "folders:manage" | "facebook:manage" | "facebook:read" | "tickets:read" | "tickets:write" | "integrations:read" | "integrations:manage" | "extractor:manage" | "extractor:read" | "erp:manage" | "erp:read" | "erp:push" | "scoring:manage" | "insights:read" | "insights:manage")[];
             authenticatedWith: "session" | "api_key";
         };
         Session: {
@@ -22441,6 +25580,13 @@ export interface components {
             stageChangedAt: string;
             /** Format: date-time */
             lastTouchedAt: string;
+            /** @description The lead score (0-100); null until it is scored */
+            score: number | null;
+            /**
+             * @description The score's tier, from the company's thresholds; null until it is scored
+             * @enum {string|null}
+             */
+            scoreTier: "hot" | "warm" | "cold" | null;
             /** @description The fields the caller may change on this lead */
             editable: string[];
         };
@@ -22728,6 +25874,78 @@ export interface components {
                 size: number;
                 contentType: string;
             }[];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        ScoreRule: {
+            /** Format: uuid */
+            id: string;
+            label: string;
+            /** @enum {string} */
+            kind: "field" | "behaviour";
+            /** @description A lead catalog key, or customFields.<key> */
+            field: string | null;
+            /** @enum {string|null} */
+            operator: "equals" | "in" | "contains" | "gte" | "lte" | "is_set" | "is_empty" | null;
+            /** @description field rules: a value of the field’s type (in: a list of them; is_set and is_empty: null); behaviour rules: null (at least once) or, with operator gte, how many times */
+            value: unknown;
+            behaviour: string | null;
+            windowDays: number | null;
+            points: number;
+            active: boolean;
+            position: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ScoreModel: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            status: "training" | "candidate" | "active" | "retired" | "failed";
+            horizonDays: number;
+            /** Format: date-time */
+            trainedAt: string | null;
+            examples: number;
+            positives: number;
+            /** @description Quality on the time-ordered hold-out (the most recent 25%) */
+            metrics: {
+                auc: number | null;
+                brier: number | null;
+                liftTop10: number | null;
+                baseRate: number | null;
+                holdout: {
+                    examples: number;
+                    positives: number;
+                    /** Format: date-time */
+                    from: string;
+                    /** Format: date-time */
+                    to: string;
+                };
+                reliability: {
+                    from: number;
+                    to: number;
+                    predicted: number | null;
+                    observed: number | null;
+                    count: number;
+                }[];
+                train: {
+                    examples: number;
+                    positives: number;
+                };
+            } | null;
+            /** @description The features with the most effect, strongest first */
+            features: {
+                name: string;
+                label: string;
+                weight: number;
+            }[];
+            error: string | null;
+            /** Format: date-time */
+            activatedAt: string | null;
+            /** Format: date-time */
+            retiredAt: string | null;
             /** Format: date-time */
             createdAt: string;
         };

@@ -738,6 +738,36 @@ export const leadCatalog = [
     "access": "system",
     "required": true,
     "export": true
+  },
+  {
+    "key": "score",
+    "type": "integer",
+    "display": "integer",
+    "label": "Score",
+    "access": "system",
+    "filter": {
+      "kind": "range"
+    },
+    "export": true,
+    "sort": {
+      "by": "score"
+    }
+  },
+  {
+    "key": "scoreTier",
+    "type": "text",
+    "display": "tier",
+    "label": "Score tier",
+    "access": "system",
+    "options": [
+      "hot",
+      "warm",
+      "cold"
+    ],
+    "filter": {
+      "kind": "keys"
+    },
+    "export": true
   }
 ] as const;
 

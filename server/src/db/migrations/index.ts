@@ -26,6 +26,9 @@ import * as m0025 from './0025_extractor.ts';
 import * as m0026 from './0026_webhook_events.ts';
 import * as m0027 from './0027_erp.ts';
 import * as m0028 from './0028_ticket_files.ts';
+import * as m0029 from './0029_scoring.ts';
+import * as m0030 from './0030_lead_risk.ts';
+import * as m0031 from './0031_recommendations.ts';
 
 /** Every migration, in order. A new file is added here too, so the set is explicit and bundled with the code. */
 export const migrations: Record<string, Migration> = {
@@ -56,4 +59,7 @@ export const migrations: Record<string, Migration> = {
   '0026_webhook_events': m0026,
   '0027_erp': m0027,
   '0028_ticket_files': m0028,
+  '0029_scoring': m0029,
+  '0030_lead_risk': m0030,
+  '0031_recommendations': m0031,
 };

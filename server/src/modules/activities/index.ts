@@ -6,4 +6,6 @@ export { seedDemoActivities } from './activities.demo.ts';
 export { activitiesJobs } from './activities.jobs.ts';
 export { settleOpenFollowUps } from './activities.lifecycle.ts';
 export { replanForPreference } from './activities.reminders.ts';
+export type { ActivitySignal } from './activities.signals.ts';
+export { activitySignals } from './activities.signals.ts';
 export { activitySource } from './activities.timeline.ts';

@@ -1,4 +1,4 @@
-import { withTenant } from '../../db/client.ts';
+import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, type FieldError, notFound } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -65,42 +65,67 @@ export async function getRule(deps: Deps, ctx: RequestContext, id: string): Prom
 }
 
 export async function createRule(deps: Deps, ctx: RequestContext, body: CreateRuleInput): Promise<RuleDto> {
-  return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
-    const draft: RuleDraft = {
-      name: body.name.trim(),
-      isDefault: body.isDefault ?? false,
-      conditions: body.conditions ?? [],
-      strategy: body.strategy,
-      userIds: body.userIds,
-      weights: body.weights ?? [],
-      slaMinutes: body.slaMinutes ?? null,
-    };
-    await checkRule(trx, draft, { ruleId: null });
-    const id = newId();
-    await repo.insertRule(trx, {
-      company_id: ctx.actor.companyId,
-      id,
-      name: draft.name,
-      active: body.active ?? true,
-      is_default: draft.isDefault,
-      conditions: draft.conditions,
-      strategy: draft.strategy,
-      user_ids: draft.userIds,
-      weights: draft.weights,
-      sla_minutes: draft.slaMinutes,
-      position: await repo.nextPosition(trx),
-      now: deps.clock.now(),
-    });
-    const row = await repo.findRule(trx, id);
-    if (!row) throw notFound('assignment rule');
-    await recordAudit(trx, ctx, {
-      action: 'assignment_rule.created',
-      entityType: 'assignment_rule',
-      entityId: id,
-      after: snapshot(row),
-    });
-    return (await toRules(trx, [row]))[0] as RuleDto;
+  return withTenant(deps.db, ctx.actor.companyId, (trx) => createRuleIn(trx, deps, ctx, body));
+}
+
+/** The rules in evaluation order, inside the caller's transaction (for other modules, through index.ts). */
+export async function listRulesIn(trx: Tx): Promise<RuleDto[]> {
+  return toRules(trx, await repo.listRules(trx));
+}
+
+/**
+ * Creates a rule as an admin would (the same checks, the same audit row), inside the caller's transaction.
+ * `place` (1 = first) puts it at that place in the evaluation order, before the rule that held it; without it the
+ * rule goes last, before the default.
+ */
+export async function createRuleIn(
+  trx: Tx,
+  deps: Deps,
+  ctx: RequestContext,
+  body: CreateRuleInput,
+  options: { place?: number } = {},
+): Promise<RuleDto> {
+  const draft: RuleDraft = {
+    name: body.name.trim(),
+    isDefault: body.isDefault ?? false,
+    conditions: body.conditions ?? [],
+    strategy: body.strategy,
+    userIds: body.userIds,
+    weights: body.weights ?? [],
+    slaMinutes: body.slaMinutes ?? null,
+  };
+  await checkRule(trx, draft, { ruleId: null });
+  const id = newId();
+  await repo.insertRule(trx, {
+    company_id: ctx.actor.companyId,
+    id,
+    name: draft.name,
+    active: body.active ?? true,
+    is_default: draft.isDefault,
+    conditions: draft.conditions,
+    strategy: draft.strategy,
+    user_ids: draft.userIds,
+    weights: draft.weights,
+    sla_minutes: draft.slaMinutes,
+    position: await repo.nextPosition(trx),
+    now: deps.clock.now(),
   });
+  if (options.place !== undefined && !draft.isDefault) {
+    const ordered = (await repo.listRules(trx)).filter((r) => !r.is_default && r.id !== id).map((r) => r.id);
+    ordered.splice(Math.min(Math.max(options.place - 1, 0), ordered.length), 0, id);
+    await repo.setPositions(trx, ordered);
+    const fallback = await repo.findDefaultRule(trx);
+    if (fallback) await repo.setPositions(trx, [fallback.id], ordered.length);
+  }
+  const row = await repo.findRule(trx, id);
+  if (!row) throw notFound('assignment rule');
+  await recordAudit(trx, ctx, {
+    action: 'assignment_rule.created',
+    entityType: 'assignment_rule',
+    entityId: id,
+    after: snapshot(row),
+  });
+  return (await toRules(trx, [row]))[0] as RuleDto;
 }
 
 export async function updateRule(deps: Deps, ctx: RequestContext, id: string, body: UpdateRuleInput): Promise<RuleDto> {

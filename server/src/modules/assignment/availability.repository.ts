@@ -1,6 +1,21 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
 
+/**
+ * The company's people on leave on the day `now` falls on in each one's own time zone (`timezone` when the person
+ * has none), with the last day of the leave: a query other modules can join set-based, e.g. the at-risk scan.
+ */
+export function onLeaveQuery(companyId: string, now: Date, timezone: string) {
+  return sql<{ user_id: string; until: string }>`
+    SELECT u.id AS user_id, max(v.ends_on)::text AS until
+    FROM users u
+    LEFT JOIN user_availability ua ON ua.company_id = u.company_id AND ua.user_id = u.id
+    JOIN user_leaves v ON v.company_id = u.company_id AND v.user_id = u.id
+    WHERE u.company_id = ${companyId}
+      AND (${now}::timestamptz AT TIME ZONE coalesce(ua.timezone, ${timezone}))::date BETWEEN v.starts_on AND v.ends_on
+    GROUP BY u.id`;
+}
+
 export async function findAvailability(trx: Tx, userId: string) {
   return trx
     .selectFrom('user_availability')

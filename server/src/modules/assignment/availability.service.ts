@@ -199,3 +199,32 @@ export async function removeLeave(deps: Deps, ctx: RequestContext, userId: strin
     });
   });
 }
+
+/**
+ * Sets one user's open-lead cap as an admin would on the availability page (the rest of its settings as they
+ * are, the same audit row), inside the caller's transaction: for other modules, through index.ts.
+ */
+export async function setOpenCapIn(trx: Tx, deps: Deps, ctx: RequestContext, userId: string, openCap: number) {
+  await managedUser(trx, ctx, userId);
+  const before = await readAvailability(trx, userId);
+  await repo.upsertAvailability(trx, {
+    company_id: ctx.actor.companyId,
+    user_id: userId,
+    timezone: before.timezone,
+    working_days: before.workingDays,
+    work_start: before.workStart,
+    work_end: before.workEnd,
+    daily_cap: before.dailyCap,
+    open_cap: openCap,
+    updated_at: deps.clock.now(),
+  });
+  const after = await readAvailability(trx, userId);
+  await recordAudit(trx, ctx, {
+    action: 'user.availability_changed',
+    entityType: 'user',
+    entityId: userId,
+    before: before.configured ? snapshot(before) : null,
+    after: snapshot(after),
+  });
+  return after;
+}

@@ -8,6 +8,8 @@ export { emailJobs } from './email.jobs.ts';
 export type { SystemEmail } from './email.outbox.ts';
 export { enqueueSystemEmail } from './email.outbox.ts';
 export { loadServer } from './email.settings.ts';
+export type { EmailSignal } from './email.signals.ts';
+export { emailSignals } from './email.signals.ts';
 export type { MailAttachment } from './email.smtp.ts';
 export { messageIdFor, sendMail } from './email.smtp.ts';
 export { emailEventSource, emailSource } from './email.timeline.ts';

@@ -4,5 +4,6 @@
  */
 export { erpConnections } from './erp.integration.ts';
 export { erpJobs } from './erp.jobs.ts';
+export { type LeadRevenueDay, leadRevenueDays } from './erp.revenue.ts';
 export { setErpPaused } from './erp.service.ts';
 export { erpTimelineSource } from './erp.timeline.ts';

@@ -21,6 +21,11 @@ export interface Lookups {
   stageNames: Map<string, string>;
   /** The company's time zone: times are written on its wall clock, and their headers say which. */
   timeZone: string;
+  /**
+   * The reasons behind each lead's score on the page being written, as the exporting user may read them (read a
+   * page at a time, only when the export holds them).
+   */
+  scoreReasons?: Map<string, { label: string; points: number }[]>;
 }
 
 /** How a lead's source (and the channel it came through) reads, as the web app shows it. */
@@ -45,6 +50,9 @@ export interface ExportColumn {
   /** The JSON properties it stands for (ownerName keeps ownerId beside the name). */
   json: string[];
 }
+
+/** A score tier as it reads: "Hot", "Warm", "Cold". */
+const tierLabel = (tier: string | null) => (tier ? `${tier.charAt(0).toUpperCase()}${tier.slice(1)}` : null);
 
 const joined = (values: readonly string[] | null | undefined) => (values?.length ? values.join('; ') : null);
 const names = (ids: string[], row: LeadRow) => {
@@ -103,16 +111,36 @@ function columnOf(f: LeadFieldDef): ExportColumn {
       };
     case 'datetime':
       return { ...base, key: f.key, kind: 'datetime', cell: (row) => new Date(value(row) as Date | string) };
+    case 'tier':
+      return { ...base, key: f.key, kind: 'text', cell: (row) => tierLabel(value(row) as string | null) };
     default:
       return { ...base, key: f.key, kind: 'text', cell: (row) => (value(row) as string | null) ?? null };
   }
 }
 
+/** "Source is Web form +12; No touch for 9 days -8". */
+export function reasonsText(reasons: readonly { label: string; points: number }[] | undefined): string | null {
+  if (!reasons || reasons.length === 0) return null;
+  return reasons.map((r) => `${r.label} ${r.points > 0 ? '+' : ''}${r.points}`).join('; ');
+}
+
+/** The reasons behind the score, in words, beside the score's tier. */
+export const SCORE_REASONS: ExportColumn = {
+  key: 'scoreReasons',
+  label: 'Score reasons',
+  field: null,
+  kind: 'text',
+  cell: (row, l) => reasonsText(l.scoreReasons?.get(row.id)),
+  json: ['scoreReasons'],
+};
+
 /**
- * Every built-in column an export can hold, in their default order: the catalog's fields flagged `export`
- * (custom fields follow, one column each).
+ * Every built-in column an export can hold, in their default order: the catalog's fields flagged `export`, the
+ * score's reasons after its tier (custom fields follow, one column each).
  */
-export const EXPORT_COLUMNS: ExportColumn[] = leadFields.filter((f) => f.export && f.type !== 'jsonb').map(columnOf);
+export const EXPORT_COLUMNS: ExportColumn[] = leadFields
+  .filter((f) => f.export && f.type !== 'jsonb')
+  .flatMap((f) => (f.key === 'scoreTier' ? [columnOf(f), SCORE_REASONS] : [columnOf(f)]));
 
 /** Names the list and saved views use for the same columns. */
 const aliases: Record<string, string> = Object.fromEntries(

@@ -14,6 +14,7 @@ import {
   type ListLeadsInput,
   toLead,
 } from '../leads/index.ts';
+import { scoreReasonsFor } from '../scoring/index.ts';
 
 import {
   type Cell,
@@ -21,6 +22,7 @@ import {
   exportColumns,
   headerOf,
   type Lookups,
+  SCORE_REASONS,
   wallClockDate,
   wallClockText,
 } from './exports.columns.ts';
@@ -95,8 +97,26 @@ export async function exportLeads(deps: Deps, ctx: RequestContext, request: Expo
 }
 
 async function* allPages(plan: Plan): AsyncGenerator<LeadRow[]> {
-  yield plan.first.rows;
-  for await (const page of plan.pages) yield page.rows;
+  yield await withReasons(plan, plan.first.rows);
+  for await (const page of plan.pages) yield await withReasons(plan, page.rows);
+}
+
+/**
+ * Reads the reasons behind the page's scores (as the exporting user may see them) into the lookups, when the
+ * export holds them; each page is written before the next is read.
+ */
+async function withReasons(plan: Plan, rows: LeadRow[]): Promise<LeadRow[]> {
+  if (!plan.columns.includes(SCORE_REASONS)) return rows;
+  const { deps, ctx } = plan;
+  const scores = await withTenant(deps.db, ctx.actor.companyId, (trx) =>
+    scoreReasonsFor(
+      trx,
+      ctx.actor,
+      rows.map((r) => r.id),
+    ),
+  );
+  plan.lookups.scoreReasons = new Map([...scores].map(([id, s]) => [id, s.reasons]));
+  return rows;
 }
 
 async function audit(plan: Plan, rows: number, completed: boolean): Promise<void> {
@@ -145,6 +165,7 @@ async function* csvChunks(plan: Plan): AsyncGenerator<string> {
 /** A lead as the API shows it, with only the requested columns (ids beside names) when columns were named. */
 function jsonLead(plan: Plan, row: LeadRow): Record<string, unknown> {
   const { editable: _editable, ...lead } = toLead(row, plan.access);
+  if (plan.columns.includes(SCORE_REASONS)) lead.scoreReasons = plan.lookups.scoreReasons?.get(row.id) ?? [];
   if (!plan.request.columns) return lead;
   const picked: Record<string, unknown> = { id: lead.id };
   const custom: Record<string, unknown> = {};

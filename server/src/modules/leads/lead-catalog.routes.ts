@@ -21,6 +21,7 @@ const BuiltInField = Type.Object(
       description: 'always, controlled (field permissions), assignment (changed through /assign) or system',
     }),
     required: Type.Boolean(),
+    options: Type.Optional(Type.Array(Type.String(), { description: 'The only values it takes' })),
     filter: Type.Optional(Type.Object({ kind: Type.String(), param: Type.Optional(Type.String()) })),
     sort: Type.Optional(Type.Object({ by: Type.String() })),
     search: Type.Boolean(),
@@ -75,11 +76,13 @@ export async function leadFieldCatalog(deps: Deps, ctx: RequestContext) {
         import: imported,
         fill,
         timeline,
+        options,
         ...rest
       } = f;
       return [
         {
           ...rest,
+          ...(options ? { options: [...options] } : {}),
           access: level,
           permission,
           required: required === true,

@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp, userId } from '../../../test/harness.ts';
 import { targetFields } from '../imports/imports.schemas.ts';
 import { suggestMapping } from '../imports/imports.suggest.ts';
-import { internalLeadColumns, type LeadFieldDef, leadFields } from './lead-catalog.ts';
+import {
+  besideFields,
+  besideTables,
+  internalLeadColumns,
+  type LeadFieldDef,
+  leadFields,
+  ownFields,
+} from './lead-catalog.ts';
 import { leadColumns } from './leads.repository.ts';
 
 let t: TestApp;
@@ -41,7 +48,7 @@ describe('the lead field catalog', () => {
     const { rows } = await sql<{ column_name: string; is_nullable: string }>`
       SELECT column_name, is_nullable FROM information_schema.columns
       WHERE table_schema = current_schema() AND table_name = 'leads'`.execute(t.dbs.owner);
-    const declared = new Map(leadFields.map((f) => [f.column, f]));
+    const declared = new Map(ownFields.map((f) => [f.column, f]));
     const internal = new Set<string>(internalLeadColumns);
     const undeclared = rows.filter((r) => !declared.has(r.column_name) && !internal.has(r.column_name));
     expect(
@@ -59,9 +66,37 @@ describe('the lead field catalog', () => {
     }
   });
 
+  it('reads each field kept beside the lead from a column of its table, one row per lead, never written by a person', async () => {
+    expect(besideFields.length).toBeGreaterThan(0);
+    for (const f of besideFields) {
+      const from = f.from as NonNullable<LeadFieldDef['from']>;
+      const { rows } = await sql<{ column_name: string }>`
+        SELECT column_name FROM information_schema.columns
+        WHERE table_schema = current_schema() AND table_name = ${from.table}`.execute(t.dbs.owner);
+      const columns = rows.map((r) => r.column_name);
+      expect(columns, f.key).toContain(from.column);
+      // One row per lead at most: the lead's key is the table's primary key.
+      const { rows: key } = await sql<{ columns: string[] }>`
+        SELECT array_agg(a.attname::text ORDER BY a.attnum) AS columns FROM pg_index i
+        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+        WHERE i.indrelid = ${from.table}::regclass AND i.indisprimary`.execute(t.dbs.owner);
+      expect(key[0]?.columns, f.key).toEqual(['company_id', 'lead_id']);
+      expect(f.access, f.key).toBe('system');
+      expect([f.import, f.fill, f.merge, f.condition, f.timeline, f.report, f.required], f.key).toEqual(
+        Array(7).fill(undefined),
+      );
+    }
+  });
+
   it('reads every field in the lead queries', () => {
     const selected = new Set(leadColumns.filter((c) => c.startsWith('l.')).map((c) => c.slice(2)));
-    expect(leadFields.map((f) => f.column).filter((c) => !selected.has(c))).toEqual([]);
+    expect(ownFields.map((f) => f.column).filter((c) => !selected.has(c))).toEqual([]);
+    for (const f of besideFields) {
+      const from = f.from as NonNullable<LeadFieldDef['from']>;
+      expect(leadColumns as readonly string[], f.key).toContain(
+        `${besideTables[from.table]}.${from.column} as ${f.column}`,
+      );
+    }
   });
 
   it('filters the list by every field flagged filter, and sorts by every field flagged sort', async () => {
@@ -71,12 +106,13 @@ describe('the lead field catalog', () => {
       if (f.display === 'stage') return 'new';
       if (f.display === 'source') return 'manual';
       if (f.display === 'currency') return 'INR';
+      if (f.options) return f.options[0];
       return 'x';
     };
     for (const f of flagged((f) => f.filter)) {
       const params =
         f.filter?.kind === 'range'
-          ? [`${f.key}.min=${f.type === 'numeric' ? 1 : '2020-01-01'}`]
+          ? [`${f.key}.min=${f.type === 'numeric' || f.type === 'integer' ? 1 : '2020-01-01'}`]
           : [`${f.filter?.param ?? f.key}=${valueFor(f)}`];
       for (const p of params) {
         const response = await t.as(ADMIN, 'GET', `/api/v1/leads?limit=1&${p}`);

@@ -1,3 +1,5 @@
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
+
 /**
  * The lead's built-in fields, declared once. Every list of lead fields on the server (list filters and sort,
  * export columns, import mapping, duplicate fill, merge choices, assignment-rule conditions, field permissions,
@@ -40,7 +42,8 @@ export type LeadFieldDisplay =
   | 'custom'
   | 'channel'
   | 'id'
-  | 'integer';
+  | 'integer'
+  | 'tier';
 
 /**
  * Who decides whether a role sees it: `always` (every role that sees the lead), `controlled` (field permissions,
@@ -55,17 +58,32 @@ export type LeadFilterKind = 'text' | 'keys' | 'range';
 /** How an assignment-rule condition reads it. */
 export type ConditionKind = 'text' | 'list' | 'number' | 'date' | 'boolean';
 
+/**
+ * Tables kept beside `leads`, at most one row per lead (keyed by `company_id` and `lead_id`), that fields are read
+ * from, with the alias each is joined as in the lead queries. No row reads as null.
+ */
+export const besideTables = { lead_scores: 'ls' } as const;
+export type BesideTable = keyof typeof besideTables;
+
 export interface LeadFieldDef {
   /** The API name. */
   readonly key: string;
-  /** The column of `leads`. */
+  /** The column of `leads`; for a field read `from` a table beside it, the property of the lead row it is read as. */
   readonly column: string;
+  /**
+   * Read from a table kept beside the lead rather than from `leads`: a value the server computes (the score), shown,
+   * filtered, sorted and exported like the lead's own, never written through the lead (so access `system`, and no
+   * import, fill, merge, condition, timeline or report).
+   */
+  readonly from?: { readonly table: BesideTable; readonly column: string };
   readonly type: LeadFieldType;
   readonly display: LeadFieldDisplay;
   readonly label: string;
   readonly access: LeadFieldAccess;
   /** The column is NOT NULL (arrays and custom fields are empty rather than null). */
   readonly required?: boolean;
+  /** The only values it takes (a keys filter refuses any other). */
+  readonly options?: readonly string[];
   /** The list filter parameter(s) it answers, and how (`param` when the parameter is not the key). */
   readonly filter?: { readonly kind: LeadFilterKind; readonly param?: string };
   /**
@@ -552,6 +570,30 @@ export const leadCatalog = [
     required: true,
     export: true,
   },
+  {
+    key: 'score',
+    column: 'score',
+    from: { table: 'lead_scores', column: 'score' },
+    type: 'integer',
+    display: 'integer',
+    label: 'Score',
+    access: 'system',
+    filter: { kind: 'range' },
+    sort: {},
+    export: true,
+  },
+  {
+    key: 'scoreTier',
+    column: 'score_tier',
+    from: { table: 'lead_scores', column: 'tier' },
+    type: 'text',
+    display: 'tier',
+    label: 'Score tier',
+    access: 'system',
+    options: ['hot', 'warm', 'cold'],
+    filter: { kind: 'keys' },
+    export: true,
+  },
 ] as const satisfies readonly LeadFieldDef[];
 
 type Catalog = (typeof leadCatalog)[number];
@@ -577,15 +619,36 @@ export function leadField(key: string): LeadFieldDef | undefined {
 }
 const byKey = new Map<string, LeadFieldDef>(leadFields.map((f) => [f.key, f]));
 
+/** The fields kept beside the lead (read `from` another table), and those that are columns of `leads` itself. */
+export const besideFields: readonly LeadFieldDef[] = leadFields.filter((f) => f.from);
+export const ownFields: readonly LeadFieldDef[] = leadFields.filter((f) => !f.from);
+
+/** How the lead queries read a field on the alias `l`: `l.<column>`, or the alias of the table beside it, joined. */
+export function fieldRef(f: LeadFieldDef): string {
+  return f.from ? `${besideTables[f.from.table]}.${f.from.column}` : `l.${f.column}`;
+}
+
+/**
+ * A condition on a field (written on `fieldRef`) that holds on its own wherever the lead is `l`: a field kept
+ * beside the lead is tested in its table's row for the lead (no row: the condition does not hold), so counts,
+ * reports and bulk actions need no join.
+ */
+export function fieldCondition(f: LeadFieldDef, condition: RawBuilder<SqlBool>): RawBuilder<SqlBool> {
+  if (!f.from) return condition;
+  const alias = sql.raw(besideTables[f.from.table]);
+  return sql<SqlBool>`EXISTS (SELECT 1 FROM ${sql.table(f.from.table)} ${alias}
+    WHERE ${alias}.company_id = l.company_id AND ${alias}.lead_id = l.id AND ${condition})`;
+}
+
 export function leadFieldsWhere(test: (f: LeadFieldDef) => boolean): LeadFieldDef[] {
   return leadFields.filter(test);
 }
 
-/** API name -> column, for every built-in field. */
-export const columnOf: Readonly<Record<string, string>> = Object.fromEntries(leadFields.map((f) => [f.key, f.column]));
-/** Column -> API name. */
+/** API name -> column of `leads`, for every built-in field kept on the lead. */
+export const columnOf: Readonly<Record<string, string>> = Object.fromEntries(ownFields.map((f) => [f.key, f.column]));
+/** Column of `leads` -> API name. */
 export const fieldOfColumn: Readonly<Record<string, string>> = Object.fromEntries(
-  leadFields.map((f) => [f.column, f.key]),
+  ownFields.map((f) => [f.column, f.key]),
 );
 
 type Keys<T> = T extends { key: infer K } ? K : never;
@@ -607,7 +670,7 @@ export function accessFieldOf(key: string): ControlledField | null {
 
 /** The catalog as the API and the web app see it (no SQL columns). */
 export function publicCatalog() {
-  return leadFields.map(({ column: _column, sort, ...rest }) => ({
+  return leadFields.map(({ column: _column, from: _from, sort, ...rest }: LeadFieldDef) => ({
     ...rest,
     ...(sort ? { sort: { by: sort.by ?? rest.key } } : {}),
   }));

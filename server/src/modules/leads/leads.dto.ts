@@ -1,4 +1,4 @@
-import { type LeadFieldType, leadFields } from './lead-catalog.ts';
+import { besideFields, type LeadFieldType, leadFields } from './lead-catalog.ts';
 import { type ControlledField, controlledFields, customAccess, type FieldAccess } from './lead-fields.ts';
 import type { LeadRow } from './leads.repository.ts';
 
@@ -60,6 +60,9 @@ export function toLead(row: LeadRow, access: FieldAccess) {
   if (access.fields.warriorIds !== 'hidden') lead.warriors = nameOf(row.warrior_ids);
   if (access.fields.coSalesIds !== 'hidden') lead.coSales = nameOf(row.co_sales_ids);
   if (access.fields.partnerId !== 'hidden') lead.partnerName = row.partner_name;
+  // The fields kept beside the lead (the score): null when it has no row there yet.
+  const cells = row as unknown as Record<string, unknown>;
+  for (const f of besideFields) lead[f.key] = apiValue(f.type, cells[f.column] ?? null);
   return {
     ...lead,
     createdBy: row.created_by,

@@ -1,7 +1,7 @@
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { AppError, type FieldError } from '../../http/errors.ts';
 import { isUuid } from '../../lib/ids.ts';
-import { accessFieldOf, type LeadFieldDef, leadFields } from './lead-catalog.ts';
+import { accessFieldOf, fieldCondition, fieldRef, type LeadFieldDef, leadFields } from './lead-catalog.ts';
 import { customAccess, type FieldAccess } from './lead-fields.ts';
 import type { CustomFieldDef } from './lead-input.ts';
 import { leadSources } from './leads.schemas.ts';
@@ -103,7 +103,7 @@ export function buildFilters(params: LeadParams, ctx: FilterContext, pathPrefix 
       continue;
     }
     const condition = builtInFilter(param, def, value, params, ctx, fail);
-    if (condition) conditions.push(condition);
+    if (condition) conditions.push(fieldCondition(def, condition));
   }
   const history = historyFilter(params, ctx, fail);
   if (history) conditions.push(history);
@@ -171,8 +171,8 @@ function builtInFilter(
   params: LeadParams,
   ctx: FilterContext,
   fail: Fail,
-): Expression<SqlBool> | null {
-  const column = sql.ref(`l.${def.column}`);
+): RawBuilder<SqlBool> | null {
+  const column = sql.ref(fieldRef(def));
   if (def.filter?.kind === 'range') return rangeFilter(param, def, param.endsWith('.min'), value, fail);
   if (def.type === 'uuid' || def.type === 'uuid[]') return idFilter(param, def, value, fail);
   if (def.display === 'stage') {
@@ -191,6 +191,12 @@ function builtInFilter(
     const codes = csv(value).map((c) => c.toUpperCase());
     if (codes.some((c) => !/^[A-Z]{3}$/.test(c))) return fail(param, 'must be 3-letter currency codes');
     return codes.length > 0 ? sql<SqlBool>`${column} IN (${sql.join(codes)})` : null;
+  }
+  if (def.options) {
+    const keys = csv(value);
+    const unknown = keys.filter((k) => !def.options?.includes(k));
+    if (unknown.length > 0) return fail(param, `${unknown.join(', ')} is not one of ${def.options.join(', ')}`);
+    return keys.length > 0 ? sql<SqlBool>`${column} IN (${sql.join(keys)})` : null;
   }
   if (def.display === 'tags') {
     if (param !== def.key) return null; // tagsMatch only qualifies the tags filter
@@ -212,7 +218,7 @@ function idFilter(param: string, def: LeadFieldDef, value: unknown, fail: Fail) 
   const bad = ids.filter((v) => !isUuid(v));
   if (bad.length > 0) return fail(param, `${bad.join(', ')} is not an id`);
   const alternatives: RawBuilder<SqlBool>[] = [];
-  const column = sql.ref(`l.${def.column}`);
+  const column = sql.ref(fieldRef(def));
   if (def.type === 'uuid[]') {
     if (ids.length > 0) alternatives.push(sql<SqlBool>`${column} && ARRAY[${sql.join(ids)}]::uuid[]`);
     if (none) alternatives.push(sql<SqlBool>`cardinality(${column}) = 0`);
@@ -226,8 +232,8 @@ function idFilter(param: string, def: LeadFieldDef, value: unknown, fail: Fail) 
 
 function rangeFilter(param: string, def: LeadFieldDef, isMin: boolean, value: unknown, fail: Fail) {
   const op = sql.raw(isMin ? '>=' : '<=');
-  const column = sql.ref(`l.${def.column}`);
-  if (def.type === 'numeric') {
+  const column = sql.ref(fieldRef(def));
+  if (def.type === 'numeric' || def.type === 'integer') {
     if (typeof value !== 'number' || !Number.isFinite(value)) return fail(param, 'must be a number');
     return sql<SqlBool>`${column} ${op} ${value}`;
   }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
-import { leadFields } from './lead-catalog.ts';
+import { ownFields } from './lead-catalog.ts';
 
 /** A column of a set-based insert: its name and PostgreSQL type. */
 export type InsertColumn = readonly [name: string, type: string];
@@ -26,8 +26,8 @@ async function insertMany(
 /** The columns a new lead is written with: every channel's create writes these, and only these. */
 export const LEAD_INSERT_COLUMNS: readonly InsertColumn[] = [
   ['company_id', 'uuid'],
-  // Every field of the catalog but the version, which starts at its default.
-  ...leadFields.filter((f) => f.key !== 'version').map((f): InsertColumn => [f.column, f.type]),
+  // Every field of the catalog kept on the lead but the version, which starts at its default.
+  ...ownFields.filter((f) => f.key !== 'version').map((f): InsertColumn => [f.column, f.type]),
 ];
 
 /**

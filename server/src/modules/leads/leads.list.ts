@@ -101,6 +101,9 @@ function filtered(trx: Tx, prepared: Prepared, mode: SearchMode, broad: boolean)
         .leftJoin('partners as p', (join) =>
           join.onRef('p.company_id', '=', 'l.company_id').onRef('p.id', '=', 'l.partner_id'),
         )
+        .leftJoin('lead_scores as ls', (join) =>
+          join.onRef('ls.company_id', '=', 'l.company_id').onRef('ls.lead_id', '=', 'l.id'),
+        )
         .select(leadColumns)
         .select(peopleColumn)
     : leadsQuery(trx);

@@ -37,15 +37,24 @@ export const leadColumns = [
   'l.stage_changed_at',
   'l.last_touched_at',
   'l.version',
+  // The catalog's fields kept beside the lead (`from`), read from their tables as leadsQuery joins them.
+  'ls.score as score',
+  'ls.tier as score_tier',
 ] as const;
 
-/** Leads with their owner's and partner's names, for any query that returns lead records. */
+/**
+ * Leads with their owner's and partner's names and the fields kept beside them (the catalog's `from`: at most one
+ * row per lead, so the join adds no rows), for any query that returns lead records.
+ */
 export function leadsQuery(trx: Tx) {
   return trx
     .selectFrom('leads as l')
     .leftJoin('users as o', (join) => join.onRef('o.company_id', '=', 'l.company_id').onRef('o.id', '=', 'l.owner_id'))
     .leftJoin('partners as p', (join) =>
       join.onRef('p.company_id', '=', 'l.company_id').onRef('p.id', '=', 'l.partner_id'),
+    )
+    .leftJoin('lead_scores as ls', (join) =>
+      join.onRef('ls.company_id', '=', 'l.company_id').onRef('ls.lead_id', '=', 'l.id'),
     )
     .select(leadColumns)
     .select(peopleColumn);

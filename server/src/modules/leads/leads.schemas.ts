@@ -83,6 +83,14 @@ export const Lead = Type.Object(
     updatedAt: Type.String({ format: 'date-time' }),
     stageChangedAt: Type.String({ format: 'date-time' }),
     lastTouchedAt: Type.String({ format: 'date-time' }),
+    score: Nullable(
+      Type.Integer({ minimum: 0, maximum: 100, description: 'The lead score (0-100); null until it is scored' }),
+    ),
+    scoreTier: Type.Unsafe<'hot' | 'warm' | 'cold' | null>({
+      type: ['string', 'null'],
+      enum: ['hot', 'warm', 'cold', null],
+      description: "The score's tier, from the company's thresholds; null until it is scored",
+    }),
     editable: Type.Array(Type.String(), { description: 'The fields the caller may change on this lead' }),
   },
   { $id: 'Lead', additionalProperties: false },
@@ -215,13 +223,16 @@ function catalogFilterParams() {
       params[param] =
         f.type === 'uuid' || f.type === 'uuid[]'
           ? csvParam(`${f.label}: a user or partner id, several separated by commas${none}`)
-          : csvParam(keysDescription[f.key] ?? `A ${label}, or several separated by commas`);
+          : csvParam(
+              keysDescription[f.key] ??
+                `A ${label}${f.options ? ` (${f.options.join(', ')})` : ''}, or several separated by commas`,
+            );
       if (f.display === 'tags') {
         params[`${f.key}Match`] = Type.Optional(
           Type.Union([Type.Literal('any'), Type.Literal('all')], { description: 'Any of the tags (default) or all' }),
         );
       }
-    } else if (f.type === 'numeric') {
+    } else if (f.type === 'numeric' || f.type === 'integer') {
       params[`${f.key}.min`] = numberParam(`${f.label} at least`);
       params[`${f.key}.max`] = numberParam(`${f.label} at most`);
     } else {

@@ -1,7 +1,7 @@
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { AppError, fieldError } from '../../http/errors.ts';
 import { isUuid } from '../../lib/ids.ts';
-import { accessFieldOf, type LeadFieldType, leadFields } from './lead-catalog.ts';
+import { accessFieldOf, fieldRef, type LeadFieldType, leadFields } from './lead-catalog.ts';
 import { type ControlledField, customAccess, type FieldAccess } from './lead-fields.ts';
 import type { CustomFieldDef } from './lead-input.ts';
 
@@ -19,18 +19,20 @@ interface Column {
 const casts: Partial<Record<LeadFieldType, SortCast>> = {
   text: 'text',
   numeric: 'numeric',
+  integer: 'numeric',
   date: 'date',
   timestamptz: 'timestamptz',
 };
 
 /**
  * The catalog's sortable fields by sort key (the stage sorts by the pipeline's order, below). Free text sorts
- * case-insensitively; keys (source, currency) as they are.
+ * case-insensitively; keys (source, currency) as they are. A field kept beside the lead (the score) sorts by its
+ * joined column: a lead without a row there is one of the empty values, after the others.
  */
 const columns: Record<string, Column> = Object.fromEntries(
   leadFields.flatMap((f): [string, Column][] => {
     if (!f.sort || f.display === 'stage') return [];
-    const ref = sql.ref(f.sort.expr ?? `l.${f.column}`);
+    const ref = sql.ref(f.sort.expr ?? fieldRef(f));
     const lowered = f.sort.expr !== undefined || f.display === 'text' || f.display === 'longtext';
     return [
       [

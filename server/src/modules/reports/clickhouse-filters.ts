@@ -16,7 +16,8 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 const byParam = new Map<string, LeadFieldDef>(
   leadFields.flatMap((f): [string, LeadFieldDef][] => {
-    if (!f.filter) return [];
+    // A field kept beside the lead (the score) is not in ClickHouse: its filter sends the report to PostgreSQL.
+    if (!f.filter || f.from) return [];
     if (f.filter.kind === 'range') {
       return [
         [`${f.key}.min`, f],

@@ -1,5 +1,5 @@
 /**
- * The public face of the targets module: no other module uses it; the composition root wires its routes
- * (targets.routes.ts) into the app. Dashboards draw the `targets` tile from GET /targets.
+ * The public face of the targets module: the targets of a period, for the forecasts by person. The composition
+ * root wires its routes (targets.routes.ts) into the app; dashboards draw the `targets` tile from GET /targets.
  */
-export {};
+export { type TargetFigures, userAndTeamTargets } from './targets.repository.ts';

@@ -193,3 +193,25 @@ export async function teamMembers(trx: Tx, managerIds: string[]): Promise<Map<st
   for (const r of rows) out.get(r.manager_id)?.push(r.member_id);
   return out;
 }
+
+export interface TargetFigures {
+  scopeKind: 'user' | 'team';
+  key: string;
+  wonValue: number;
+  wonCount: number;
+}
+
+/** The user and team targets of a period (month or quarter starting on `start`): what forecasts by person compare against. */
+export async function userAndTeamTargets(trx: Tx, kind: 'month' | 'quarter', start: string): Promise<TargetFigures[]> {
+  const { rows } = await sql<{ scope_kind: 'user' | 'team'; scope_key: string; won_value: string; won_count: number }>`
+    SELECT t.scope_kind, t.scope_key, t.won_value, t.won_count FROM targets t
+    WHERE t.period_kind = ${kind} AND t.period_start = ${start}::date AND t.scope_kind IN ('user', 'team')`.execute(
+    trx,
+  );
+  return rows.map((r) => ({
+    scopeKind: r.scope_kind,
+    key: r.scope_key,
+    wonValue: Number(r.won_value),
+    wonCount: r.won_count,
+  }));
+}

@@ -444,4 +444,117 @@ export const routes: Route[] = [
       },
     ],
   },
+  {
+    label: 'PUT /scoring/settings',
+    method: 'PUT',
+    url: () => '/api/v1/scoring/settings',
+    who: () => ADMIN,
+    valid: () => ({ hotFrom: 70, warmFrom: 40, horizonDays: 90, retrainDays: 7 }),
+    fields: [
+      { name: 'hotFrom', required: true, wrongType: 101 },
+      { name: 'warmFrom', required: true, wrongType: 2.5 },
+      { name: 'horizonDays', required: true, wrongType: 3 },
+      { name: 'retrainDays', required: true, wrongType: '7' },
+    ],
+    extra: () => [
+      {
+        name: 'warmFrom not below hotFrom',
+        body: { hotFrom: 50, warmFrom: 50, horizonDays: 90, retrainDays: 7 },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['warmFrom'],
+      },
+    ],
+  },
+  {
+    label: 'POST /scoring/rules',
+    method: 'POST',
+    url: () => '/api/v1/scoring/rules',
+    who: () => ADMIN,
+    valid: () => ({
+      label: 'From the web form',
+      kind: 'field',
+      field: 'source',
+      operator: 'equals',
+      value: 'web_form',
+      points: 20,
+    }),
+    fields: [
+      { name: 'label', required: true, max: 120 },
+      { name: 'kind', required: true, wrongType: 'both' },
+      { name: 'field', required: false, max: 100 },
+      { name: 'operator', required: false, wrongType: 'like' },
+      { name: 'value', required: false },
+      { name: 'points', required: true, wrongType: 0.5 },
+    ],
+    extra: () => {
+      const base = { label: 'Rule', kind: 'field', field: 'source', operator: 'equals', value: 'web_form', points: 20 };
+      return [
+        {
+          name: 'a field no rule can test',
+          body: { ...base, field: 'notes2' },
+          status: 400,
+          code: 'validation_failed',
+          paths: ['field'],
+        },
+        {
+          name: 'an operator of another type',
+          body: { ...base, operator: 'gte' },
+          status: 400,
+          code: 'validation_failed',
+          paths: ['operator'],
+        },
+        { name: 'no points', body: { ...base, points: 0 }, status: 400, code: 'validation_failed', paths: ['points'] },
+        {
+          name: 'points past 100',
+          body: { ...base, points: 101 },
+          status: 400,
+          code: 'validation_failed',
+          paths: ['points'],
+        },
+        {
+          name: 'an unknown behaviour',
+          body: { label: 'Rule', kind: 'behaviour', behaviour: 'dancing', points: 5 },
+          status: 400,
+          code: 'validation_failed',
+          paths: ['behaviour'],
+        },
+        {
+          name: 'days without touch without the days',
+          body: { label: 'Rule', kind: 'behaviour', behaviour: 'no_touch_days', points: -5 },
+          status: 400,
+          code: 'validation_failed',
+          paths: ['windowDays'],
+        },
+      ];
+    },
+  },
+  {
+    label: 'POST /insights/recommendations/:id/accept',
+    method: 'POST',
+    // Validation comes before the lookup: any id shows the body's errors.
+    url: () => '/api/v1/insights/recommendations/0190a0a0-0000-7000-8000-000000000000/accept',
+    who: () => ADMIN,
+    valid: () => ({ active: true, position: 1 }),
+    fields: [
+      { name: 'active', required: true, wrongType: 'yes' },
+      { name: 'position', required: false, wrongType: 'first' },
+    ],
+    extra: () => [
+      {
+        name: 'a position of 0',
+        body: { active: true, position: 0 },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['position'],
+      },
+      {
+        name: 'a fractional position',
+        body: { active: false, position: 1.5 },
+        status: 400,
+        code: 'validation_failed',
+        paths: ['position'],
+      },
+    ],
+  },
 ];

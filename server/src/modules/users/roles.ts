@@ -75,6 +75,9 @@ export const permissions = [
   'erp:manage',
   'erp:read',
   'erp:push',
+  'scoring:manage',
+  'insights:read',
+  'insights:manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -130,6 +133,7 @@ export const roleMatrix: Record<Role, RoleDefinition> = {
       'targets:manage',
       'folders:manage',
       'erp:push',
+      'insights:read',
     ],
   },
   SALESPERSON: {
@@ -149,6 +153,7 @@ export const roleMatrix: Record<Role, RoleDefinition> = {
       'leads:export',
       'erp:push',
       'partners:read',
+      'insights:read',
     ],
   },
   WARRIOR: {
@@ -164,7 +169,7 @@ export const roleMatrix: Record<Role, RoleDefinition> = {
   CUSTOMER_SUCCESS: {
     label: 'Customer success',
     userScope: 'self',
-    permissions: [...everyone, ...worksLeads, 'users:read', 'leads:export'],
+    permissions: [...everyone, ...worksLeads, 'users:read', 'leads:export', 'insights:read'],
   },
   PARTNER: {
     label: 'Partner',

@@ -5,4 +5,6 @@
 export { seedDemoWhatsapp } from './whatsapp.demo.ts';
 export { whatsappConnections } from './whatsapp.integration.ts';
 export { whatsappJobs } from './whatsapp.jobs.ts';
+export type { WhatsappSignal } from './whatsapp.signals.ts';
+export { whatsappSignals } from './whatsapp.signals.ts';
 export { whatsappTimelineSource } from './whatsapp.timeline.ts';

@@ -30,6 +30,7 @@ import { UserPicker } from '../leads/UserPicker';
 import { DateRangeControl } from '../reports/DateRangeControl';
 import { type DateRangeValue, rangeOf, rangeParams, readRange, savedPeriod } from '../reports/dateRange';
 import { useReportCatalog, useReportModel } from '../reports/reports.queries';
+import { AtRiskCard } from '../risk/AtRiskCard';
 import '../reports/print.css';
 import { DashboardTile } from './DashboardTile';
 import classes from './dashboard.module.css';
@@ -437,6 +438,7 @@ function DashboardHome() {
         </Card>
       )}
 
+      {!draft && <AtRiskCard />}
       {dashboard.isPending ? (
         <div className={classes.grid}>
           {[2, 1, 2, 1].map((width, i) => (

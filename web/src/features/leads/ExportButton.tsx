@@ -23,16 +23,20 @@ const formats: { format: ExportFormat; label: string; icon: typeof IconFileTypeC
 ];
 
 /**
- * Every built-in column an export can hold (the lead catalog's `export` fields, the version aside), as the server
- * names them, with the field deciding whether a role may see it. Custom fields follow, one column each.
+ * Every built-in column an export can hold (the lead catalog's `export` fields, the version aside, and the score's
+ * reasons after its tier), as the server names them, with the field deciding whether a role may see it. Custom
+ * fields follow, one column each.
  */
 export const EXPORT_CHOICES: readonly { id: string; label: string; field?: string }[] = leadCatalog
-  .filter((f) => 'export' in f && f.type !== 'jsonb' && f.display !== 'integer')
-  .map((f) => ({
-    id: 'namedAs' in f ? f.namedAs : f.key,
-    label: f.label,
-    ...(f.access === 'controlled' || f.access === 'assignment' ? { field: f.key } : {}),
-  }));
+  .filter((f) => 'export' in f && f.type !== 'jsonb' && f.key !== 'version')
+  .flatMap((f) => {
+    const choice = {
+      id: 'namedAs' in f ? f.namedAs : f.key,
+      label: f.label,
+      ...(f.access === 'controlled' || f.access === 'assignment' ? { field: f.key } : {}),
+    };
+    return f.key === 'scoreTier' ? [choice, { id: 'scoreReasons', label: 'Score reasons' }] : [choice];
+  });
 
 /** The columns this role may export: a field the server leaves out of a lead is one it may not see. */
 function useExportChoices(enabled: boolean) {

@@ -60,6 +60,7 @@ export function LeadFiltersBar({
   const moreKey = JSON.stringify([
     filters.sources,
     filters.tags,
+    filters.tiers,
     filters.valueMin,
     filters.valueMax,
     filters.createdFrom,

@@ -6,11 +6,14 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { ApiError } from '../../lib/problem';
 import { useCan } from '../auth/session';
+import { LeadValueCard } from '../customer-value/LeadValueCard';
 import { LeadDuplicatesCard } from '../duplicates/LeadDuplicatesCard';
 import { MergedNotice, useFollowMerge } from '../duplicates/MergedNotice';
 import { MergeHistoryCard } from '../duplicates/MergeHistoryCard';
 import { LeadErpCard } from '../erp/LeadErpCard';
 import { AttachmentsCard } from '../files/AttachmentsCard';
+import { LeadRiskCard } from '../risk/LeadRiskCard';
+import { LeadScoreCard } from '../scoring/LeadScoreCard';
 import { LeadTicketsCard } from '../tickets/LeadTicketsCard';
 import { DeleteLeadMenu } from '../trash/DeleteLeadMenu';
 import { sourceLabel } from './fields';
@@ -182,11 +185,14 @@ export function LeadPage() {
           <LeadFieldsCard lead={data} closedLost={stage?.kind === 'lost'} />
         </div>
         <Stack gap="lg" className={classes.side}>
+          <LeadScoreCard leadId={data.id} />
+          <LeadRiskCard leadId={data.id} />
           <LeadFollowUpsCard lead={data} />
           <PeopleCard lead={data} />
           <AttachmentsCard place={{ leadId: data.id }} canChange={data.editable.length > 0} />
           <LeadTicketsCard leadId={data.id} />
           <LeadErpCard leadId={data.id} />
+          <LeadValueCard leadId={data.id} />
           <LeadDuplicatesCard lead={data} />
           <Facts lead={data} />
           <MergeHistoryCard lead={data} />

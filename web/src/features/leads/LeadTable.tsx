@@ -2,6 +2,7 @@ import { Anchor, Checkbox, Group, Stack, Table, Text, UnstyledButton } from '@ma
 import { IconArrowDown, IconArrowUp, IconSelector } from '@tabler/icons-react';
 import { Link, useNavigate } from 'react-router';
 import { formatMoney } from '../../lib/format';
+import { isTier, ScoreTierBadge } from '../scoring/ScoreTierBadge';
 import classes from './LeadsPage.module.css';
 import { type ColumnContext, type LeadColumn, StageBadge } from './leadColumns';
 import type { Lead } from './leads.types';
@@ -166,7 +167,14 @@ export function LeadCards({
                 <Text fw={600} size="sm" truncate>
                   {lead.name}
                 </Text>
-                <StageBadge stage={lead.stage} stages={ctx.stages} />
+                <Group gap={4} wrap="nowrap" style={{ flexShrink: 0 }}>
+                  {typeof lead.score === 'number' && isTier(lead.scoreTier) && (
+                    <ScoreTierBadge tier={lead.scoreTier} title={`Score ${lead.score}, ${lead.scoreTier}`}>
+                      {lead.score}
+                    </ScoreTierBadge>
+                  )}
+                  <StageBadge stage={lead.stage} stages={ctx.stages} />
+                </Group>
               </Group>
               {lead.companyName && (
                 <Text size="xs" c="dimmed" truncate>

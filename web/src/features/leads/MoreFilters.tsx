@@ -1,16 +1,18 @@
 import { Badge, Button, Group, MultiSelect, NumberInput, SimpleGrid, Stack, TagsInput, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { tierOptions } from '../scoring/ScoreTierBadge';
 import { sourceOptions } from './fields';
 import type { LeadFilters } from './leadFilters';
 
 type More = Pick<
   LeadFilters,
-  'sources' | 'tags' | 'valueMin' | 'valueMax' | 'createdFrom' | 'createdTo' | 'closeFrom' | 'closeTo'
+  'sources' | 'tags' | 'tiers' | 'valueMin' | 'valueMax' | 'createdFrom' | 'createdTo' | 'closeFrom' | 'closeTo'
 >;
 
 const noMore: More = {
   sources: [],
   tags: [],
+  tiers: [],
   valueMin: null,
   valueMax: null,
   createdFrom: '',
@@ -37,6 +39,7 @@ export function MoreFiltersForm({
   const [draft, setDraft] = useState<More>({
     sources: filters.sources,
     tags: filters.tags,
+    tiers: filters.tiers,
     valueMin: filters.valueMin,
     valueMax: filters.valueMax,
     createdFrom: filters.createdFrom,
@@ -74,6 +77,15 @@ export function MoreFiltersForm({
           onChange={(value) => set('tags', value)}
           clearable
           splitChars={[',']}
+        />
+        <MultiSelect
+          label="Score tier"
+          placeholder={draft.tiers.length > 0 ? undefined : 'Any tier'}
+          data={tierOptions}
+          value={draft.tiers}
+          onChange={(value) => set('tiers', value)}
+          clearable
+          comboboxProps={{ withinPortal: false, keepMounted: false }}
         />
         <SimpleGrid cols={2} spacing="sm">
           <NumberInput

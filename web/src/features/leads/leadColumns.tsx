@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { api, unwrap } from '../../lib/api';
 import { formatDateTime, formatDay, formatMoney, formatNumber, formatRelative } from '../../lib/format';
+import { isTier, ScoreTierBadge } from '../scoring/ScoreTierBadge';
 import { usersKeys } from '../users/users.queries';
 import { sourceLabel } from './fields';
 import type { CustomFieldDef, Lead } from './leads.types';
@@ -127,6 +128,24 @@ export const leadColumns: readonly LeadColumn[] = [
         {formatMoney(l.expectedValue, l.currency)}
       </Text>
     ),
+  },
+  {
+    id: 'score',
+    label: 'Score',
+    field: 'score',
+    byDefault: true,
+    sortable: true,
+    render: (l) =>
+      typeof l.score === 'number' ? (
+        <Group gap={6} wrap="nowrap">
+          <Text size="sm" fw={600} w="2ch" ta="right" style={{ fontVariantNumeric: 'tabular-nums' }}>
+            {l.score}
+          </Text>
+          {isTier(l.scoreTier) && <ScoreTierBadge tier={l.scoreTier} size="sm" style={{ flexShrink: 0 }} />}
+        </Group>
+      ) : (
+        dimmed(null)
+      ),
   },
   {
     id: 'source',

@@ -12,6 +12,8 @@ export interface LeadFilters {
   owners: string[];
   sources: string[];
   tags: string[];
+  /** Score tiers: hot, warm, cold. */
+  tiers: string[];
   valueMin: number | null;
   valueMax: number | null;
   /** YYYY-MM-DD or ''. */
@@ -27,6 +29,7 @@ export const emptyFilters: LeadFilters = {
   owners: [],
   sources: [],
   tags: [],
+  tiers: [],
   valueMin: null,
   valueMax: null,
   createdFrom: '',
@@ -42,6 +45,7 @@ const paramOf = {
   owners: 'ownerId',
   sources: 'source',
   tags: 'tags',
+  tiers: 'scoreTier',
   valueMin: 'expectedValue.min',
   valueMax: 'expectedValue.max',
   createdFrom: 'createdAt.min',
@@ -68,6 +72,7 @@ export function filtersFrom(get: (name: string) => string | null | undefined): L
     owners: csv(get(paramOf.owners)),
     sources: csv(get(paramOf.sources)),
     tags: csv(get(paramOf.tags)),
+    tiers: csv(get(paramOf.tiers)),
     valueMin: num(get(paramOf.valueMin)),
     valueMax: num(get(paramOf.valueMax)),
     createdFrom: day(get(paramOf.createdFrom)),
@@ -109,11 +114,12 @@ export function activeFilterCount(filters: LeadFilters, options: { withStages?: 
   return count + moreFilterCount(filters);
 }
 
-/** Filters kept behind "More filters": source, tags, value and dates. */
+/** Filters kept behind "More filters": source, tags, score tier, value and dates. */
 export function moreFilterCount(filters: LeadFilters): number {
   let count = 0;
   if (filters.sources.length > 0) count++;
   if (filters.tags.length > 0) count++;
+  if (filters.tiers.length > 0) count++;
   if (filters.valueMin !== null || filters.valueMax !== null) count++;
   if (filters.createdFrom || filters.createdTo) count++;
   if (filters.closeFrom || filters.closeTo) count++;

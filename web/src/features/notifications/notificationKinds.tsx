@@ -1,5 +1,6 @@
 import {
   IconAlarm,
+  IconAlertTriangle,
   IconAt,
   IconBell,
   IconBrandWhatsapp,
@@ -7,7 +8,9 @@ import {
   IconCalendarX,
   IconCopy,
   IconFileImport,
+  IconLifebuoy,
   IconMailX,
+  IconPlugConnectedX,
   IconStack2,
   IconUserShare,
 } from '@tabler/icons-react';
@@ -29,6 +32,12 @@ const kinds: Record<string, { icon: Icon; color: string }> = {
   'import.done': { icon: IconFileImport, color: 'teal' },
   'import.failed': { icon: IconFileImport, color: 'red' },
   duplicate_suspected: { icon: IconCopy, color: 'orange' },
+  'lead.at_risk': { icon: IconAlertTriangle, color: 'orange' },
+  'ticket.sla_warning': { icon: IconLifebuoy, color: 'yellow' },
+  'ticket.sla_breach': { icon: IconLifebuoy, color: 'red' },
+  erp_connection_broken: { icon: IconPlugConnectedX, color: 'red' },
+  facebook_connection_broken: { icon: IconPlugConnectedX, color: 'red' },
+  webhook_disabled: { icon: IconPlugConnectedX, color: 'red' },
 };
 
 export function kindLook(kind: string): { icon: Icon; color: string } {
@@ -41,5 +50,9 @@ export function notificationTarget(notification: AppNotification): string | null
   if (notification.kind.startsWith('import.')) return '/leads/import';
   if (notification.kind.startsWith('activity.')) return '/my-day';
   if (notification.kind === 'bulk_action') return '/leads';
+  if (notification.kind === 'lead.at_risk') return '/insights/at-risk';
+  if (notification.kind.endsWith('_connection_broken') || notification.kind === 'webhook_disabled') {
+    return '/settings/integrations';
+  }
   return null;
 }

@@ -8,6 +8,7 @@ import { SettingsIndex, SettingsLayout } from './SettingsLayout';
 const AssignmentRulesPage = lazyPage(() => import('./assignment/AssignmentRulesPage'), 'AssignmentRulesPage');
 const RuleEditorPage = lazyPage(() => import('./assignment/RuleEditorPage'), 'RuleEditorPage');
 const AvailabilityPage = lazyPage(() => import('./availability/AvailabilityPage'), 'AvailabilityPage');
+const RecommendationsPage = lazyPage(() => import('../recommendations/RecommendationsPage'), 'RecommendationsPage');
 const DuplicateSettingsPage = lazyPage(() => import('./duplicates/DuplicateSettingsPage'), 'DuplicateSettingsPage');
 const EmailServerPage = lazyPage(() => import('./email/EmailServerPage'), 'EmailServerPage');
 const CompanySettingsPage = lazyPage(() => import('./company/CompanySettingsPage'), 'CompanySettingsPage');
@@ -25,6 +26,7 @@ const ExtractorPage = lazyPage(() => import('../extractor/ExtractorPage'), 'Extr
 const ErpPage = lazyPage(() => import('../erp/ErpPage'), 'ErpPage');
 const ErpConnectionPage = lazyPage(() => import('../erp/ErpConnectionPage'), 'ErpConnectionPage');
 const IntegrationsPage = lazyPage(() => import('../integrations/IntegrationsPage'), 'IntegrationsPage');
+const ScoringSettingsPage = lazyPage(() => import('../scoring/ScoringSettingsPage'), 'ScoringSettingsPage');
 
 function guarded(path: string, permission: Permission, element: ReactNode): RouteObject {
   return { path, element: <RequirePermission permission={permission}>{element}</RequirePermission> };
@@ -43,6 +45,7 @@ export const settingsRoute: RouteObject = {
     guarded('assignment', 'assignment:manage', <AssignmentRulesPage />),
     guarded('assignment/:id', 'assignment:manage', <RuleEditorPage />),
     guarded('availability', 'availability:manage', <AvailabilityPage />),
+    guarded('recommendations', 'insights:manage', <RecommendationsPage />),
     guarded('partners', 'partners:manage', <PartnersPage />),
     guarded('forms', 'forms:manage', <FormsPage />),
     guarded('forms/:id', 'forms:manage', <FormEditorPage />),
@@ -52,6 +55,7 @@ export const settingsRoute: RouteObject = {
     guarded('erp', 'erp:read', <ErpPage />),
     guarded('erp/:id', 'erp:read', <ErpConnectionPage />),
     guarded('integrations', 'integrations:read', <IntegrationsPage />),
+    guarded('scoring', 'scoring:manage', <ScoringSettingsPage />),
     {
       path: 'duplicates',
       element: (

@@ -2,10 +2,12 @@ import {
   IconBrandFacebook,
   IconBrandWhatsapp,
   IconBuilding,
+  IconBulb,
   IconCalendarTime,
   IconCopy,
   IconDatabaseImport,
   IconForms,
+  IconGauge,
   IconHeartHandshake,
   IconLayoutKanban,
   IconListDetails,
@@ -74,6 +76,13 @@ export const settingsSections: readonly SettingsSection[] = [
     permission: 'availability:manage',
   },
   {
+    path: 'recommendations',
+    label: 'Assignment recommendations',
+    description: 'Rules and caps proposed from your own history: who converts which leads best, at what load.',
+    icon: IconBulb,
+    permission: 'insights:manage',
+  },
+  {
     path: 'partners',
     label: 'Partners',
     description: 'Partner organisations that bring and work leads with you.',
@@ -93,6 +102,14 @@ export const settingsSections: readonly SettingsSection[] = [
     description: 'Connect Facebook Pages so leads from your lead ads arrive at once, with the ad and campaign.',
     icon: IconBrandFacebook,
     permission: 'facebook:read',
+  },
+  {
+    path: 'scoring',
+    label: 'Lead scoring',
+    description:
+      'Points for what a lead is and does, hot and warm tiers, and a model trained on your own closed leads.',
+    icon: IconGauge,
+    permission: 'scoring:manage',
   },
   {
     path: 'duplicates',

@@ -77,7 +77,11 @@ export const whatsappSubject: Subject = {
       format: 'count',
       expr: (c) => count(c, sql`w.direction = 'outbound' AND w.delivered_at IS NOT NULL`),
     },
-    read: { label: 'Read', format: 'count', expr: (c) => count(c, sql`w.direction = 'outbound' AND w.read_at IS NOT NULL`) },
+    read: {
+      label: 'Read',
+      format: 'count',
+      expr: (c) => count(c, sql`w.direction = 'outbound' AND w.read_at IS NOT NULL`),
+    },
     failed: {
       label: 'Failed',
       format: 'count',
@@ -93,7 +97,10 @@ export const whatsappSubject: Subject = {
       label: 'Read rate',
       format: 'percent',
       expr: (c) =>
-        c.d.ratio(count(c, sql`w.direction = 'outbound' AND w.read_at IS NOT NULL`), count(c, sql`w.direction = 'outbound'`)),
+        c.d.ratio(
+          count(c, sql`w.direction = 'outbound' AND w.read_at IS NOT NULL`),
+          count(c, sql`w.direction = 'outbound'`),
+        ),
     },
   },
 };
