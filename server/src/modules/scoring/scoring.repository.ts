@@ -275,13 +275,12 @@ export async function upsertScores(trx: Tx, rows: readonly ScoreRow[], now: Date
 }
 
 /**
- * Scores of leads that closed (won or lost), went to the trash or were merged away are dropped: a score is the
- * chance of an open lead to be won, so only live open leads carry one.
+ * Scores of leads in the trash or merged away are dropped. A lead that closed (won or lost) keeps the last score
+ * it had while open, no longer rescored: what the score said before the outcome (win rate by tier reads it).
  */
-export async function dropDeadScores(trx: Tx, closed: readonly string[]): Promise<void> {
+export async function dropDeadScores(trx: Tx): Promise<void> {
   await sql`DELETE FROM lead_scores ls USING leads l
-    WHERE l.company_id = ls.company_id AND l.id = ls.lead_id
-      AND (NOT ${leadIsLive} OR l.stage = ANY(${closed}::text[]))`.execute(trx);
+    WHERE l.company_id = ls.company_id AND l.id = ls.lead_id AND NOT ${leadIsLive}`.execute(trx);
 }
 
 export async function scoresOf(trx: Tx, leadIds: readonly string[]) {

@@ -93,7 +93,7 @@ export async function rescore(trx: Tx, deps: Deps, job: Job<RescorePayload>): Pr
   const ctx = await scoringContext(trx, now);
   const kinds = await repo.stageKinds(trx);
   const closed = [...kinds.won, ...kinds.lost];
-  if (job.payload.after === null) await repo.dropDeadScores(trx, closed);
+  if (job.payload.after === null) await repo.dropDeadScores(trx);
   let after = job.payload.after;
   for (let i = 0; i < BATCHES_PER_JOB; i++) {
     const ids = await repo.leadIdsToScore(trx, after, BATCH, job.payload.changedOnly, closed);

@@ -38,6 +38,7 @@ const score = async (who: string, id: string) => {
   expect(res.statusCode, res.body).toBe(200);
   return res.json() as {
     score: number | null;
+    scoredAt: string | null;
     tier: string | null;
     source: string | null;
     reasons: { label: string; points: number; field: string | null }[];
@@ -168,17 +169,31 @@ describe('rule scores', () => {
     expect(await score(ADMIN, ids.b as string)).toMatchObject({ score: 0, tier: 'cold' });
   });
 
-  it('keeps no score on a lead once it is won: a score is an open lead’s chance', async () => {
-    const id = await lead({ name: 'Rule Lead Closing', source: 'web_form' });
+  it('freezes a lead’s score when it is won: the last score it had while open, never rescored', async () => {
+    const id = await lead({ name: 'Rule Lead Closing', source: 'web_form', city: 'Closingville' });
     await rescore();
-    expect((await score(ADMIN, id)).score).not.toBeNull();
+    const before = await score(ADMIN, id);
+    expect(before.score).not.toBeNull();
     const won = await t.as(ADMIN, 'POST', `/api/v1/leads/${id}/stage`, {
       stage: 'won',
       fields: { expectedValue: 1000 },
     });
     expect(won.statusCode, won.body).toBe(200);
+    const rule = await t.as(ADMIN, 'POST', '/api/v1/scoring/rules', {
+      label: 'Closing bonus',
+      kind: 'field',
+      field: 'city',
+      operator: 'equals',
+      value: 'Closingville',
+      points: 30,
+    });
+    expect(rule.statusCode, rule.body).toBe(201);
     await rescore();
-    expect((await score(ADMIN, id)).score).toBeNull();
+    const after = await score(ADMIN, id);
+    expect(after.score).toBe(before.score);
+    expect(after.scoredAt).toBe(before.scoredAt);
+    expect((await t.as(ADMIN, 'DELETE', `/api/v1/scoring/rules/${rule.json().id}`)).statusCode).toBe(204);
+    await rescore();
   });
 
   it('re-tiers when the thresholds change, and refuses warmFrom at or above hotFrom naming it', async () => {

@@ -93,11 +93,13 @@ function ModelNote({ model }: { model: ValueBy['model'] }) {
 
 function ByChart({ by, narrow }: { by: ValueBy; narrow: boolean }) {
   const data = chartRows(by.rows);
-  if (data.length === 0) {
+  if (data.length === 0 || by.totals.revenueToDate === 0) {
     return (
       <Center h={120}>
-        <Text c="dimmed" size="sm">
-          No customers yet
+        <Text c="dimmed" size="sm" ta="center" maw={520}>
+          {data.length === 0
+            ? 'No customers yet'
+            : 'No invoices yet: once an ERP connection (Settings › ERP) brings in invoices and payments, the value of each channel shows here.'}
         </Text>
       </Center>
     );

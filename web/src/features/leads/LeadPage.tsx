@@ -185,7 +185,7 @@ export function LeadPage() {
           <LeadFieldsCard lead={data} closedLost={stage?.kind === 'lost'} />
         </div>
         <Stack gap="lg" className={classes.side}>
-          <LeadScoreCard leadId={data.id} />
+          <LeadScoreCard leadId={data.id} closed={stage?.kind === 'won' || stage?.kind === 'lost'} />
           <LeadRiskCard leadId={data.id} />
           <LeadFollowUpsCard lead={data} />
           <PeopleCard lead={data} />

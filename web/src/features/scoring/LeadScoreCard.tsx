@@ -40,8 +40,11 @@ function Reasons({ reasons }: { reasons: ScoreReason[] }) {
   );
 }
 
-/** The lead's score: the number, its tier, the reasons in words with their points, and when it was scored. */
-export function LeadScoreCard({ leadId }: { leadId: string }) {
+/**
+ * The lead's score: the number, its tier, the reasons in words with their points, and when it was scored. A closed
+ * lead (`closed`) shows the last score it had while open, which is no longer rescored.
+ */
+export function LeadScoreCard({ leadId, closed = false }: { leadId: string; closed?: boolean }) {
   const score = useLeadScore(leadId);
   if (score.isPending) return null;
   if (score.isError) {
@@ -58,7 +61,7 @@ export function LeadScoreCard({ leadId }: { leadId: string }) {
   return (
     <Card data-testid="lead-score">
       <Text fw={650} mb="sm">
-        Score
+        {closed ? 'Score when it closed' : 'Score'}
       </Text>
       {data.score === null ? (
         <Text size="sm" c="dimmed">
@@ -71,7 +74,7 @@ export function LeadScoreCard({ leadId }: { leadId: string }) {
               {data.score}
             </Text>
             {isTier(data.tier) && <ScoreTierBadge tier={data.tier} size="lg" />}
-            {data.probability !== null && data.source === 'model' && (
+            {!closed && data.probability !== null && data.source === 'model' && (
               <Text size="sm" c="dimmed">
                 {Math.round(data.probability * 100)}% likely to be won
               </Text>

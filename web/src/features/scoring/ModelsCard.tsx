@@ -215,6 +215,14 @@ function ModelRow({ model, activeId, open }: { model: ScoreModel; activeId: stri
           <Text size="sm">{model.error}</Text>
         </Alert>
       )}
+      {m && model.status === 'candidate' && m.auc !== null && m.auc < 0.6 && (
+        <Alert color="yellow" variant="light" p="xs" data-testid="weak-model">
+          <Text size="sm">
+            On leads it never saw, this model ranks won leads little better than a coin toss (AUC {fixed(m.auc, 2)}).
+            The rules may serve you better until there is more history.
+          </Text>
+        </Alert>
+      )}
       {m && (
         <SimpleGrid cols={{ base: 2, sm: 4 }} spacing="sm">
           <Metric
