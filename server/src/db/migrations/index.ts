@@ -29,6 +29,7 @@ import * as m0028 from './0028_ticket_files.ts';
 import * as m0029 from './0029_scoring.ts';
 import * as m0030 from './0030_lead_risk.ts';
 import * as m0031 from './0031_recommendations.ts';
+import * as m0032 from './0032_insights_analytics.ts';
 
 /** Every migration, in order. A new file is added here too, so the set is explicit and bundled with the code. */
 export const migrations: Record<string, Migration> = {
@@ -62,4 +63,5 @@ export const migrations: Record<string, Migration> = {
   '0029_scoring': m0029,
   '0030_lead_risk': m0030,
   '0031_recommendations': m0031,
+  '0032_insights_analytics': m0032,
 };

@@ -75,9 +75,10 @@ async function copyRows(
   versions: Map<string, bigint>,
 ): Promise<void> {
   const ids = [...versions.keys()];
+  const key = sql.ref(table.key ?? 'id');
   const columns = table.columns.map((c) => sql`${c.read ?? sql.ref(c.name)} AS ${sql.ref(c.name)}`);
-  const { rows } = await sql<Record<string, unknown>>`SELECT id::text AS id, ${sql.join(columns)}
-    FROM ${sql.table(table.name)} WHERE company_id = ${companyId} AND id = ANY(${ids}::uuid[])`.execute(trx);
+  const { rows } = await sql<Record<string, unknown>>`SELECT ${key}::text AS id, ${sql.join(columns)}
+    FROM ${sql.table(table.name)} WHERE company_id = ${companyId} AND ${key} = ANY(${ids}::uuid[])`.execute(trx);
   const values: Record<string, unknown>[] = rows.map((r) => ({
     ...r,
     company_id: companyId,
@@ -88,8 +89,9 @@ async function copyRows(
   const gone = ids.filter((id) => !found.has(id));
   if (gone.length > 0) {
     // A deleted record: a row marking it deleted, in the partition its last copy is in.
+    const part = table.partitionBy;
     const result = await ch.client.query({
-      query: `SELECT toString(id) AS row_id, ${table.partitionBy} AS part FROM ${ch.database}.${table.name} FINAL
+      query: `SELECT toString(id) AS row_id${part ? `, ${part} AS part` : ''} FROM ${ch.database}.${table.name} FINAL
         WHERE company_id = {company:UUID} AND id IN {ids:Array(UUID)}`,
       query_params: { company: companyId, ids: gone },
       format: 'JSONEachRow',
@@ -100,7 +102,7 @@ async function copyRows(
       values.push({
         company_id: companyId,
         id: h.row_id,
-        [table.partitionBy]: h.part,
+        ...(part ? { [part]: h.part } : {}),
         version: String(versions.get(h.row_id)),
         is_deleted: 1,
       });
@@ -126,9 +128,10 @@ export async function outboxLag(trx: Tx): Promise<{ pending: number; lagSeconds:
 /** Every record of the company's copied tables, put in the outbox (a first fill, or a refill after a gap). */
 export async function enqueueAll(trx: Tx, companyId: string): Promise<number> {
   let total = 0;
-  for (const { name } of factTables) {
+  for (const { name, key } of factTables) {
     const result = await sql`INSERT INTO analytics_outbox (company_id, table_name, row_id)
-      SELECT company_id, ${name}, id FROM ${sql.table(name)} WHERE company_id = ${companyId}`.execute(trx);
+      SELECT company_id, ${name}, ${sql.ref(key ?? 'id')} FROM ${sql.table(name)}
+      WHERE company_id = ${companyId}`.execute(trx);
     total += Number(result.numAffectedRows ?? 0);
   }
   return total;

@@ -12,7 +12,9 @@ export type FactTableName =
   | 'activities'
   | 'lead_notes'
   | 'email_messages'
-  | 'whatsapp_messages';
+  | 'whatsapp_messages'
+  | 'lead_scores'
+  | 'lead_risks';
 
 interface Column {
   name: string;
@@ -24,8 +26,10 @@ interface Column {
 export interface FactTable {
   name: FactTableName;
   columns: Column[];
-  /** The creation time its monthly partitions follow (never changed after the row is made). */
-  partitionBy: string;
+  /** The creation time its monthly partitions follow (never changed after the row is made); null: one partition. */
+  partitionBy: string | null;
+  /** The PostgreSQL column that identifies a row (ClickHouse's `id`), when it is not `id`: a table kept per lead. */
+  key?: string;
 }
 
 const UTC = "DateTime64(6, 'UTC')";
@@ -105,6 +109,24 @@ export const factTables: FactTable[] = [
       { name: 'duration_seconds', type: 'Nullable(Int32)' },
     ],
   },
+  // Kept per lead (its id is the lead's), and rewritten in place: no creation time to partition by.
+  {
+    name: 'lead_scores',
+    key: 'lead_id',
+    partitionBy: null,
+    columns: [id('lead_id'), { name: 'score', type: 'Int16' }, str('tier'), at('scored_at')],
+  },
+  {
+    name: 'lead_risks',
+    key: 'lead_id',
+    partitionBy: null,
+    columns: [
+      id('lead_id'),
+      { name: 'reason_keys', type: 'Array(String)' },
+      { name: 'severity', type: 'Int32' },
+      at('flagged_since'),
+    ],
+  },
   { name: 'lead_notes', partitionBy: 'created_at', columns: [id('lead_id'), at('created_at')] },
   {
     name: 'email_messages',
@@ -158,7 +180,7 @@ export function schemaStatements(database: string): string[] {
       ];
       return `CREATE TABLE IF NOT EXISTS ${database}.${t.name} (${columns.join(', ')})
         ENGINE = ReplacingMergeTree(version, is_deleted)
-        PARTITION BY toYYYYMM(${t.partitionBy})
+        ${t.partitionBy ? `PARTITION BY toYYYYMM(${t.partitionBy})` : ''}
         ORDER BY (company_id, id)`;
     }),
   ];

@@ -39,6 +39,10 @@ export const defaultDashboards: Record<Role, DefaultDashboard | null> = {
       tile(TARGETS_TILE, 'Targets'),
       tile('response.sla-breaches', 'SLA breaches'),
       tile('activities.overdue-by-user', 'Overdue follow-ups of the team', 2),
+      tile('pipeline.at-risk-by-owner', 'At-risk leads of the team', 2),
+      tile('pipeline.at-risk-by-reason', 'Why leads are at risk'),
+      tile('conversion.open-by-score-tier', 'Open leads by score tier'),
+      tile('conversion.win-rate-by-score-tier', 'Win rate by score tier', 2),
     ],
   },
   SALESPERSON: {
@@ -68,6 +72,10 @@ export const defaultDashboards: Record<Role, DefaultDashboard | null> = {
       tile('data-quality.missing-fields', 'Leads missing key fields', 2),
       tile('data-quality.stale-leads', 'Stale leads'),
       tile('data-quality.unassigned', 'Unassigned leads'),
+      tile('conversion.open-by-score-tier', 'Open leads by score tier'),
+      tile('conversion.win-rate-by-score-tier', 'Win rate by score tier', 2),
+      tile('pipeline.at-risk-by-owner', 'At-risk leads by owner', 2),
+      tile('pipeline.at-risk-by-reason', 'At-risk leads by reason'),
     ],
   },
   PARTNER: {

@@ -3,6 +3,7 @@ import { createClient } from '@clickhouse/client';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/harness.ts';
+import { seedInsights } from '../../../test/insights-seed.ts';
 import { loadConfig } from '../../config.ts';
 import { withTenant } from '../../db/client.ts';
 import type { Actor } from '../../http/context.ts';
@@ -108,6 +109,8 @@ describe.skipIf(!chdb)('reports on ClickHouse (chdb)', () => {
       });
       expect(res.statusCode, res.body).toBe(201);
     }
+    // Scores and at-risk flags for both companies: the reports by score tier and risk read them.
+    for (const companyId of [demoId, otherId]) await seedInsights(t.dbs, companyId, t.clock.now());
     await startAnalytics(t.app.deps);
     const queued = await backfill(t.app.deps);
     expect(queued.find((q) => q.companyId === demoId)?.rows).toBeGreaterThan(0);
@@ -291,6 +294,32 @@ describe.skipIf(!chdb)('reports on ClickHouse (chdb)', () => {
       { c: demoId, id: lead.id },
     );
     expect(Number(notes[0]?.n)).toBe(0);
+  });
+
+  it('a score or an at-risk flag changed in PostgreSQL reaches ClickHouse through the outbox', async () => {
+    const reports = ['conversion.open-by-score-tier', 'pipeline.at-risk-by-reason'];
+    const before = await onEngine('admin@demo.test', { report: 'pipeline.at-risk-by-reason', ...ALL });
+    await withTenant(t.dbs.app, demoId, async (trx) => {
+      // A cold lead rescored hot, a flag cleared, a lead never scored scored.
+      await sql`UPDATE lead_scores SET score = 99, tier = 'hot'
+        WHERE lead_id = (SELECT lead_id FROM lead_scores WHERE tier = 'cold' ORDER BY lead_id LIMIT 1)`.execute(trx);
+      await sql`DELETE FROM lead_risks WHERE lead_id = (SELECT lead_id FROM lead_risks ORDER BY lead_id LIMIT 1)`.execute(
+        trx,
+      );
+      await sql`INSERT INTO lead_scores (company_id, lead_id, score, tier, source, scored_at)
+        SELECT company_id, id, 50, 'warm', 'rules', now() FROM leads
+        WHERE id NOT IN (SELECT lead_id FROM lead_scores) ORDER BY id LIMIT 1`.execute(trx);
+    });
+    const pending = (await t.as('admin@demo.test', 'GET', '/api/v1/reports/engine')).json().pending;
+    expect(pending).toBeGreaterThanOrEqual(3);
+    await syncNow(t.app.deps, demoId);
+    for (const report of reports) {
+      const got = await onEngine('admin@demo.test', { report, ...ALL });
+      expect(got.engine).toBe('clickhouse');
+      expectSame(got, await onPostgres('admin@demo.test', { report, ...ALL }));
+    }
+    const after = await onEngine('admin@demo.test', { report: 'pipeline.at-risk-by-reason', ...ALL });
+    expect(after.totals.atRiskLeads).toBe(before.totals.atRiskLeads - 1);
   });
 
   it('another company’s rows never appear in a report', async () => {

@@ -25,7 +25,9 @@ export type FactTable =
   | 'activities'
   | 'lead_notes'
   | 'email_messages'
-  | 'whatsapp_messages';
+  | 'whatsapp_messages'
+  | 'lead_scores'
+  | 'lead_risks';
 
 /** A part of the layer that ClickHouse cannot answer: the report runs on PostgreSQL instead. */
 export class NoClickHouseForm extends Error {

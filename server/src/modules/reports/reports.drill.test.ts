@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../test/harness.ts';
+import { seedInsights } from '../../../test/insights-seed.ts';
 import { prebuiltReports } from './catalog.ts';
 
 /**
@@ -10,6 +11,9 @@ import { prebuiltReports } from './catalog.ts';
 let t: TestApp;
 beforeAll(async () => {
   t = await createTestApp({ rateLimitPerMinute: 100_000 });
+  // Scores and at-risk flags, so that the reports by score tier have figures to drill into.
+  const companyId = (await t.as('admin@demo.test', 'GET', '/api/v1/auth/me')).json().company.id;
+  await seedInsights(t.dbs, companyId, t.clock.now());
 });
 afterAll(() => t.close());
 

@@ -5,6 +5,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { leadIsLive } from '../../leads/scope.ts';
 import { type CompileContext, type Join, type Measure, type Subject, stageKeys } from '../semantic.ts';
+import { insightDimensions, insightMeasures } from './lead-insights.ts';
 import { leadDimensions, leadTimeFields } from './lead-parts.ts';
 
 const inKind = (c: CompileContext, kind: 'open' | 'won' | 'lost') => c.d.oneOf(sql`l.stage`, stageKeys(c, kind));
@@ -292,6 +293,6 @@ export const leadsSubject: Subject = {
   list: 'leads',
   timeFields: leadTimeFields(),
   defaultTime: 'createdAt',
-  dimensions: leadDimensions(),
-  measures,
+  dimensions: { ...leadDimensions(), ...insightDimensions },
+  measures: { ...measures, ...insightMeasures },
 };
