@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, openSite, type Site } from './harness.ts';
 
 /**
- * The insight pages as their readers use them: a manager finds a team lead at risk (an overdue follow-up) on the
+ * The insight pages as their readers use them: a manager sees the at-risk and forecast cards on the dashboard, finds a team lead at risk (an overdue follow-up) on the
  * At-risk leads page and opens it, the lead page saying why; the forecast, the customer value and the assignment
  * recommendations pages load with their figures. Screenshots at 1280 and 390 px go to e2e/screenshots.
  */
@@ -53,6 +53,11 @@ describe.skipIf(!chromiumPath)('insights in the browser', () => {
     for (const width of [1280, 390]) {
       const page = await site.newPage(width);
       await signIn(page, MANAGER);
+      // The dashboard says how many of the team's leads are at risk, and what the forecast expects.
+      await page.getByTestId('at-risk-card').waitFor();
+      expect(await page.getByTestId('at-risk-card').innerText()).toMatch(/at risk/);
+      await page.getByTestId('forecast-card').waitFor();
+      await site.shot(page, `insights-dashboard-${width}`);
       await page.goto('/insights/at-risk');
       await page.getByRole('heading', { name: 'At-risk leads' }).waitFor();
       const row = page.getByRole('link', { name: 'Overdue Probe' }).first();

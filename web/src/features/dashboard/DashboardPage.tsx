@@ -23,6 +23,7 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { today } from '../../lib/format';
 import { notifyError, notifySuccess } from '../../lib/notify';
 import { useCan, useMe } from '../auth/session';
+import { ForecastCard } from '../forecasts/ForecastCard';
 import { DrillFilters } from '../leads/DrillFilters';
 import { sourceOptions } from '../leads/fields';
 import { useStages } from '../leads/pipeline.queries';
@@ -439,6 +440,7 @@ function DashboardHome() {
       )}
 
       {!draft && <AtRiskCard />}
+      {!draft && <ForecastCard />}
       {dashboard.isPending ? (
         <div className={classes.grid}>
           {[2, 1, 2, 1].map((width, i) => (

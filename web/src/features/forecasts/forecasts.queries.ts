@@ -14,8 +14,9 @@ export const forecastKeys = {
 };
 
 /** The next months with their range, and the backtest of the past six. */
-export function useForecast(months: number) {
+export function useForecast(months: number, enabled = true) {
   return useQuery({
+    enabled,
     queryKey: forecastKeys.months(months),
     queryFn: () => unwrap(api.GET('/api/v1/insights/forecast', { params: { query: { months } } })),
     staleTime: 60_000,
