@@ -15,8 +15,14 @@ export interface MappingEntry {
   expression?: string;
 }
 
-/** Fields a source may not fill: the server keeps them. */
-const NOT_TARGETS = new Set(['id', 'version', 'createdBy', 'updatedAt', 'deletedAt', 'customFields']);
+/** Fields a source may not fill beyond the catalog's own rule (below): the custom fields go one by one. */
+const NOT_TARGETS = new Set(['customFields']);
+
+/** A built-in field a source may fill: any but those the server keeps (system fields no import may bring). */
+function isTarget(key: string): boolean {
+  const field = leadField(key);
+  return field !== undefined && !NOT_TARGETS.has(key) && !(field.access === 'system' && !field.import);
+}
 
 /** The mapping's problems, each naming `mapping.N.<part>`: unknown targets, custom fields, bad expressions. */
 export function checkMapping(mapping: MappingEntry[], customKeys: readonly string[]): FieldError[] {
@@ -26,7 +32,7 @@ export function checkMapping(mapping: MappingEntry[], customKeys: readonly strin
     if (target.startsWith('customFields.')) {
       const key = target.slice('customFields.'.length);
       if (!customKeys.includes(key)) errors.push({ path: `mapping.${i}.target`, message: `no custom field ${key}` });
-    } else if (!leadField(target) || NOT_TARGETS.has(target)) {
+    } else if (!isTarget(target)) {
       errors.push({ path: `mapping.${i}.target`, message: `${target} is not a lead field a source may fill` });
     }
     const sources = [entry.from, entry.constant, entry.expression].filter((v) => v !== undefined).length;

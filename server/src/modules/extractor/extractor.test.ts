@@ -230,6 +230,8 @@ describe('extractor access and input', () => {
       [{ query: 'SELECT 1; DROP TABLE customers' }, 'query'],
       [{ mapping: [{ target: 'nonsense', from: 'x' }] }, 'mapping.0.target'],
       [{ mapping: [{ target: 'customFields.nope', from: 'x' }] }, 'mapping.0.target'],
+      [{ mapping: [{ target: 'score', from: 'x' }] }, 'mapping.0.target'],
+      [{ mapping: [{ target: 'createdBy', from: 'x' }] }, 'mapping.0.target'],
       [{ port: 0 }, 'port'],
       [{ schedule: '61 * * * *' }, 'schedule'],
     ] as const) {
