@@ -37,8 +37,9 @@ export interface Config {
    */
   facebookGraphUrl: string;
   /**
-   * Outgoing webhooks may reach loopback, private, link-local and metadata addresses (IPERFORM_WEBHOOKS_ALLOW_PRIVATE;
-   * default false: such destinations are refused after DNS resolution, at connect time).
+   * Outgoing connections (webhooks, extractor sources) may reach loopback, private, link-local and metadata addresses
+   * (IPERFORM_ALLOW_PRIVATE_ADDRESSES, or its older name IPERFORM_WEBHOOKS_ALLOW_PRIVATE; default false: such
+   * destinations are refused after DNS resolution, at connect time).
    */
   webhooksAllowPrivate: boolean;
   /**
@@ -143,7 +144,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jobConcurrency: int(env, 'JOB_CONCURRENCY', 4, 1, 64),
     clickhouseUrl,
     facebookGraphUrl: (env.IPERFORM_FACEBOOK_GRAPH_URL?.trim() || DEFAULT_FACEBOOK_GRAPH_URL).replace(/\/+$/, ''),
-    webhooksAllowPrivate: bool(env, 'IPERFORM_WEBHOOKS_ALLOW_PRIVATE', false),
+    webhooksAllowPrivate: bool(
+      env,
+      'IPERFORM_ALLOW_PRIVATE_ADDRESSES',
+      bool(env, 'IPERFORM_WEBHOOKS_ALLOW_PRIVATE', false),
+    ),
     erpMaxWaitSeconds: int(env, 'IPERFORM_ERP_MAX_WAIT_SECONDS', 60, 0, 3600),
   };
 }

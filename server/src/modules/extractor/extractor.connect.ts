@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import { resolveChecked } from '../../lib/ssrf.ts';
 
 /** How to reach an outside database: the password already opened. */
 export interface Connection {
@@ -13,10 +14,18 @@ export interface Connection {
 
 export type Row = Record<string, unknown>;
 
-/** One open connection to a source, closed by the caller. */
+/**
+ * One open source of any kind, read from a cursor value onwards, closed by the caller. A run and a preview
+ * read every kind through it alike.
+ */
 export interface SourceClient {
-  /** The rows of `query` after `after` (all of them when null), in cursor order, at most `limit`. */
-  batch(query: string, cursor: string, after: string | null, limit: number): Promise<Row[]>;
+  /** The next rows (at most `limit`) after the cursor value it was opened with; none once all are read. */
+  next(limit: number): Promise<Row[]>;
+  /**
+   * Whether the rows come in cursor order (a database sorts them), so that the cursor may move with each
+   * committed batch; otherwise (an API, a file) it moves to the highest value read once the run has ended well.
+   */
+  ordered: boolean;
   close(): Promise<void>;
 }
 
@@ -38,10 +47,27 @@ export function pagedQuery(kind: Connection['kind'], query: string, cursor: stri
   return `SELECT * FROM (${inner}) AS q${where} ORDER BY ${column} LIMIT ${Math.floor(limit)}`;
 }
 
-export async function openSource(connection: Connection): Promise<SourceClient> {
+/**
+ * A database source: `query` wrapped to read after the cursor, batch by batch. The host is resolved and checked
+ * first (loopback, private, link-local and metadata addresses are refused unless `allowPrivate`), and the
+ * driver is given the checked address.
+ */
+export async function openDatabase(
+  connection: Connection,
+  query: string,
+  cursor: string,
+  after: string | null,
+  allowPrivate: boolean,
+): Promise<SourceClient> {
+  const host = await resolveChecked(connection.host, allowPrivate);
+  let last = after;
+  const advance = (rows: Row[]) => {
+    if (rows.length > 0) last = cursorText(rows.at(-1)?.[cursor]) ?? last;
+    return rows;
+  };
   if (connection.kind === 'mysql') {
     const client = await mysql.createConnection({
-      host: connection.host,
+      host,
       port: connection.port,
       user: connection.user,
       database: connection.database,
@@ -59,16 +85,17 @@ export async function openSource(connection: Connection): Promise<SourceClient> 
       throw error;
     }
     return {
-      async batch(query, cursor, after, limit) {
-        const text = pagedQuery('mysql', query, cursor, after !== null, limit);
-        const [rows] = await client.query({ sql: text, timeout: QUERY_TIMEOUT_MS }, after === null ? [] : [after]);
-        return rows as Row[];
+      ordered: true,
+      async next(limit) {
+        const text = pagedQuery('mysql', query, cursor, last !== null, limit);
+        const [rows] = await client.query({ sql: text, timeout: QUERY_TIMEOUT_MS }, last === null ? [] : [last]);
+        return advance(rows as Row[]);
       },
       close: () => client.end().catch(() => undefined),
     };
   }
   const client = new pg.Client({
-    host: connection.host,
+    host,
     port: connection.port,
     user: connection.user,
     database: connection.database,
@@ -86,10 +113,11 @@ export async function openSource(connection: Connection): Promise<SourceClient> 
     throw error;
   }
   return {
-    async batch(query, cursor, after, limit) {
-      const text = pagedQuery('postgres', query, cursor, after !== null, limit);
-      const result = await client.query(text, after === null ? [] : [after]);
-      return result.rows as Row[];
+    ordered: true,
+    async next(limit) {
+      const text = pagedQuery('postgres', query, cursor, last !== null, limit);
+      const result = await client.query(text, last === null ? [] : [last]);
+      return advance(result.rows as Row[]);
     },
     close: () => client.end().catch(() => undefined),
   };

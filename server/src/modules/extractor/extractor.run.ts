@@ -6,10 +6,11 @@ import { newId } from '../../lib/ids.ts';
 import type { CreateItem } from '../leads/commands.ts';
 import { createLeads } from '../leads/commands.ts';
 import type { CreateLeadInput } from '../leads/index.ts';
-import { cursorText, openSource, type Row, type SourceClient } from './extractor.connect.ts';
+import type { Row, SourceClient } from './extractor.connect.ts';
 import { type MappingEntry, mapRow, plainRow } from './extractor.mapping.ts';
+import { compareCursor, cursorOf } from './extractor.records.ts';
 import * as repo from './extractor.repository.ts';
-import { connectionOf } from './extractor.service.ts';
+import { openSource } from './extractor.source.ts';
 
 /** No user is behind a run: the leads it creates have no creator, and their audit rows no actor. */
 function runContext(companyId: string, runId: string): RequestContext {
@@ -45,15 +46,14 @@ interface Counts {
 
 /**
  * Writes one batch in one transaction: its leads through createLeads, its failed rows with their reasons, the
- * run's counts and the source's cursor (the batch's last value). Answers false when the run was cancelled or
- * the source deleted meanwhile (nothing written). A database error rolls the whole batch back.
+ * run's counts and, when given, the source's new cursor value. Answers false when the run was cancelled or the
+ * source deleted meanwhile (nothing written). A database error rolls the whole batch back.
  */
-async function writeBatch(trx: Tx, deps: Deps, runId: string, rows: Row[]): Promise<boolean> {
+async function writeBatch(trx: Tx, deps: Deps, runId: string, rows: Row[], cursor: string | null): Promise<boolean> {
   const run = await repo.lockRun(trx, runId);
   const source = run ? await repo.lockSource(trx, run.source_id) : undefined;
   if (run?.status !== 'running' || !source) return false;
-  const last = cursorText(rows.at(-1)?.[source.cursor_column]);
-  if (last === null) throw new Error(`The cursor column ${source.cursor_column} is missing or empty in the rows`);
+  const cursorColumn = source.cursor_column;
   const mapping = source.mapping as unknown as MappingEntry[];
   const counts: Counts = { created: 0, updated: 0, skipped: 0, failed: 0 };
   const failures: { row: Row; reason: string }[] = [];
@@ -97,7 +97,7 @@ async function writeBatch(trx: Tx, deps: Deps, runId: string, rows: Row[]): Prom
           company_id: source.company_id,
           id: newId(),
           run_id: runId,
-          cursor_value: cursorText(f.row[source.cursor_column]),
+          cursor_value: cursorColumn ? cursorOf(f.row, cursorColumn) : null,
           data: JSON.stringify(plainRow(f.row)),
           reason: f.reason.slice(0, 2000),
           created_at: now,
@@ -113,30 +113,57 @@ async function writeBatch(trx: Tx, deps: Deps, runId: string, rows: Row[]): Prom
       updated: eb('updated', '+', counts.updated),
       skipped: eb('skipped', '+', counts.skipped),
       failed: eb('failed', '+', counts.failed),
-      cursor_to: last,
+      ...(cursor !== null ? { cursor_to: cursor } : {}),
     }))
     .where('id', '=', runId)
     .execute();
-  await trx.updateTable('extractor_sources').set({ cursor_value: last }).where('id', '=', source.id).execute();
+  if (cursor !== null) {
+    await trx.updateTable('extractor_sources').set({ cursor_value: cursor }).where('id', '=', source.id).execute();
+  }
   return true;
 }
 
-/** Ends a run that is still going: succeeded, or failed with the reason. */
-async function finish(deps: Deps, companyId: string, runId: string, error: string | null): Promise<void> {
-  await withTenant(deps.db, companyId, (trx) =>
-    trx
+/**
+ * Ends a run that is still going: succeeded, or failed with the reason. A source read in no known order (an
+ * API, a file) gets its new cursor here, with the success, and only then.
+ */
+async function finish(
+  deps: Deps,
+  companyId: string,
+  runId: string,
+  error: string | null,
+  cursor: { sourceId: string; value: string } | null = null,
+): Promise<void> {
+  await withTenant(deps.db, companyId, async (trx) => {
+    const ended = await trx
       .updateTable('extractor_runs')
-      .set({ status: error ? 'failed' : 'succeeded', error, finished_at: deps.clock.now() })
+      .set({
+        status: error ? 'failed' : 'succeeded',
+        error,
+        finished_at: deps.clock.now(),
+        ...(cursor && !error ? { cursor_to: cursor.value } : {}),
+      })
       .where('id', '=', runId)
       .where('status', 'in', ['queued', 'running'])
-      .execute(),
-  );
+      .returning('id')
+      .executeTakeFirst();
+    if (ended && cursor && !error) {
+      await trx
+        .updateTable('extractor_sources')
+        .set({ cursor_value: cursor.value })
+        .where('id', '=', cursor.sourceId)
+        .execute();
+    }
+  });
 }
 
 /**
- * The run job: reads the source from its committed cursor in cursor order, batch by batch, each batch written
- * and committed with the cursor before the next is read. An unreachable database or a failing query fails the
- * run with the database's message; the batches committed before it stay, the cursor with them.
+ * The run job: reads the source from its committed cursor, batch by batch, each batch written and committed
+ * before the next is read. A database gives its rows in cursor order, so its cursor commits with each batch; an
+ * API or a file gives them in no known order, so its cursor moves to the highest value read when the run ends
+ * well, and not at all otherwise (a failed run's records are read again, and the duplicate policy meets those
+ * already written). A source that cannot be reached, a failing query, an error status or a body that is not
+ * JSON fails the run with that message.
  */
 export async function runExtraction(_trx: Tx, deps: Deps, job: Job<{ runId: string }>): Promise<void> {
   const { companyId } = job;
@@ -154,18 +181,29 @@ export async function runExtraction(_trx: Tx, deps: Deps, job: Job<{ runId: stri
     return row;
   });
   if (!source) return;
+  const cursorColumn = source.cursor_column;
   let client: SourceClient | null = null;
   try {
-    client = await openSource(connectionOf(deps, source));
-    let after = source.cursor_value;
+    client = await openSource(deps, source, source.cursor_value);
+    let highest: string | null = null;
     for (;;) {
-      const rows = await client.batch(source.query, source.cursor_column, after, source.batch_size);
+      const rows = await client.next(source.batch_size);
       if (rows.length === 0) break;
-      const going = await withTenant(deps.db, companyId, (trx) => writeBatch(trx, deps, runId, rows));
-      if (!going || rows.length < source.batch_size) break;
-      after = cursorText(rows.at(-1)?.[source.cursor_column]);
+      let commit: string | null = null;
+      if (cursorColumn && client.ordered) {
+        commit = cursorOf(rows.at(-1), cursorColumn);
+        if (commit === null) throw new Error(`The cursor column ${cursorColumn} is missing or empty in the rows`);
+      } else if (cursorColumn) {
+        for (const row of rows) {
+          const value = cursorOf(row, cursorColumn);
+          if (value !== null && (highest === null || compareCursor(value, highest) > 0)) highest = value;
+        }
+      }
+      const going = await withTenant(deps.db, companyId, (trx) => writeBatch(trx, deps, runId, rows, commit));
+      if (!going) return;
+      if (client.ordered && rows.length < source.batch_size) break;
     }
-    await finish(deps, companyId, runId, null);
+    await finish(deps, companyId, runId, null, highest === null ? null : { sourceId: source.id, value: highest });
   } catch (error) {
     await finish(deps, companyId, runId, reasonOf(error).slice(0, 2000) || 'The run failed');
   } finally {

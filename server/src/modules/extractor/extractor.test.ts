@@ -73,7 +73,8 @@ const countSources = () =>
   );
 
 beforeAll(async () => {
-  t = await createTestApp({ rateLimitPerMinute: 100_000 });
+  // The sources are on this machine: the operator's setting lets the extractor reach loopback addresses.
+  t = await createTestApp({ rateLimitPerMinute: 100_000, webhooksAllowPrivate: true });
   companyId = (await t.as(ADMIN, 'GET', '/api/v1/auth/me')).json().company.id;
   if (hasMaria) {
     maria = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', multipleStatements: true });

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { guardedLookup, isRefusedAddress, RefusedDestinationError } from './webhooks.ssrf.ts';
+import { guardedLookup, isRefusedAddress, RefusedDestinationError } from '../../lib/ssrf.ts';
 
 /** A delivery that has not answered 2xx within this long has failed. */
 export const TIMEOUT_MS = 15_000;

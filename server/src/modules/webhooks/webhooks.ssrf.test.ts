@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookReceiver } from '../../../test/fakes/webhook-receiver.ts';
 import { createTestApp, type TestApp } from '../../../test/harness.ts';
+import { isRefusedAddress } from '../../lib/ssrf.ts';
 import { send } from './webhooks.send.ts';
-import { isRefusedAddress } from './webhooks.ssrf.ts';
 
 /**
- * Server-side request forgery: without the operator's IPERFORM_WEBHOOKS_ALLOW_PRIVATE, a webhook never reaches
+ * Server-side request forgery: without the operator's IPERFORM_ALLOW_PRIVATE_ADDRESSES, a webhook never reaches
  * loopback, private, link-local or metadata addresses, whether named by IP or by a host name that resolves there.
  */
 let t: TestApp;

@@ -43,3 +43,33 @@ export function usePreview() {
       unwrap(api.POST('/api/v1/extractor/sources/{id}/preview', { params: { path: { id } } })),
   });
 }
+
+export type ExtractorSourceBody =
+  paths['/api/v1/extractor/sources']['post']['requestBody']['content']['application/json'];
+export type ExtractorSourcePatch =
+  paths['/api/v1/extractor/sources/{id}']['patch']['requestBody']['content']['application/json'];
+export type MappingEntry = ExtractorSourceBody['mapping'][number];
+
+export function useSaveSource() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { id: string | null; body: ExtractorSourceBody }) =>
+      input.id
+        ? unwrap(
+            api.PATCH('/api/v1/extractor/sources/{id}', {
+              params: { path: { id: input.id } },
+              body: input.body as ExtractorSourcePatch,
+            }),
+          )
+        : unwrap(api.POST('/api/v1/extractor/sources', { body: input.body })),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: sourcesKey }),
+  });
+}
+
+export function useDeleteSource() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => unwrap(api.DELETE('/api/v1/extractor/sources/{id}', { params: { path: { id } } })),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: sourcesKey }),
+  });
+}

@@ -2,9 +2,10 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 
 /**
- * Addresses an outgoing webhook may not reach unless the operator allows it (IPERFORM_WEBHOOKS_ALLOW_PRIVATE):
- * loopback, private networks, carrier-grade NAT, link-local (cloud metadata services live at 169.254.169.254
- * and fd00:ec2::254), unique-local, multicast, reserved and unspecified addresses.
+ * Addresses an outgoing connection made for a tenant (a webhook delivery, an extractor source) may not reach
+ * unless the operator allows it (IPERFORM_ALLOW_PRIVATE_ADDRESSES): loopback, private networks, carrier-grade
+ * NAT, link-local (cloud metadata services live at 169.254.169.254 and fd00:ec2::254), unique-local, multicast,
+ * reserved and unspecified addresses.
  */
 const refused = new BlockList();
 for (const [net, prefix] of [
@@ -39,7 +40,7 @@ for (const [net, prefix] of [
   refused.addSubnet(net, prefix, 'ipv6');
 }
 
-/** Whether an IP address is one a webhook may not reach. IPv4-mapped IPv6 addresses are judged as IPv4. */
+/** Whether an IP address is one a tenant's connection may not reach. IPv4-mapped IPv6 addresses are judged as IPv4. */
 export function isRefusedAddress(address: string): boolean {
   const bare = address.replace(/^\[|\]$/g, '');
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
@@ -51,19 +52,21 @@ export function isRefusedAddress(address: string): boolean {
 }
 
 export class RefusedDestinationError extends Error {
+  readonly address: string;
   constructor(host: string, address: string) {
     super(
       `refused: ${host} resolves to ${address}, a loopback, private, link-local or metadata address ` +
-        '(IPERFORM_WEBHOOKS_ALLOW_PRIVATE allows it)',
+        '(IPERFORM_ALLOW_PRIVATE_ADDRESSES allows it)',
     );
     this.name = 'RefusedDestinationError';
+    this.address = address;
   }
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /**
- * A `lookup` for the HTTP agent: resolves as usual, then refuses the connection when any address the name
+ * A `lookup` for an HTTP agent: resolves as usual, then refuses the connection when any address the name
  * resolves to is refused. The check happens at connect time, on the addresses actually connected to, so a
  * name that resolved to a public address when the endpoint was saved cannot later lead inside.
  */
@@ -78,4 +81,21 @@ export function guardedLookup(hostname: string, options: { all?: boolean; family
     if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), []);
     return callback(null, first.address, first.family);
   });
+}
+
+/**
+ * The address to connect to for `host` (a name or an IP literal), checked: a refused one throws
+ * RefusedDestinationError unless `allowPrivate`. Drivers that take a host (MySQL, PostgreSQL) are given this
+ * address, so the name is not resolved a second time between the check and the connection.
+ */
+export async function resolveChecked(host: string, allowPrivate: boolean): Promise<string> {
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (isIP(bare)) {
+    if (!allowPrivate && isRefusedAddress(bare)) throw new RefusedDestinationError(bare, bare);
+    return bare;
+  }
+  if (allowPrivate) return host;
+  return new Promise((resolve, reject) =>
+    guardedLookup(bare, {}, (err, address) => (err ? reject(err) : resolve(address as string))),
+  );
 }
