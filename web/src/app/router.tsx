@@ -34,6 +34,7 @@ const ForecastPage = lazyPage(() => import('../features/forecasts/ForecastPage')
 const AtRiskPage = lazyPage(() => import('../features/risk/AtRiskPage'), 'AtRiskPage');
 const FilesPage = lazyPage(() => import('../features/files/FilesPage'), 'FilesPage');
 const TicketsPage = lazyPage(() => import('../features/tickets/TicketsPage'), 'TicketsPage');
+const SupportFormPage = lazyPage(() => import('../features/support-form/SupportFormPage'), 'SupportFormPage');
 const TicketPage = lazyPage(() => import('../features/tickets/TicketPage'), 'TicketPage');
 const ProfilePage = lazyPage(() => import('../features/profile/ProfilePage'), 'ProfilePage');
 const TrashPage = lazyPage(() => import('../features/trash/TrashPage'), 'TrashPage');
@@ -45,6 +46,7 @@ export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
   { path: '/forgot-password', element: <ForgotPasswordPage /> },
   { path: '/reset-password', element: <ResetPasswordPage /> },
+  { path: '/support/:key', element: <SupportFormPage /> },
   {
     element: (
       <RequireAuth>

@@ -56,7 +56,7 @@ export interface NewVersion {
   key: string;
 }
 
-async function recordVersion(trx: Tx, deps: Deps, ctx: RequestContext, input: NewVersion): Promise<string> {
+export async function recordVersion(trx: Tx, deps: Deps, ctx: RequestContext, input: NewVersion): Promise<string> {
   const { companyId, userId } = ctx.actor;
   const at = deps.clock.now();
   await requirePlace(trx, ctx.actor, input.place, true);

@@ -4,6 +4,7 @@
  */
 
 export { type AttachedFile, attachedFiles } from './files.attached.ts';
+export { attachToTicket, type IntakeResult } from './files.intake.ts';
 export { filesJobs } from './files.jobs.ts';
 export type { FileStorage, StorageDriver } from './files.storage.ts';
 export { storagesFor } from './files.storage.ts';

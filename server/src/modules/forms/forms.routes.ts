@@ -109,19 +109,8 @@ export function formsRoutes(app: App, deps: Deps): void {
  * No cookie or credential is involved, so `*` is safe.
  */
 function publicSubmitRoutes(scope: App, deps: Deps): void {
-  // 10 submissions a minute per address and form: enough for an office behind one address, not for a flood.
-  const limiter = new RateLimiter(deps.db, 'form-submit', 10, 60);
-
-  scope.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: SUBMIT_BODY_LIMIT },
-    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
-  );
-  scope.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('access-control-allow-origin', '*');
-    reply.header('cross-origin-resource-policy', 'cross-origin');
-    return payload;
-  });
+  const limit = submissionLimit(deps, 'form-submit', (request) => (request.params as { formId: string }).formId);
+  acceptPublicSubmissions(scope);
 
   scope.options(
     '/forms/:formId/submit',
@@ -140,11 +129,7 @@ function publicSubmitRoutes(scope: App, deps: Deps): void {
     {
       config: { public: true },
       bodyLimit: SUBMIT_BODY_LIMIT,
-      onRequest: async (request: FastifyRequest, reply: FastifyReply) => {
-        const { formId } = request.params as { formId: string };
-        const headers = await limiter.take(`${request.ip} ${formId}`, null, deps.clock.now());
-        for (const [name, value] of Object.entries(headers)) reply.header(name, value);
-      },
+      onRequest: limit,
       schema: {
         tags,
         summary: 'Submit a web form (public; JSON or form-encoded; any origin). Answers the thank-you text',
@@ -163,4 +148,34 @@ function publicSubmitRoutes(scope: App, deps: Deps): void {
         userAgent: request.headers['user-agent']?.slice(0, 500) ?? null,
       }),
   );
+}
+
+/**
+ * Makes a route scope fit for public submissions from other sites: a form-encoded body is accepted (a page
+ * without JavaScript posts one) and answers allow any origin. No cookie or credential is involved, so `*` is safe.
+ * Shared by every public form (web forms, the support form).
+ */
+export function acceptPublicSubmissions(scope: App): void {
+  scope.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: SUBMIT_BODY_LIMIT },
+    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+  );
+  scope.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('access-control-allow-origin', '*');
+    reply.header('cross-origin-resource-policy', 'cross-origin');
+    return payload;
+  });
+}
+
+/**
+ * The rate limit of a public form, as an onRequest hook: 10 submissions a minute per address and form (`formOf`
+ * names the form from the request), enough for an office behind one address, not for a flood; 429 past it.
+ */
+export function submissionLimit(deps: Deps, bucket: string, formOf: (request: FastifyRequest) => string) {
+  const limiter = new RateLimiter(deps.db, bucket, 10, 60);
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const headers = await limiter.take(`${request.ip} ${formOf(request)}`, null, deps.clock.now());
+    for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+  };
 }

@@ -33,10 +33,7 @@ export async function submitForm(deps: Deps, submission: Submission): Promise<{ 
   return withTenant(deps.db, companyId, async (trx) => {
     const form = await repo.findForm(trx, submission.formId);
     if (!form?.active || !form.created_by) throw notFound('form');
-    const honeypot = submission.values[HONEYPOT];
-    if (honeypot !== undefined && honeypot !== null && String(honeypot).trim() !== '') {
-      return { message: form.thank_you };
-    }
+    if (honeypotFilled(submission.values)) return { message: form.thank_you };
     const fields = form.fields as unknown as StoredField[];
     const body = leadBodyOf(fields, submission.values);
     if (!body.campaign && form.campaign) body.campaign = form.campaign;
@@ -67,6 +64,12 @@ export async function submitForm(deps: Deps, submission: Submission): Promise<{ 
     }
     return { message: form.thank_you };
   });
+}
+
+/** Whether a bot filled the hidden input people never see (HONEYPOT): it then gets the thank-you, nothing else. */
+export function honeypotFilled(values: Record<string, unknown>): boolean {
+  const honeypot = values[HONEYPOT];
+  return honeypot !== undefined && honeypot !== null && String(honeypot).trim() !== '';
 }
 
 /** The lead a submission describes, each value checked against its field; errors name the form's fields. */

@@ -10,6 +10,7 @@ export { coerceLeadFilters } from './lead-filter-input.ts';
 export type { CustomFieldDef, InputContext } from './lead-input.ts';
 export { toColumns } from './lead-input.ts';
 export { leadRelations } from './lead-relations.ts';
+export { leadIdByEmail } from './leads.by-email.ts';
 export { leadSnapshot, leadValues, toLead } from './leads.dto.ts';
 export type { LeadRowsPage, ListLeadsInput } from './leads.list.ts';
 export { checkSavedQuery, countLeads, iterateLeadRows, leadFilterConditions, listLeads } from './leads.list.ts';

@@ -4,5 +4,5 @@
  */
 
 export { ticketsJobs } from './tickets.jobs.ts';
-export { mayWriteTickets, ticketAllowed } from './tickets.policy.ts';
+export { mayWriteTickets, ticketAllowed, ticketVisibleTo } from './tickets.policy.ts';
 export { ticketTimelineSource } from './tickets.timeline.ts';

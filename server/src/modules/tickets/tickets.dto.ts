@@ -37,6 +37,7 @@ export function toTicket(row: TicketRow, now: Date) {
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     solvedAt: isoOrNull(row.solved_at),
+    channel: row.channel as 'agent' | 'support_form' | 'email',
     version: row.version,
   };
 }
@@ -60,7 +61,8 @@ export function toMessage(row: MessageRow, files: AttachedFile[] = []) {
   return {
     id: row.id,
     ticketId: row.ticket_id,
-    author: { id: row.author_id, name: row.author_name },
+    author: row.author_id ? { id: row.author_id, name: row.author_name ?? '' } : null,
+    from: row.from_email ? { name: row.from_name, email: row.from_email } : null,
     body: row.body,
     internal: row.internal,
     email:

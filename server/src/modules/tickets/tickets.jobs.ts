@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { defineJob } from '../../jobs/define.ts';
+import { cron } from '../../jobs/schedule.ts';
 
 export const SlaPayload = Type.Object(
   {
@@ -33,4 +34,30 @@ export const replyEmailJob = defineJob({
   handler: async (trx, deps, job) => (await import('./tickets.reply-email.ts')).sendReply(trx, deps, job),
 });
 
-export const ticketsJobs = [slaJob, replyEmailJob];
+export const RatingEmailPayload = Type.Object(
+  { ticketId: Type.String({ format: 'uuid' }), solvedAt: Type.String({ format: 'date-time' }) },
+  { additionalProperties: false },
+);
+
+/**
+ * Emails the requester that the ticket is solved, with the one-click satisfaction links of that solve; a ticket
+ * reopened (or solved again) before it runs finds nothing to do.
+ */
+export const ratingEmailJob = defineJob({
+  kind: 'tickets.rating_email',
+  payload: RatingEmailPayload,
+  handler: async (trx, deps, job) => (await import('./tickets.rating-email.ts')).sendSolvedEmail(trx, deps, job),
+});
+
+/**
+ * Reads each company's support mailbox every two minutes (a company without one, or with it off, does nothing):
+ * new mail opens tickets or joins their threads (tickets.mailbox-poll.ts).
+ */
+export const mailboxPollJob = defineJob({
+  kind: 'tickets.mailbox_poll',
+  schedule: cron('*/2 * * * *'),
+  handler: async (trx, deps, job) => (await import('./tickets.mailbox-poll.ts')).pollJob(trx, deps, job),
+  concurrency: 4,
+});
+
+export const ticketsJobs = [slaJob, replyEmailJob, ratingEmailJob, mailboxPollJob];

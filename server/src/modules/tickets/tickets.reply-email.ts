@@ -54,7 +54,7 @@ export async function sendReply(trx: Tx, deps: Deps, job: Job<Static<typeof Repl
   }
   await trx
     .updateTable('ticket_messages')
-    .set({ email_status: 'sent', email_error: null })
+    .set({ email_status: 'sent', email_error: null, email_message_id: messageIdFor(message.id, settings.from_address) })
     .where('id', '=', message.id)
     .execute();
 }

@@ -86,7 +86,7 @@ export async function activeUser(trx: Tx, id: string) {
 export async function listMessages(trx: Tx, ticketId: string) {
   return trx
     .selectFrom('ticket_messages as m')
-    .innerJoin('users as u', (j) => j.onRef('u.company_id', '=', 'm.company_id').onRef('u.id', '=', 'm.author_id'))
+    .leftJoin('users as u', (j) => j.onRef('u.company_id', '=', 'm.company_id').onRef('u.id', '=', 'm.author_id'))
     .selectAll('m')
     .select('u.name as author_name')
     .where('m.ticket_id', '=', ticketId)

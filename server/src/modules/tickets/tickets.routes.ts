@@ -1,7 +1,9 @@
 import type { App } from '../../http/app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { IdParams } from '../../http/schemas.ts';
+import { ticketIntakeRoutes } from './tickets.intake.routes.ts';
 import * as messages from './tickets.messages.ts';
+import { ticketRatingRoutes } from './tickets.rating.routes.ts';
 import {
   CreateMessageBody,
   CreateTicketBody,
@@ -21,6 +23,8 @@ const visibility =
 
 /** Support tickets and their threads. */
 export function ticketsRoutes(app: App, deps: Deps): void {
+  ticketRatingRoutes(app, deps);
+  ticketIntakeRoutes(app, deps);
   app.post(
     '/tickets',
     {

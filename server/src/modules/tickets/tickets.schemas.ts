@@ -111,6 +111,23 @@ export const Ticket = Type.Object(
     createdAt: DateTime,
     updatedAt: DateTime,
     solvedAt: Nullable(DateTime),
+    satisfaction: Type.Optional(
+      Nullable(
+        Type.Object(
+          {
+            rating: union(['good', 'bad'] as const),
+            comment: Nullable(Type.String()),
+            ratedAt: DateTime,
+          },
+          { additionalProperties: false },
+        ),
+        { description: 'The customer’s latest rating from a solve email (one ticket, and after a change); null: none' },
+      ),
+    ),
+    channel: union(
+      ['agent', 'support_form', 'email'] as const,
+      'How it was opened: by a user, through the public support form, or by an email to the support mailbox',
+    ),
     version: Type.Integer(),
   },
   { $id: 'Ticket', additionalProperties: false },
@@ -141,7 +158,11 @@ export const TicketMessage = Type.Object(
   {
     id: Uuid,
     ticketId: Uuid,
-    author: PersonRef,
+    author: Nullable(PersonRef, { description: 'The user who wrote it; null for a customer’s message (see from)' }),
+    from: Nullable(
+      Type.Object({ name: Nullable(Type.String()), email: Type.String() }, { additionalProperties: false }),
+      { description: 'The customer who wrote it (an email to the support mailbox); null for users’ messages' },
+    ),
     body: Type.String(),
     internal: Type.Boolean(),
     email: Nullable(

@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/index.ts';
 import { leadIsLive, leadVisibleTo } from '../leads/scope.ts';
 import { ticketSnapshot, toTicket } from './tickets.dto.ts';
 import { seesTicketsWithoutLead, ticketVisibleTo } from './tickets.policy.ts';
+import { planSolvedEmail, satisfactionOf } from './tickets.rating.ts';
 import * as repo from './tickets.repository.ts';
 import type { CreateTicketInput, ListTicketsInput, TicketPriority, UpdateTicketInput } from './tickets.schemas.ts';
 import { dueTimes, warnTime } from './tickets.sla.ts';
@@ -62,8 +63,13 @@ export async function visibleTicket(trx: Tx, actor: Actor, id: string, lock = fa
  * enqueued and the audit row written, all in one transaction. Nobody is assigned unless `assigneeId` is given.
  */
 export async function createTicket(deps: Deps, ctx: RequestContext, body: CreateTicketInput) {
+  return withTenant(deps.db, ctx.actor.companyId, (trx) => createTicketIn(trx, deps, ctx, body));
+}
+
+/** createTicket in the caller's transaction (the support form and mailbox raise tickets inside their own). */
+export async function createTicketIn(trx: Tx, deps: Deps, ctx: RequestContext, body: CreateTicketInput) {
   const { actor } = ctx;
-  return withTenant(deps.db, actor.companyId, async (trx) => {
+  {
     const errors: FieldError[] = [];
     if (body.leadId) {
       if (!(await leadSeenBy(trx, actor, body.leadId)))
@@ -116,13 +122,14 @@ export async function createTicket(deps: Deps, ctx: RequestContext, body: Create
       at: now,
     });
     return toTicket(row, now);
-  });
+  }
 }
 
 export async function getTicket(deps: Deps, ctx: RequestContext, id: string) {
-  return withTenant(deps.db, ctx.actor.companyId, async (trx) =>
-    toTicket(await visibleTicket(trx, ctx.actor, id), deps.clock.now()),
-  );
+  return withTenant(deps.db, ctx.actor.companyId, async (trx) => ({
+    ...toTicket(await visibleTicket(trx, ctx.actor, id), deps.clock.now()),
+    satisfaction: await satisfactionOf(trx, id),
+  }));
 }
 
 /** Newest first, keyset paged; `q` matches the subject, or a reference (T-1001) exactly. */
@@ -216,7 +223,7 @@ export async function updateTicket(deps: Deps, ctx: RequestContext, id: string, 
       if (due.resolutionDueAt > now) set.resolution_breached_at = null;
       if (warnTime(created, due.resolutionDueAt) > now) set.resolution_warned_at = null;
     }
-    if (Object.keys(set).length === 0) return toTicket(row, now);
+    if (Object.keys(set).length === 0) return { ...toTicket(row, now), satisfaction: await satisfactionOf(trx, id) };
     await trx
       .updateTable('tickets')
       .set({ ...set, version: row.version + 1, updated_at: now })
@@ -225,6 +232,7 @@ export async function updateTicket(deps: Deps, ctx: RequestContext, id: string, 
     const after = await visibleTicket(trx, actor, id);
     const reopened = wasClosed && !closedStatuses.includes(status);
     if (set.priority !== undefined || reopened) await scheduleSla(trx, after, now);
+    await planSolvedEmail(trx, row, after, now);
     await recordAudit(trx, ctx, {
       action: 'ticket.updated',
       entityType: 'ticket',
@@ -233,6 +241,6 @@ export async function updateTicket(deps: Deps, ctx: RequestContext, id: string, 
       after: ticketSnapshot(after),
       at: now,
     });
-    return toTicket(after, now);
+    return { ...toTicket(after, now), satisfaction: await satisfactionOf(trx, id) };
   });
 }

@@ -35,6 +35,7 @@ const kinds: Record<string, { icon: Icon; color: string }> = {
   'lead.at_risk': { icon: IconAlertTriangle, color: 'orange' },
   'ticket.sla_warning': { icon: IconLifebuoy, color: 'yellow' },
   'ticket.sla_breach': { icon: IconLifebuoy, color: 'red' },
+  'ticket.rated': { icon: IconLifebuoy, color: 'teal' },
   erp_connection_broken: { icon: IconPlugConnectedX, color: 'red' },
   facebook_connection_broken: { icon: IconPlugConnectedX, color: 'red' },
   webhook_disabled: { icon: IconPlugConnectedX, color: 'red' },

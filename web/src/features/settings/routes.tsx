@@ -15,6 +15,7 @@ const CompanySettingsPage = lazyPage(() => import('./company/CompanySettingsPage
 const CustomFieldsPage = lazyPage(() => import('./fields/CustomFieldsPage'), 'CustomFieldsPage');
 const FieldAccessPage = lazyPage(() => import('./fields/FieldAccessPage'), 'FieldAccessPage');
 const FormEditorPage = lazyPage(() => import('./forms/FormEditorPage'), 'FormEditorPage');
+const SupportSettingsPage = lazyPage(() => import('../support-form/SupportSettingsPage'), 'SupportSettingsPage');
 const FormsPage = lazyPage(() => import('./forms/FormsPage'), 'FormsPage');
 const PartnersPage = lazyPage(() => import('./partners/PartnersPage'), 'PartnersPage');
 const PipelinePage = lazyPage(() => import('./pipeline/PipelinePage'), 'PipelinePage');
@@ -49,6 +50,7 @@ export const settingsRoute: RouteObject = {
     guarded('partners', 'partners:manage', <PartnersPage />),
     guarded('forms', 'forms:manage', <FormsPage />),
     guarded('forms/:id', 'forms:manage', <FormEditorPage />),
+    guarded('support', 'forms:manage', <SupportSettingsPage />),
     guarded('facebook', 'facebook:read', <FacebookPage />),
     guarded('webhooks', 'webhooks:read', <WebhooksPage />),
     guarded('extractor', 'extractor:read', <ExtractorPage />),

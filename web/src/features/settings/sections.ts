@@ -10,6 +10,7 @@ import {
   IconGauge,
   IconHeartHandshake,
   IconLayoutKanban,
+  IconLifebuoy,
   IconListDetails,
   IconMailCode,
   IconMailCog,
@@ -94,6 +95,13 @@ export const settingsSections: readonly SettingsSection[] = [
     label: 'Web forms',
     description: 'Forms for your website that turn visitors into leads.',
     icon: IconForms,
+    permission: 'forms:manage',
+  },
+  {
+    path: 'support',
+    label: 'Support',
+    description: 'The public support form and the support mailbox: how customers open tickets themselves.',
+    icon: IconLifebuoy,
     permission: 'forms:manage',
   },
   {

@@ -25,6 +25,7 @@ import { notifyError, notifySuccess } from '../../lib/notify';
 import { useCan, useMe } from '../auth/session';
 import { AttachmentsCard } from '../files/AttachmentsCard';
 import { downloadFile, useFiles } from '../files/files.queries';
+import { TicketSatisfaction } from './TicketSatisfaction';
 import { priorityColors, priorityOptions, statusOptions } from './tickets.labels';
 import {
   type Ticket,
@@ -71,10 +72,11 @@ function Message({ message }: { message: TicketMessage }) {
             <IconMail size={14} aria-label="Reply" />
           )}
           <Text size="sm" fw={600}>
-            {message.author.name}
+            {message.author?.name ?? message.from?.name ?? message.from?.email ?? ''}
           </Text>
           <Text size="xs" c="dimmed">
-            {message.internal ? 'internal note' : 'reply'} · {formatRelative(message.createdAt)}
+            {message.internal ? 'internal note' : message.author ? 'reply' : 'customer'} ·{' '}
+            {formatRelative(message.createdAt)}
           </Text>
         </Group>
         {message.email && (
@@ -319,6 +321,7 @@ export function TicketPage() {
             ) : (
               messages.data.map((message) => <Message key={message.id} message={message} />)
             )}
+            <TicketSatisfaction ticket={t} />
             {canWrite && <Composer ticket={t} />}
           </Stack>
         </Grid.Col>
