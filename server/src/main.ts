@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { buildApp } from './app.ts';
+import { startDemoInsights } from './composition/demo-insights.ts';
 import { DEMO_PASSWORD, demoLogins, demoSeeded, isEmpty, seedDemo } from './composition/demo-seed.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { migrate } from './db/client.ts';
@@ -57,7 +58,8 @@ async function serve(): Promise<void> {
     if (applied.length > 0) console_.info(`applied migrations: ${applied.join(', ')}`);
     if (runtime.embedded && config.seedDemo && (await isEmpty(runtime.dbs.app))) {
       console_.info('empty database: adding the demo companies');
-      await seedDemo(runtime.dbs.app);
+      const seeded = await seedDemo(runtime.dbs.app);
+      if (seeded) await startDemoInsights(runtime.dbs.app, seeded.demoCompanyId, new Date());
     }
     const app = await buildApp({
       config,
@@ -118,6 +120,7 @@ async function main(argv: string[]): Promise<void> {
       if (!values.demo) throw new StartupError('seed needs --demo');
       return withRuntime(async (runtime) => {
         const seeded = await seedDemo(runtime.dbs.app);
+        if (seeded) await startDemoInsights(runtime.dbs.app, seeded.demoCompanyId, new Date());
         console_.info(seeded ? 'demo companies added' : 'demo companies already present');
       });
     }

@@ -3,12 +3,14 @@ import { activitiesJobs } from '../modules/activities/index.ts';
 import { analyticsJobs } from '../modules/analytics/index.ts';
 import { assignmentJobs } from '../modules/assignment/index.ts';
 import { bulkActionsJobs } from '../modules/bulk-actions/index.ts';
+import { customerValueJobs } from '../modules/customer-value/index.ts';
 import { duplicatesJobs } from '../modules/duplicates/index.ts';
 import { emailJobs } from '../modules/email/index.ts';
 import { erpJobs } from '../modules/erp/index.ts';
 import { extractorJobs } from '../modules/extractor/index.ts';
 import { facebookJobs } from '../modules/facebook/index.ts';
 import { filesJobs } from '../modules/files/index.ts';
+import { forecastsJobs } from '../modules/forecasts/index.ts';
 import { importsJobs } from '../modules/imports/index.ts';
 import { recommendationsJobs } from '../modules/recommendations/index.ts';
 import { reportSchedulesJobs } from '../modules/report-schedules/index.ts';
@@ -28,9 +30,11 @@ export const jobRegistry = createJobRegistry([
   ...analyticsJobs,
   ...assignmentJobs,
   ...bulkActionsJobs,
+  ...customerValueJobs,
   ...duplicatesJobs,
   ...emailJobs,
   ...facebookJobs,
+  ...forecastsJobs,
   ...extractorJobs,
   ...erpJobs,
   ...filesJobs,

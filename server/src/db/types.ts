@@ -190,6 +190,22 @@ export interface Companies {
   updated_at: Generated<Timestamp>;
 }
 
+export interface CustomerValues {
+  average_order_value: Numeric | null;
+  churn_risk: Numeric | null;
+  company_id: string;
+  computed_at: Timestamp;
+  currency: string;
+  expected_12m: Numeric;
+  first_purchase_at: Timestamp | null;
+  last_purchase_at: Timestamp | null;
+  lead_id: string;
+  payments_received: Numeric;
+  purchases: number;
+  revenue_to_date: Numeric;
+  status: string;
+}
+
 export interface CustomFields {
   active: Generated<boolean>;
   company_id: string;
@@ -555,10 +571,10 @@ export interface ExtractorSources {
   company_id: string;
   created_at: Timestamp;
   created_by: string | null;
-  cursor_column: string;
+  cursor_column: string | null;
   cursor_value: string | null;
-  database_name: string;
-  host: string;
+  database_name: string | null;
+  host: string | null;
   id: string;
   kind: string;
   lead_source: Generated<string>;
@@ -567,11 +583,13 @@ export interface ExtractorSources {
   next_run_at: Timestamp | null;
   on_duplicate: Generated<string>;
   password_sealed: string | null;
-  port: number;
-  query: string;
+  port: number | null;
+  query: string | null;
   schedule: string | null;
+  settings: Generated<Json>;
   updated_at: Timestamp;
-  username: string;
+  url: string | null;
+  username: string | null;
 }
 
 export interface FacebookDirectory {
@@ -696,6 +714,17 @@ export interface Folders {
   name: string;
   parent_id: string | null;
   updated_at: Timestamp;
+}
+
+export interface ForecastMonths {
+  basis: string;
+  company_id: string;
+  expected_count: Numeric;
+  expected_value: Numeric;
+  id: string;
+  made_at: Timestamp;
+  month: Timestamp;
+  owner_id: string | null;
 }
 
 export interface FormDirectory {
@@ -1135,9 +1164,15 @@ export interface ScoringSettings {
   company_id: string;
   horizon_days: Generated<number>;
   hot_from: Generated<number>;
+  rescored_at: Timestamp | null;
   retrain_days: Generated<number>;
   updated_at: Timestamp;
   warm_from: Generated<number>;
+}
+
+export interface SupportFormDirectory {
+  company_id: string;
+  form_key: string;
 }
 
 export interface Targets {
@@ -1155,6 +1190,46 @@ export interface Targets {
   won_value: Numeric;
 }
 
+export interface TicketInboundEmails {
+  company_id: string;
+  message_id: string;
+  opened_ticket: boolean;
+  received_at: Timestamp;
+  ticket_id: string;
+}
+
+export interface TicketMailboxes {
+  acting_user_id: string;
+  company_id: string;
+  created_at: Timestamp;
+  enabled: boolean;
+  folder: Generated<string>;
+  host: string;
+  id: string;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+  last_polled_at: Timestamp | null;
+  last_uid: Generated<Int8>;
+  password_sealed: string;
+  port: number;
+  security: string;
+  uid_validity: Int8 | null;
+  updated_at: Timestamp;
+  username: string;
+}
+
+export interface TicketMailboxRejects {
+  company_id: string;
+  created_at: Timestamp;
+  from_address: string | null;
+  id: string;
+  raw_size: number;
+  reason: string;
+  subject: string | null;
+  uid: Int8;
+  uid_validity: Int8;
+}
+
 export interface TicketMessageFiles {
   company_id: string;
   file_id: string;
@@ -1162,21 +1237,40 @@ export interface TicketMessageFiles {
 }
 
 export interface TicketMessages {
-  author_id: string;
+  author_id: string | null;
   body: string;
   company_id: string;
   created_at: Timestamp;
   email_error: string | null;
+  email_message_id: string | null;
   email_status: string | null;
   email_to: string | null;
+  from_email: string | null;
+  from_name: string | null;
   id: string;
   internal: boolean;
   ticket_id: string;
 }
 
+export interface TicketRatings {
+  comment: string | null;
+  commented_at: Timestamp | null;
+  company_id: string;
+  email_to: string;
+  expires_at: Timestamp;
+  id: string;
+  issued_at: Timestamp;
+  rated_at: Timestamp | null;
+  rating: string | null;
+  solved_at: Timestamp;
+  ticket_id: string;
+  token_hash: Buffer;
+}
+
 export interface Tickets {
   assignee_id: string | null;
   category: string | null;
+  channel: Generated<string>;
   closed_at: Timestamp | null;
   company_id: string;
   created_at: Timestamp;
@@ -1206,6 +1300,16 @@ export interface Tickets {
 export interface TicketSequences {
   company_id: string;
   last_number: number;
+}
+
+export interface TicketSupportForms {
+  acting_user_id: string;
+  company_id: string;
+  created_at: Timestamp;
+  enabled: boolean;
+  id: string;
+  thank_you: string;
+  updated_at: Timestamp;
 }
 
 export interface UserAvailability {
@@ -1403,6 +1507,7 @@ export interface DB {
   bulk_actions: BulkActions;
   companies: Companies;
   custom_fields: CustomFields;
+  customer_values: CustomerValues;
   dashboards: Dashboards;
   duplicate_dismissals: DuplicateDismissals;
   duplicate_group_members: DuplicateGroupMembers;
@@ -1436,6 +1541,7 @@ export interface DB {
   file_versions: FileVersions;
   files: Files;
   folders: Folders;
+  forecast_months: ForecastMonths;
   form_directory: FormDirectory;
   idempotency_keys: IdempotencyKeys;
   import_chunks: ImportChunks;
@@ -1469,10 +1575,16 @@ export interface DB {
   score_models: ScoreModels;
   score_rules: ScoreRules;
   scoring_settings: ScoringSettings;
+  support_form_directory: SupportFormDirectory;
   targets: Targets;
+  ticket_inbound_emails: TicketInboundEmails;
+  ticket_mailbox_rejects: TicketMailboxRejects;
+  ticket_mailboxes: TicketMailboxes;
   ticket_message_files: TicketMessageFiles;
   ticket_messages: TicketMessages;
+  ticket_ratings: TicketRatings;
   ticket_sequences: TicketSequences;
+  ticket_support_forms: TicketSupportForms;
   tickets: Tickets;
   user_availability: UserAvailability;
   user_directory: UserDirectory;

@@ -5776,7 +5776,7 @@ export interface paths {
                             data: {
                                 key: string;
                                 name: string;
-                                /** @description pipeline, conversion, team, activities, response, forecast, data-quality, or saved */
+                                /** @description pipeline, conversion, team, activities, response, forecast, insights, support, data-quality, or saved */
                                 group: string;
                                 description: string;
                                 subject: string;
@@ -7743,6 +7743,474 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/support-form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public support form: on or off, its hosted page, submit URL and embed snippet */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Off: the hosted page and the submit URL answer 404 */
+                            enabled: boolean;
+                            /**
+                             * Format: uuid
+                             * @description The public key naming the company; null until set up
+                             */
+                            key: string | null;
+                            thankYou: string;
+                            /** @description The hosted support page to link to */
+                            pageUrl: string | null;
+                            /** @description Where a page posts submissions (JSON or form-encoded) */
+                            submitUrl: string | null;
+                            /** @description A self-contained HTML snippet to paste into a page */
+                            embedHtml: string | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Turn the support form on or off; the first time gives the company its public key
+         * @description Its tickets are raised as the user who last turned it on.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        thankYou?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Off: the hosted page and the submit URL answer 404 */
+                            enabled: boolean;
+                            /**
+                             * Format: uuid
+                             * @description The public key naming the company; null until set up
+                             */
+                            key: string | null;
+                            thankYou: string;
+                            /** @description The hosted support page to link to */
+                            pageUrl: string | null;
+                            /** @description Where a page posts submissions (JSON or form-encoded) */
+                            submitUrl: string | null;
+                            /** @description A self-contained HTML snippet to paste into a page */
+                            embedHtml: string | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/mailbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The support mailbox (IMAP): its server, folder, last read and the messages kept aside */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            configured: boolean;
+                            host: string | null;
+                            port: number | null;
+                            security: string | null;
+                            username: string | null;
+                            passwordSet: boolean;
+                            folder: string | null;
+                            enabled: boolean;
+                            /** Format: date-time */
+                            lastPolledAt: string | null;
+                            /** @description The last message read (its UID in the folder) */
+                            lastUid: number | null;
+                            /** @description Why the last read failed; null when it worked */
+                            lastError: string | null;
+                            /** @description Messages that could not be read, newest first (50) */
+                            keptAside: {
+                                /** Format: uuid */
+                                id: string;
+                                uid: number;
+                                reason: string;
+                                /** @description The message’s size in bytes */
+                                rawSize: number;
+                                from: string | null;
+                                subject: string | null;
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Save the support mailbox; the password is write-only and stored encrypted
+         * @description Another host, user or folder starts reading afresh. Tickets are raised as the user who saves it.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        host: string;
+                        /** @description 993 with tls, 143 with starttls */
+                        port: number;
+                        /**
+                         * @description tls: TLS from the first byte; starttls: upgraded, and the upgrade is required; none: plain
+                         * @enum {string}
+                         */
+                        security: "tls" | "starttls" | "none";
+                        username: string;
+                        /** @description Write-only; left out, the stored one stays */
+                        password?: string;
+                        /** @description INBOX by default */
+                        folder?: string;
+                        /** @description Read every two minutes while on */
+                        enabled: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            configured: boolean;
+                            host: string | null;
+                            port: number | null;
+                            security: string | null;
+                            username: string | null;
+                            passwordSet: boolean;
+                            folder: string | null;
+                            enabled: boolean;
+                            /** Format: date-time */
+                            lastPolledAt: string | null;
+                            /** @description The last message read (its UID in the folder) */
+                            lastUid: number | null;
+                            /** @description Why the last read failed; null when it worked */
+                            lastError: string | null;
+                            /** @description Messages that could not be read, newest first (50) */
+                            keptAside: {
+                                /** Format: uuid */
+                                id: string;
+                                uid: number;
+                                reason: string;
+                                /** @description The message’s size in bytes */
+                                rawSize: number;
+                                from: string | null;
+                                subject: string | null;
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the support mailbox; its tickets stay */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/mailbox/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Connect with the saved settings and open the folder; nothing is read
+         * @description A failure is a problem saying what went wrong: `imap_unreachable`, `imap_tls_failed`, `imap_auth_failed` or `imap_folder_missing`, with the server’s words when it answered.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                            folder: string;
+                            /** @description Messages in the folder now */
+                            messages: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/mailbox/poll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read the mailbox now instead of at the next two-minute poll */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            read: number;
+                            opened: number;
+                            joined: number;
+                            /** @description Auto-replies, bounces and mail already taken in */
+                            ignored: number;
+                            keptAside: number;
+                            error: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets": {
         parameters: {
             query?: never;
@@ -7919,6 +8387,19 @@ export interface paths {
                             updatedAt: string;
                             /** Format: date-time */
                             solvedAt: string | null;
+                            /** @description The customer’s latest rating from a solve email (one ticket, and after a change); null: none */
+                            satisfaction?: {
+                                /** @enum {string} */
+                                rating: "good" | "bad";
+                                comment: string | null;
+                                /** Format: date-time */
+                                ratedAt: string;
+                            } | null;
+                            /**
+                             * @description How it was opened: by a user, through the public support form, or by an email to the support mailbox
+                             * @enum {string}
+                             */
+                            channel: "agent" | "support_form" | "email";
                             version: number;
                         };
                     };
@@ -8036,6 +8517,19 @@ export interface paths {
                             updatedAt: string;
                             /** Format: date-time */
                             solvedAt: string | null;
+                            /** @description The customer’s latest rating from a solve email (one ticket, and after a change); null: none */
+                            satisfaction?: {
+                                /** @enum {string} */
+                                rating: "good" | "bad";
+                                comment: string | null;
+                                /** Format: date-time */
+                                ratedAt: string;
+                            } | null;
+                            /**
+                             * @description How it was opened: by a user, through the public support form, or by an email to the support mailbox
+                             * @enum {string}
+                             */
+                            channel: "agent" | "support_form" | "email";
                             version: number;
                         };
                     };
@@ -8176,6 +8670,19 @@ export interface paths {
                             updatedAt: string;
                             /** Format: date-time */
                             solvedAt: string | null;
+                            /** @description The customer’s latest rating from a solve email (one ticket, and after a change); null: none */
+                            satisfaction?: {
+                                /** @enum {string} */
+                                rating: "good" | "bad";
+                                comment: string | null;
+                                /** Format: date-time */
+                                ratedAt: string;
+                            } | null;
+                            /**
+                             * @description How it was opened: by a user, through the public support form, or by an email to the support mailbox
+                             * @enum {string}
+                             */
+                            channel: "agent" | "support_form" | "email";
                             version: number;
                         };
                     };
@@ -8289,11 +8796,17 @@ export interface paths {
                             id: string;
                             /** Format: uuid */
                             ticketId: string;
+                            /** @description The user who wrote it; null for a customer’s message (see from) */
                             author: {
                                 /** Format: uuid */
                                 id: string;
                                 name: string;
-                            };
+                            } | null;
+                            /** @description The customer who wrote it (an email to the support mailbox); null for users’ messages */
+                            from: {
+                                name: string | null;
+                                email: string;
+                            } | null;
                             body: string;
                             internal: boolean;
                             /** @description A public reply emailed to the requester; null for notes and replies with no address */
@@ -16984,13 +17497,43 @@ export interface paths {
                                 id: string;
                                 name: string;
                                 kind: string;
-                                host: string;
-                                port: number;
-                                user: string;
-                                database: string;
+                                host: string | null;
+                                port: number | null;
+                                user: string | null;
+                                database: string | null;
+                                /** @description Whether a secret is stored (a database password, a token, …) */
                                 hasPassword: boolean;
-                                query: string;
-                                cursorColumn: string;
+                                query: string | null;
+                                url: string | null;
+                                method: string | null;
+                                auth: {
+                                    /** @enum {unknown} */
+                                    kind: "none" | "bearer" | "basic" | "header";
+                                    user: string | null;
+                                    name: string | null;
+                                    hasSecret: boolean;
+                                } | null;
+                                recordsPath: string | null;
+                                pagination: {
+                                    /**
+                                     * @description none; page (number); offset; cursor (next cursor at nextPath); link (Link: rel="next")
+                                     * @enum {unknown}
+                                     */
+                                    kind: "none" | "page" | "offset" | "cursor" | "link";
+                                    param?: string;
+                                    /** @description The first page number */
+                                    start?: number;
+                                    /** @description Cursor: where the next is */
+                                    nextPath?: string;
+                                    sizeParam?: string;
+                                    /** @description The page size asked for */
+                                    size?: number;
+                                } | null;
+                                cursorParam: string | null;
+                                /** @description csv or xlsx */
+                                format: string | null;
+                                delimiter: string | null;
+                                cursorColumn: string | null;
                                 /** @description The last committed cursor value */
                                 cursorValue: string | null;
                                 mapping: {
@@ -17056,17 +17599,73 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
-                        /** @description MySQL/MariaDB or PostgreSQL */
-                        kind: "mysql" | "postgres";
-                        host: string;
-                        port: number;
-                        user: string;
-                        database: string;
-                        /** @description Stored sealed; never returned */
+                        /** @description MySQL/MariaDB, PostgreSQL, an HTTP JSON API, or a CSV/XLSX file at a URL */
+                        kind: "mysql" | "postgres" | "http" | "file";
+                        /** @description Databases */
+                        host?: string;
+                        /** @description Databases */
+                        port?: number;
+                        /** @description Databases */
+                        user?: string;
+                        /** @description Databases */
+                        database?: string;
+                        /** @description Databases: stored sealed; never returned */
                         password?: string;
-                        /** @description One SELECT; the cursor column in its output */
-                        query: string;
-                        cursorColumn: string;
+                        /** @description Databases: one SELECT, the cursor in its output */
+                        query?: string;
+                        /** @description APIs and files: an http(s) URL */
+                        url?: string;
+                        /**
+                         * @description APIs and files: the method (GET)
+                         * @enum {string}
+                         */
+                        method?: "GET";
+                        /** @description How the URL is authenticated. Omit the secret in a change to keep the stored one (same kind) */
+                        auth?: {
+                            /**
+                             * @description none, bearer (token), basic (user, password), header (name, value)
+                             * @enum {unknown}
+                             */
+                            kind: "none" | "bearer" | "basic" | "header";
+                            /** @description Bearer: stored sealed */
+                            token?: string;
+                            /** @description Basic: the user name */
+                            user?: string;
+                            /** @description Basic: stored sealed */
+                            password?: string;
+                            /** @description Header name */
+                            name?: string;
+                            /** @description Header: stored sealed */
+                            value?: string;
+                        };
+                        /** @description APIs: where the list of records is in the body (data.items), or $ for the body itself */
+                        recordsPath?: string;
+                        pagination?: {
+                            /**
+                             * @description none; page (number); offset; cursor (next cursor at nextPath); link (Link: rel="next")
+                             * @enum {unknown}
+                             */
+                            kind: "none" | "page" | "offset" | "cursor" | "link";
+                            param?: string;
+                            /** @description The first page number */
+                            start?: number;
+                            /** @description Cursor: where the next is */
+                            nextPath?: string;
+                            sizeParam?: string;
+                            /** @description The page size asked for */
+                            size?: number;
+                        };
+                        /** @description APIs: the query parameter the last cursor value is sent in (e.g. updated_since) */
+                        cursorParam?: string | null;
+                        /**
+                         * @description Files: csv or xlsx
+                         * @enum {unknown}
+                         */
+                        format?: "csv" | "xlsx";
+                        /** @description Files: the CSV delimiter (default ,) */
+                        delimiter?: string;
+                        /** @description Required for databases; optional for APIs and files (without one, every run reads all) */
+                        cursorColumn?: string | null;
                         mapping: {
                             /** @description A lead field, or customFields.<key> */
                             target: string;
@@ -17109,13 +17708,43 @@ export interface paths {
                             id: string;
                             name: string;
                             kind: string;
-                            host: string;
-                            port: number;
-                            user: string;
-                            database: string;
+                            host: string | null;
+                            port: number | null;
+                            user: string | null;
+                            database: string | null;
+                            /** @description Whether a secret is stored (a database password, a token, …) */
                             hasPassword: boolean;
-                            query: string;
-                            cursorColumn: string;
+                            query: string | null;
+                            url: string | null;
+                            method: string | null;
+                            auth: {
+                                /** @enum {unknown} */
+                                kind: "none" | "bearer" | "basic" | "header";
+                                user: string | null;
+                                name: string | null;
+                                hasSecret: boolean;
+                            } | null;
+                            recordsPath: string | null;
+                            pagination: {
+                                /**
+                                 * @description none; page (number); offset; cursor (next cursor at nextPath); link (Link: rel="next")
+                                 * @enum {unknown}
+                                 */
+                                kind: "none" | "page" | "offset" | "cursor" | "link";
+                                param?: string;
+                                /** @description The first page number */
+                                start?: number;
+                                /** @description Cursor: where the next is */
+                                nextPath?: string;
+                                sizeParam?: string;
+                                /** @description The page size asked for */
+                                size?: number;
+                            } | null;
+                            cursorParam: string | null;
+                            /** @description csv or xlsx */
+                            format: string | null;
+                            delimiter: string | null;
+                            cursorColumn: string | null;
                             /** @description The last committed cursor value */
                             cursorValue: string | null;
                             mapping: {
@@ -17203,13 +17832,43 @@ export interface paths {
                             id: string;
                             name: string;
                             kind: string;
-                            host: string;
-                            port: number;
-                            user: string;
-                            database: string;
+                            host: string | null;
+                            port: number | null;
+                            user: string | null;
+                            database: string | null;
+                            /** @description Whether a secret is stored (a database password, a token, …) */
                             hasPassword: boolean;
-                            query: string;
-                            cursorColumn: string;
+                            query: string | null;
+                            url: string | null;
+                            method: string | null;
+                            auth: {
+                                /** @enum {unknown} */
+                                kind: "none" | "bearer" | "basic" | "header";
+                                user: string | null;
+                                name: string | null;
+                                hasSecret: boolean;
+                            } | null;
+                            recordsPath: string | null;
+                            pagination: {
+                                /**
+                                 * @description none; page (number); offset; cursor (next cursor at nextPath); link (Link: rel="next")
+                                 * @enum {unknown}
+                                 */
+                                kind: "none" | "page" | "offset" | "cursor" | "link";
+                                param?: string;
+                                /** @description The first page number */
+                                start?: number;
+                                /** @description Cursor: where the next is */
+                                nextPath?: string;
+                                sizeParam?: string;
+                                /** @description The page size asked for */
+                                size?: number;
+                            } | null;
+                            cursorParam: string | null;
+                            /** @description csv or xlsx */
+                            format: string | null;
+                            delimiter: string | null;
+                            cursorColumn: string | null;
                             /** @description The last committed cursor value */
                             cursorValue: string | null;
                             mapping: {
@@ -17318,15 +17977,71 @@ export interface paths {
                 content: {
                     "application/json": {
                         name?: string;
-                        /** @description MySQL/MariaDB or PostgreSQL */
-                        kind?: "mysql" | "postgres";
+                        /** @description MySQL/MariaDB, PostgreSQL, an HTTP JSON API, or a CSV/XLSX file at a URL */
+                        kind?: "mysql" | "postgres" | "http" | "file";
+                        /** @description Databases */
                         host?: string;
+                        /** @description Databases */
                         port?: number;
+                        /** @description Databases */
                         user?: string;
+                        /** @description Databases */
                         database?: string;
-                        /** @description One SELECT; the cursor column in its output */
+                        /** @description Databases: one SELECT, the cursor in its output */
                         query?: string;
-                        cursorColumn?: string;
+                        /** @description APIs and files: an http(s) URL */
+                        url?: string;
+                        /**
+                         * @description APIs and files: the method (GET)
+                         * @enum {string}
+                         */
+                        method?: "GET";
+                        /** @description How the URL is authenticated. Omit the secret in a change to keep the stored one (same kind) */
+                        auth?: {
+                            /**
+                             * @description none, bearer (token), basic (user, password), header (name, value)
+                             * @enum {unknown}
+                             */
+                            kind: "none" | "bearer" | "basic" | "header";
+                            /** @description Bearer: stored sealed */
+                            token?: string;
+                            /** @description Basic: the user name */
+                            user?: string;
+                            /** @description Basic: stored sealed */
+                            password?: string;
+                            /** @description Header name */
+                            name?: string;
+                            /** @description Header: stored sealed */
+                            value?: string;
+                        };
+                        /** @description APIs: where the list of records is in the body (data.items), or $ for the body itself */
+                        recordsPath?: string;
+                        pagination?: {
+                            /**
+                             * @description none; page (number); offset; cursor (next cursor at nextPath); link (Link: rel="next")
+                             * @enum {unknown}
+                             */
+                            kind: "none" | "page" | "offset" | "cursor" | "link";
+                            param?: string;
+                            /** @description The first page number */
+                            start?: number;
+                            /** @description Cursor: where the next is */
+                            nextPath?: string;
+                            sizeParam?: string;
+                            /** @description The page size asked for */
+                            size?: number;
+                        };
+                        /** @description APIs: the query parameter the last cursor value is sent in (e.g. updated_since) */
+                        cursorParam?: string | null;
+                        /**
+                         * @description Files: csv or xlsx
+                         * @enum {unknown}
+                         */
+                        format?: "csv" | "xlsx";
+                        /** @description Files: the CSV delimiter (default ,) */
+                        delimiter?: string;
+                        /** @description Required for databases; optional for APIs and files (without one, every run reads all) */
+                        cursorColumn?: string | null;
                         mapping?: {
                             /** @description A lead field, or customFields.<key> */
                             target: string;
@@ -17354,7 +18069,7 @@ export interface paths {
                         batchSize?: number;
                         /** @description When it runs by itself (null: on demand only) */
                         schedule?: string | null;
-                        /** @description Stored sealed; never returned */
+                        /** @description Databases: stored sealed; never returned */
                         password?: string | null;
                         resetCursor?: boolean;
                     };
@@ -17372,13 +18087,43 @@ export interface paths {
                             id: string;
                             name: string;
                             kind: string;
-                            host: string;
-                            port: number;
-                            user: string;
-                            database: string;
+                            host: string | null;
+                            port: number | null;
+                            user: string | null;
+                            database: string | null;
+                            /** @description Whether a secret is stored (a database password, a token, …) */
                             hasPassword: boolean;
-                            query: string;
-                            cursorColumn: string;
+                            query: string | null;
+                            url: string | null;
+                            method: string | null;
+                            auth: {
+                                /** @enum {unknown} */
+                                kind: "none" | "bearer" | "basic" | "header";
+                                user: string | null;
+                                name: string | null;
+                                hasSecret: boolean;
+                            } | null;
+                            recordsPath: string | null;
+                            pagination: {
+                                /**
+                                 * @description none; page (number); offset; cursor (next cursor at nextPath); link (Link: rel="next")
+                                 * @enum {unknown}
+                                 */
+                                kind: "none" | "page" | "offset" | "cursor" | "link";
+                                param?: string;
+                                /** @description The first page number */
+                                start?: number;
+                                /** @description Cursor: where the next is */
+                                nextPath?: string;
+                                sizeParam?: string;
+                                /** @description The page size asked for */
+                                size?: number;
+                            } | null;
+                            cursorParam: string | null;
+                            /** @description csv or xlsx */
+                            format: string | null;
+                            delimiter: string | null;
+                            cursorColumn: string | null;
                             /** @description The last committed cursor value */
                             cursorValue: string | null;
                             mapping: {
@@ -22410,6 +23155,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/insights/customers/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recompute the customer values reports read, now, in the background (also done every morning)
+         * @description Brings customer_values, the table behind the Customers report subject, up to date with the books; the other customer-value endpoints compute their figures when asked and need no refresh.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            queued: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/leads/{id}/value": {
         parameters: {
             query?: never;
@@ -24935,6 +25739,260 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/ticket-ratings/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The satisfaction page of a solved ticket (public, from the solve email); `rating` records it once
+         * @description Answers HTML. The first click with `rating=good` or `rating=bad` records the rating; a later one says it was already rated and changes nothing. A changed, unknown or expired link, or one of a solve the ticket was reopened since, answers 400.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `good` or `bad`: records the rating (first click only) */
+                    rating?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description The token of the link in the solve email */
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An HTML page for the customer */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a comment to a satisfaction rating (public; form-encoded or JSON `comment`), once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The token of the link in the solve email */
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/x-www-form-urlencoded": {
+                        comment?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                    "application/json": {
+                        comment?: string;
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description An HTML page for the customer */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/html": string;
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support-forms/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the hosted support page shows (public); 404 while the form is off */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            companyName: string;
+                            submitUrl: string;
+                            fields: {
+                                name: string;
+                                label: string;
+                                type: string;
+                                required: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support-forms/{key}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for help (public; JSON or form-encoded; any origin): opens a ticket or joins one of yours
+         * @description Fields: name, email, subject, message, and optionally reference (T-1001, a ticket raised with the same email). Answers 202 with the thank-you and the ticket reference. 10 a minute per address and form.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: string | number | boolean | null;
+                    };
+                    "application/x-www-form-urlencoded": {
+                        [key: string]: string | number | boolean | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            message: string;
+                            /** @description The ticket the request opened or joined, e.g. T-1001 */
+                            reference: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/forms/{formId}/submit": {
         parameters: {
             query?: never;
@@ -25845,6 +26903,19 @@ export interface components {
             updatedAt: string;
             /** Format: date-time */
             solvedAt: string | null;
+            /** @description The customer’s latest rating from a solve email (one ticket, and after a change); null: none */
+            satisfaction?: {
+                /** @enum {string} */
+                rating: "good" | "bad";
+                comment: string | null;
+                /** Format: date-time */
+                ratedAt: string;
+            } | null;
+            /**
+             * @description How it was opened: by a user, through the public support form, or by an email to the support mailbox
+             * @enum {string}
+             */
+            channel: "agent" | "support_form" | "email";
             version: number;
         };
         TicketMessage: {
@@ -25852,11 +26923,17 @@ export interface components {
             id: string;
             /** Format: uuid */
             ticketId: string;
+            /** @description The user who wrote it; null for a customer’s message (see from) */
             author: {
                 /** Format: uuid */
                 id: string;
                 name: string;
-            };
+            } | null;
+            /** @description The customer who wrote it (an email to the support mailbox); null for users’ messages */
+            from: {
+                name: string | null;
+                email: string;
+            } | null;
             body: string;
             internal: boolean;
             /** @description A public reply emailed to the requester; null for notes and replies with no address */

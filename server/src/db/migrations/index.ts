@@ -30,6 +30,13 @@ import * as m0029 from './0029_scoring.ts';
 import * as m0030 from './0030_lead_risk.ts';
 import * as m0031 from './0031_recommendations.ts';
 import * as m0032 from './0032_insights_analytics.ts';
+import * as m0033 from './0033_customer_values.ts';
+import * as m0034 from './0034_forecast_months.ts';
+import * as m0035 from './0035_assignment_rule_index.ts';
+import * as m0036 from './0036_score_runs.ts';
+import * as m0037 from './0037_ticket_ratings.ts';
+import * as m0038 from './0038_ticket_intake.ts';
+import * as m0039 from './0039_extractor_http.ts';
 
 /** Every migration, in order. A new file is added here too, so the set is explicit and bundled with the code. */
 export const migrations: Record<string, Migration> = {
@@ -64,4 +71,11 @@ export const migrations: Record<string, Migration> = {
   '0030_lead_risk': m0030,
   '0031_recommendations': m0031,
   '0032_insights_analytics': m0032,
+  '0033_customer_values': m0033,
+  '0034_forecast_months': m0034,
+  '0035_assignment_rule_index': m0035,
+  '0036_score_runs': m0036,
+  '0037_ticket_ratings': m0037,
+  '0038_ticket_intake': m0038,
+  '0039_extractor_http': m0039,
 };

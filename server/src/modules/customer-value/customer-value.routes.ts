@@ -1,7 +1,7 @@
 import type { App } from '../../http/app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { IdParams } from '../../http/schemas.ts';
-import { ByQuery, ByResult, CustomerPage, CustomersQuery, LeadValue } from './customer-value.schemas.ts';
+import { ByQuery, ByResult, CustomerPage, CustomersQuery, LeadValue, RefreshQueued } from './customer-value.schemas.ts';
 import * as service from './customer-value.service.ts';
 
 const tags = ['insights'];
@@ -39,6 +39,22 @@ export function customerValueRoutes(app: App, deps: Deps): void {
       },
     },
     (request) => service.valueBy(deps, contextOf(request), request.query),
+  );
+
+  app.post(
+    '/insights/customers/refresh',
+    {
+      config: { permission: 'insights:manage' },
+      schema: {
+        tags,
+        summary: 'Recompute the customer values reports read, now, in the background (also done every morning)',
+        description:
+          'Brings customer_values, the table behind the Customers report subject, up to date with the books; the ' +
+          'other customer-value endpoints compute their figures when asked and need no refresh.',
+        response: { 202: RefreshQueued },
+      },
+    },
+    async (request, reply) => reply.code(202).send(await service.requestRefresh(deps, contextOf(request))),
   );
 
   app.get(

@@ -127,3 +127,5 @@ export const LeadValue = Type.Object({
   }),
   model: ModelInfo,
 });
+
+export const RefreshQueued = Type.Object({ queued: Type.Boolean() }, { additionalProperties: false });

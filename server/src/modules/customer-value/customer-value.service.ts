@@ -1,15 +1,14 @@
-import { type Expression, type SqlBool, sql } from 'kysely';
 import { type Tx, withTenant } from '../../db/client.ts';
 import type { Deps, RequestContext } from '../../http/context.ts';
 import { AppError, forbidden, notFound } from '../../http/errors.ts';
+import { enqueue } from '../../jobs/queue.ts';
 import { isUuid } from '../../lib/ids.ts';
-import { findCompany } from '../companies/index.ts';
-import { leadRevenueDays } from '../erp/index.ts';
+import { recordAudit } from '../audit/index.ts';
 import { fieldAccessFor, findVisibleLead, leadSourceLabels, leadsQuery } from '../leads/index.ts';
 import { leadIsLive, leadVisibleTo } from '../leads/scope.ts';
-import { listStages } from '../pipeline/index.ts';
-import { todayIn } from '../reports/index.ts';
-import { type Figures, type History, histories, type Population, population } from './customer-value.compute.ts';
+import { type Books, emptyHistory, isCustomer, leadFigures, loadBooks } from './customer-value.books.ts';
+import type { Figures, Population } from './customer-value.compute.ts';
+import { refreshNowJob } from './customer-value.jobs.ts';
 import type { ByInput, CustomersInput } from './customer-value.schemas.ts';
 
 /**
@@ -36,31 +35,15 @@ interface Visibility {
   partner: boolean;
 }
 
-interface Loaded {
-  companyCurrency: string;
-  today: string;
-  histories: Map<string, History>;
-  populations: Map<string, Population>;
+interface Loaded extends Books {
   visibility: Visibility;
 }
 
 async function load(trx: Tx, ctx: RequestContext, now: Date): Promise<Loaded> {
-  const company = await findCompany(trx, ctx.actor.companyId);
-  if (!company) throw notFound('company');
-  const today = todayIn(company.timezone, now);
-  const days = await leadRevenueDays(trx);
-  const all = histories(days, company.currency);
+  const books = await loadBooks(trx, ctx.actor.companyId, now);
   const access = await fieldAccessFor(trx, ctx.actor.role);
-  const populations = new Map<string, Population>();
-  const list = [...all.values()];
-  for (const currency of new Set([company.currency, ...list.map((h) => h.currency)])) {
-    populations.set(currency, population(ctx.actor.companyId, currency, list, today));
-  }
   return {
-    companyCurrency: company.currency,
-    today,
-    histories: all,
-    populations,
+    ...books,
     visibility: {
       money: access.fields.expectedValue !== 'hidden',
       owner: access.fields.ownerId !== 'hidden',
@@ -71,10 +54,12 @@ async function load(trx: Tx, ctx: RequestContext, now: Date): Promise<Loaded> {
 }
 
 /** The visible, live customers: leads in a won stage and leads with documents. */
-async function customerLeads(trx: Tx, ctx: RequestContext, withDocuments: string[]): Promise<LeadInfo[]> {
-  const won = (await listStages(trx)).filter((s) => s.kind === 'won').map((s) => s.key);
-  const isCustomer: Expression<SqlBool> = sql<SqlBool>`(l.stage = ANY(${won}::text[]) OR l.id = ANY(${withDocuments}::uuid[]))`;
-  const rows = await leadsQuery(trx).where(leadVisibleTo(ctx.actor)).where(leadIsLive).where(isCustomer).execute();
+async function customerLeads(trx: Tx, ctx: RequestContext, loaded: Loaded): Promise<LeadInfo[]> {
+  const rows = await leadsQuery(trx)
+    .where(leadVisibleTo(ctx.actor))
+    .where(leadIsLive)
+    .where(await isCustomer(trx, loaded))
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -86,18 +71,6 @@ async function customerLeads(trx: Tx, ctx: RequestContext, withDocuments: string
     partner_name: r.partner_name,
   }));
 }
-
-const emptyHistory = (leadId: string, currency: string): History => ({
-  leadId,
-  currency,
-  revenueToDate: 0,
-  paymentsReceived: 0,
-  purchases: 0,
-  purchaseDays: [],
-  purchased: 0,
-  firstPurchaseAt: null,
-  lastPurchaseAt: null,
-});
 
 const hideMoney = (v: number | null, visible: boolean) => (visible ? v : null);
 
@@ -165,8 +138,6 @@ function visibleCurrencies(loaded: Loaded, leads: LeadInfo[]): string[] {
   );
 }
 
-const leadIdsWithDocuments = (loaded: Loaded) => [...new Set([...loaded.histories.values()].map((h) => h.leadId))];
-
 // The list -------------------------------------------------------------------------------------------------------
 
 type Sort = NonNullable<CustomersInput['sort']>;
@@ -216,7 +187,7 @@ export function listCustomers(deps: Deps, ctx: RequestContext, input: CustomersI
     if (!loaded.visibility.money && sort !== 'churn') throw forbidden('Your role may not see deal values');
     const currency = input.currency ?? loaded.companyCurrency;
     const after = input.cursor ? decodeCursor(input.cursor, sort, currency) : null;
-    const leads = await customerLeads(trx, ctx, leadIdsWithDocuments(loaded));
+    const leads = await customerLeads(trx, ctx, loaded);
     const rows = scored(loaded, leads, currency)
       .filter((r) => !input.status || r.figures.status === input.status)
       .map((r) => ({ ...r, key: [sortValue(r.figures, sort), r.lead.id] as [number | null, string] }))
@@ -247,7 +218,7 @@ export function valueBy(deps: Deps, ctx: RequestContext, input: ByInput) {
     const hidden = { source: !v.source, campaign: false, owner: !v.owner, partner: !v.partner }[input.dimension];
     if (hidden) throw forbidden(`Your role may not see the lead’s ${input.dimension}`);
     const currency = input.currency ?? loaded.companyCurrency;
-    const leads = await customerLeads(trx, ctx, leadIdsWithDocuments(loaded));
+    const leads = await customerLeads(trx, ctx, loaded);
     const rows = scored(loaded, leads, currency);
     const groups = new Map<
       string,
@@ -324,22 +295,29 @@ export function leadValue(deps: Deps, ctx: RequestContext, leadId: string) {
       partner_name: row.partner_name,
     };
     const own = [...loaded.histories.values()].filter((h) => h.leadId === leadId);
-    const scoredOwn = own.map((h) => (loaded.populations.get(h.currency) as Population).score(h));
-    // The main currency: the company's when the lead has documents in it (or none), else its largest revenue.
-    scoredOwn.sort(
-      (a, b) =>
-        Number(b.currency === loaded.companyCurrency) - Number(a.currency === loaded.companyCurrency) ||
-        b.revenueToDate - a.revenueToDate,
-    );
-    const main =
-      scoredOwn[0] ??
-      (loaded.populations.get(loaded.companyCurrency) as Population).score(
-        emptyHistory(leadId, loaded.companyCurrency),
-      );
+    const [main, ...others] = leadFigures(loaded, leadId, own) as [Figures, ...Figures[]];
     return {
       ...customerOut(lead, main, loaded.visibility),
-      otherCurrencies: scoredOwn.slice(1).map((f) => figuresOut(f, loaded.visibility)),
+      otherCurrencies: others.map((f) => figuresOut(f, loaded.visibility)),
       model: modelOut(loaded.populations.get(main.currency)),
     };
+  });
+}
+
+// The table for reports --------------------------------------------------------------------------------------------
+
+/** Recomputes the customer_values table now, in the background (it is also recomputed every morning). */
+export function requestRefresh(deps: Deps, ctx: RequestContext) {
+  return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
+    const now = deps.clock.now();
+    await enqueue(trx, refreshNowJob, {}, { runAt: now, now });
+    await recordAudit(trx, ctx, {
+      action: 'customer_value.refresh_requested',
+      entityType: 'customer_values',
+      entityId: null,
+      after: { trigger: 'manual' },
+      at: now,
+    });
+    return { queued: true };
   });
 }

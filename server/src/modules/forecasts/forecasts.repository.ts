@@ -1,7 +1,8 @@
 /**
  * The SQL of the forecasts: the company's calendar, the stage-and-age history counts as of an instant, the open
  * pipeline as of an instant, the run-rate samples of leads created after an instant, what was won, the targets and
- * the people. Every instant is a parameter: the same queries make today's forecast and the backtest's.
+ * the people, and the forecast kept month by month. Every instant is a parameter: the same queries make today's
+ * forecast and the backtest's.
  */
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Tx } from '../../db/client.ts';
@@ -170,30 +171,37 @@ export async function wonBetween(trx: Tx, from: Date, to: Date, visible: Express
   return rows.map((r) => ({ ownerId: r.owner_id, value: r.value === null ? 0 : Number(r.value), count: r.count }));
 }
 
+export interface OwnerWins {
+  ownerId: string | null;
+  value: number;
+  count: number;
+}
+
 /**
  * What leads created after a moment were won within a window after it: for each moment (an earlier instant) and
  * window (its from and to instants), the value and count of the scope's leads created at or after the moment
- * and won within the window.
+ * and won within the window, by the leads' owner (only owners with a win; none when nothing was won).
  */
-export async function newLeadWins(
+export async function newLeadWinsByOwner(
   trx: Tx,
   samples: { since: Date; from: Date; to: Date }[],
   visible: Expression<SqlBool>,
-): Promise<{ value: number; count: number }[]> {
+): Promise<OwnerWins[][]> {
   if (samples.length === 0) return [];
-  const { rows } = await sql<{ i: number; value: string | null; count: number }>`SELECT s.i,
-      sum(l.expected_value) AS value, count(l.id)::int AS count
+  const { rows } = await sql<{ i: number; owner_id: string | null; value: string | null; count: number }>`SELECT s.i,
+      l.owner_id, sum(l.expected_value) AS value, count(l.id)::int AS count
     FROM unnest(${samples.map((s) => s.since.toISOString())}::timestamptz[],
       ${samples.map((s) => s.from.toISOString())}::timestamptz[],
       ${samples.map((s) => s.to.toISOString())}::timestamptz[]) WITH ORDINALITY AS s(since, lo, hi, i)
     LEFT JOIN leads l ON ${leadIsLive} AND ${visible} AND l.stage IN ${wonStages}
       AND l.created_at >= s.since AND l.stage_changed_at >= s.lo AND l.stage_changed_at < s.hi
-    GROUP BY s.i`.execute(trx);
-  const byIndex = new Map(rows.map((r) => [Number(r.i), r]));
-  return samples.map((_, i) => {
-    const r = byIndex.get(i + 1);
-    return { value: r?.value == null ? 0 : Number(r.value), count: r?.count ?? 0 };
-  });
+    GROUP BY s.i, l.owner_id`.execute(trx);
+  const out = samples.map((): OwnerWins[] => []);
+  for (const r of rows) {
+    if (r.count === 0) continue;
+    out[Number(r.i) - 1]?.push({ ownerId: r.owner_id, value: r.value === null ? 0 : Number(r.value), count: r.count });
+  }
+  return out;
 }
 
 export interface Person {
@@ -220,4 +228,42 @@ export async function personById(trx: Tx, id: string): Promise<Person | null> {
     trx,
   );
   return rows[0] ?? null;
+}
+
+/** When the company's history begins: its first lead's creation (leads imported with their history included). */
+export async function firstLeadAt(trx: Tx): Promise<Date | null> {
+  const { rows } = await sql<{ at: Date | null }>`SELECT min(l.created_at) AS at FROM leads l`.execute(trx);
+  return rows[0]?.at ? new Date(rows[0].at) : null;
+}
+
+/** The months (first days, YYYY-MM-DD) the company's kept forecast already has. */
+export async function forecastMonthsHeld(trx: Tx): Promise<Set<string>> {
+  const { rows } = await sql<{ month: string }>`SELECT DISTINCT to_char(f.month, 'YYYY-MM-DD') AS month
+    FROM forecast_months f`.execute(trx);
+  return new Set(rows.map((r) => r.month));
+}
+
+export interface ForecastMonthRow {
+  id: string;
+  month: string;
+  ownerId: string | null;
+  basis: 'recorded' | 'reconstructed';
+  expectedValue: number;
+  expectedCount: number;
+  madeAt: Date;
+}
+
+/** Keeps a month's forecast; a month already kept (the same month and owner) is left as it is. */
+export async function insertForecastMonths(trx: Tx, rows: ForecastMonthRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const result = await sql`INSERT INTO forecast_months
+      (company_id, id, month, owner_id, basis, expected_value, expected_count, made_at)
+    SELECT app_current_company(), r.id, r.month, r.owner_id, r.basis, r.expected_value, r.expected_count, r.made_at
+    FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.month)}::date[],
+      ${rows.map((r) => r.ownerId)}::uuid[], ${rows.map((r) => r.basis)}::text[],
+      ${rows.map((r) => String(r.expectedValue))}::numeric[], ${rows.map((r) => String(r.expectedCount))}::numeric[],
+      ${rows.map((r) => r.madeAt.toISOString())}::timestamptz[])
+      AS r(id, month, owner_id, basis, expected_value, expected_count, made_at)
+    ON CONFLICT DO NOTHING`.execute(trx);
+  return Number(result.numAffectedRows ?? 0);
 }

@@ -24,7 +24,7 @@ import {
 import * as repo from './forecasts.repository.ts';
 import type { ForecastQueryInput, PeopleQueryInput } from './forecasts.schemas.ts';
 
-const BACKTEST_MONTHS = 6;
+export const BACKTEST_MONTHS = 6;
 /** How far back the run rate looks for months whose window had ended (RUN_RATE_MONTHS of them are used). */
 const RUN_RATE_LOOKBACK = 12;
 
@@ -36,22 +36,35 @@ async function mustSeeValues(trx: Tx, actor: Actor) {
   }
 }
 
-interface WindowFigures {
+interface Parts {
   pipeline: PipelineFigures;
   newLeads: PipelineFigures;
 }
 
+/** A window's forecast; split by the leads' owners (null: no owner) when asked, else `owners` is empty. */
+export interface WindowFigures extends Parts {
+  owners: Map<string | null, Parts>;
+}
+
+const NOTHING: PipelineFigures = { value: 0, count: 0, variance: 0 };
+
 /**
  * The forecast as made at `asOf`, for windows of instants [from, to) after it: the open leads of the scope at that
  * moment times the probabilities learnt from the history before it, plus the run rate of leads created after it.
+ * Split by owner, the open leads' part is each owner's own leads; the run rate of leads not yet created is shared
+ * out by each owner's wins in the same run-rate samples (the same average over the same months, of the owner's
+ * part of each): nobody knows who will own a lead that does not exist yet, and a person's share of what such leads
+ * brought in lately is the best guess of it; so each owner's forecast is comparable with what the owner then wins,
+ * and the owners' figures add up to the total (the mean is linear).
  */
-async function forecastAt(
+export async function forecastAt(
   trx: Tx,
   info: repo.CompanyInfo,
   visible: Expression<SqlBool>,
   asOf: Date,
   windows: { from: Date; to: Date }[],
   withNewLeads: boolean,
+  byOwner = false,
 ): Promise<WindowFigures[]> {
   const relative = windows.map((w) => ({
     from: (w.from.getTime() - asOf.getTime()) / 1000,
@@ -60,15 +73,32 @@ async function forecastAt(
   const counts = await repo.anchorCounts(trx, asOf, AGE_BUCKETS, relative);
   const probability = calibrate(counts, info.stages, relative);
   const open = await repo.openLeadsAt(trx, asOf, visible);
+  const openByOwner = new Map<string | null, repo.OpenLead[]>();
+  if (byOwner) {
+    for (const lead of open) {
+      const list = openByOwner.get(lead.ownerId);
+      if (list) list.push(lead);
+      else openByOwner.set(lead.ownerId, [lead]);
+    }
+  }
   const fromPipeline = relative.map((_, w) => pipeline(open, probability, w));
-  if (!withNewLeads) return fromPipeline.map((p) => ({ pipeline: p, newLeads: { value: 0, count: 0, variance: 0 } }));
+  const ownersPipeline = relative.map(
+    (_, w) => new Map([...openByOwner].map(([owner, leads]) => [owner, pipeline(leads, probability, w)])),
+  );
+  if (!withNewLeads) {
+    return fromPipeline.map((p, w) => ({
+      pipeline: p,
+      newLeads: NOTHING,
+      owners: new Map([...(ownersPipeline[w] ?? [])].map(([o, f]) => [o, { pipeline: f, newLeads: NOTHING }])),
+    }));
+  }
 
   // The same moment and windows in each of the earlier months, kept when the window had ended by asOf and the
   // moment was not before the company existed; the most recent RUN_RATE_MONTHS of them are averaged.
   const backs = Array.from({ length: RUN_RATE_LOOKBACK }, (_, i) => i + 1);
   const shifted = await repo.monthsBack(trx, info.timezone, [asOf, ...windows.flatMap((w) => [w.from, w.to])], backs);
   const samples: { since: Date; from: Date; to: Date }[] = [];
-  const owner: number[] = [];
+  const windowOf: number[] = [];
   for (const [w] of windows.entries()) {
     let taken = 0;
     for (const row of shifted) {
@@ -78,18 +108,46 @@ async function forecastAt(
       const to = row[2 + 2 * w] as Date;
       if (to.getTime() > asOf.getTime() || since.getTime() < info.createdAt.getTime()) continue;
       samples.push({ since, from, to });
-      owner.push(w);
+      windowOf.push(w);
       taken++;
     }
   }
-  const wins = await repo.newLeadWins(trx, samples, visible);
-  return fromPipeline.map((p, w) => ({
-    pipeline: p,
-    newLeads: runRate(wins.filter((_, i) => owner[i] === w)),
-  }));
+  const wins = await repo.newLeadWinsByOwner(trx, samples, visible);
+  const total = (list: repo.OwnerWins[]) => ({
+    value: list.reduce((s, o) => s + o.value, 0),
+    count: list.reduce((s, o) => s + o.count, 0),
+  });
+  return fromPipeline.map((p, w) => {
+    const mine = wins.filter((_, i) => windowOf[i] === w);
+    const owners = new Map<string | null, Parts>();
+    if (byOwner) {
+      const who = new Set([...openByOwner.keys(), ...mine.flatMap((list) => list.map((o) => o.ownerId))]);
+      for (const id of who) {
+        const part = mine.map((list) => total(list.filter((o) => o.ownerId === id)));
+        owners.set(id, { pipeline: ownersPipeline[w]?.get(id) ?? NOTHING, newLeads: runRate(part) });
+      }
+    }
+    return { pipeline: p, newLeads: runRate(mine.map(total)), owners };
+  });
 }
 
-const monthKey = (zone: string, at: Date) => todayIn(zone, at).slice(0, 7);
+/**
+ * A month's forecast as made at its start (`from`, until `to`): the backtest's figure, pipeline plus run rate, and
+ * what a reconstructed month keeps.
+ */
+export async function forecastFromStart(
+  trx: Tx,
+  info: repo.CompanyInfo,
+  visible: Expression<SqlBool>,
+  from: Date,
+  to: Date,
+  byOwner = false,
+): Promise<WindowFigures> {
+  const [f] = await forecastAt(trx, info, visible, from, [{ from, to }], true, byOwner);
+  return f as WindowFigures;
+}
+
+export const monthKey = (zone: string, at: Date) => todayIn(zone, at).slice(0, 7);
 const sum = (rows: repo.Won[]) => ({
   value: rows.reduce((s, r) => s + r.value, 0),
   count: rows.reduce((s, r) => s + r.count, 0),
@@ -136,8 +194,8 @@ export async function forecast(deps: Deps, ctx: RequestContext, query: ForecastQ
     for (let j = BACKTEST_MONTHS; j >= 1; j--) {
       const from = startOf(-j);
       const to = startOf(-j + 1);
-      const [f] = await forecastAt(trx, info, visible, from, [{ from, to }], true);
-      const said = (f as WindowFigures).pipeline.value + (f as WindowFigures).newLeads.value;
+      const f = await forecastFromStart(trx, info, visible, from, to);
+      const said = f.pipeline.value + f.newLeads.value;
       const actual = sum(await repo.wonBetween(trx, from, to, visible)).value;
       backtest.push({
         month: monthKey(info.timezone, from),

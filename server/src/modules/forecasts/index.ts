@@ -1,5 +1,5 @@
 /**
- * The public face of the forecasts module: no other module uses it; the composition root wires its routes
- * (forecasts.routes.ts) into the app.
+ * The public face of the forecasts module: its jobs, for the composition root's registry (which also wires its
+ * routes, forecasts.routes.ts, into the app). No other module uses it.
  */
-export {};
+export { forecastsJobs } from './forecasts.jobs.ts';

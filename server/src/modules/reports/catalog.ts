@@ -12,6 +12,8 @@ export const reportGroups = {
   activities: 'Activities',
   response: 'Response and SLA',
   forecast: 'Forecast',
+  insights: 'Insights',
+  support: 'Support',
   'data-quality': 'Data quality',
 } as const;
 export type ReportGroup = keyof typeof reportGroups;
@@ -349,6 +351,32 @@ export const prebuiltReports: PrebuiltReport[] = [
       subject: 'leads',
       measures: ['wonLeads', 'lostLeads', 'winRate', 'wonValue'],
       groupBy: ['scoreTier'],
+      timeField: 'stageChangedAt',
+      chart: 'bar',
+    },
+  ),
+  report(
+    'conversion',
+    'score-distribution',
+    'Score distribution',
+    'Open leads and their value in bands of ten points of score, and those not scored yet',
+    {
+      subject: 'leads',
+      measures: ['openLeads', 'openValue'],
+      groupBy: ['scoreBand'],
+      range: 'all',
+      chart: 'bar',
+    },
+  ),
+  report(
+    'conversion',
+    'win-rate-by-score-band',
+    'Win rate by score band',
+    'Leads closed in the window, won and lost, by the band of the score they had when they closed: a check that higher scores win more often',
+    {
+      subject: 'leads',
+      measures: ['wonLeads', 'lostLeads', 'winRate'],
+      groupBy: ['scoreBand'],
       timeField: 'stageChangedAt',
       chart: 'bar',
     },
@@ -700,6 +728,149 @@ export const prebuiltReports: PrebuiltReport[] = [
       range: 'all',
       chart: 'bar',
     },
+  ),
+
+  // Insights
+  report(
+    'insights',
+    'recommendation-outcomes',
+    'Recommendation outcomes',
+    'Assignment recommendations by status and kind: the win rate promised and, since acceptance, the leads assigned, closed and won, and the win rate against the promise',
+    {
+      subject: 'recommendations',
+      measures: ['recommendations', 'expectedWinRate', 'assigned', 'closed', 'won', 'actualWinRate', 'againstExpected'],
+      groupBy: ['status', 'kind'],
+      range: 'all',
+      chart: 'table',
+    },
+  ),
+
+  ...(
+    [
+      ['source', 'source'],
+      ['campaign', 'campaign'],
+      ['owner', 'ownerId'],
+    ] as const
+  ).map(([name, dimension]) =>
+    report(
+      'insights',
+      `customer-value-by-${name}`,
+      `Customer value by ${name}`,
+      `Revenue to date, expected value of the next 12 months and average lifetime value of the customers per ${name} (amounts in the company’s currency), with the number of customers and those at churn risk`,
+      {
+        subject: 'customers',
+        measures: ['revenueToDate', 'expected12m', 'averageLifetimeValue', 'customers', 'atChurnRisk'],
+        groupBy: [dimension],
+        range: 'all',
+        chart: 'bar',
+      },
+    ),
+  ),
+  report(
+    'insights',
+    'forecast-vs-actual',
+    'Forecast against actual',
+    'Each month, the revenue forecast kept for it (recorded when the month began, or reconstructed from history) beside what was won, and the error',
+    {
+      subject: 'forecastMonths',
+      measures: ['forecast', 'actual', 'errorPct', 'absoluteError'],
+      groupBy: ['month.month'],
+      chart: 'line',
+    },
+  ),
+  report(
+    'insights',
+    'forecast-vs-actual-by-owner',
+    'Forecast against actual by owner',
+    'Each month and owner, the share of the revenue forecast kept for the owner beside what the owner’s leads won, in value and count',
+    {
+      subject: 'forecastMonths',
+      measures: ['forecast', 'actual', 'errorPct', 'forecastCount', 'actualCount'],
+      groupBy: ['month.month', 'ownerId'],
+      chart: 'table',
+    },
+  ),
+
+  // Support
+  report('support', 'tickets-by-status', 'Tickets by status', 'Every ticket you can see, by where it stands now', {
+    subject: 'tickets',
+    measures: ['tickets'],
+    groupBy: ['status'],
+    range: 'all',
+    chart: 'donut',
+  }),
+  report(
+    'support',
+    'tickets-by-priority',
+    'Tickets by priority',
+    'Tickets raised in the window by priority: how many, how many are still open and how many were solved',
+    { subject: 'tickets', measures: ['tickets', 'open', 'solved'], groupBy: ['priority'], chart: 'bar' },
+  ),
+  report(
+    'support',
+    'tickets-by-category',
+    'Tickets by category',
+    'Tickets raised in the window by category: how many, still open and solved',
+    { subject: 'tickets', measures: ['tickets', 'open', 'solved'], groupBy: ['category'], chart: 'bar' },
+  ),
+  report(
+    'support',
+    'response-times-by-priority',
+    'Response and resolution times by priority',
+    'Median and p90 time from a ticket’s creation to its first public reply and to its solve, by priority',
+    {
+      subject: 'tickets',
+      measures: ['medianFirstResponse', 'p90FirstResponse', 'medianResolution', 'p90Resolution', 'tickets'],
+      groupBy: ['priority'],
+      range: 'last90Days',
+      chart: 'table',
+    },
+  ),
+  report(
+    'support',
+    'sla-breaches-by-month',
+    'Ticket SLA breaches by month',
+    'Tickets raised each month that missed their first-response or resolution clock (or are past it and still running)',
+    {
+      subject: 'tickets',
+      measures: ['firstResponseBreaches', 'resolutionBreaches', 'tickets'],
+      groupBy: ['createdAt.month'],
+      chart: 'bar',
+    },
+  ),
+  report(
+    'support',
+    'satisfaction-by-month',
+    'Satisfaction by month',
+    'Ratings customers gave from the solve email, month by month: good, bad and the share of good',
+    {
+      subject: 'tickets',
+      measures: ['satisfactionScore', 'good', 'bad', 'rated'],
+      groupBy: ['ratedAt.month'],
+      timeField: 'ratedAt',
+      chart: 'line',
+    },
+  ),
+  report(
+    'support',
+    'satisfaction-by-assignee',
+    'Satisfaction by assignee',
+    'Ratings of the tickets each person was assigned: good, bad and the share of good',
+    {
+      subject: 'tickets',
+      measures: ['satisfactionScore', 'good', 'bad', 'rated'],
+      groupBy: ['assigneeId'],
+      timeField: 'ratedAt',
+      range: 'last90Days',
+      chart: 'table',
+    },
+  ),
+  report(
+    'support',
+    'backlog-by-assignee',
+    'Ticket backlog by assignee',
+    'Tickets waiting on the team now (new and open) and all not solved yet, per assignee (none: unassigned)',
+    { subject: 'tickets', measures: ['backlog', 'open'], groupBy: ['assigneeId'], range: 'all', chart: 'bar' },
   ),
 
   // Data quality

@@ -141,7 +141,8 @@ describe.skipIf(!chdb)('reports on ClickHouse (chdb)', () => {
   });
 
   for (const who of PEOPLE) {
-    it(`every pre-built report gives the same answer on both engines, for ${who}`, async () => {
+    // Every report on both engines over two windows: more time than one test's default.
+    it(`every pre-built report gives the same answer on both engines, for ${who}`, { timeout: 180_000 }, async () => {
       const mismatches: string[] = [];
       const fellBack: string[] = [];
       let compared = 0;

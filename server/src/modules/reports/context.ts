@@ -126,6 +126,7 @@ export async function loadContext(
     actor,
     access,
     timeZone: row.timezone,
+    currency: row.currency,
     now,
     fiscalStart: row.fiscal,
     stages: stages.map(

@@ -51,7 +51,8 @@ async function listed(who: string, list: 'leads' | 'activities', query: Record<s
 describe('drill-down equals the figure', () => {
   const people = ['admin@demo.test', 'manager1@demo.test', 'sales1@demo.test', 'partner@demo.test'];
   for (const who of people) {
-    it(`for ${who}, every pre-built report`, async () => {
+    // Every report, both windows, every figure's list: a few hundred requests, so more time than one test's default.
+    it(`for ${who}, every pre-built report`, { timeout: 180_000 }, async () => {
       const mismatches: string[] = [];
       let checked = 0;
       for (const report of prebuiltReports) {

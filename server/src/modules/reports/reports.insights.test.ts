@@ -32,7 +32,7 @@ async function run(who: string, report: string) {
 async function counted<T>(query: string): Promise<T[]> {
   return withTenant(t.dbs.app, companyId, async (trx) => {
     const { rows } = await sql<T>`WITH x AS (
-        SELECT l.id, l.owner_id, l.expected_value, st.kind, coalesce(s.tier, 'none') AS tier, r.reason_keys
+        SELECT l.id, l.owner_id, l.expected_value, st.kind, coalesce(s.tier, 'none') AS tier, s.score, r.reason_keys
         FROM leads l JOIN pipeline_stages st ON st.company_id = l.company_id AND st.key = l.stage
         LEFT JOIN lead_scores s ON s.company_id = l.company_id AND s.lead_id = l.id
         LEFT JOIN lead_risks r ON r.company_id = l.company_id AND r.lead_id = l.id
@@ -74,6 +74,26 @@ describe('score tiers in reports', () => {
       expect(Number(row?.values.lostLeads), w.tier).toBe(w.lost);
       expect(Number(row?.values.winRate), w.tier).toBeCloseTo(w.won / (w.won + w.lost), 9);
     }
+  });
+
+  it('counts open leads per band of ten points, 100 in the top band, not-scored leads apart', async () => {
+    const result = await run('admin@demo.test', 'conversion.score-distribution');
+    const want = await counted<{ band: string; n: number }>(
+      `SELECT CASE WHEN score IS NULL THEN 'none' WHEN score = 100 THEN '90' ELSE (score - score % 10)::text END AS band,
+         count(*)::int AS n FROM x WHERE kind = 'open' GROUP BY 1`,
+    );
+    expect(want.length).toBeGreaterThan(5);
+    expect(result.rows.map((r) => r.values.scoreBand).sort()).toEqual(want.map((w) => w.band).sort());
+    for (const w of want) {
+      const row = result.rows.find((r) => r.values.scoreBand === w.band);
+      expect(Number(row?.values.openLeads), w.band).toBe(w.n);
+    }
+    const labels = result.rows.map((r) => r.labels.scoreBand);
+    expect(labels).toContain('90–100');
+    expect(labels.at(-1)).toBe('Not scored');
+    // Bands in score order, low to high.
+    const starts = result.rows.map((r) => r.values.scoreBand).filter((b) => b !== 'none');
+    expect(starts).toEqual([...starts].sort((a, b) => Number(a) - Number(b)));
   });
 
   it('gives the average score of a tier from the scores', async () => {

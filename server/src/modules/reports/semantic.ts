@@ -27,6 +27,8 @@ export interface CompileContext {
   actor: Actor;
   access: FieldAccess;
   timeZone: string;
+  /** The company's currency: money measures that must not add currencies up sum only its amounts. */
+  currency: string;
   now: Date;
   /** 1..12: the month the company's fiscal year starts. */
   fiscalStart: number;

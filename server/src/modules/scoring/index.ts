@@ -3,4 +3,4 @@
  * an actor may read them, for lead lists and exports. Its routes (scoring.routes.ts) are wired in by app.ts.
  */
 export { scoringJobs } from './scoring.jobs.ts';
-export { scoreReasonsFor } from './scoring.service.ts';
+export { scoreReasonsFor, seedDemoScoreRules } from './scoring.service.ts';

@@ -18,14 +18,19 @@ export const trainJob = defineJob({
 export const rescoreJob = defineJob({
   kind: 'scoring.rescore',
   payload: Type.Object(
-    { after: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]), changedOnly: Type.Boolean() },
+    {
+      after: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+      changedOnly: Type.Boolean(),
+      startedAt: Type.Optional(Type.String({ format: 'date-time' })),
+      since: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
+    },
     { additionalProperties: false },
   ),
   concurrency: 2,
   handler: async (trx, deps, job) => (await import('./scoring.rescore.ts')).rescore(trx, deps, job),
 });
 
-/** Hourly: scores new leads and those changed since they were scored. */
+/** Hourly: scores new leads and those changed since the last rescoring finished. */
 export const freshJob = defineJob({
   kind: 'scoring.fresh',
   schedule: cron('25 * * * *'),

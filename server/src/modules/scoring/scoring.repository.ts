@@ -252,7 +252,10 @@ export interface ScoreRow {
   reasons: { label: string; points: number; field: string | null }[];
 }
 
-/** Writes a batch of scores in one statement. */
+/**
+ * Writes a batch of scores in one statement: only those that changed (score, tier, probability, how it was made,
+ * or its reasons), so `scored_at` is when the lead's score was last set and an unchanged score costs no write.
+ */
 export async function upsertScores(trx: Tx, rows: readonly ScoreRow[], now: Date): Promise<void> {
   if (rows.length === 0) return;
   const data = rows.map((r) => ({
@@ -271,7 +274,25 @@ export async function upsertScores(trx: Tx, rows: readonly ScoreRow[], now: Date
       AS r(lead_id uuid, score smallint, tier text, probability real, source text, model_id uuid, reasons jsonb)
     ON CONFLICT (company_id, lead_id) DO UPDATE SET score = excluded.score, tier = excluded.tier,
       probability = excluded.probability, source = excluded.source, model_id = excluded.model_id,
-      reasons = excluded.reasons, scored_at = excluded.scored_at`.execute(trx);
+      reasons = excluded.reasons, scored_at = excluded.scored_at
+    WHERE (lead_scores.score, lead_scores.tier, lead_scores.probability, lead_scores.source, lead_scores.model_id,
+        lead_scores.reasons)
+      IS DISTINCT FROM (excluded.score, excluded.tier, excluded.probability, excluded.source, excluded.model_id,
+        excluded.reasons)`.execute(trx);
+}
+
+/** The start of the last rescoring run that finished (null: none has). */
+export async function rescoredAt(trx: Tx): Promise<Date | null> {
+  const row = await trx.selectFrom('scoring_settings').select('rescored_at').executeTakeFirst();
+  return row?.rescored_at ? new Date(row.rescored_at) : null;
+}
+
+/** Records that a rescoring run started at `at` has finished (never moving the mark back). */
+export async function markRescored(trx: Tx, at: Date): Promise<void> {
+  await sql`INSERT INTO scoring_settings (company_id, updated_at, rescored_at)
+    VALUES (app_current_company(), ${at}, ${at})
+    ON CONFLICT (company_id) DO UPDATE
+      SET rescored_at = greatest(scoring_settings.rescored_at, excluded.rescored_at)`.execute(trx);
 }
 
 /**
@@ -302,7 +323,8 @@ export async function lastScoredAt(trx: Tx): Promise<Date | null> {
 
 /**
  * Live open leads (not in a `closed` stage) after `after` (by id), `limit` of them; `changedOnly`: those never
- * scored or changed since.
+ * scored, and those changed or worked since `since` (the start of the last finished run; when none has finished,
+ * since their score was set).
  */
 export async function leadIdsToScore(
   trx: Tx,
@@ -310,12 +332,16 @@ export async function leadIdsToScore(
   limit: number,
   changedOnly: boolean,
   closed: readonly string[],
+  since: Date | null,
 ) {
+  const changed = since
+    ? sql`(ls.lead_id IS NULL OR l.updated_at >= ${since} OR l.last_touched_at >= ${since})`
+    : sql`(ls.lead_id IS NULL OR l.updated_at > ls.scored_at OR l.last_touched_at > ls.scored_at)`;
   const { rows } = await sql<{ id: string }>`
     SELECT l.id FROM leads l
     ${changedOnly ? sql`LEFT JOIN lead_scores ls ON ls.company_id = l.company_id AND ls.lead_id = l.id` : sql``}
     WHERE ${leadIsLive} AND NOT l.stage = ANY(${closed}::text[]) ${after ? sql`AND l.id > ${after}::uuid` : sql``}
-    ${changedOnly ? sql`AND (ls.lead_id IS NULL OR l.updated_at > ls.scored_at OR l.last_touched_at > ls.scored_at)` : sql``}
+    ${changedOnly ? sql`AND ${changed}` : sql``}
     ORDER BY l.id LIMIT ${limit}`.execute(trx);
   return rows.map((r) => r.id);
 }

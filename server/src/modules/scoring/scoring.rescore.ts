@@ -82,26 +82,43 @@ export async function scoreLeads(trx: Tx, ctx: ScoringContext, ids: readonly str
 export interface RescorePayload {
   after: string | null;
   changedOnly: boolean;
+  /** The run's start, and (changed only) the start of the last finished run: carried from job to job of a run. */
+  startedAt?: string;
+  since?: string | null;
 }
 
 /**
  * Rescores live open leads in batches (each read in bulk and written with one statement), from `after` on: all of
- * them, or only those never scored or changed since they were scored. Hands what is left to a next job.
+ * them, or only those never scored or changed since the last finished run. Hands what is left to a next job; the
+ * run's last job records the run's start as the company's last rescoring.
  */
 export async function rescore(trx: Tx, deps: Deps, job: Job<RescorePayload>): Promise<void> {
   const now = deps.clock.now();
   const ctx = await scoringContext(trx, now);
   const kinds = await repo.stageKinds(trx);
   const closed = [...kinds.won, ...kinds.lost];
-  if (job.payload.after === null) await repo.dropDeadScores(trx);
+  const first = job.payload.after === null;
+  if (first) await repo.dropDeadScores(trx);
+  const startedAt = job.payload.startedAt ?? now.toISOString();
+  const since = first ? ((await repo.rescoredAt(trx))?.toISOString() ?? null) : (job.payload.since ?? null);
   let after = job.payload.after;
   for (let i = 0; i < BATCHES_PER_JOB; i++) {
-    const ids = await repo.leadIdsToScore(trx, after, BATCH, job.payload.changedOnly, closed);
-    if (ids.length === 0) return;
-    await repo.upsertScores(trx, await scoreLeads(trx, ctx, ids), now);
+    const ids = await repo.leadIdsToScore(
+      trx,
+      after,
+      BATCH,
+      job.payload.changedOnly,
+      closed,
+      since ? new Date(since) : null,
+    );
+    if (ids.length > 0) await repo.upsertScores(trx, await scoreLeads(trx, ctx, ids), now);
+    if (ids.length < BATCH) {
+      await repo.markRescored(trx, new Date(startedAt));
+      return;
+    }
     after = ids[ids.length - 1] as string;
-    if (ids.length < BATCH) return;
   }
   const { rescoreJob } = await import('./scoring.jobs.ts');
-  await enqueue(trx, rescoreJob, { after, changedOnly: job.payload.changedOnly }, { runAt: now, now });
+  const next = { after, changedOnly: job.payload.changedOnly, startedAt, since };
+  await enqueue(trx, rescoreJob, next, { runAt: now, now });
 }

@@ -337,7 +337,7 @@ export async function status(deps: Deps, ctx: RequestContext) {
     const counts = await repo.closedCounts(trx, await repo.stageKinds(trx));
     const closed = counts.won + counts.lost;
     const active = await repo.activeModel(trx);
-    const last = await repo.lastScoredAt(trx);
+    const last = (await repo.rescoredAt(trx)) ?? (await repo.lastScoredAt(trx));
     return {
       closedLeads: closed,
       wonLeads: counts.won,
@@ -425,4 +425,52 @@ export async function leadScore(deps: Deps, ctx: RequestContext, leadId: string)
         .map((r) => ({ label: r.label, points: r.points, field: r.field ?? null })),
     };
   });
+}
+
+// ---- the demo company ----
+
+type DemoRule = Pick<
+  RuleDto,
+  'label' | 'kind' | 'field' | 'operator' | 'value' | 'behaviour' | 'windowDays' | 'points'
+>;
+const field = (label: string, name: string, operator: Operator, value: unknown, points: number): DemoRule => ({
+  label,
+  kind: 'field',
+  field: name,
+  operator,
+  value,
+  behaviour: null,
+  windowDays: null,
+  points,
+});
+const behaviour = (label: string, key: string, windowDays: number, points: number): DemoRule => ({
+  label,
+  kind: 'behaviour',
+  field: null,
+  operator: null,
+  value: null,
+  behaviour: key,
+  windowDays,
+  points,
+});
+
+/** Rules a sales team might start with, so that the demo's leads have scores of every tier from the first day. */
+const demoRules: DemoRule[] = [
+  field('Came by referral or a partner', 'source', 'in', ['referral', 'partner'], 30),
+  field('Came from the web form', 'source', 'equals', 'web_form', 15),
+  field('A deal of ₹3 lakh or more', 'expectedValue', 'gte', 300_000, 25),
+  field('Asked about CRM Growth or Enterprise', 'product', 'in', ['CRM Growth', 'CRM Enterprise'], 15),
+  behaviour('A demo or meeting held lately', 'meeting_held', 60, 25),
+  behaviour('Replied on WhatsApp lately', 'whatsapp_replied', 14, 20),
+  behaviour('A call logged lately', 'call_logged', 30, 10),
+  behaviour('Opened an email lately', 'email_opened', 30, 5),
+  behaviour('Not touched for two weeks', 'no_touch_days', 14, -15),
+];
+
+/** The demo company's score rules (checked as the API checks them), written by its first admin. */
+export async function seedDemoScoreRules(trx: Tx, adminId: string, now: Date): Promise<void> {
+  for (const [position, rule] of demoRules.entries()) {
+    const values = await checked(trx, { ...rule, active: true, position });
+    await repo.insertRule(trx, newId(), values, adminId, now);
+  }
 }

@@ -18,6 +18,8 @@ export const groupLabels: Record<string, string> = {
   activities: 'Activities',
   response: 'Response and SLA',
   forecast: 'Forecast',
+  insights: 'Insights',
+  support: 'Support',
   'data-quality': 'Data quality',
   saved: 'Saved reports',
 };

@@ -3,7 +3,7 @@
  * current score; a closed lead keeps the one it had when it closed) and whether it is at risk now, and why (from
  * `lead_risks`, live open leads only), as the at-risk list shows them: a lead counts as at risk for a role when one
  * of its reasons that may stand alone is one the role may see (a reason about a hidden field never shows). Both tables are kept beside the lead and copied to ClickHouse. A tier's
- * drill-down is the lead list's `scoreTier` filter; the list has no at-risk filter, so at-risk figures have none.
+ * drill-down is the lead list's `scoreTier` filter, a score band's its `score.min`/`score.max`; the list has no at-risk filter, so at-risk figures have none.
  */
 import { type RawBuilder, sql } from 'kysely';
 import { accessFieldOf } from '../../leads/index.ts';
@@ -12,6 +12,13 @@ import type { CompileContext, Dimension, Join, Measure } from '../semantic.ts';
 
 const tiers = ['hot', 'warm', 'cold'] as const;
 const tierLabels: Record<string, string> = { hot: 'Hot', warm: 'Warm', cold: 'Cold', none: 'Not scored' };
+
+/** Scores in bands of ten, 0–9 up to 90–100 (a score of 100 is in the top band), and the leads with none. */
+const bandStarts = Array.from({ length: 10 }, (_, i) => String(i * 10));
+const bandLabels: Record<string, string> = {
+  ...Object.fromEntries(bandStarts.map((b) => [b, b === '90' ? '90–100' : `${b}–${Number(b) + 9}`])),
+  none: 'Not scored',
+};
 
 /** A name for each of a few fixed values, as literals (the layer's own words, never the caller's). */
 const named = (value: RawBuilder<unknown>, names: Record<string, string>) =>
@@ -69,6 +76,21 @@ export const insightDimensions: Record<string, Dimension> = {
     labelInner: true,
     drill: (v) => (v && (tiers as readonly string[]).includes(v) ? { scoreTier: v } : null),
     order: (v, c) => c.d.position([...tiers, 'none'], v),
+  },
+  scoreBand: {
+    label: 'Score band',
+    kind: 'text',
+    field: accessFieldOf('score'),
+    joins: [scoreJoin],
+    expr: (c) =>
+      c.d.engine === 'postgres'
+        ? sql`CASE WHEN ls.score IS NULL THEN ${sql.lit('none')} ELSE (least(ls.score, 99) / 10 * 10)::text END`
+        : sql`if(ls.score IS NULL, ${sql.lit('none')}, toString(intDiv(least(ls.score, 99), 10) * 10))`,
+    labelExpr: (value) => sql`min(${named(value, bandLabels)})`,
+    labelInner: true,
+    drill: (v) =>
+      v && bandStarts.includes(v) ? { 'score.min': v, 'score.max': v === '90' ? '100' : String(Number(v) + 9) } : null,
+    order: (v, c) => c.d.position([...bandStarts, 'none'], v),
   },
   riskReason: {
     label: 'At-risk reason',
