@@ -2,13 +2,16 @@
  * The insights on the lead, for the leads subject: its score tier and score (from `lead_scores`: an open lead's
  * current score; a closed lead keeps the one it had when it closed) and whether it is at risk now, and why (from
  * `lead_risks`, live open leads only), as the at-risk list shows them: a lead counts as at risk for a role when one
- * of its reasons that may stand alone is one the role may see (a reason about a hidden field never shows). Both tables are kept beside the lead and copied to ClickHouse. A tier's
- * drill-down is the lead list's `scoreTier` filter, a score band's its `score.min`/`score.max`; the list has no at-risk filter, so at-risk figures have none.
+ * of its reasons that may stand alone is one the role may see (a reason about a hidden field never shows). Both
+ * tables are kept beside the lead and copied to ClickHouse. A tier's
+ * drill-down is the lead list's `scoreTier` filter, a score band's its `score.min`/`score.max`; the list has no
+ * at-risk filter, so at-risk figures have none.
  */
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import { accessFieldOf } from '../../leads/index.ts';
 import { reasonFields, reasonKeys, reasonLabels, SUPPORTING_ONLY } from '../../risk/index.ts';
 import type { CompileContext, Dimension, Join, Measure } from '../semantic.ts';
+import { named } from './fixed-values.ts';
 
 const tiers = ['hot', 'warm', 'cold'] as const;
 const tierLabels: Record<string, string> = { hot: 'Hot', warm: 'Warm', cold: 'Cold', none: 'Not scored' };
@@ -19,13 +22,6 @@ const bandLabels: Record<string, string> = {
   ...Object.fromEntries(bandStarts.map((b) => [b, b === '90' ? '90–100' : `${b}–${Number(b) + 9}`])),
   none: 'Not scored',
 };
-
-/** A name for each of a few fixed values, as literals (the layer's own words, never the caller's). */
-const named = (value: RawBuilder<unknown>, names: Record<string, string>) =>
-  sql`CASE ${sql.join(
-    Object.entries(names).map(([k, v]) => sql`WHEN ${value} = ${sql.lit(k)} THEN ${sql.lit(v)}`),
-    sql` `,
-  )} END`;
 
 /** The lead's score row (none: not scored). */
 const scoreJoin: Join = {

@@ -11,7 +11,8 @@
  */
 import { type RawBuilder, sql } from 'kysely';
 import { leadIsLive } from '../../leads/scope.ts';
-import type { CompileContext, Dimension, Join, Measure, Subject } from '../semantic.ts';
+import type { CompileContext, Join, Measure, Subject } from '../semantic.ts';
+import { fixedDimension } from './fixed-values.ts';
 import { userDimension } from './lead-parts.ts';
 
 const kinds = { rule: 'Assignment rule', cap: 'Open-lead cap' };
@@ -24,23 +25,6 @@ const fields = {
   territory: 'Territory',
   load: 'Open-lead load',
 };
-
-/** A name for each of a few fixed values, as literals (the layer's own words, never the caller's). */
-const named = (value: RawBuilder<unknown>, names: Record<string, string>) =>
-  sql`CASE ${sql.join(
-    Object.entries(names).map(([k, v]) => sql`WHEN ${value} = ${sql.lit(k)} THEN ${sql.lit(v)}`),
-    sql` `,
-  )} END`;
-
-/** A column of fixed values, named and kept in the order given. */
-const fixed = (label: string, column: string, names: Record<string, string>): Dimension => ({
-  label,
-  kind: 'text',
-  expr: () => sql.ref(column),
-  labelExpr: (value) => sql`min(${named(value, names)})`,
-  labelInner: true,
-  order: (v, c) => c.d.position(Object.keys(names), v),
-});
 
 /** A win rate the proposal stored in `expected` (a fraction; null when it had none). */
 const expectedRate = (key: 'winRateExpected' | 'winRateNow') => sql`(rc.expected ->> ${sql.lit(key)})::float8`;
@@ -104,9 +88,9 @@ export const recommendationsSubject: Subject = {
   },
   defaultTime: 'createdAt',
   dimensions: {
-    kind: fixed('Kind', 'rc.kind', kinds),
-    dimension: fixed('Lead field', 'rc.dimension', fields),
-    status: fixed('Status', 'rc.status', statuses),
+    kind: fixedDimension('Kind', 'rc.kind', kinds),
+    dimension: fixedDimension('Lead field', 'rc.dimension', fields),
+    status: fixedDimension('Status', 'rc.status', statuses),
     decidedBy: userDimension('Decided by', sql`rc.decided_by`, null),
     recommendation: {
       label: 'Recommendation',

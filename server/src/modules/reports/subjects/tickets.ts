@@ -9,6 +9,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { ticketVisibleTo } from '../../tickets/index.ts';
 import type { CompileContext, Dimension, Measure, Subject } from '../semantic.ts';
+import { fixedDimension } from './fixed-values.ts';
 import { leadDimensions, userDimension } from './lead-parts.ts';
 
 const statuses = {
@@ -21,23 +22,6 @@ const statuses = {
 };
 const priorities = { urgent: 'Urgent', high: 'High', normal: 'Normal', low: 'Low' };
 const channels = { agent: 'Raised by a user', support_form: 'Support form', email: 'Support mailbox' };
-
-/** A name for each of a few fixed values, as literals (the layer's own words, never the caller's). */
-const named = (value: RawBuilder<unknown>, names: Record<string, string>) =>
-  sql`CASE ${sql.join(
-    Object.entries(names).map(([k, v]) => sql`WHEN ${value} = ${sql.lit(k)} THEN ${sql.lit(v)}`),
-    sql` `,
-  )} END`;
-
-/** A column of fixed values, named and kept in the order given. */
-const fixed = (label: string, column: string, names: Record<string, string>): Dimension => ({
-  label,
-  kind: 'text',
-  expr: () => sql.ref(column),
-  labelExpr: (value) => sql`min(${named(value, names)})`,
-  labelInner: true,
-  order: (v, c) => c.d.position(Object.keys(names), v),
-});
 
 const leadDims = leadDimensions();
 /** The lead's source, without a drill-down (no list shows tickets). */
@@ -96,8 +80,8 @@ export const ticketsSubject: Subject = {
   },
   defaultTime: 'createdAt',
   dimensions: {
-    status: fixed('Status', 't.status', statuses),
-    priority: fixed('Priority', 't.priority', priorities),
+    status: fixedDimension('Status', 't.status', statuses),
+    priority: fixedDimension('Priority', 't.priority', priorities),
     category: {
       label: 'Category',
       kind: 'text',
@@ -106,7 +90,7 @@ export const ticketsSubject: Subject = {
       labelInner: true,
     },
     assigneeId: userDimension('Assignee', sql`t.assignee_id`, null),
-    channel: fixed('Came in by', 't.channel', channels),
+    channel: fixedDimension('Came in by', 't.channel', channels),
     ...leadSource,
   },
   measures: {
