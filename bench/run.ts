@@ -28,6 +28,9 @@
  * BENCH_ONLY=webhooks creates BENCH_WEBHOOK_EVENTS leads (10,000) without and then with three webhook endpoints
  * on local receivers, and times the fan-out and delivery by the server's worker (bench/webhooks-bench.ts).
  *
+ * BENCH_ONLY=extractor reads BENCH_EXTRACTOR_ROWS rows (100,000) of a table it fills in the machine's MariaDB into
+ * leads through a MySQL extractor source, timing the run and sampling the server's memory (bench/extractor-bench.ts).
+ *
  * BENCH_ONLY=erp runs a first full sync of 50,000 customers and 200,000 invoices from each ERP connector's fake
  * and times won leads reaching the ERP (bench/erp-bench.ts); BENCH_ERP_CONNECTORS=tally,quickbooks limits it.
  *
@@ -175,8 +178,8 @@ async function startServer(port: number): Promise<ChildProcess> {
         PORT: String(port),
         LOG_LEVEL: 'warn',
         RATE_LIMIT_PER_MINUTE: '1000000',
-        // The webhook benchmark's receivers listen on loopback.
-        ...(only === 'webhooks' ? { IPERFORM_WEBHOOKS_ALLOW_PRIVATE: '1' } : {}),
+        // The webhook benchmark's receivers and the extractor benchmark's MariaDB are on loopback.
+        ...(only === 'webhooks' || only === 'extractor' ? { IPERFORM_ALLOW_PRIVATE_ADDRESSES: '1' } : {}),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
@@ -257,6 +260,10 @@ try {
   } else if (only === 'webhooks') {
     const { runWebhooksBench, webhooksTable } = await import('./webhooks-bench.ts');
     console.log(webhooksTable(await runWebhooksBench(base, accessToken)));
+  } else if (only === 'extractor') {
+    if (!server.pid) throw new Error('the server has no process id');
+    const { extractorTable, runExtractorBench } = await import('./extractor-bench.ts');
+    console.log(extractorTable(await runExtractorBench(base, accessToken, server.pid)));
   } else if (only === 'erp') {
     if (!server.pid) throw new Error('the server has no process id');
     const { erpTable, runErpBench } = await import('./erp-bench.ts');
