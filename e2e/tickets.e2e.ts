@@ -82,7 +82,8 @@ describe.skipIf(!chromiumPath)('tickets in the browser', () => {
     await page.goto('/tickets?queue=unassigned');
     await page.getByTestId('ticket-row').filter({ hasText: 'Training for new staff' }).click();
     await page.getByRole('button', { name: 'Assign to me' }).click();
-    await page.getByText('Assignee: Vikram Mehta').waitFor();
+    // The assignee select shows the new assignee.
+    await page.locator('input[value="Vikram Mehta"]').waitFor();
     const manager = await userId(site.t, 'manager1@demo.test');
     expect((await site.t.as('manager1@demo.test', 'GET', `/api/v1/tickets/${ticket.id}`)).json().assignee.id).toBe(
       manager,
@@ -178,5 +179,65 @@ describe.skipIf(!chromiumPath)('tickets in the browser', () => {
     await phoneCard.scrollIntoViewIfNeeded();
     await phoneCard.screenshot({ path: resolve(screenshotDir, 'tickets-attachments-card-390.png') });
     await site.shot(phone, 'tickets-attachments-390');
+  });
+
+  it('an admin keeps the categories; the ticket page picks one and any assignee; breaching soon lists it', async () => {
+    const admin = await site.newPage();
+    await signIn(admin, 'admin@demo.test');
+    await admin.goto('/settings/support');
+    const card = admin.getByTestId('ticket-categories-card');
+    for (const name of ['Billing', 'Hardware']) {
+      await card.getByLabel('New category').fill(name);
+      await card.getByRole('button', { name: 'Add' }).click();
+    }
+    await card.getByRole('button', { name: 'Save categories' }).click();
+    await expect
+      .poll(async () =>
+        (await site.t.as('admin@demo.test', 'GET', '/api/v1/tickets/categories'))
+          .json()
+          .data.map((c: { key: string }) => c.key),
+      )
+      .toEqual(['billing', 'hardware']);
+
+    // Urgent: its first response is due within the hour, so it is breaching soon.
+    const created = await site.t.as('admin@demo.test', 'POST', '/api/v1/tickets', {
+      subject: 'Till will not boot',
+      description: 'Black screen since this morning.',
+      priority: 'urgent',
+      category: 'billing',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const ticket = created.json() as { id: string };
+
+    // An admin lists every active user in the assignee picker (the users list answers each role its own scope).
+    const page = await site.newPage(390);
+    await signIn(page, 'admin@demo.test');
+    await page.goto('/tickets?queue=breaching');
+    const row = page.getByTestId('ticket-row').filter({ hasText: 'Till will not boot' });
+    await row.waitFor();
+    expect(await overflows(page)).toBe(false);
+    await row.click();
+    await page.getByRole('heading', { name: /Till will not boot/ }).waitFor();
+
+    await page.getByRole('combobox', { name: 'Category', exact: true }).click();
+    await page.getByRole('option', { name: 'Hardware', exact: true }).click();
+    await expect
+      .poll(async () => (await site.t.as('admin@demo.test', 'GET', `/api/v1/tickets/${ticket.id}`)).json().category)
+      .toBe('hardware');
+
+    const assignee = page.getByRole('combobox', { name: 'Assignee', exact: true });
+    await assignee.click();
+    await assignee.fill('Vikram');
+    await page.getByRole('option', { name: 'Vikram Mehta', exact: true }).click();
+    const manager = await userId(site.t, 'manager1@demo.test');
+    await expect
+      .poll(async () => (await site.t.as('admin@demo.test', 'GET', `/api/v1/tickets/${ticket.id}`)).json().assignee?.id)
+      .toBe(manager);
+    expect(await overflows(page)).toBe(false);
+    await site.shot(page, 'tickets-assignee-390');
+
+    expect(
+      (await site.t.as('admin@demo.test', 'PUT', '/api/v1/tickets/categories', { categories: [] })).statusCode,
+    ).toBe(200);
   });
 });

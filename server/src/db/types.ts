@@ -1190,6 +1190,16 @@ export interface Targets {
   won_value: Numeric;
 }
 
+export interface TicketCategories {
+  active: Generated<boolean>;
+  company_id: string;
+  created_at: Timestamp;
+  key: string;
+  label: string;
+  position: number;
+  updated_at: Timestamp;
+}
+
 export interface TicketInboundEmails {
   company_id: string;
   message_id: string;
@@ -1577,6 +1587,7 @@ export interface DB {
   scoring_settings: ScoringSettings;
   support_form_directory: SupportFormDirectory;
   targets: Targets;
+  ticket_categories: TicketCategories;
   ticket_inbound_emails: TicketInboundEmails;
   ticket_mailbox_rejects: TicketMailboxRejects;
   ticket_mailboxes: TicketMailboxes;

@@ -8230,6 +8230,8 @@ export interface paths {
                     /** @description A user id, `me`, or `none` (unassigned) */
                     assigneeId?: string;
                     leadId?: string;
+                    /** @description `soon`: tickets not solved or closed whose running SLA clock (first response until the first public reply, then resolution) is due within 2 hours or overdue, most urgent first */
+                    breaching?: "soon";
                     /** @description Words in the subject, or a reference (T-1001) */
                     q?: string;
                     /** @description Opaque: the previous page's `nextCursor`, as it came (base64url, at most 500 characters) */
@@ -8424,6 +8426,138 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The company’s ticket categories, in order (active and retired)
+         * @description Empty: a ticket’s category is free text. Otherwise it must be one of the active keys.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description In the order kept. Empty: a ticket’s category is free text; otherwise one of the active keys */
+                            data: {
+                                /** @description What tickets store in `category`: lower-case letters, digits, `-` and `_`, at most 60 */
+                                key: string;
+                                /** @description What people see */
+                                label: string;
+                                /** @description Offered for tickets; a retired one stays on the tickets that have it */
+                                active: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /**
+         * Replace the company’s ticket categories (at most 50): add, rename (label) or retire (active false)
+         * @description Keys are unique; a key left out is dropped from the list, and tickets keep the category they have. Audited as `ticket_categories.updated`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The whole list, in order: keys left out are dropped from it (tickets keep their category) */
+                        categories: {
+                            /** @description What tickets store in `category`: lower-case letters, digits, `-` and `_`, at most 60 */
+                            key: string;
+                            /** @description What people see */
+                            label: string;
+                            /** @description Offered for tickets; a retired one stays on the tickets that have it */
+                            active: boolean;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description In the order kept. Empty: a ticket’s category is free text; otherwise one of the active keys */
+                            data: {
+                                /** @description What tickets store in `category`: lower-case letters, digits, `-` and `_`, at most 60 */
+                                key: string;
+                                /** @description What people see */
+                                label: string;
+                                /** @description Offered for tickets; a retired one stays on the tickets that have it */
+                                active: boolean;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details; `code` says which */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

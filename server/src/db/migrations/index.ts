@@ -37,6 +37,7 @@ import * as m0036 from './0036_score_runs.ts';
 import * as m0037 from './0037_ticket_ratings.ts';
 import * as m0038 from './0038_ticket_intake.ts';
 import * as m0039 from './0039_extractor_http.ts';
+import * as m0040 from './0040_ticket_categories.ts';
 
 /** Every migration, in order. A new file is added here too, so the set is explicit and bundled with the code. */
 export const migrations: Record<string, Migration> = {
@@ -78,4 +79,5 @@ export const migrations: Record<string, Migration> = {
   '0037_ticket_ratings': m0037,
   '0038_ticket_intake': m0038,
   '0039_extractor_http': m0039,
+  '0040_ticket_categories': m0040,
 };

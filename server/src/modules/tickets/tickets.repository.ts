@@ -37,9 +37,15 @@ export interface ListFilters {
   leadId?: string | undefined;
   q?: string | undefined;
   number?: number | undefined;
+  /** Breaching soon: open tickets whose running clock is due by this time, soonest due first. */
+  dueBy?: Date | undefined;
 }
 
-/** Newest first, keyset on (created_at, id). */
+/** The due time of the clock that runs now: first response until the first public reply, then resolution. */
+export const runningDueAt = sql<Date>`(CASE WHEN t.first_responded_at IS NULL THEN t.first_response_due_at
+  ELSE t.resolution_due_at END)`;
+
+/** Newest first, keyset on (created_at, id); breaching soon: soonest due first, keyset on (running due, id). */
 export async function listTickets(
   trx: Tx,
   visible: Expression<SqlBool>,
@@ -57,6 +63,17 @@ export async function listTickets(
   else if (filters.q) {
     const pattern = `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     query = query.where('t.subject', 'ilike', pattern);
+  }
+  if (filters.dueBy) {
+    query = query.where('t.status', 'not in', ['solved', 'closed']).where(runningDueAt, '<=', filters.dueBy);
+    if (after) {
+      query = query.where(sql<SqlBool>`(${runningDueAt}, t.id) > (${after.at}::timestamptz, ${after.id}::uuid)`);
+    }
+    return query
+      .orderBy(runningDueAt)
+      .orderBy('t.id')
+      .limit(limit + 1)
+      .execute();
   }
   if (after) {
     query = query.where(sql<SqlBool>`(t.created_at, t.id) < (${after.at}::timestamptz, ${after.id}::uuid)`);

@@ -1,6 +1,7 @@
 import type { App } from '../../http/app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { IdParams } from '../../http/schemas.ts';
+import { listCategories, PutTicketCategoriesBody, putCategories, TicketCategoryList } from './tickets.categories.ts';
 import { ticketIntakeRoutes } from './tickets.intake.routes.ts';
 import * as messages from './tickets.messages.ts';
 import { ticketRatingRoutes } from './tickets.rating.routes.ts';
@@ -56,6 +57,37 @@ export function ticketsRoutes(app: App, deps: Deps): void {
       },
     },
     (request) => service.listTickets(deps, contextOf(request), request.query),
+  );
+
+  app.get(
+    '/tickets/categories',
+    {
+      config: { permission: 'tickets:read' },
+      schema: {
+        tags,
+        summary: 'The company’s ticket categories, in order (active and retired)',
+        description: 'Empty: a ticket’s category is free text. Otherwise it must be one of the active keys.',
+        response: { 200: TicketCategoryList },
+      },
+    },
+    (request) => listCategories(deps, contextOf(request)),
+  );
+
+  app.put(
+    '/tickets/categories',
+    {
+      config: { permission: 'forms:manage' },
+      schema: {
+        tags,
+        summary: 'Replace the company’s ticket categories (at most 50): add, rename (label) or retire (active false)',
+        description:
+          'Keys are unique; a key left out is dropped from the list, and tickets keep the category they have. ' +
+          'Audited as `ticket_categories.updated`.',
+        body: PutTicketCategoriesBody,
+        response: { 200: TicketCategoryList },
+      },
+    },
+    (request) => putCategories(deps, contextOf(request), request.body),
   );
 
   app.get(

@@ -69,6 +69,13 @@ export const ListTicketsQuery = Type.Object(
       }),
     ),
     leadId: Type.Optional(Uuid),
+    breaching: Type.Optional(
+      union(
+        ['soon'] as const,
+        '`soon`: tickets not solved or closed whose running SLA clock (first response until the first public ' +
+          'reply, then resolution) is due within 2 hours or overdue, most urgent first',
+      ),
+    ),
     q: Type.Optional(Type.String({ maxLength: 200, description: 'Words in the subject, or a reference (T-1001)' })),
     cursor: Cursor(),
     limit: Limit,

@@ -5,6 +5,7 @@ import { AppError, type FieldError, notFound } from '../../http/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { recordAudit } from '../audit/index.ts';
 import { leadIsLive, leadVisibleTo } from '../leads/scope.ts';
+import { checkCategory } from './tickets.categories.ts';
 import { ticketSnapshot, toTicket } from './tickets.dto.ts';
 import { seesTicketsWithoutLead, ticketVisibleTo } from './tickets.policy.ts';
 import { planSolvedEmail, satisfactionOf } from './tickets.rating.ts';
@@ -80,6 +81,7 @@ export async function createTicketIn(trx: Tx, deps: Deps, ctx: RequestContext, b
     const subject = body.subject.trim();
     if (!subject) errors.push({ path: 'subject', message: 'must not be blank' });
     await checkAssignee(trx, body.assigneeId, errors);
+    const category = await checkCategory(trx, body.category, errors);
     const tags = normaliseTags(body.tags ?? []);
     errors.push(...tags.errors);
     if (errors.length > 0) invalid(errors);
@@ -101,7 +103,7 @@ export async function createTicketIn(trx: Tx, deps: Deps, ctx: RequestContext, b
         requester_email: trimmedOrNull(body.requesterEmail)?.toLowerCase() ?? null,
         priority,
         status: 'new',
-        category: trimmedOrNull(body.category),
+        category,
         assignee_id: body.assigneeId ?? null,
         tags: tags.tags,
         created_by: actor.userId,
@@ -132,7 +134,13 @@ export async function getTicket(deps: Deps, ctx: RequestContext, id: string) {
   }));
 }
 
-/** Newest first, keyset paged; `q` matches the subject, or a reference (T-1001) exactly. */
+/** How far ahead the "breaching soon" queue looks. */
+export const BREACHING_SOON_MS = 2 * 3_600_000;
+
+/**
+ * Newest first, keyset paged; `q` matches the subject, or a reference (T-1001) exactly. `breaching=soon`: open
+ * tickets whose running clock is due within two hours or overdue, soonest due first.
+ */
 export async function listTickets(deps: Deps, ctx: RequestContext, query: ListTicketsInput) {
   const after = decodeCursor(query.cursor, ['string', 'uuid']);
   const limit = query.limit ?? 50;
@@ -150,6 +158,8 @@ export async function listTickets(deps: Deps, ctx: RequestContext, query: ListTi
     q: query.q?.trim() || undefined,
     number: reference?.[1] ? Number(reference[1]) : undefined,
   };
+  const now = deps.clock.now();
+  if (query.breaching === 'soon') filters.dueBy = new Date(now.getTime() + BREACHING_SOON_MS);
   return withTenant(deps.db, ctx.actor.companyId, async (trx) => {
     const rows = await repo.listTickets(
       trx,
@@ -158,11 +168,16 @@ export async function listTickets(deps: Deps, ctx: RequestContext, query: ListTi
       after ? { at: String(after[0]), id: String(after[1]) } : null,
       limit,
     );
-    const now = deps.clock.now();
-    const page = toPage(rows, limit, (r) => [new Date(r.created_at).toISOString(), r.id]);
+    const page = toPage(rows, limit, (r) => [
+      new Date(filters.dueBy ? runningDue(r) : r.created_at).toISOString(),
+      r.id,
+    ]);
     return { data: page.data.map((r) => toTicket(r, now)), nextCursor: page.nextCursor };
   });
 }
+
+const runningDue = (r: repo.TicketRow) =>
+  r.first_responded_at === null ? r.first_response_due_at : r.resolution_due_at;
 
 const closedStatuses = ['solved', 'closed'];
 
@@ -184,6 +199,9 @@ export async function updateTicket(deps: Deps, ctx: RequestContext, id: string, 
     const subject = body.subject?.trim();
     if (body.subject !== undefined && !subject) errors.push({ path: 'subject', message: 'must not be blank' });
     await checkAssignee(trx, body.assigneeId, errors);
+    // A ticket keeps a category it already has (retired, or free text from before the list); a new one is checked.
+    const categoryChanged = body.category !== undefined && trimmedOrNull(body.category) !== row.category;
+    const category = categoryChanged ? await checkCategory(trx, body.category, errors) : row.category;
     const tags = body.tags ? normaliseTags(body.tags) : null;
     if (tags) errors.push(...tags.errors);
     if (errors.length > 0) invalid(errors);
@@ -196,7 +214,7 @@ export async function updateTicket(deps: Deps, ctx: RequestContext, id: string, 
     if (body.requesterEmail !== undefined) {
       set.requester_email = trimmedOrNull(body.requesterEmail)?.toLowerCase() ?? null;
     }
-    if (body.category !== undefined) set.category = trimmedOrNull(body.category);
+    if (categoryChanged) set.category = category;
     if (body.assigneeId !== undefined) set.assignee_id = body.assigneeId;
     if (tags) set.tags = tags.tags;
     const status = body.status ?? row.status;

@@ -26,6 +26,7 @@ import { notifyError, notifySuccess } from '../../lib/notify';
 import { errorMessage } from '../../lib/problem';
 import { useCan } from '../auth/session';
 import { LoadFailed, LoadingRows, SectionHeader } from '../settings/SettingsSection';
+import { TicketCategoriesCard } from '../tickets/TicketCategoriesCard';
 import {
   type Mailbox,
   type PutMailboxBody,
@@ -49,6 +50,7 @@ export function SupportSettingsPage() {
       />
       {canForms && <SupportFormCard />}
       {canMailbox && <MailboxCard />}
+      {canForms && <TicketCategoriesCard />}
     </Stack>
   );
 }

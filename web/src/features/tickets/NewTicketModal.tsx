@@ -4,11 +4,11 @@ import { useNavigate } from 'react-router';
 import { useFormErrors } from '../../lib/forms';
 import { notifySuccess } from '../../lib/notify';
 import { LeadSearchSelect } from '../messaging/LeadSearchSelect';
-import { priorityOptions } from './tickets.labels';
-import { type Ticket, useCreateTicket } from './tickets.queries';
+import { categoryOptions, priorityOptions } from './tickets.labels';
+import { type Ticket, useCreateTicket, useTicketCategories } from './tickets.queries';
 
-const fields = ['subject', 'description', 'leadId', 'priority', 'requesterName', 'requesterEmail'] as const;
-const empty = { subject: '', description: '', priority: 'normal', requesterName: '', requesterEmail: '' };
+const fields = ['subject', 'description', 'leadId', 'priority', 'category', 'requesterName', 'requesterEmail'] as const;
+const empty = { subject: '', description: '', priority: 'normal', category: '', requesterName: '', requesterEmail: '' };
 
 /** Raises a ticket for a customer (a lead), then opens it. */
 export function NewTicketModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
@@ -17,6 +17,8 @@ export function NewTicketModal({ opened, onClose }: { opened: boolean; onClose: 
   const errors = useFormErrors(fields);
   const create = useCreateTicket();
   const navigate = useNavigate();
+  const categories = useTicketCategories();
+  const options = categoryOptions(categories.data ?? []);
   const change = (key: keyof typeof empty) => (value: string) => {
     setForm((current) => ({ ...current, [key]: value }));
     errors.clearField(key);
@@ -34,6 +36,7 @@ export function NewTicketModal({ opened, onClose }: { opened: boolean; onClose: 
         description: form.description,
         priority: form.priority as Ticket['priority'],
         ...(leadId ? { leadId } : {}),
+        ...(form.category.trim() ? { category: form.category.trim() } : {}),
         ...(form.requesterName.trim() ? { requesterName: form.requesterName.trim() } : {}),
         ...(form.requesterEmail.trim() ? { requesterEmail: form.requesterEmail.trim() } : {}),
       },
@@ -96,6 +99,27 @@ export function NewTicketModal({ opened, onClose }: { opened: boolean; onClose: 
             allowDeselect={false}
             error={errors.fieldErrors.priority}
           />
+          {(categories.data?.length ?? 0) > 0 ? (
+            <Select
+              label="Category"
+              placeholder="None"
+              data={options}
+              value={form.category || null}
+              onChange={(value) => change('category')(value ?? '')}
+              clearable
+              searchable
+              error={errors.fieldErrors.category}
+            />
+          ) : (
+            <TextInput
+              label="Category"
+              placeholder="e.g. billing"
+              maxLength={60}
+              value={form.category}
+              onChange={(e) => change('category')(e.currentTarget.value)}
+              error={errors.fieldErrors.category}
+            />
+          )}
           <Group grow gap="sm" wrap="wrap">
             <TextInput
               label="Requester name"

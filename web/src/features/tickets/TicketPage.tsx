@@ -25,13 +25,15 @@ import { notifyError, notifySuccess } from '../../lib/notify';
 import { useCan, useMe } from '../auth/session';
 import { AttachmentsCard } from '../files/AttachmentsCard';
 import { downloadFile, useFiles } from '../files/files.queries';
+import { UserPicker } from '../leads/UserPicker';
 import { TicketSatisfaction } from './TicketSatisfaction';
-import { priorityColors, priorityOptions, statusOptions } from './tickets.labels';
+import { categoryOptions, priorityColors, priorityOptions, statusOptions } from './tickets.labels';
 import {
   type Ticket,
   type TicketMessage,
   useAddMessage,
   useTicket,
+  useTicketCategories,
   useTicketMessages,
   useUpdateTicket,
 } from './tickets.queries';
@@ -189,7 +191,14 @@ function Fields({ ticket }: { ticket: Ticket }) {
   const canWrite = useCan('tickets:write');
   const update = useUpdateTicket(ticket.id);
   const me = useMe();
-  const change = (body: { status?: Ticket['status']; priority?: Ticket['priority']; assigneeId?: string }) =>
+  const canPickUsers = useCan('users:read');
+  const categories = useTicketCategories();
+  const change = (body: {
+    status?: Ticket['status'];
+    priority?: Ticket['priority'];
+    assigneeId?: string | null;
+    category?: string | null;
+  }) =>
     update.mutate(
       { version: ticket.version, ...body },
       { onError: (error) => notifyError(error, 'Could not change the ticket') },
@@ -217,6 +226,26 @@ function Fields({ ticket }: { ticket: Ticket }) {
             }
           />
         </SimpleGrid>
+        {(categories.data?.length ?? 0) > 0 ? (
+          <Select
+            label="Category"
+            placeholder="None"
+            data={categoryOptions(categories.data ?? [], ticket.category)}
+            value={ticket.category}
+            clearable
+            disabled={!canWrite || update.isPending}
+            onChange={(value) => value !== ticket.category && change({ category: value })}
+          />
+        ) : (
+          ticket.category && (
+            <Text size="sm">
+              <Text span c="dimmed">
+                Category:{' '}
+              </Text>
+              {ticket.category}
+            </Text>
+          )
+        )}
         <Stack gap={4}>
           <SlaClock label="First response" clock={ticket.sla.firstResponse} />
           <SlaClock label="Resolution" clock={ticket.sla.resolution} />
@@ -239,12 +268,24 @@ function Fields({ ticket }: { ticket: Ticket }) {
           </Text>
           {[ticket.requesterName, ticket.requesterEmail].filter(Boolean).join(' · ') || 'none'}
         </Text>
-        <Text size="sm">
-          <Text span c="dimmed">
-            Assignee:{' '}
+        {canWrite && canPickUsers ? (
+          <UserPicker
+            label="Assignee"
+            placeholder="Unassigned: search people"
+            value={ticket.assignee?.id ?? null}
+            current={ticket.assignee}
+            onChange={(value) => value !== (ticket.assignee?.id ?? null) && change({ assigneeId: value })}
+            clearable
+            disabled={update.isPending}
+          />
+        ) : (
+          <Text size="sm">
+            <Text span c="dimmed">
+              Assignee:{' '}
+            </Text>
+            {ticket.assignee?.name ?? 'Unassigned'}
           </Text>
-          {ticket.assignee?.name ?? 'Unassigned'}
-        </Text>
+        )}
         {canWrite && ticket.assignee?.id !== me.user.id && (
           <Button
             variant="light"

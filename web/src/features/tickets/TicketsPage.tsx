@@ -1,4 +1,16 @@
-import { Badge, Button, Card, Group, SegmentedControl, Select, Skeleton, Stack, Text, TextInput } from '@mantine/core';
+import {
+  Badge,
+  Box,
+  Button,
+  Card,
+  Group,
+  SegmentedControl,
+  Select,
+  Skeleton,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -11,11 +23,12 @@ import { NewTicketModal } from './NewTicketModal';
 import { priorityColors, priorityLabels, slaState, statusLabels, statusOptions } from './tickets.labels';
 import { type Ticket, type TicketsQuery, useTickets } from './tickets.queries';
 
-type Queue = 'mine' | 'unassigned' | 'all';
+type Queue = 'mine' | 'unassigned' | 'all' | 'breaching';
 const queues: { value: Queue; label: string }[] = [
   { value: 'mine', label: 'Mine' },
   { value: 'unassigned', label: 'Unassigned' },
   { value: 'all', label: 'All' },
+  { value: 'breaching', label: 'Breaching soon' },
 ];
 
 function SlaBadge({ ticket }: { ticket: Ticket }) {
@@ -65,7 +78,10 @@ export function TicketRow({ ticket }: { ticket: Ticket }) {
   );
 }
 
-/** The support queue: mine, unassigned or all tickets the viewer may see, by status, newest first. */
+/**
+ * The support queue: mine, unassigned or all tickets the viewer may see, by status, newest first; or those
+ * breaching soon (open, the running SLA clock due within 2 hours or overdue), most urgent first.
+ */
 export function TicketsPage() {
   const [params, setParams] = useSearchParams();
   const queue = (queues.find((q) => q.value === params.get('queue'))?.value ?? 'mine') as Queue;
@@ -76,6 +92,7 @@ export function TicketsPage() {
   const canWrite = useCan('tickets:write');
   const query: TicketsQuery = {
     ...(queue === 'mine' ? { assigneeId: 'me' } : queue === 'unassigned' ? { assigneeId: 'none' } : {}),
+    ...(queue === 'breaching' ? { breaching: 'soon' as const } : {}),
     ...(status ? { status: status as Ticket['status'] } : {}),
     ...(q ? { q } : {}),
   };
@@ -102,12 +119,14 @@ export function TicketsPage() {
       />
       <Stack gap="sm">
         <Group gap="sm" wrap="wrap" align="flex-end">
-          <SegmentedControl
-            data={queues}
-            value={queue}
-            onChange={(value) => set('queue', value === 'mine' ? '' : value)}
-            aria-label="Queue"
-          />
+          <Box maw="100%" style={{ overflowX: 'auto' }}>
+            <SegmentedControl
+              data={queues}
+              value={queue}
+              onChange={(value) => set('queue', value === 'mine' ? '' : value)}
+              aria-label="Queue"
+            />
+          </Box>
           <Select
             aria-label="Status"
             placeholder="Any status"
@@ -136,7 +155,7 @@ export function TicketsPage() {
           </Stack>
         ) : tickets.data.data.length === 0 ? (
           <Text c="dimmed" ta="center" py="xl">
-            No tickets here.
+            {queue === 'breaching' ? 'Nothing is due within the next 2 hours.' : 'No tickets here.'}
           </Text>
         ) : (
           <Stack gap="xs">
@@ -145,7 +164,9 @@ export function TicketsPage() {
             ))}
             {tickets.data.nextCursor && (
               <Text size="xs" c="dimmed" ta="center">
-                Showing the newest 100; narrow the search to see older ones.
+                {queue === 'breaching'
+                  ? 'Showing the 100 most urgent.'
+                  : 'Showing the newest 100; narrow the search to see older ones.'}
               </Text>
             )}
           </Stack>

@@ -36,3 +36,26 @@ export function slaState(ticket: Ticket): { label: string; dueAt: string; breach
     return { label: 'Resolution', dueAt: resolution.dueAt, breached: resolution.breached };
   return null;
 }
+
+/** Select options of the active categories, plus the ticket's own one when it is retired or free text. */
+export function categoryOptions(
+  categories: { key: string; label: string; active: boolean }[],
+  current?: string | null,
+) {
+  const options = categories.filter((c) => c.active).map((c) => ({ value: c.key, label: c.label }));
+  if (current && !options.some((o) => o.value === current)) {
+    const known = categories.find((c) => c.key === current);
+    options.push({ value: current, label: known ? `${known.label} (retired)` : current });
+  }
+  return options;
+}
+
+/** A key made from a label: lower-case words joined by `-`. */
+export function keyOf(label: string): string {
+  return label
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+}

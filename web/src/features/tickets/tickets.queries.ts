@@ -71,3 +71,27 @@ export function useAddMessage(id: string) {
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: ticketKeys.all }),
   });
 }
+
+export type TicketCategory =
+  paths['/api/v1/tickets/categories']['get']['responses']['200']['content']['application/json']['data'][number];
+
+const categoriesKey = ['tickets', 'categories'] as const;
+
+/** The company's ticket categories (active and retired, in order); empty: a ticket's category is free text. */
+export function useTicketCategories() {
+  return useQuery({
+    queryKey: categoriesKey,
+    queryFn: () => unwrap(api.GET('/api/v1/tickets/categories')),
+    select: (body) => body.data,
+    staleTime: 60_000,
+  });
+}
+
+export function useSaveTicketCategories() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (categories: TicketCategory[]) =>
+      unwrap(api.PUT('/api/v1/tickets/categories', { body: { categories } })),
+    onSuccess: (saved) => queryClient.setQueryData(categoriesKey, saved),
+  });
+}
