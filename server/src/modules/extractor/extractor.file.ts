@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parse as parseCsv } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import { cellText, cleanHeaders } from '../imports/index.ts';
 import type { Row, SourceClient } from './extractor.connect.ts';
 import { capped, FILE_LIMIT_BYTES, fetchUrl, shownUrl } from './extractor.fetch.ts';
 import { authHeaders, type HttpSettings } from './extractor.http.ts';
@@ -21,38 +22,6 @@ export interface FileSource {
   allowPrivate: boolean;
 }
 
-/** Column names from the header row: trimmed, blanks named `Column N`, repeats `Name (2)`. */
-export function headerNames(cells: string[]): string[] {
-  const seen = new Map<string, number>();
-  return cells.map((cell, i) => {
-    const base =
-      cell
-        .replace(/^\uFEFF/, '')
-        .replace(/\s+/g, ' ')
-        .trim() || `Column ${i + 1}`;
-    const n = (seen.get(base) ?? 0) + 1;
-    seen.set(base, n);
-    return n === 1 ? base : `${base} (${n})`;
-  });
-}
-
-/** An XLSX cell as text: dates as ISO (a day alone when it has no time), formulas by their result. */
-function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) {
-    const iso = value.toISOString();
-    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
-  }
-  if (typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    if (Array.isArray(v.richText)) return (v.richText as { text: string }[]).map((t) => t.text).join('');
-    if ('result' in v) return cellText(v.result);
-    if ('text' in v) return cellText(v.text);
-    return '';
-  }
-  return String(value);
-}
-
 /** Lines of cells as rows keyed by the first non-blank line (the header); blank lines are passed over. */
 async function* keyed(lines: AsyncIterable<string[]>, name: string): AsyncGenerator<Row> {
   let headers: string[] | null = null;
@@ -60,7 +29,7 @@ async function* keyed(lines: AsyncIterable<string[]>, name: string): AsyncGenera
     if (cells.every((c) => c.trim() === '')) continue;
     if (!headers) {
       if (cells.length > MAX_COLUMNS) throw new Error(`${name} has ${cells.length} columns; at most ${MAX_COLUMNS}`);
-      headers = headerNames(cells);
+      headers = cleanHeaders(cells);
       continue;
     }
     const row: Row = {};

@@ -115,13 +115,7 @@ function publicSubmitRoutes(scope: App, deps: Deps): void {
   scope.options(
     '/forms/:formId/submit',
     { config: { public: true }, schema: { hide: true, params: FormIdParams } },
-    async (_request, reply) =>
-      reply
-        .code(204)
-        .header('access-control-allow-methods', 'POST, OPTIONS')
-        .header('access-control-allow-headers', 'Content-Type')
-        .header('access-control-max-age', '86400')
-        .send(),
+    answerPreflight,
   );
 
   scope.post(
@@ -166,6 +160,16 @@ export function acceptPublicSubmissions(scope: App): void {
     reply.header('cross-origin-resource-policy', 'cross-origin');
     return payload;
   });
+}
+
+/** A browser's preflight before it posts a public form from another site: POST, a JSON or form body, any origin. */
+export async function answerPreflight(_request: FastifyRequest, reply: FastifyReply) {
+  return reply
+    .code(204)
+    .header('access-control-allow-methods', 'POST, OPTIONS')
+    .header('access-control-allow-headers', 'Content-Type')
+    .header('access-control-max-age', '86400')
+    .send();
 }
 
 /**

@@ -4,6 +4,6 @@
  */
 export { embedHtml } from './forms.embed.ts';
 export { formConnections, setFormActive } from './forms.integration.ts';
-export { acceptPublicSubmissions, submissionLimit } from './forms.routes.ts';
+export { acceptPublicSubmissions, answerPreflight, submissionLimit } from './forms.routes.ts';
 export { HONEYPOT, SubmitBody, type SubmitInput } from './forms.schemas.ts';
 export { honeypotFilled } from './forms.submit.ts';

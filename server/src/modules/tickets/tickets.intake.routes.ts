@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { App } from '../../http/app.ts';
 import { contextOf, type Deps } from '../../http/context.ts';
 import { NoContent } from '../../http/schemas.ts';
-import { acceptPublicSubmissions, SubmitBody, submissionLimit } from '../forms/index.ts';
+import { acceptPublicSubmissions, answerPreflight, SubmitBody, submissionLimit } from '../forms/index.ts';
 import {
   Mailbox,
   MailboxTestResult,
@@ -163,13 +163,7 @@ function publicRoutes(scope: App, deps: Deps, baseUrl: (request: FastifyRequest)
   scope.options(
     '/support-forms/:key/submit',
     { config: { public: true }, schema: { hide: true, params: SupportFormKeyParams } },
-    async (_request, reply) =>
-      reply
-        .code(204)
-        .header('access-control-allow-methods', 'POST, OPTIONS')
-        .header('access-control-allow-headers', 'Content-Type')
-        .header('access-control-max-age', '86400')
-        .send(),
+    answerPreflight,
   );
 
   scope.post(
